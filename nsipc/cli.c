@@ -1,0 +1,58 @@
+/* Printing for the verbs, and the policy loading every verb does alike. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+void
+cli_error (const char *verb, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fprintf (stderr, "nsipc: %s: ", verb);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+}
+
+void
+cli_problems (const char *verb, const char *label, const struct nsipc_problems *problems)
+{
+  for (size_t i = 0; i < problems->n; i++)
+    fprintf (stderr, "nsipc: %s: %s: %s\n", verb, label, problems->lines[i]);
+}
+
+int
+cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy)
+{
+  _cleanup_free_ char *path = NULL;
+  nsipc_error err = { 0 };
+  if (arg == NULL)
+    {
+      if (asprintf (&path, "%s/default.json", g->policy_dir) < 0)
+        abort ();
+      struct stat st;
+      if (stat (path, &st) < 0 && errno == ENOENT)
+        {
+          *policy = (struct nsipc_policy){ 0 };
+          return 0;
+        }
+    }
+  else if (policy_locate (g->policy_dir, arg, &path, &err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
+      return EXIT_USAGE;
+    }
+
+  struct nsipc_problems problems;
+  if (policy_load_file (path, policy, &problems) == 0)
+    return 0;
+  char label[4096];
+  snprintf (label, sizeof label, "policy %s", path);
+  cli_problems (verb, label, &problems);
+  problems_free (&problems);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,29 @@
+/* What the verbs share: global options and the way problems are printed.
+   Verbs glue library calls; only they and main print. */
+#pragma once
+
+#include "error.h"
+#include "policy.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+struct nsipc_globals
+{
+  const char *state_dir;
+  const char *policy_dir;
+};
+
+/* Prints "nsipc: VERB: message" on stderr. */
+void cli_error (const char *verb, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* Prints each problem as "nsipc: VERB: LABEL: problem". */
+void cli_problems (const char *verb, const char *label, const struct nsipc_problems *problems);
+
+/* Loads the policy ARG names (see policy_locate), or POLICY_DIR/default.json
+   when ARG is NULL and it exists, else an empty policy.  Prints its problems
+   and returns EXIT_USAGE, or 0. */
+int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy);
+
+int cmd_run (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_policy (const struct nsipc_globals *g, int argc, char **argv);

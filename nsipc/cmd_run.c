@@ -1,0 +1,78 @@
+/* nsipc run: a private IPC namespace shaped by a policy, around one command. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "namespace.h"
+#include "objects.h"
+#include "privileges.h"
+#include "process.h"
+
+static const char usage[] = "usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...]";
+
+/* Everything between the checks and the command: a failure here leaves
+   nothing behind, since the namespaces die with us. */
+static int
+build_namespace (const struct nsipc_policy *policy, nsipc_error *err)
+{
+  if (namespace_unshare_private (err) < 0)
+    return -1;
+  if (limits_apply (&policy->limits, err) < 0)
+    return nsipc_error_prefix (err, "limits");
+  if (namespace_mount_dev (policy->dev_shm_size, err) < 0)
+    return -1;
+  return objects_provision (policy, err);
+}
+
+int
+cmd_run (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "policy", required_argument, NULL, 'p' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  const char *policy_arg = NULL;
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'p':
+        policy_arg = optarg;
+        break;
+      case 'h':
+        puts (usage);
+        return 0;
+      case ':':
+        cli_error ("run", "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
+        return EXIT_USAGE;
+      default:
+        cli_error ("run", "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return EXIT_USAGE;
+      }
+  if (optind == 0 || strcmp (argv[optind - 1], "--") != 0)
+    {
+      cli_error ("run", "missing \"--\" before the command (%s)", usage);
+      return EXIT_USAGE;
+    }
+  if (optind >= argc)
+    {
+      cli_error ("run", "missing command after \"--\" (%s)", usage);
+      return EXIT_USAGE;
+    }
+
+  struct nsipc_policy policy;
+  int r = cli_load_policy (g, "run", policy_arg, &policy);
+  if (r != 0)
+    return r;
+
+  nsipc_error err = { 0 };
+  int status = EXIT_RUNTIME;
+  if (privileges_require_admin (&err) < 0 || build_namespace (&policy, &err) < 0
+      || process_run (argv + optind, &status, &err) < 0)
+    cli_error ("run", "%s", err.msg);
+  policy_free (&policy);
+  return status;
+}

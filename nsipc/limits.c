@@ -1,0 +1,124 @@
+/* IPC sysctls: the table of what exists, and writing /proc/sys, which the
+   kernel resolves against the writer's IPC namespace. */
+#include "limits.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Kernel constants (include/uapi/linux/{msg,sem,shm}.h, ipc/mq_sysctl.c). */
+#define IPCMNI 32768
+#define FRESH_SHMMAX (ULONG_MAX - (1UL << 24))
+#define HARD_MSGMAX 65536
+#define HARD_MSGSIZEMAX (16 * 1024 * 1024)
+
+const struct nsipc_limit_info nsipc_limits[LIMIT_COUNT] = {
+  [LIMIT_MSGMAX] = { NULL, "msgmax", "kernel/msgmax", -1, LIMIT_KIND_SIZE, 0, INT_MAX, 8192 },
+  [LIMIT_MSGMNB] = { NULL, "msgmnb", "kernel/msgmnb", -1, LIMIT_KIND_SIZE, 0, INT_MAX, 16384 },
+  [LIMIT_MSGMNI] = { NULL, "msgmni", "kernel/msgmni", -1, LIMIT_KIND_INT, 0, IPCMNI, 32000 },
+  [LIMIT_SEMMSL] = { "sem", "semmsl", "kernel/sem", 0, LIMIT_KIND_INT, 1, INT_MAX, 32000 },
+  [LIMIT_SEMMNS] = { "sem", "semmns", "kernel/sem", 1, LIMIT_KIND_INT, 0, INT_MAX, 1024000000 },
+  [LIMIT_SEMOPM] = { "sem", "semopm", "kernel/sem", 2, LIMIT_KIND_INT, 1, INT_MAX, 500 },
+  [LIMIT_SEMMNI] = { "sem", "semmni", "kernel/sem", 3, LIMIT_KIND_INT, 0, IPCMNI, 32000 },
+  [LIMIT_SHMMAX] = { NULL, "shmmax", "kernel/shmmax", -1, LIMIT_KIND_SIZE, 1, ULONG_MAX, FRESH_SHMMAX },
+  [LIMIT_SHMALL] = { NULL, "shmall", "kernel/shmall", -1, LIMIT_KIND_INT, 1, ULONG_MAX, FRESH_SHMMAX },
+  [LIMIT_SHMMNI] = { NULL, "shmmni", "kernel/shmmni", -1, LIMIT_KIND_INT, 0, IPCMNI, 4096 },
+  [LIMIT_SHM_RMID_FORCED] = { NULL, "shm_rmid_forced", "kernel/shm_rmid_forced", -1, LIMIT_KIND_BOOL, 0, 1, 0 },
+  [LIMIT_MQ_QUEUES_MAX] = { "mqueue", "queues_max", "fs/mqueue/queues_max", -1, LIMIT_KIND_INT, 0, INT_MAX, 256 },
+  [LIMIT_MQ_MSG_MAX] = { "mqueue", "msg_max", "fs/mqueue/msg_max", -1, LIMIT_KIND_INT, 1, HARD_MSGMAX, 10 },
+  [LIMIT_MQ_MSGSIZE_MAX]
+  = { "mqueue", "msgsize_max", "fs/mqueue/msgsize_max", -1, LIMIT_KIND_SIZE, 128, HARD_MSGSIZEMAX, 8192 },
+  [LIMIT_MQ_MSG_DEFAULT] = { "mqueue", "msg_default", "fs/mqueue/msg_default", -1, LIMIT_KIND_INT, 1, HARD_MSGMAX, 10 },
+  [LIMIT_MQ_MSGSIZE_DEFAULT]
+  = { "mqueue", "msgsize_default", "fs/mqueue/msgsize_default", -1, LIMIT_KIND_SIZE, 128, HARD_MSGSIZEMAX, 8192 },
+};
+
+uint64_t
+limits_effective (const struct nsipc_limit_set *limits, enum nsipc_limit_id id)
+{
+  return limits->set[id] ? limits->value[id] : nsipc_limits[id].fresh;
+}
+
+void
+limits_path (enum nsipc_limit_id id, char *buf, size_t len)
+{
+  const struct nsipc_limit_info *info = &nsipc_limits[id];
+  if (info->group)
+    snprintf (buf, len, "limits.%s.%s", info->group, info->field);
+  else
+    snprintf (buf, len, "limits.%s", info->field);
+}
+
+static int
+sysctl_write (const char *name, const char *value, nsipc_error *err)
+{
+  char path[128];
+  snprintf (path, sizeof path, "/proc/sys/%s", name);
+  _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open %s", path);
+  if (write_all (fd, value, strlen (value)) < 0)
+    return nsipc_error_set (err, errno, "write %s to %s", value, path);
+  return 0;
+}
+
+int
+limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
+{
+  char path[128];
+  snprintf (path, sizeof path, "/proc/sys/%s", nsipc_limits[id].sysctl);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return nsipc_error_set (err, errno, "open %s", path);
+  int n = fscanf (f, "%" SCNu64, value);
+  fclose (f);
+  if (n != 1)
+    return nsipc_error_set (err, 0, "read %s: unexpected contents", path);
+  return 0;
+}
+
+static int
+sem_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
+{
+  static const enum nsipc_limit_id fields[] = { LIMIT_SEMMSL, LIMIT_SEMMNS, LIMIT_SEMOPM, LIMIT_SEMMNI };
+  bool any = false;
+  for (size_t i = 0; i < 4; i++)
+    any |= limits->set[fields[i]];
+  if (!any)
+    return 0;
+
+  FILE *f = fopen ("/proc/sys/kernel/sem", "re");
+  if (f == NULL)
+    return nsipc_error_set (err, errno, "open /proc/sys/kernel/sem");
+  uint64_t cur[4];
+  int n = fscanf (f, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &cur[0], &cur[1], &cur[2], &cur[3]);
+  fclose (f);
+  if (n != 4)
+    return nsipc_error_set (err, 0, "read /proc/sys/kernel/sem: unexpected contents");
+
+  for (size_t i = 0; i < 4; i++)
+    if (limits->set[fields[i]])
+      cur[i] = limits->value[fields[i]];
+  char value[96];
+  snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, cur[0], cur[1], cur[2], cur[3]);
+  return sysctl_write ("kernel/sem", value, err);
+}
+
+int
+limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
+{
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    {
+      if (!limits->set[id] || nsipc_limits[id].sem_index >= 0)
+        continue;
+      char value[32];
+      snprintf (value, sizeof value, "%" PRIu64, limits->value[id]);
+      if (sysctl_write (nsipc_limits[id].sysctl, value, err) < 0)
+        return -1;
+    }
+  return sem_apply (limits, err);
+}

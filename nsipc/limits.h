@@ -1,0 +1,69 @@
+/* The IPC-namespaced sysctls: what a policy may set, their ranges and values
+   in a fresh namespace, and writing them into the caller's IPC namespace. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum nsipc_limit_id
+{
+  LIMIT_MSGMAX,
+  LIMIT_MSGMNB,
+  LIMIT_MSGMNI,
+  LIMIT_SEMMSL,
+  LIMIT_SEMMNS,
+  LIMIT_SEMOPM,
+  LIMIT_SEMMNI,
+  LIMIT_SHMMAX,
+  LIMIT_SHMALL,
+  LIMIT_SHMMNI,
+  LIMIT_SHM_RMID_FORCED,
+  LIMIT_MQ_QUEUES_MAX,
+  LIMIT_MQ_MSG_MAX,
+  LIMIT_MQ_MSGSIZE_MAX,
+  LIMIT_MQ_MSG_DEFAULT,
+  LIMIT_MQ_MSGSIZE_DEFAULT,
+  LIMIT_COUNT
+};
+
+enum nsipc_limit_kind
+{
+  LIMIT_KIND_INT,
+  LIMIT_KIND_SIZE,
+  LIMIT_KIND_BOOL,
+};
+
+struct nsipc_limit_info
+{
+  const char *group;  /* NULL, "sem" or "mqueue": where it sits in "limits" */
+  const char *field;  /* its name there */
+  const char *sysctl; /* below /proc/sys */
+  int sem_index;      /* position in kernel.sem, or -1 */
+  enum nsipc_limit_kind kind;
+  uint64_t min, max;
+  uint64_t fresh; /* the kernel's value in a new IPC namespace */
+};
+
+extern const struct nsipc_limit_info nsipc_limits[LIMIT_COUNT];
+
+struct nsipc_limit_set
+{
+  bool set[LIMIT_COUNT];
+  uint64_t value[LIMIT_COUNT];
+};
+
+/* The value the policy sets, else the one a fresh namespace has. */
+uint64_t limits_effective (const struct nsipc_limit_set *limits, enum nsipc_limit_id id);
+
+/* "limits.sem.semmsl" */
+void limits_path (enum nsipc_limit_id id, char *buf, size_t len);
+
+/* Reads one (not kernel.sem) limit of the caller's IPC namespace. */
+int limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err);
+
+/* Writes every set limit into the caller's IPC namespace; kernel.sem fields
+   not set keep their current values. */
+int limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err);

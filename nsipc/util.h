@@ -1,0 +1,58 @@
+/* Scope-bound cleanup for fds, heap memory and jansson references, and the
+   few I/O helpers every file needs. */
+#pragma once
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static inline void
+cleanup_freep (void *p)
+{
+  free (*(void **)p);
+}
+
+static inline void
+cleanup_closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+}
+
+static inline void
+cleanup_jsonp (json_t **j)
+{
+  json_decref (*j);
+}
+
+#define _cleanup_free_ __attribute__ ((cleanup (cleanup_freep)))
+#define _cleanup_close_ __attribute__ ((cleanup (cleanup_closep)))
+#define _cleanup_json_ __attribute__ ((cleanup (cleanup_jsonp)))
+
+/* Hands ownership out of a cleanup-managed variable. */
+static inline void *
+steal_pointer_ (void *pp)
+{
+  void **p = pp;
+  void *v = *p;
+  *p = NULL;
+  return v;
+}
+#define steal_pointer(pp) steal_pointer_ (pp)
+
+static inline int
+steal_fd (int *fd)
+{
+  int v = *fd;
+  *fd = -1;
+  return v;
+}
+
+/* Writes all of BUF, retrying on EINTR and short writes; -1 with errno set. */
+ssize_t write_all (int fd, const void *buf, size_t len);
