@@ -59,7 +59,10 @@ check_fields (struct nsipc_problems *p, json_t *obj, const char *path, const cha
       known = strcmp (*a, key) == 0;
     if (!known)
       {
-        problem (p, path[0] ? path : key, path[0] ? "unknown field \"%s\"%s" : "unknown field%s", key, where);
+        if (path[0])
+          problem (p, path, "unknown field \"%s\"%s", key, where);
+        else
+          problem (p, key, "unknown field");
         ok = false;
       }
   }
@@ -117,7 +120,10 @@ read_size (struct nsipc_problems *p, json_t *v, const char *path, uint64_t min, 
       units_format_size (min, lo, sizeof lo);
       units_format_size (max, hi, sizeof hi);
       units_format_size (bytes, got, sizeof got);
-      problem (p, path, "must be between %s and %s, got %s", lo, hi, got);
+      if (max == UINT64_MAX || max == ULONG_MAX)
+        problem (p, path, "must be at least %s, got %s", lo, got);
+      else
+        problem (p, path, "must be between %s and %s, got %s", lo, hi, got);
       return false;
     }
   *out = bytes;
@@ -326,7 +332,7 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
   if (o->type == OBJECT_MQUEUE
       && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s) > MQ_NAME_MAX))
     {
-      problem (p, path, "\"%s\" must be \"/\" and up to 254 more characters, none of them \"/\"", s);
+      problem (p, path, "\"%s\" must start with \"/\", have no other \"/\" and at most 255 characters", s);
       return;
     }
   o->name = strdup (s);
@@ -476,7 +482,7 @@ check_total (struct nsipc_problems *p, const struct nsipc_policy *policy, uint64
     return;
   char limit[PATH_LEN + 48];
   limit_text (policy, id, limit, sizeof limit);
-  problem (p, "objects", "%" PRIu64 " %s exceed %s", total, what, limit);
+  problem (p, "objects", "more %s (%" PRIu64 ") than %s", what, total, limit);
 }
 
 static void
@@ -497,6 +503,11 @@ check_against_limits (struct nsipc_problems *p, const struct nsipc_policy *polic
         case OBJECT_SHM:
           shm_pages += (o->size + page - 1) / page;
           check_over (p, policy, i, "size", o->size, LIMIT_SHMMAX);
+          break;
+        case OBJECT_MSG:
+          /* Beyond msgmnb the kernel wants CAP_SYS_RESOURCE, which
+             containers rarely have: a contradiction, not a privilege test. */
+          check_over (p, policy, i, "max_bytes", o->max_bytes, LIMIT_MSGMNB);
           break;
         case OBJECT_MQUEUE:
           check_over (p, policy, i, "max_messages", o->max_messages, LIMIT_MQ_MSG_MAX);
@@ -623,8 +634,17 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
       problem (problems, "cannot read", "not a regular file");
       return -1;
     }
+  /* Buffered: json_loadfd reads one byte per read(2). */
+  FILE *f = fdopen (fd, "re");
+  if (f == NULL)
+    {
+      problem (problems, "cannot read", "%s", strerror (errno));
+      return -1;
+    }
+  steal_fd (&fd);
   json_error_t jerr;
-  json_t *root = json_loadfd (fd, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = json_loadf (f, JSON_REJECT_DUPLICATES, &jerr);
+  fclose (f);
   return finish (root, &jerr, policy, problems);
 }
 

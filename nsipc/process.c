@@ -11,11 +11,16 @@
 #include "util.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+#define N_FORWARDED (sizeof forwarded / sizeof forwarded[0])
 
-/* In the child: restore the signal mask, exec, and on failure send errno
-   through the close-on-exec pipe so the parent can name the reason. */
-static void __attribute__ ((noreturn)) child_exec (char *const argv[], const sigset_t *old_mask, int report_fd)
+/* In the child: give back the dispositions and mask we inherited (a signal
+   ignored on entry stays ignored, as a shell would leave it), exec, and on
+   failure send errno through the close-on-exec pipe. */
+static void __attribute__ ((noreturn))
+child_exec (char *const argv[], const struct sigaction *inherited, const sigset_t *old_mask, int report_fd)
 {
+  for (size_t i = 0; i < N_FORWARDED; i++)
+    sigaction (forwarded[i], &inherited[i], NULL);
   sigprocmask (SIG_SETMASK, old_mask, NULL);
   execvp (argv[0], argv);
   int e = errno;
@@ -51,10 +56,17 @@ process_run (char *const argv[], int *status, nsipc_error *err)
 {
   sigset_t set, old_mask;
   sigemptyset (&set);
-  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+  for (size_t i = 0; i < N_FORWARDED; i++)
     sigaddset (&set, forwarded[i]);
   sigaddset (&set, SIGCHLD);
   sigprocmask (SIG_BLOCK, &set, &old_mask);
+  /* An ignored signal is never pending, so sigwaitinfo would not see it:
+     we take the default (blocked, so harmless) and the child gets back
+     what we inherited. */
+  struct sigaction inherited[N_FORWARDED];
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (size_t i = 0; i < N_FORWARDED; i++)
+    sigaction (forwarded[i], &dfl, &inherited[i]);
 
   *status = 1;
   int report[2];
@@ -68,7 +80,7 @@ process_run (char *const argv[], int *status, nsipc_error *err)
       return nsipc_error_set (err, errno, "fork");
     }
   if (pid == 0)
-    child_exec (argv, &old_mask, report[1]);
+    child_exec (argv, inherited, &old_mask, report[1]);
   close (report[1]);
 
   int exec_errno = 0;

@@ -48,7 +48,7 @@ units_parse_size (const char *text, uint64_t *bytes)
   const char *p = parse_digits (text, &v);
   if (p == NULL)
     return -1;
-  if (*p == ' ')
+  if (*p == ' ' && p[1] != '\0')
     p++;
   for (size_t i = 0; i < sizeof size_units / sizeof size_units[0]; i++)
     {

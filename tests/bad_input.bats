@@ -1,0 +1,167 @@
+#!/usr/bin/env bats
+# Every rejected input: one line naming the file, the JSON path and the
+# reason; exit 2; the command not run; nothing created on the host.
+
+load common
+
+setup() {
+  common_setup
+  HOST_BEFORE=$(host_snapshot)
+  RAN=$BATS_TEST_TMPDIR/ran
+}
+
+teardown() {
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot)" "$HOST_BEFORE"
+}
+
+# run_rejected POLICY_TEXT: nsipc run must refuse it before doing anything.
+run_rejected() {
+  local p
+  p=$(policy bad <<<"$1")
+  run "$NSIPC" run --policy "$p" -- touch "$RAN"
+  assert_failure 2
+  [ ! -e "$RAN" ]
+  POLICY=$p
+}
+
+@test "missing policy file" {
+  run "$NSIPC" run --policy "$BATS_TEST_TMPDIR/none.json" -- touch "$RAN"
+  assert_failure 2
+  assert_output "nsipc: run: policy $BATS_TEST_TMPDIR/none.json: cannot read: No such file or directory"
+  [ ! -e "$RAN" ]
+}
+
+@test "missing policy name" {
+  run "$NSIPC" run --policy web -- touch "$RAN"
+  assert_failure 2
+  assert_output "nsipc: run: policy $NSIPC_POLICY_DIR/web.json: cannot read: No such file or directory"
+}
+
+@test "unreadable policy file" {
+  p=$(policy secret <<<'{"version":1}')
+  chmod 000 "$p"
+  run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$NSIPC" policy check "$p"
+  assert_failure 2
+  assert_output "nsipc: policy check: $p: cannot read: Permission denied"
+}
+
+@test "a directory as policy" {
+  run "$NSIPC" run --policy "$BATS_TEST_TMPDIR/" -- touch "$RAN"
+  assert_failure 2
+  assert_output "nsipc: run: policy $BATS_TEST_TMPDIR/: cannot read: not a regular file"
+}
+
+@test "JSON syntax error gives line and column" {
+  run_rejected '{ "version": 1,
+  "limits": { "msgmax": 8192, } }'
+  assert_output "nsipc: run: policy $POLICY: line 2, column 31: string or '}' expected near '}'"
+}
+
+@test "empty file" {
+  run_rejected ''
+  assert_output "nsipc: run: policy $POLICY: line 2, column 0: '[' or '{' expected near end of file"
+}
+
+@test "wrong types" {
+  run_rejected '{ "version": 1, "limits": { "msgmni": "many" }, "objects": [ { "type": "shm", "key": 1, "size": true } ] }'
+  assert_output "nsipc: run: policy $POLICY: limits.msgmni: must be an integer
+nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string such as \"64MiB\""
+}
+
+@test "negative number" {
+  run_rejected '{ "version": 1, "limits": { "shmmni": -1 } }'
+  assert_output "nsipc: run: policy $POLICY: limits.shmmni: must be between 0 and 32768, got -1"
+}
+
+@test "huge numbers" {
+  run_rejected '{ "version": 1, "limits": { "msgmax": 99999999999999999999999 } }'
+  assert_output --regexp "^nsipc: run: policy $POLICY: line 1, column [0-9]+: too big integer"
+  run_rejected '{ "version": 1, "limits": { "msgmax": 9999999999 } }'
+  assert_output "nsipc: run: policy $POLICY: limits.msgmax: must be between 0B and 2147483647B, got 9999999999B"
+  run_rejected '{ "version": 1, "limits": { "shmmax": "99999999999TiB" } }'
+  assert_output "nsipc: run: policy $POLICY: limits.shmmax: \"99999999999TiB\" is too large"
+}
+
+@test "a key given twice" {
+  run_rejected '{ "version": 1, "objects": [ { "type": "sem", "key": "0x10", "nsems": 1 },
+    { "type": "sem", "key": 16, "nsems": 1 } ] }'
+  assert_output "nsipc: run: policy $POLICY: objects[1].key: 0x00000010 is already the key of objects[0]"
+}
+
+@test "mode 0999" {
+  run_rejected '{ "version": 1, "objects": [ { "type": "msg", "key": 1, "mode": "0999" } ] }'
+  assert_output "nsipc: run: policy $POLICY: objects[0].mode: \"0999\" is not an octal mode of at most 0777"
+}
+
+@test "semaphore value 40000" {
+  run_rejected '{ "version": 1, "objects": [ { "type": "sem", "key": 1, "nsems": 1, "values": [40000] } ] }'
+  assert_output "nsipc: run: policy $POLICY: objects[0].values[0]: 40000 is over the semaphore maximum 32767"
+}
+
+@test "a segment larger than shmmax" {
+  run_rejected '{ "version": 1, "limits": { "shmmax": "1GiB" },
+    "objects": [ { "type": "shm", "key": 1, "size": "2GiB" } ] }'
+  assert_output "nsipc: run: policy $POLICY: objects[0].size: 2GiB exceeds limits.shmmax (1GiB)"
+}
+
+@test "an unknown field" {
+  run_rejected '{ "version": 1, "limits": { "shmmax": "1GiB", "shmmaxx": 1 } }'
+  assert_output "nsipc: run: policy $POLICY: limits.shmmaxx: unknown field"
+}
+
+@test "every problem is reported, one line each" {
+  run_rejected '{ "version": 1, "colour": 1, "objects": [ { "type": "msg", "key": 0, "mode": "0999" } ], "cleanup": "all" }'
+  assert_equal "${#lines[@]}" 4
+  assert_line --index 0 "nsipc: run: policy $POLICY: colour: unknown field"
+}
+
+@test "a missing --" {
+  run "$NSIPC" run --policy x.json touch "$RAN"
+  assert_failure 2
+  assert_output 'nsipc: run: missing "--" before the command (usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...])'
+  [ ! -e "$RAN" ]
+}
+
+@test "nothing after --" {
+  run "$NSIPC" run --
+  assert_failure 2
+  assert_output 'nsipc: run: missing command after "--" (usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...])'
+}
+
+@test "an unknown option and a missing option argument" {
+  run "$NSIPC" run --polcy x -- true
+  assert_failure 2
+  assert_output 'nsipc: run: unknown option "--polcy" (usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...])'
+  run "$NSIPC" run --policy
+  assert_failure 2
+  assert_output 'nsipc: run: option "--policy" needs an argument (usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...])'
+}
+
+@test "a policy argument that is neither file nor name" {
+  run "$NSIPC" run --policy '..' -- touch "$RAN"
+  assert_failure 2
+  assert_output 'nsipc: run: policy ".." is neither a file (with / or .json) nor a name of [A-Za-z0-9_.-]'
+}
+
+@test "an unknown verb" {
+  run "$NSIPC" frobnicate
+  assert_failure 2
+  assert_output 'nsipc: unknown command "frobnicate" (see nsipc --help)'
+}
+
+@test "no verb, an unknown global option" {
+  run "$NSIPC"
+  assert_failure 2
+  assert_output 'nsipc: missing command (see nsipc --help)'
+  run "$NSIPC" --frob run
+  assert_failure 2
+  assert_output 'nsipc: unknown option "--frob" (see nsipc --help)'
+}
+
+@test "an invalid default.json is an error, not ignored" {
+  echo '{ "version": 3 }' >"$NSIPC_POLICY_DIR/default.json"
+  run "$NSIPC" run -- touch "$RAN"
+  assert_failure 2
+  assert_output "nsipc: run: policy $NSIPC_POLICY_DIR/default.json: version: must be 1"
+  [ ! -e "$RAN" ]
+}

@@ -1,1 +1,92 @@
-int main(void){return 0;}
+/* Sizes, keys and modes as policies write them. */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "tap.h"
+#include "units.h"
+
+static void
+test_sizes (void)
+{
+  static const struct
+  {
+    const char *text;
+    uint64_t bytes;
+  } good[] = {
+    { "0", 0 },         { "65536", 65536 },        { "1B", 1 },           { "1K", 1024 },
+    { "1KiB", 1024 },   { "64MiB", 64ull << 20 },  { "64mib", 64ull << 20 }, { "64 MiB", 64ull << 20 },
+    { "2G", 2ull << 30 }, { "3GiB", 3ull << 30 },  { "1TiB", 1ull << 40 }, { "18446744073709551615", UINT64_MAX },
+  };
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    {
+      uint64_t b = 0;
+      ok (units_parse_size (good[i].text, &b) == 0 && b == good[i].bytes, "size \"%s\" is %" PRIu64, good[i].text,
+          good[i].bytes);
+    }
+
+  static const char *const bad[] = { "", "MiB", "-1", "1.5G", "1MB", "1 ", "1  MiB", "0x10", "1e3", "12 34" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      uint64_t b;
+      errno = 0;
+      ok (units_parse_size (bad[i], &b) < 0 && errno == EINVAL, "size \"%s\" is refused as not a size", bad[i]);
+    }
+  uint64_t b;
+  ok (units_parse_size ("18446744073709551616", &b) < 0 && errno == ERANGE, "2^64 bytes overflow");
+  ok (units_parse_size ("16777216TiB", &b) < 0 && errno == ERANGE, "16777216TiB overflows");
+}
+
+static void
+test_keys (void)
+{
+  uint32_t k = 0;
+  ok (units_parse_key ("0x1000", &k) == 0 && k == 0x1000, "key 0x1000");
+  ok (units_parse_key ("0XfFfFfFfF", &k) == 0 && k == 0xffffffff, "key 0xffffffff, any case");
+  ok (units_parse_key ("0x0", &k) < 0 && errno == ERANGE, "key 0x0 is IPC_PRIVATE, refused");
+  ok (units_parse_key ("0x100000000", &k) < 0 && errno == ERANGE, "key over 32 bits refused");
+  static const char *const bad[] = { "", "0x", "4096", "x10", "0x10g", "0x-1", " 0x1" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ok (units_parse_key (bad[i], &k) < 0 && errno == EINVAL, "key \"%s\" refused", bad[i]);
+}
+
+static void
+test_modes (void)
+{
+  unsigned m = 1;
+  ok (units_parse_mode ("0660", &m) == 0 && m == 0660, "mode 0660");
+  ok (units_parse_mode ("660", &m) == 0 && m == 0660, "mode 660");
+  ok (units_parse_mode ("0", &m) == 0 && m == 0, "mode 0");
+  ok (units_parse_mode ("0777", &m) == 0 && m == 0777, "mode 0777");
+  static const char *const bad[] = { "", "0999", "1777", "01777", "00660", "rw", "0x1ff", "-660" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ok (units_parse_mode (bad[i], &m) < 0 && errno == EINVAL, "mode \"%s\" refused", bad[i]);
+}
+
+static void
+test_format (void)
+{
+  static const struct
+  {
+    uint64_t bytes;
+    const char *text;
+  } cases[] = {
+    { 0, "0B" },          { 100, "100B" },           { 1024, "1KiB" },       { 1536 * 1024, "1536KiB" },
+    { 1ull << 30, "1GiB" }, { 2ull << 40, "2TiB" }, { 1025, "1025B" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char buf[32];
+      units_format_size (cases[i].bytes, buf, sizeof buf);
+      is_str (buf, cases[i].text, "%" PRIu64 " bytes print as %s", cases[i].bytes, cases[i].text);
+    }
+}
+
+int
+main (void)
+{
+  test_sizes ();
+  test_keys ();
+  test_modes ();
+  test_format ();
+  return tap_done ();
+}

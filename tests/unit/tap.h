@@ -1,0 +1,44 @@
+/* A minimal TAP producer for the C unit tests (meson runs them with
+   protocol: 'tap'). */
+#pragma once
+
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+#define ok(cond, ...)                                                                                                  \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      tap_count++;                                                                                                     \
+      if (!(cond))                                                                                                     \
+        tap_failed++;                                                                                                  \
+      printf ("%s %d - ", (cond) ? "ok" : "not ok", tap_count);                                                        \
+      printf (__VA_ARGS__);                                                                                            \
+      putchar ('\n');                                                                                                  \
+    }                                                                                                                  \
+  while (0)
+
+#define is_str(got, want, ...)                                                                                         \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      const char *g_ = (got), *w_ = (want);                                                                            \
+      ok (g_ && strcmp (g_, w_) == 0, __VA_ARGS__);                                                                    \
+      if (!g_ || strcmp (g_, w_) != 0)                                                                                 \
+        printf ("#   got:  %s\n#   want: %s\n", g_ ? g_ : "(null)", w_);                                               \
+    }                                                                                                                  \
+  while (0)
+
+/* Line-buffered, so a crash still shows how far the tests got. */
+__attribute__ ((constructor)) static void
+tap_start (void)
+{
+  setvbuf (stdout, NULL, _IOLBF, 0);
+}
+
+static inline int
+tap_done (void)
+{
+  printf ("1..%d\n", tap_count);
+  return tap_failed ? 1 : 0;
+}
