@@ -17,12 +17,12 @@ main (int argc, char **argv)
   mqd_t mq = mq_open (argv[1], O_RDONLY);
   struct mq_attr attr;
   struct stat st;
-  if (mq == (mqd_t) -1 || mq_getattr (mq, &attr) < 0 || fstat (mq, &st) < 0)
+  if (mq == (mqd_t)-1 || mq_getattr (mq, &attr) < 0 || fstat (mq, &st) < 0)
     {
       perror (argv[1]);
       return 1;
     }
   printf ("maxmsg=%ld msgsize=%ld mode=%04o uid=%u gid=%u\n", attr.mq_maxmsg, attr.mq_msgsize,
-          (unsigned) (st.st_mode & 07777), (unsigned) st.st_uid, (unsigned) st.st_gid);
+          (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)st.st_gid);
   return 0;
 }

@@ -10,10 +10,10 @@ static int tap_count, tap_failed;
 #define ok(cond, ...)                                                                                                  \
   do                                                                                                                   \
     {                                                                                                                  \
+      int pass_ = !!(cond);                                                                                            \
       tap_count++;                                                                                                     \
-      if (!(cond))                                                                                                     \
-        tap_failed++;                                                                                                  \
-      printf ("%s %d - ", (cond) ? "ok" : "not ok", tap_count);                                                        \
+      tap_failed += !pass_;                                                                                            \
+      printf ("%s %d - ", pass_ ? "ok" : "not ok", tap_count);                                                         \
       printf (__VA_ARGS__);                                                                                            \
       putchar ('\n');                                                                                                  \
     }                                                                                                                  \
@@ -23,7 +23,7 @@ static int tap_count, tap_failed;
   do                                                                                                                   \
     {                                                                                                                  \
       const char *g_ = (got), *w_ = (want);                                                                            \
-      ok (g_ && strcmp (g_, w_) == 0, __VA_ARGS__);                                                                    \
+      ok (g_ &&strcmp (g_, w_) == 0, __VA_ARGS__);                                                                     \
       if (!g_ || strcmp (g_, w_) != 0)                                                                                 \
         printf ("#   got:  %s\n#   want: %s\n", g_ ? g_ : "(null)", w_);                                               \
     }                                                                                                                  \

@@ -79,7 +79,7 @@ check_bad (const char *dir, const char *name)
 {
   char path[8192], expected_path[8192];
   snprintf (path, sizeof path, "%s/%s", dir, name);
-  snprintf (expected_path, sizeof expected_path, "%s/%.*s.expected", dir, (int) strlen (name) - 5, name);
+  snprintf (expected_path, sizeof expected_path, "%s/%.*s.expected", dir, (int)strlen (name) - 5, name);
   _cleanup_free_ char *expected = slurp (expected_path);
   struct nsipc_policy policy;
   struct nsipc_problems problems;
@@ -145,7 +145,8 @@ test_kernel_defaults (void)
   struct nsipc_problems problems;
   ok (policy_load_string (buf, &p, &problems) < 0 && problems.n == 1, "4097 segments are too many by default");
   if (problems.n == 1)
-    is_str (problems.lines[0], "objects: more shared memory segments (4097) than limits.shmmni (4096, the kernel default)",
+    is_str (problems.lines[0],
+            "objects: more shared memory segments (4097) than limits.shmmni (4096, the kernel default)",
             "the message names the kernel default");
   problems_free (&problems);
   free (buf);

@@ -13,9 +13,18 @@ test_sizes (void)
     const char *text;
     uint64_t bytes;
   } good[] = {
-    { "0", 0 },         { "65536", 65536 },        { "1B", 1 },           { "1K", 1024 },
-    { "1KiB", 1024 },   { "64MiB", 64ull << 20 },  { "64mib", 64ull << 20 }, { "64 MiB", 64ull << 20 },
-    { "2G", 2ull << 30 }, { "3GiB", 3ull << 30 },  { "1TiB", 1ull << 40 }, { "18446744073709551615", UINT64_MAX },
+    { "0", 0 },
+    { "65536", 65536 },
+    { "1B", 1 },
+    { "1K", 1024 },
+    { "1KiB", 1024 },
+    { "64MiB", 64ull << 20 },
+    { "64mib", 64ull << 20 },
+    { "64 MiB", 64ull << 20 },
+    { "2G", 2ull << 30 },
+    { "3GiB", 3ull << 30 },
+    { "1TiB", 1ull << 40 },
+    { "18446744073709551615", UINT64_MAX },
   };
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     {
@@ -70,8 +79,13 @@ test_format (void)
     uint64_t bytes;
     const char *text;
   } cases[] = {
-    { 0, "0B" },          { 100, "100B" },           { 1024, "1KiB" },       { 1536 * 1024, "1536KiB" },
-    { 1ull << 30, "1GiB" }, { 2ull << 40, "2TiB" }, { 1025, "1025B" },
+    { 0, "0B" },
+    { 100, "100B" },
+    { 1024, "1KiB" },
+    { 1536 * 1024, "1536KiB" },
+    { 1ull << 30, "1GiB" },
+    { 2ull << 40, "2TiB" },
+    { 1025, "1025B" },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what nsipc needs on Debian 12 that is not there yet.
+#   contrib/deps.sh          build dependencies
+#   contrib/deps.sh --test   build and test dependencies
+set -eu
+
+packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev"
+if [ "${1:-}" = "--test" ]; then
+  packages="$packages bats bats-assert bats-support util-linux coreutils procps jq"
+fi
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "contrib/deps.sh: needs root to install:$missing" >&2
+  exit 1
+fi
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
