@@ -209,7 +209,7 @@ events"
 }
 
 @test "without CAP_SYS_ADMIN, run says so and does nothing" {
-  run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$NSIPC" run --policy "$SOURCE_ROOT/policy/default.json" -- touch "$BATS_TEST_TMPDIR/ran"
+  run setpriv --bounding-set=-sys_admin -- "$NSIPC" run --policy "$SOURCE_ROOT/policy/default.json" -- touch "$BATS_TEST_TMPDIR/ran"
   assert_failure 1
   assert_output "nsipc: run: needs CAP_SYS_ADMIN to create namespaces (run it as root)"
   [ ! -e "$BATS_TEST_TMPDIR/ran" ]
