@@ -11,3 +11,7 @@ meson test -C build --print-errorlogs
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --suite unit --print-errorlogs
+
+# One closing line for whoever reads the log: how many meson tests passed and failed.
+jq -rs '[.[] | select(.result == "OK")] | length as $ok | "check: \($ok) passed, \(length - $ok) failed"' \
+  build/meson-logs/testlog.json
