@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "namespace.h"
+#include "state.h"
 #include "util.h"
 
 void
@@ -55,4 +57,18 @@ cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *ar
   cli_problems (verb, label, &problems);
   problems_free (&problems);
   return EXIT_USAGE;
+}
+
+int
+cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err)
+{
+  if (!state_valid_name (name, STATE_NAME_MAX))
+    return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
+  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, err);
+  _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
+  if (nsfd < 0 && err->status == ENOENT)
+    return nsipc_error_set (err, 0, "no namespace %s", name);
+  if (nsfd < 0)
+    return -1;
+  return namespace_enter (nsfd, err);
 }

@@ -25,5 +25,10 @@ void cli_problems (const char *verb, const char *label, const struct nsipc_probl
    and returns EXIT_USAGE, or 0. */
 int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy);
 
+/* Joins the named namespace NAME (its pin under STATE_DIR/ns). */
+int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err);
+
+int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_ns (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_run (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_policy (const struct nsipc_globals *g, int argc, char **argv);

@@ -5,24 +5,29 @@
 
 #include "cli.h"
 #include "namespace.h"
-#include "objects.h"
+#include "provision.h"
 #include "privileges.h"
 #include "process.h"
 
-static const char usage[] = "usage: nsipc run [--policy FILE|NAME] -- CMD [ARG...]";
+static const char usage[] = "usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...]";
 
 /* Everything between the checks and the command: a failure here leaves
    nothing behind, since the namespaces die with us. */
 static int
 build_namespace (const struct nsipc_policy *policy, nsipc_error *err)
 {
-  if (namespace_unshare_private (err) < 0)
+  if (namespace_unshare_private (err) < 0 || namespace_mount_dev (policy->dev_shm_size, err) < 0)
     return -1;
-  if (limits_apply (&policy->limits, err) < 0)
-    return nsipc_error_prefix (err, "limits");
-  if (namespace_mount_dev (policy->dev_shm_size, err) < 0)
+  return provision_fresh (policy, false, err);
+}
+
+/* --ns: the named namespace has its policy already; only the mounts are ours. */
+static int
+join_namespace (const struct nsipc_globals *g, const char *name, nsipc_error *err)
+{
+  if (cli_enter_named (g, name, err) < 0 || namespace_unshare_mount (err) < 0)
     return -1;
-  return objects_provision (policy, err);
+  return namespace_mount_dev (0, err);
 }
 
 int
@@ -30,10 +35,11 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
     { "policy", required_argument, NULL, 'p' },
+    { "ns", required_argument, NULL, 'n' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *policy_arg = NULL;
+  const char *policy_arg = NULL, *ns = NULL;
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
@@ -41,6 +47,9 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
       {
       case 'p':
         policy_arg = optarg;
+        break;
+      case 'n':
+        ns = optarg;
         break;
       case 'h':
         puts (usage);
@@ -63,14 +72,20 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
       return EXIT_USAGE;
     }
 
-  struct nsipc_policy policy;
-  int r = cli_load_policy (g, "run", policy_arg, &policy);
+  if (ns && policy_arg)
+    {
+      cli_error ("run", "--policy and --ns exclude each other: a named namespace has its policy (nsipc ns apply)");
+      return EXIT_USAGE;
+    }
+
+  struct nsipc_policy policy = { 0 };
+  int r = ns ? 0 : cli_load_policy (g, "run", policy_arg, &policy);
   if (r != 0)
     return r;
 
   nsipc_error err = { 0 };
   int status = EXIT_RUNTIME;
-  if (privileges_require_admin (&err) < 0 || build_namespace (&policy, &err) < 0
+  if (privileges_require_admin (&err) < 0 || (ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
       || process_run (argv + optind, &status, &err) < 0)
     cli_error ("run", "%s", err.msg);
   policy_free (&policy);

@@ -14,6 +14,17 @@ static const char help[]
       "Commands:\n"
       "  run [--policy FILE|NAME] -- CMD [ARG...]\n"
       "                       run CMD in a new IPC namespace with the policy's limits and objects\n"
+      "  run --ns NAME [--policy FILE|NAME] -- CMD [ARG...]\n"
+      "                       run CMD in the named namespace NAME (applying the policy first)\n"
+      "  exec NAME|--pid PID|--container ID -- CMD [ARG...]\n"
+      "                       run CMD in an existing IPC namespace\n"
+      "  ns create NAME [--policy FILE|NAME]\n"
+      "                       create a named IPC namespace, pinned at STATE_DIR/ns/NAME\n"
+      "  ns apply NAME --policy FILE|NAME\n"
+      "                       apply a policy to a named namespace, idempotently\n"
+      "  ns list [--json]     list named namespaces\n"
+      "  ns delete NAME [--force]\n"
+      "                       unpin a named namespace\n"
       "  policy check FILE... validate policies\n"
       "\n"
       "Options:\n"
@@ -33,6 +44,8 @@ static const struct
 } verbs[] = {
   { "run", cmd_run },
   { "policy", cmd_policy },
+  { "ns", cmd_ns },
+  { "exec", cmd_exec },
 };
 
 static const char *

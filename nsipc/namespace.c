@@ -1,22 +1,42 @@
-/* Creating namespaces and their /dev mounts. */
+/* Creating, pinning and entering IPC namespaces, and their /dev mounts. */
 #include "namespace.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "state.h"
+#include "util.h"
 
 int
-namespace_unshare_private (nsipc_error *err)
+namespace_unshare_mount (nsipc_error *err)
 {
-  if (unshare (CLONE_NEWIPC | CLONE_NEWNS) < 0)
-    return nsipc_error_set (err, errno, "unshare IPC and mount namespaces");
+  if (unshare (CLONE_NEWNS) < 0)
+    return nsipc_error_set (err, errno, "unshare the mount namespace");
   /* Slave, not private: host mounts still reach us, ours never reach it. */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return nsipc_error_set (err, errno, "make / a slave mount");
   return 0;
+}
+
+int
+namespace_unshare_private (nsipc_error *err)
+{
+  if (unshare (CLONE_NEWIPC) < 0)
+    return nsipc_error_set (err, errno, "unshare the IPC namespace");
+  return namespace_unshare_mount (err);
 }
 
 int
@@ -34,5 +54,185 @@ namespace_mount_dev (uint64_t shm_size, nsipc_error *err)
   snprintf (options, sizeof options, "size=%" PRIu64 ",mode=1777", shm_size);
   if (mount ("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) < 0)
     return nsipc_error_set (err, errno, "mount a tmpfs of %" PRIu64 " bytes on /dev/shm", shm_size);
+  return 0;
+}
+
+int
+namespace_open_current (nsipc_error *err)
+{
+  int fd = open ("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open /proc/thread-self/ns/ipc");
+  return fd;
+}
+
+int
+namespace_enter (int nsfd, nsipc_error *err)
+{
+  if (setns (nsfd, CLONE_NEWIPC) < 0)
+    return nsipc_error_set (err, errno, "setns");
+  return 0;
+}
+
+int
+namespace_enter_pid (pid_t pid, nsipc_error *err)
+{
+  _cleanup_close_ int pidfd = pidfd_open (pid, 0);
+  if (pidfd < 0 && errno == ESRCH)
+    return nsipc_error_set (err, errno, "process %d", (int)pid);
+  if (pidfd >= 0 && setns (pidfd, CLONE_NEWIPC) == 0)
+    return 0;
+  if (pidfd >= 0 && errno != EINVAL)
+    return nsipc_error_set (err, errno, "join the IPC namespace of process %d", (int)pid);
+
+  /* Before Linux 5.8 neither pidfd_open nor setns on a pidfd exist. */
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/ns/ipc", (int)pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open %s", path);
+  if (setns (fd, CLONE_NEWIPC) < 0)
+    return nsipc_error_set (err, errno, "join the IPC namespace of process %d", (int)pid);
+  return 0;
+}
+
+int
+namespace_inode (int nsfd, uint64_t *inode, nsipc_error *err)
+{
+  struct stat st;
+  if (fstat (nsfd, &st) < 0)
+    return nsipc_error_set (err, errno, "stat namespace");
+  *inode = st.st_ino;
+  return 0;
+}
+
+int
+namespace_share_dir (const char *path, nsipc_error *err)
+{
+  if (mount (NULL, path, NULL, MS_SHARED, NULL) == 0)
+    return 0;
+  if (errno != EINVAL)
+    return nsipc_error_set (err, errno, "make the pin directory a shared mount");
+  /* EINVAL: not a mount point yet. */
+  if (mount (path, path, NULL, MS_BIND, NULL) < 0 || mount (NULL, path, NULL, MS_SHARED, NULL) < 0)
+    return nsipc_error_set (err, errno, "make the pin directory a shared mount");
+  return 0;
+}
+
+int
+namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "create pin %s", name);
+  char target[32];
+  state_fd_path (fd, target);
+  if (unshare (CLONE_NEWIPC) < 0)
+    {
+      nsipc_error_set (err, errno, "unshare the IPC namespace");
+      unlinkat (dirfd, name, 0);
+      return -1;
+    }
+  if (mount ("/proc/thread-self/ns/ipc", target, NULL, MS_BIND, NULL) < 0)
+    {
+      nsipc_error_set (err, errno, "bind mount the namespace on pin %s", name);
+      unlinkat (dirfd, name, 0);
+      return -1;
+    }
+  _cleanup_close_ int ns = namespace_open_current (err);
+  if (ns < 0 || namespace_inode (ns, inode, err) < 0)
+    {
+      namespace_unpin (dirfd, name, NULL);
+      return -1;
+    }
+  return 0;
+}
+
+int
+namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ELOOP)
+    return nsipc_error_set (err, 0, "pin %s is a symlink; refusing to follow it", name);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open pin %s", name);
+  struct statfs fs;
+  if (fstatfs (fd, &fs) < 0)
+    return nsipc_error_set (err, errno, "statfs pin %s", name);
+  if (fs.f_type != NSFS_MAGIC || ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWIPC)
+    return nsipc_error_set (err, 0, "pin %s is not a pinned IPC namespace", name);
+  return steal_fd (&fd);
+}
+
+int
+namespace_unpin (int dirfd, const char *name, nsipc_error *err)
+{
+  nsipc_error ignored;
+  if (err == NULL)
+    err = &ignored;
+  _cleanup_close_ int fd = openat (dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open pin %s", name);
+  char path[32];
+  state_fd_path (fd, path);
+  /* Detach: a process that opened the pin keeps the namespace, not the mount. */
+  if (umount2 (path, MNT_DETACH) < 0 && errno != EINVAL)
+    return nsipc_error_set (err, errno, "unmount pin %s", name);
+  if (unlinkat (dirfd, name, 0) < 0 && errno != ENOENT)
+    return nsipc_error_set (err, errno, "remove pin %s", name);
+  return 0;
+}
+
+static int
+compare_pids (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+  return (x > y) - (x < y);
+}
+
+int
+namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
+{
+  DIR *proc = opendir ("/proc");
+  if (proc == NULL)
+    return nsipc_error_set (err, errno, "open /proc");
+  *pids = NULL;
+  *n = *skipped = 0;
+  size_t cap = 0;
+  struct dirent *de;
+  while ((de = readdir (proc)) != NULL)
+    {
+      char *end;
+      long pid = strtol (de->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0)
+        continue;
+      char path[64];
+      snprintf (path, sizeof path, "%ld/ns/ipc", pid);
+      struct stat st;
+      if (fstatat (dirfd (proc), path, &st, 0) < 0)
+        {
+          /* Gone meanwhile (ENOENT), or hidden from us: counted, not fatal. */
+          *skipped += errno != ENOENT;
+          continue;
+        }
+      if (st.st_ino != inode)
+        continue;
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 16;
+          pid_t *bigger = realloc (*pids, cap * sizeof **pids);
+          if (bigger == NULL)
+            {
+              closedir (proc);
+              return nsipc_error_set (err, ENOMEM, "list processes");
+            }
+          *pids = bigger;
+        }
+      (*pids)[(*n)++] = pid;
+    }
+  closedir (proc);
+  qsort (*pids, *n, sizeof **pids, compare_pids);
   return 0;
 }

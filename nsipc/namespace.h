@@ -1,8 +1,10 @@
-/* IPC namespaces and the mounts that go with them: a private IPC namespace
-   in a private mount namespace, with its own /dev/mqueue and /dev/shm. */
+/* IPC namespaces and the mounts that go with them: creating, pinning,
+   entering and finding who is inside. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -10,7 +12,45 @@
    mounts do not propagate back to the host. */
 int namespace_unshare_private (nsipc_error *err);
 
+/* Moves the caller into a new mount namespace only, the same way. */
+int namespace_unshare_mount (nsipc_error *err);
+
 /* Mounts a fresh mqueue filesystem (it shows the caller's IPC namespace) on
    /dev/mqueue, and, when SHM_SIZE is not 0, a tmpfs of that size on /dev/shm.
    Only call in a private mount namespace. */
 int namespace_mount_dev (uint64_t shm_size, nsipc_error *err);
+
+/* An fd of the caller's IPC namespace, to return to it. */
+int namespace_open_current (nsipc_error *err);
+
+/* setns into the IPC namespace NSFD. */
+int namespace_enter (int nsfd, nsipc_error *err);
+
+/* setns into the IPC namespace of PID: through a pidfd, so a recycled pid
+   cannot be joined by mistake, else /proc/PID/ns/ipc on older kernels. */
+int namespace_enter_pid (pid_t pid, nsipc_error *err);
+
+/* The inode that names the IPC namespace NSFD. */
+int namespace_inode (int nsfd, uint64_t *inode, nsipc_error *err);
+
+/* Makes the directory PATH a shared mount point (a bind mount on itself when
+   it is not a mount point yet), as `ip netns` does: pins mounted below it
+   then reach, and their unmounts leave, mount namespaces copied from this
+   one later.  Open PATH again afterwards: an fd opened before sees the
+   directory under the new mount. */
+int namespace_share_dir (const char *path, nsipc_error *err);
+
+/* Creates the file DIRFD/NAME, moves the caller into a new IPC namespace and
+   pins that namespace with a bind mount on the file. */
+int namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *err);
+
+/* Opens DIRFD/NAME, checking it is a pinned IPC namespace (not a symlink,
+   not a plain file).  err->status is ENOENT when there is no such file. */
+int namespace_open_pin (int dirfd, const char *name, nsipc_error *err);
+
+/* Unmounts and removes the pin DIRFD/NAME; a missing one is not an error. */
+int namespace_unpin (int dirfd, const char *name, nsipc_error *err);
+
+/* The pids of the processes in the IPC namespace INODE, ascending; *SKIPPED
+   counts processes whose namespace link could not be read. */
+int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);

@@ -1,16 +1,19 @@
-/* Object creation: one function per type, each exclusive (IPC_EXCL /
-   O_EXCL) so an existing object is never silently reused. */
+/* Object lookup and creation.  Creation is exclusive (IPC_EXCL / O_EXCL) so
+   an object someone made meanwhile is never silently taken over. */
 #include "objects.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <mqueue.h>
+#include <stdio.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 
 #include "limits.h"
+#include "units.h"
 #include "util.h"
 
 union semun
@@ -20,124 +23,160 @@ union semun
   unsigned short *array;
 };
 
-static void
-set_owner (struct ipc_perm *perm, const struct nsipc_object *obj)
+/* What an existing object is, whatever its type. */
+struct existing
 {
+  uid_t uid;
+  gid_t gid;
+  unsigned mode;
+  uint64_t size;        /* shm bytes, sem nsems, msg qbytes */
+  long maxmsg, msgsize; /* mqueue */
+};
+
+static int
+sysv_get (const struct nsipc_object *obj, int flags)
+{
+  switch (obj->type)
+    {
+    case OBJECT_MSG:
+      return msgget (obj->key, flags | obj->mode);
+    case OBJECT_SEM:
+      return semget (obj->key, flags ? (int)obj->nsems : 0, flags | obj->mode);
+    default:
+      return shmget (obj->key, flags ? obj->size : 0, flags | obj->mode);
+    }
+}
+
+static int
+sysv_remove (const struct nsipc_object *obj, int id)
+{
+  switch (obj->type)
+    {
+    case OBJECT_MSG:
+      return msgctl (id, IPC_RMID, NULL);
+    case OBJECT_SEM:
+      return semctl (id, 0, IPC_RMID);
+    default:
+      return shmctl (id, IPC_RMID, NULL);
+    }
+}
+
+/* IPC_STAT, then SET when EDIT is given: one place knows the three
+ *_ds structures. */
+static int
+sysv_stat_set (const struct nsipc_object *obj, int id, struct existing *e, bool set)
+{
+  struct msqid_ds m;
+  struct semid_ds s;
+  struct shmid_ds h;
+  struct ipc_perm *perm;
+  int r;
+  switch (obj->type)
+    {
+    case OBJECT_MSG:
+      r = msgctl (id, IPC_STAT, &m);
+      perm = &m.msg_perm;
+      e->size = m.msg_qbytes;
+      break;
+    case OBJECT_SEM:
+      r = semctl (id, 0, IPC_STAT, (union semun){ .buf = &s });
+      perm = &s.sem_perm;
+      e->size = s.sem_nsems;
+      break;
+    default:
+      r = shmctl (id, IPC_STAT, &h);
+      perm = &h.shm_perm;
+      e->size = h.shm_segsz;
+      break;
+    }
+  if (r < 0)
+    return -1;
+  e->uid = perm->uid;
+  e->gid = perm->gid;
+  e->mode = perm->mode & 0777;
+  if (!set)
+    return 0;
+
+  perm->mode = obj->mode;
   if (obj->uid != OWNER_UNSET)
     perm->uid = obj->uid;
   if (obj->gid != OWNER_UNSET)
     perm->gid = obj->gid;
+  if (obj->type == OBJECT_MSG && obj->max_bytes)
+    m.msg_qbytes = obj->max_bytes;
+  switch (obj->type)
+    {
+    case OBJECT_MSG:
+      return msgctl (id, IPC_SET, &m);
+    case OBJECT_SEM:
+      return semctl (id, 0, IPC_SET, (union semun){ .buf = &s });
+    default:
+      return shmctl (id, IPC_SET, &h);
+    }
 }
 
-static bool
-has_owner (const struct nsipc_object *obj)
-{
-  return obj->uid != OWNER_UNSET || obj->gid != OWNER_UNSET;
-}
+static const char *const set_names[] = { "msgctl IPC_SET", "semctl IPC_SET", "shmctl IPC_SET" };
+static const char *const get_names[] = { "msgget", "semget", "shmget" };
 
 static int
-create_msg (const struct nsipc_object *obj, nsipc_error *err)
+create_sysv (const struct nsipc_object *obj, nsipc_error *err)
 {
-  int id = msgget (obj->key, IPC_CREAT | IPC_EXCL | obj->mode);
+  int id = sysv_get (obj, IPC_CREAT | IPC_EXCL);
   if (id < 0)
-    return nsipc_error_set (err, errno, "msgget");
-  if (!has_owner (obj) && obj->max_bytes == 0)
+    return nsipc_error_set (err, errno, "%s", get_names[obj->type]);
+  if (obj->type == OBJECT_SEM && obj->values && semctl (id, 0, SETALL, (union semun){ .array = obj->values }) < 0)
+    nsipc_error_set (err, errno, "semctl SETALL");
+  else if (obj->uid == OWNER_UNSET && obj->gid == OWNER_UNSET && obj->max_bytes == 0)
     return id;
-  struct msqid_ds ds;
-  if (msgctl (id, IPC_STAT, &ds) < 0)
-    return nsipc_error_set (err, errno, "msgctl IPC_STAT");
-  set_owner (&ds.msg_perm, obj);
-  if (obj->max_bytes)
-    ds.msg_qbytes = obj->max_bytes;
-  if (msgctl (id, IPC_SET, &ds) < 0)
-    {
-      nsipc_error_set (err, errno, "msgctl IPC_SET");
-      msgctl (id, IPC_RMID, NULL);
-      return -1;
-    }
-  return id;
-}
-
-static int
-create_sem (const struct nsipc_object *obj, nsipc_error *err)
-{
-  int id = semget (obj->key, obj->nsems, IPC_CREAT | IPC_EXCL | obj->mode);
-  if (id < 0)
-    return nsipc_error_set (err, errno, "semget");
-  if (obj->values && semctl (id, 0, SETALL, (union semun){ .array = obj->values }) < 0)
-    {
-      nsipc_error_set (err, errno, "semctl SETALL");
-      semctl (id, 0, IPC_RMID);
-      return -1;
-    }
-  if (!has_owner (obj))
-    return id;
-  struct semid_ds ds;
-  if (semctl (id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
-    nsipc_error_set (err, errno, "semctl IPC_STAT");
   else
     {
-      set_owner (&ds.sem_perm, obj);
-      if (semctl (id, 0, IPC_SET, (union semun){ .buf = &ds }) == 0)
+      struct existing e;
+      if (sysv_stat_set (obj, id, &e, true) == 0)
         return id;
-      nsipc_error_set (err, errno, "semctl IPC_SET");
+      nsipc_error_set (err, errno, "%s", set_names[obj->type]);
     }
-  semctl (id, 0, IPC_RMID);
+  sysv_remove (obj, id);
   return -1;
 }
 
+/* mq_open takes both attributes or neither: a missing one is the
+   namespace's default, as mq_open (..., NULL) would choose. */
 static int
-create_shm (const struct nsipc_object *obj, nsipc_error *err)
+mqueue_attr (const struct nsipc_object *obj, struct mq_attr *attr, nsipc_error *err)
 {
-  int id = shmget (obj->key, obj->size, IPC_CREAT | IPC_EXCL | obj->mode);
-  if (id < 0)
-    return nsipc_error_set (err, errno, "shmget");
-  if (!has_owner (obj))
-    return id;
-  struct shmid_ds ds;
-  if (shmctl (id, IPC_STAT, &ds) < 0)
-    nsipc_error_set (err, errno, "shmctl IPC_STAT");
-  else
+  uint64_t dflt;
+  *attr = (struct mq_attr){ .mq_maxmsg = obj->max_messages, .mq_msgsize = obj->message_size };
+  if (attr->mq_maxmsg == 0)
     {
-      set_owner (&ds.shm_perm, obj);
-      if (shmctl (id, IPC_SET, &ds) == 0)
-        return id;
-      nsipc_error_set (err, errno, "shmctl IPC_SET");
+      if (limits_read (LIMIT_MQ_MSG_DEFAULT, &dflt, err) < 0)
+        return -1;
+      attr->mq_maxmsg = dflt;
     }
-  shmctl (id, IPC_RMID, NULL);
-  return -1;
+  if (attr->mq_msgsize == 0)
+    {
+      if (limits_read (LIMIT_MQ_MSGSIZE_DEFAULT, &dflt, err) < 0)
+        return -1;
+      attr->mq_msgsize = dflt;
+    }
+  return 0;
 }
 
 static int
 create_mqueue (const struct nsipc_object *obj, nsipc_error *err)
 {
-  struct mq_attr attr = { .mq_maxmsg = obj->max_messages, .mq_msgsize = obj->message_size };
-  bool defaults = obj->max_messages == 0 && obj->message_size == 0;
-  /* mq_open takes both attributes or neither: a missing one is the
-     namespace's default, as mq_open (..., NULL) would choose. */
-  uint64_t dflt;
-  if (!defaults && attr.mq_maxmsg == 0)
-    {
-      if (limits_read (LIMIT_MQ_MSG_DEFAULT, &dflt, err) < 0)
-        return -1;
-      attr.mq_maxmsg = dflt;
-    }
-  if (!defaults && attr.mq_msgsize == 0)
-    {
-      if (limits_read (LIMIT_MQ_MSGSIZE_DEFAULT, &dflt, err) < 0)
-        return -1;
-      attr.mq_msgsize = dflt;
-    }
+  struct mq_attr attr;
+  if (mqueue_attr (obj, &attr, err) < 0)
+    return -1;
   /* The mode must be exact, so the umask may not take bits away. */
   mode_t old = umask (0);
-  mqd_t mq = mq_open (obj->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, obj->mode, defaults ? NULL : &attr);
+  mqd_t mq = mq_open (obj->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, obj->mode, &attr);
   umask (old);
   if (mq == (mqd_t)-1 && errno == EMFILE)
     return nsipc_error_set (err, 0, "mq_open: the queues of uid %d would need more than RLIMIT_MSGQUEUE allows",
                             (int)geteuid ());
   if (mq == (mqd_t)-1)
     return nsipc_error_set (err, errno, "mq_open");
-  if (has_owner (obj) && fchown (mq, obj->uid, obj->gid) < 0)
+  if ((obj->uid != OWNER_UNSET || obj->gid != OWNER_UNSET) && fchown (mq, obj->uid, obj->gid) < 0)
     {
       nsipc_error_set (err, errno, "chown");
       mq_close (mq);
@@ -148,60 +187,150 @@ create_mqueue (const struct nsipc_object *obj, nsipc_error *err)
   return 0;
 }
 
+/* Finds OBJ; 0 with *FOUND false when it does not exist. */
 static int
-create_one (const struct nsipc_object *obj, nsipc_error *err)
+lookup (const struct nsipc_object *obj, struct nsipc_object_state *st, struct existing *e, nsipc_error *err)
 {
-  switch (obj->type)
+  if (obj->type != OBJECT_MQUEUE)
     {
-    case OBJECT_MSG:
-      return create_msg (obj, err);
-    case OBJECT_SEM:
-      return create_sem (obj, err);
-    case OBJECT_SHM:
-      return create_shm (obj, err);
-    default:
-      return create_mqueue (obj, err);
+      st->id = sysv_get (obj, 0);
+      if (st->id < 0 && errno == ENOENT)
+        return 0;
+      if (st->id < 0 || sysv_stat_set (obj, st->id, e, false) < 0)
+        return nsipc_error_set (err, errno, "look up %s key 0x%08" PRIx32, policy_type_name (obj->type), obj->key);
+      st->exists = true;
+      return 0;
     }
+  mqd_t mq = mq_open (obj->name, O_RDONLY | O_CLOEXEC);
+  if (mq == (mqd_t)-1 && errno == ENOENT)
+    return 0;
+  struct mq_attr attr;
+  struct stat sb;
+  if (mq == (mqd_t)-1 || mq_getattr (mq, &attr) < 0 || fstat (mq, &sb) < 0)
+    {
+      nsipc_error_set (err, errno, "look up mqueue %s", obj->name);
+      if (mq != (mqd_t)-1)
+        mq_close (mq);
+      return -1;
+    }
+  mq_close (mq);
+  *e = (struct existing){
+    .uid = sb.st_uid, .gid = sb.st_gid, .mode = sb.st_mode & 0777, .maxmsg = attr.mq_maxmsg, .msgsize = attr.mq_msgsize
+  };
+  st->exists = true;
+  return 0;
+}
+
+/* What makes an existing object a different one than the policy's. */
+static void
+conflict (const struct nsipc_object *obj, const struct existing *e, char *buf, size_t len)
+{
+  char have[32], want[32];
+  buf[0] = '\0';
+  if ((obj->uid != OWNER_UNSET && obj->uid != e->uid) || (obj->gid != OWNER_UNSET && obj->gid != e->gid))
+    snprintf (buf, len, "exists owned by %u:%u, the policy says %" PRId64 ":%" PRId64, (unsigned)e->uid,
+              (unsigned)e->gid, obj->uid != OWNER_UNSET ? obj->uid : (int64_t)e->uid,
+              obj->gid != OWNER_UNSET ? obj->gid : (int64_t)e->gid);
+  else if (obj->type == OBJECT_SHM && e->size != obj->size)
+    {
+      units_format_size (e->size, have, sizeof have);
+      units_format_size (obj->size, want, sizeof want);
+      snprintf (buf, len, "exists with size %s, the policy says %s", have, want);
+    }
+  else if (obj->type == OBJECT_SEM && e->size != obj->nsems)
+    snprintf (buf, len, "exists with %" PRIu64 " semaphores, the policy says %u", e->size, obj->nsems);
+  else if (obj->type == OBJECT_MQUEUE
+           && ((obj->max_messages && obj->max_messages != e->maxmsg)
+               || (obj->message_size && obj->message_size != e->msgsize)))
+    snprintf (buf, len, "exists with %ld messages of %ld bytes, the policy says %ld of %ld", e->maxmsg, e->msgsize,
+              obj->max_messages ? obj->max_messages : e->maxmsg, obj->message_size ? obj->message_size : e->msgsize);
+}
+
+int
+objects_plan (const struct nsipc_policy *policy, struct nsipc_object_state *states, struct nsipc_problems *conflicts,
+              nsipc_error *err)
+{
+  for (size_t i = 0; i < policy->n_objects; i++)
+    {
+      const struct nsipc_object *obj = &policy->objects[i];
+      struct existing e = { 0 };
+      states[i] = (struct nsipc_object_state){ .id = -1 };
+      if (lookup (obj, &states[i], &e, err) < 0)
+        return -1;
+      if (!states[i].exists)
+        continue;
+      char why[160], what[128], path[32];
+      conflict (obj, &e, why, sizeof why);
+      if (why[0])
+        {
+          policy_object_describe (obj, what, sizeof what);
+          snprintf (path, sizeof path, "objects[%zu]", i);
+          problems_add (conflicts, path, "(%s) %s", what, why);
+        }
+      states[i].update = e.mode != obj->mode || (obj->type == OBJECT_MSG && obj->max_bytes && obj->max_bytes != e.size);
+    }
+  return 0;
+}
+
+static int
+update_one (const struct nsipc_object *obj, int id, nsipc_error *err)
+{
+  struct existing e;
+  if (obj->type != OBJECT_MQUEUE)
+    return sysv_stat_set (obj, id, &e, true) < 0 ? nsipc_error_set (err, errno, "%s", set_names[obj->type]) : 0;
+  mqd_t mq = mq_open (obj->name, O_RDONLY | O_CLOEXEC);
+  if (mq == (mqd_t)-1)
+    return nsipc_error_set (err, errno, "mq_open");
+  int r = fchmod (mq, obj->mode);
+  int e_ = errno;
+  mq_close (mq);
+  return r < 0 ? nsipc_error_set (err, e_, "chmod") : 0;
 }
 
 static void
-remove_one (const struct nsipc_object *obj, int id)
+undo (const struct nsipc_policy *policy, const struct nsipc_object_state *states, const int *created, size_t upto)
 {
-  switch (obj->type)
+  for (size_t i = 0; i < upto; i++)
     {
-    case OBJECT_MSG:
-      msgctl (id, IPC_RMID, NULL);
-      break;
-    case OBJECT_SEM:
-      semctl (id, 0, IPC_RMID);
-      break;
-    case OBJECT_SHM:
-      shmctl (id, IPC_RMID, NULL);
-      break;
-    default:
-      mq_unlink (obj->name);
-      break;
+      if (states[i].exists)
+        continue;
+      if (policy->objects[i].type == OBJECT_MQUEUE)
+        mq_unlink (policy->objects[i].name);
+      else
+        sysv_remove (&policy->objects[i], created[i]);
     }
+}
+
+int
+objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_state *states, nsipc_error *err)
+{
+  _cleanup_free_ int *created = calloc (policy->n_objects + 1, sizeof *created);
+  if (created == NULL)
+    return nsipc_error_set (err, ENOMEM, "provision objects");
+  for (size_t i = 0; i < policy->n_objects; i++)
+    {
+      const struct nsipc_object *obj = &policy->objects[i];
+      int r = 0;
+      if (states[i].update)
+        r = update_one (obj, states[i].id, err);
+      else if (!states[i].exists)
+        r = created[i] = obj->type == OBJECT_MQUEUE ? create_mqueue (obj, err) : create_sysv (obj, err);
+      if (r >= 0)
+        continue;
+      char what[128];
+      policy_object_describe (obj, what, sizeof what);
+      nsipc_error_prefix (err, "objects[%zu] (%s)", i, what);
+      undo (policy, states, created, i);
+      return -1;
+    }
+  return 0;
 }
 
 int
 objects_provision (const struct nsipc_policy *policy, nsipc_error *err)
 {
-  _cleanup_free_ int *ids = calloc (policy->n_objects + 1, sizeof *ids);
-  if (ids == NULL)
+  _cleanup_free_ struct nsipc_object_state *states = calloc (policy->n_objects + 1, sizeof *states);
+  if (states == NULL)
     return nsipc_error_set (err, ENOMEM, "provision objects");
-  for (size_t i = 0; i < policy->n_objects; i++)
-    {
-      const struct nsipc_object *obj = &policy->objects[i];
-      ids[i] = create_one (obj, err);
-      if (ids[i] >= 0)
-        continue;
-      char what[128];
-      policy_object_describe (obj, what, sizeof what);
-      nsipc_error_prefix (err, "objects[%zu] (%s)", i, what);
-      while (i-- > 0)
-        remove_one (&policy->objects[i], ids[i]);
-      return -1;
-    }
-  return 0;
+  return objects_apply (policy, states, err);
 }

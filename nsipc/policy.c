@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "digest.h"
 #include "units.h"
 #include "util.h"
 
@@ -27,8 +28,8 @@ policy_type_name (enum nsipc_object_type type)
   return type_names[type];
 }
 
-static void
-problem (struct nsipc_problems *p, const char *path, const char *fmt, ...)
+void
+problems_add (struct nsipc_problems *p, const char *path, const char *fmt, ...)
 {
   char reason[512];
   va_list ap;
@@ -60,9 +61,9 @@ check_fields (struct nsipc_problems *p, json_t *obj, const char *path, const cha
     if (!known)
       {
         if (path[0])
-          problem (p, path, "unknown field \"%s\"%s", key, where);
+          problems_add (p, path, "unknown field \"%s\"%s", key, where);
         else
-          problem (p, key, "unknown field");
+          problems_add (p, key, "unknown field");
         ok = false;
       }
   }
@@ -74,7 +75,7 @@ read_object (struct nsipc_problems *p, json_t *v, const char *path)
 {
   if (json_is_object (v))
     return true;
-  problem (p, path, "must be an object");
+  problems_add (p, path, "must be an object");
   return false;
 }
 
@@ -83,13 +84,13 @@ read_uint (struct nsipc_problems *p, json_t *v, const char *path, uint64_t min, 
 {
   if (!json_is_integer (v))
     {
-      problem (p, path, "must be an integer");
+      problems_add (p, path, "must be an integer");
       return false;
     }
   json_int_t n = json_integer_value (v);
   if (n < 0 || (uint64_t)n < min || (uint64_t)n > max)
     {
-      problem (p, path, "must be between %" PRIu64 " and %" PRIu64 ", got %" JSON_INTEGER_FORMAT, min, max, n);
+      problems_add (p, path, "must be between %" PRIu64 " and %" PRIu64 ", got %" JSON_INTEGER_FORMAT, min, max, n);
       return false;
     }
   *out = n;
@@ -106,12 +107,12 @@ read_size (struct nsipc_problems *p, json_t *v, const char *path, uint64_t min, 
     ;
   else if (json_is_string (v) && errno == ERANGE)
     {
-      problem (p, path, "\"%s\" is too large", json_string_value (v));
+      problems_add (p, path, "\"%s\" is too large", json_string_value (v));
       return false;
     }
   else
     {
-      problem (p, path, "must be a size in bytes or a string such as \"64MiB\"");
+      problems_add (p, path, "must be a size in bytes or a string such as \"64MiB\"");
       return false;
     }
   if (bytes < min || bytes > max)
@@ -121,9 +122,9 @@ read_size (struct nsipc_problems *p, json_t *v, const char *path, uint64_t min, 
       units_format_size (max, hi, sizeof hi);
       units_format_size (bytes, got, sizeof got);
       if (max == UINT64_MAX || max == ULONG_MAX)
-        problem (p, path, "must be at least %s, got %s", lo, got);
+        problems_add (p, path, "must be at least %s, got %s", lo, got);
       else
-        problem (p, path, "must be between %s and %s, got %s", lo, hi, got);
+        problems_add (p, path, "must be between %s and %s, got %s", lo, hi, got);
       return false;
     }
   *out = bytes;
@@ -138,12 +139,12 @@ read_key (struct nsipc_problems *p, json_t *v, const char *path, uint32_t *out)
       json_int_t n = json_integer_value (v);
       if (n == 0)
         {
-          problem (p, path, "0 is IPC_PRIVATE, not a key");
+          problems_add (p, path, "0 is IPC_PRIVATE, not a key");
           return false;
         }
       if (n < 1 || n > UINT32_MAX)
         {
-          problem (p, path, "must be between 1 and 0xffffffff, got %" JSON_INTEGER_FORMAT, n);
+          problems_add (p, path, "must be between 1 and 0xffffffff, got %" JSON_INTEGER_FORMAT, n);
           return false;
         }
       *out = n;
@@ -152,9 +153,9 @@ read_key (struct nsipc_problems *p, json_t *v, const char *path, uint32_t *out)
   if (json_is_string (v) && units_parse_key (json_string_value (v), out) == 0)
     return true;
   if (json_is_string (v) && errno == ERANGE)
-    problem (p, path, "\"%s\" must be between 0x1 and 0xffffffff", json_string_value (v));
+    problems_add (p, path, "\"%s\" must be between 0x1 and 0xffffffff", json_string_value (v));
   else
-    problem (p, path, "must be an integer or a string such as \"0x1000\"");
+    problems_add (p, path, "must be an integer or a string such as \"0x1000\"");
   return false;
 }
 
@@ -164,9 +165,9 @@ read_mode (struct nsipc_problems *p, json_t *v, const char *path, unsigned *out)
   if (json_is_string (v) && units_parse_mode (json_string_value (v), out) == 0)
     return true;
   if (json_is_string (v))
-    problem (p, path, "\"%s\" is not an octal mode of at most 0777", json_string_value (v));
+    problems_add (p, path, "\"%s\" is not an octal mode of at most 0777", json_string_value (v));
   else
-    problem (p, path, "must be an octal string such as \"0660\"");
+    problems_add (p, path, "must be an octal string such as \"0660\"");
   return false;
 }
 
@@ -183,7 +184,7 @@ read_limit (struct nsipc_problems *p, json_t *v, enum nsipc_limit_id id, struct 
     case LIMIT_KIND_BOOL:
       ok = json_is_boolean (v);
       if (!ok)
-        problem (p, path, "must be true or false");
+        problems_add (p, path, "must be true or false");
       value = json_is_true (v);
       break;
     case LIMIT_KIND_SIZE:
@@ -227,7 +228,7 @@ read_limit_group (struct nsipc_problems *p, json_t *obj, const char *group, stru
       }
     char path[PATH_LEN];
     snprintf (path, sizeof path, group ? "limits.%s.%s" : "limits%.0s.%s", group ? group : "", key);
-    problem (p, path, "unknown field");
+    problems_add (p, path, "unknown field");
   }
 }
 
@@ -240,7 +241,7 @@ read_dev_shm (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
   check_fields (p, v, "dev_shm", fields, "");
   json_t *size = json_object_get (v, "size");
   if (size == NULL)
-    problem (p, "dev_shm.size", "required field is missing");
+    problems_add (p, "dev_shm.size", "required field is missing");
   else
     read_size (p, size, "dev_shm.size", 1, UINT64_MAX, &policy->dev_shm_size);
 }
@@ -272,7 +273,7 @@ required (struct nsipc_problems *p, json_t *obj, const char *base, const char *f
     {
       char path[PATH_LEN];
       snprintf (path, sizeof path, "%s.%s", base, field);
-      problem (p, path, "required field is missing");
+      problems_add (p, path, "required field is missing");
     }
 }
 
@@ -286,11 +287,11 @@ read_sem_values (struct nsipc_problems *p, json_t *obj, const char *base, struct
   snprintf (path, sizeof path, "%s.values", base);
   if (!json_is_array (values))
     {
-      problem (p, path, "must be an array of semaphore values");
+      problems_add (p, path, "must be an array of semaphore values");
       return;
     }
   if (o->nsems > 0 && json_array_size (values) != o->nsems)
-    problem (p, path, "has %zu values for nsems %u", json_array_size (values), o->nsems);
+    problems_add (p, path, "has %zu values for nsems %u", json_array_size (values), o->nsems);
   o->values = calloc (json_array_size (values) + 1, sizeof *o->values);
   if (o->values == NULL)
     abort ();
@@ -302,7 +303,8 @@ read_sem_values (struct nsipc_problems *p, json_t *obj, const char *base, struct
     snprintf (vpath, sizeof vpath, "%s[%zu]", path, i);
     if (json_is_integer (v) && json_integer_value (v) > SEMVMX)
       {
-        problem (p, vpath, "%" JSON_INTEGER_FORMAT " is over the semaphore maximum %d", json_integer_value (v), SEMVMX);
+        problems_add (p, vpath, "%" JSON_INTEGER_FORMAT " is over the semaphore maximum %d", json_integer_value (v),
+                      SEMVMX);
         continue;
       }
     uint64_t n = 0;
@@ -320,19 +322,19 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
   if (name == NULL)
     {
       if (o->type == OBJECT_MQUEUE)
-        problem (p, path, "required field is missing");
+        problems_add (p, path, "required field is missing");
       return;
     }
   if (!json_is_string (name) || json_string_length (name) == 0)
     {
-      problem (p, path, "must be a non-empty string");
+      problems_add (p, path, "must be a non-empty string");
       return;
     }
   const char *s = json_string_value (name);
   if (o->type == OBJECT_MQUEUE
       && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s) > MQ_NAME_MAX))
     {
-      problem (p, path, "\"%s\" must start with \"/\", have no other \"/\" and at most 255 characters", s);
+      problems_add (p, path, "\"%s\" must start with \"/\", have no other \"/\" and at most 255 characters", s);
       return;
     }
   o->name = strdup (s);
@@ -400,12 +402,12 @@ read_one_object (struct nsipc_problems *p, json_t *obj, const char *base, struct
     i++;
   if (type == NULL)
     {
-      problem (p, path, "required field is missing");
+      problems_add (p, path, "required field is missing");
       return;
     }
   if (t == NULL || i == OBJECT_TYPE_COUNT)
     {
-      problem (p, path, "must be one of \"msg\", \"sem\", \"shm\", \"mqueue\"");
+      problems_add (p, path, "must be one of \"msg\", \"sem\", \"shm\", \"mqueue\"");
       return;
     }
   o->type = i;
@@ -433,12 +435,12 @@ check_unique (struct nsipc_problems *p, const struct nsipc_policy *policy)
         if (b->type != OBJECT_MQUEUE && a->key && a->key == b->key)
           {
             snprintf (path, sizeof path, "objects[%zu].key", i);
-            problem (p, path, "0x%08" PRIx32 " is already the key of objects[%zu]", b->key, j);
+            problems_add (p, path, "0x%08" PRIx32 " is already the key of objects[%zu]", b->key, j);
           }
         if (a->name && b->name && strcmp (a->name, b->name) == 0)
           {
             snprintf (path, sizeof path, "objects[%zu].name", i);
-            problem (p, path, "\"%s\" is already the name of objects[%zu]", b->name, j);
+            problems_add (p, path, "\"%s\" is already the name of objects[%zu]", b->name, j);
           }
       }
 }
@@ -470,7 +472,7 @@ check_over (struct nsipc_problems *p, const struct nsipc_policy *policy, size_t 
     units_format_size (value, shown, sizeof shown);
   else
     snprintf (shown, sizeof shown, "%" PRIu64, value);
-  problem (p, path, "%s exceeds %s", shown, limit);
+  problems_add (p, path, "%s exceeds %s", shown, limit);
 }
 
 /* A sum over all objects against one limit. */
@@ -482,7 +484,7 @@ check_total (struct nsipc_problems *p, const struct nsipc_policy *policy, uint64
     return;
   char limit[PATH_LEN + 48];
   limit_text (policy, id, limit, sizeof limit);
-  problem (p, "objects", "more %s (%" PRIu64 ") than %s", what, total, limit);
+  problems_add (p, "objects", "more %s (%" PRIu64 ") than %s", what, total, limit);
 }
 
 static void
@@ -530,7 +532,7 @@ read_objects (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
 {
   if (!json_is_array (v))
     {
-      problem (p, "objects", "must be an array");
+      problems_add (p, "objects", "must be an array");
       return;
     }
   policy->n_objects = json_array_size (v);
@@ -557,7 +559,7 @@ read_cleanup (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
   else if (s && strcmp (s, "none") == 0)
     policy->cleanup = CLEANUP_NONE;
   else
-    problem (p, "cleanup", "must be \"owned\" or \"none\"");
+    problems_add (p, "cleanup", "must be \"owned\" or \"none\"");
 }
 
 static void
@@ -566,16 +568,16 @@ read_policy (struct nsipc_problems *p, json_t *root, struct nsipc_policy *policy
   static const char *const fields[] = { "version", "limits", "dev_shm", "objects", "cleanup", NULL };
   if (!json_is_object (root))
     {
-      problem (p, "(top level)", "must be an object");
+      problems_add (p, "(top level)", "must be an object");
       return;
     }
   check_fields (p, root, "", fields, "");
 
   json_t *version = json_object_get (root, "version");
   if (version == NULL)
-    problem (p, "version", "required field is missing");
+    problems_add (p, "version", "required field is missing");
   else if (!json_is_integer (version) || json_integer_value (version) != 1)
-    problem (p, "version", "must be 1");
+    problems_add (p, "version", "must be 1");
 
   json_t *v;
   if ((v = json_object_get (root, "limits")) && read_object (p, v, "limits"))
@@ -598,7 +600,7 @@ finish (json_t *root, const json_error_t *jerr, struct nsipc_policy *policy, str
     {
       char where[64];
       snprintf (where, sizeof where, "line %d, column %d", jerr->line, jerr->column);
-      problem (problems, where, "%s", jerr->text);
+      problems_add (problems, where, "%s", jerr->text);
       return -1;
     }
   read_policy (problems, root, policy);
@@ -609,12 +611,65 @@ finish (json_t *root, const json_error_t *jerr, struct nsipc_policy *policy, str
   return -1;
 }
 
+/* Reads all of FD (a policy is small: larger than this is a mistake). */
+#define POLICY_MAX_BYTES (16 << 20)
+
+static char *
+read_all (int fd, size_t *len)
+{
+  size_t cap = 4096, n = 0;
+  char *buf = malloc (cap);
+  for (;;)
+    {
+      if (buf == NULL)
+        return NULL;
+      if (n == cap - 1)
+        {
+          if (cap > POLICY_MAX_BYTES)
+            {
+              free (buf);
+              errno = EFBIG;
+              return NULL;
+            }
+          char *bigger = realloc (buf, cap * 2);
+          if (bigger == NULL)
+            free (buf);
+          buf = bigger;
+          cap *= 2;
+          continue;
+        }
+      ssize_t r = read (fd, buf + n, cap - 1 - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          free (buf);
+          return NULL;
+        }
+      if (r == 0)
+        break;
+      n += r;
+    }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static int
+load_buffer (const char *text, size_t len, struct nsipc_policy *policy, struct nsipc_problems *problems)
+{
+  json_error_t jerr;
+  json_t *root = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (finish (root, &jerr, policy, problems) < 0)
+    return -1;
+  digest_sha256_text (text, len, policy->digest);
+  return 0;
+}
+
 int
 policy_load_string (const char *text, struct nsipc_policy *policy, struct nsipc_problems *problems)
 {
-  json_error_t jerr;
-  json_t *root = json_loads (text, JSON_REJECT_DUPLICATES, &jerr);
-  return finish (root, &jerr, policy, problems);
+  return load_buffer (text, strlen (text), policy, problems);
 }
 
 int
@@ -626,26 +681,22 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0)
     {
-      problem (problems, "cannot read", "%s", strerror (errno));
+      problems_add (problems, "cannot read", "%s", strerror (errno));
       return -1;
     }
   if (!S_ISREG (st.st_mode))
     {
-      problem (problems, "cannot read", "not a regular file");
+      problems_add (problems, "cannot read", "not a regular file");
       return -1;
     }
-  /* Buffered: json_loadfd reads one byte per read(2). */
-  FILE *f = fdopen (fd, "re");
-  if (f == NULL)
+  size_t len;
+  _cleanup_free_ char *text = read_all (fd, &len);
+  if (text == NULL)
     {
-      problem (problems, "cannot read", "%s", strerror (errno));
+      problems_add (problems, "cannot read", "%s", strerror (errno));
       return -1;
     }
-  steal_fd (&fd);
-  json_error_t jerr;
-  json_t *root = json_loadf (f, JSON_REJECT_DUPLICATES, &jerr);
-  fclose (f);
-  return finish (root, &jerr, policy, problems);
+  return load_buffer (text, len, policy, problems);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
 #include "limits.h"
 
 enum nsipc_object_type
@@ -46,6 +47,7 @@ struct nsipc_policy
   struct nsipc_object *objects;
   size_t n_objects;
   enum nsipc_cleanup cleanup;
+  char digest[DIGEST_TEXT_LEN]; /* of the policy's text */
 };
 
 /* Every problem found, each one line: "PATH: reason", or
@@ -64,6 +66,10 @@ int policy_load_file (const char *path, struct nsipc_policy *policy, struct nsip
 int policy_load_string (const char *text, struct nsipc_policy *policy, struct nsipc_problems *problems);
 
 void policy_free (struct nsipc_policy *policy);
+
+/* Adds "PATH: reason" to PROBLEMS. */
+void problems_add (struct nsipc_problems *problems, const char *path, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
 void problems_free (struct nsipc_problems *problems);
 
 const char *policy_type_name (enum nsipc_object_type type);

@@ -1,0 +1,103 @@
+/* nsipc exec NAME|--pid PID|--container ID -- CMD: run a command in an
+   existing IPC namespace, with /dev/mqueue showing that namespace. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ledger.h"
+#include "namespace.h"
+#include "privileges.h"
+#include "process.h"
+#include "state.h"
+#include "util.h"
+
+static const char usage[] = "usage: nsipc exec NAME|--pid PID|--container ID -- CMD [ARG...]";
+
+static int
+enter_container (const struct nsipc_globals *g, const char *id, nsipc_error *err)
+{
+  if (!state_valid_name (id, LEDGER_ID_MAX))
+    return nsipc_error_set (err, 0, "\"%s\" is not a container id", id);
+  _cleanup_close_ int containers = state_open_dir (g->state_dir, "containers", false, err);
+  if (containers < 0)
+    return nsipc_error_prefix (err, "container %s", id);
+  struct nsipc_ledger l;
+  if (ledger_read (containers, id, &l, err) < 0)
+    return err->status == ENOENT ? nsipc_error_set (err, 0, "no container %s recorded", id) : -1;
+  _cleanup_close_ int ns_dir = l.kind == NS_KIND_NAMED ? state_open_dir (g->state_dir, "ns", false, err) : -1;
+  int r = (l.kind == NS_KIND_NAMED && ns_dir < 0) ? -1 : ledger_enter (&l, ns_dir, err);
+  ledger_free (&l);
+  return r;
+}
+
+int
+cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "pid", required_argument, NULL, 'p' },
+    { "container", required_argument, NULL, 'c' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  const char *pid_arg = NULL, *container = NULL, *name = NULL;
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'p':
+        pid_arg = optarg;
+        break;
+      case 'c':
+        container = optarg;
+        break;
+      case 'h':
+        puts (usage);
+        return 0;
+      case ':':
+        cli_error ("exec", "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
+        return EXIT_USAGE;
+      default:
+        cli_error ("exec", "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return EXIT_USAGE;
+      }
+  /* getopt stops at "--" (and eats it) or at NAME, which "--" must follow. */
+  bool dashes = strcmp (argv[optind - 1], "--") == 0;
+  if (!dashes && optind < argc)
+    {
+      name = argv[optind++];
+      dashes = optind < argc && strcmp (argv[optind++], "--") == 0;
+    }
+  if (!dashes || optind >= argc)
+    {
+      cli_error ("exec", "missing \"--\" and a command (%s)", usage);
+      return EXIT_USAGE;
+    }
+  if ((name != NULL) + (pid_arg != NULL) + (container != NULL) != 1)
+    {
+      cli_error ("exec", "give exactly one of NAME, --pid and --container (%s)", usage);
+      return EXIT_USAGE;
+    }
+  char *end;
+  long pid = pid_arg ? strtol (pid_arg, &end, 10) : 0;
+  if (pid_arg && (*end != '\0' || pid <= 0 || pid > INT32_MAX))
+    {
+      cli_error ("exec", "\"%s\" is not a pid", pid_arg);
+      return EXIT_USAGE;
+    }
+
+  nsipc_error err = { 0 };
+  int status = EXIT_RUNTIME;
+  if (privileges_require_admin (&err) < 0
+      || (name  ? cli_enter_named (g, name, &err)
+          : pid ? namespace_enter_pid (pid, &err)
+                : enter_container (g, container, &err))
+             < 0
+      || namespace_unshare_mount (&err) < 0 || namespace_mount_dev (0, &err) < 0
+      || process_run (argv + optind, &status, &err) < 0)
+    cli_error ("exec", "%s", err.msg);
+  return status;
+}

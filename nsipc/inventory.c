@@ -1,0 +1,176 @@
+/* Reading /proc/sysvipc and an mqueue mount.  /proc/sysvipc shows the
+   namespace of whoever opens it, so a caller that setns'd reads that one. */
+#include "inventory.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "namespace.h"
+#include "util.h"
+
+static struct nsipc_ipc_object *
+append (struct nsipc_inventory *inv)
+{
+  /* Grow in powers of two. */
+  if ((inv->n & (inv->n - 1)) == 0)
+    {
+      struct nsipc_ipc_object *bigger = realloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *bigger);
+      if (bigger == NULL)
+        return NULL;
+      inv->objects = bigger;
+    }
+  struct nsipc_ipc_object *o = &inv->objects[inv->n++];
+  memset (o, 0, sizeof *o);
+  return o;
+}
+
+/* One data line of /proc/sysvipc/TYPE (columns as in ipc/{msg,sem,shm}.c). */
+static bool
+parse_line (enum nsipc_object_type type, const char *line, struct nsipc_ipc_object *o)
+{
+  long long key;
+  int n;
+  switch (type)
+    {
+    case OBJECT_SHM:
+      n = sscanf (line, "%lld %d %o %lu %d %d %lu %u %u %u %u %ld %ld %ld", &key, &o->id, &o->mode, &o->size, &o->cpid,
+                  &o->lpid, &o->nattch, &o->uid, &o->gid, &o->cuid, &o->cgid, &o->atime, &o->dtime, &o->ctime);
+      break;
+    case OBJECT_MSG:
+      n = sscanf (line, "%lld %d %o %lu %lu %d %d %u %u %u %u %ld %ld %ld", &key, &o->id, &o->mode, &o->bytes,
+                  &o->messages, &o->lspid, &o->lrpid, &o->uid, &o->gid, &o->cuid, &o->cgid, &o->atime, &o->dtime,
+                  &o->ctime);
+      break;
+    default:
+      n = sscanf (line, "%lld %d %o %lu %u %u %u %u %ld %ld", &key, &o->id, &o->mode, &o->nsems, &o->uid, &o->gid,
+                  &o->cuid, &o->cgid, &o->atime, &o->ctime);
+      n = n == 10 ? 14 : n;
+      break;
+    }
+  o->type = type;
+  o->key = (uint32_t)key;
+  o->mode &= 0777;
+  return n == 14;
+}
+
+int
+inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct nsipc_inventory *inv, nsipc_error *err)
+{
+  const char *line = strchr (text, '\n'); /* the header */
+  for (int lineno = 2; line && line[1]; lineno++)
+    {
+      line++;
+      struct nsipc_ipc_object *o = append (inv);
+      if (o == NULL)
+        return nsipc_error_set (err, ENOMEM, "read /proc/sysvipc");
+      if (!parse_line (type, line, o))
+        {
+          inv->n--;
+          return nsipc_error_set (err, 0, "/proc/sysvipc/%s line %d: unexpected format", policy_type_name (type),
+                                  lineno);
+        }
+      line = strchr (line, '\n');
+    }
+  return 0;
+}
+
+static int
+read_sysvipc (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error *err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/sysvipc/%s", policy_type_name (type));
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return nsipc_error_set (err, errno, "open %s", path);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&text, &len);
+  char buf[65536];
+  size_t r;
+  while (mem && (r = fread (buf, 1, sizeof buf, f)) > 0)
+    fwrite (buf, 1, r, mem);
+  fclose (f);
+  if (mem == NULL || fclose (mem) != 0)
+    {
+      free (text);
+      return nsipc_error_set (err, ENOMEM, "read %s", path);
+    }
+  int ret = inventory_parse_sysvipc (type, text, inv, err);
+  free (text);
+  return ret;
+}
+
+static int
+read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
+{
+  if (namespace_mount_dev (0, err) < 0)
+    return -1;
+  DIR *d = opendir ("/dev/mqueue");
+  if (d == NULL)
+    {
+      nsipc_error_set (err, errno, "open /dev/mqueue");
+      umount2 ("/dev/mqueue", MNT_DETACH);
+      return -1;
+    }
+  int ret = 0;
+  struct dirent *de;
+  while (ret == 0 && (de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      struct nsipc_ipc_object *o = append (inv);
+      struct stat st;
+      if (o == NULL || asprintf (&o->name, "/%s", de->d_name) < 0)
+        {
+          ret = nsipc_error_set (err, ENOMEM, "list /dev/mqueue");
+          break;
+        }
+      o->type = OBJECT_MQUEUE;
+      o->id = -1;
+      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        {
+          o->mode = st.st_mode & 0777;
+          o->uid = o->cuid = st.st_uid;
+          o->gid = o->cgid = st.st_gid;
+          o->ctime = st.st_ctime;
+        }
+    }
+  closedir (d);
+  umount2 ("/dev/mqueue", MNT_DETACH);
+  return ret;
+}
+
+int
+inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err)
+{
+  memset (inv, 0, sizeof *inv);
+  static const enum nsipc_object_type sysv[] = { OBJECT_MSG, OBJECT_SEM, OBJECT_SHM };
+  for (size_t i = 0; i < 3; i++)
+    if (read_sysvipc (sysv[i], inv, err) < 0)
+      return -1;
+  return mqueue ? read_mqueues (inv, err) : 0;
+}
+
+size_t
+inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < inv->n; i++)
+    n += inv->objects[i].type == type;
+  return n;
+}
+
+void
+inventory_free (struct nsipc_inventory *inv)
+{
+  for (size_t i = 0; i < inv->n; i++)
+    free (inv->objects[i].name);
+  free (inv->objects);
+  memset (inv, 0, sizeof *inv);
+}

@@ -1,0 +1,49 @@
+/* What exists in the caller's IPC namespace: every System V object as
+   /proc/sysvipc shows it, and the POSIX queues of an mqueue mount. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "policy.h"
+
+struct nsipc_ipc_object
+{
+  enum nsipc_object_type type;
+  uint32_t key;
+  int id;
+  unsigned mode;
+  uid_t uid, cuid;
+  gid_t gid, cgid;
+  pid_t cpid, lpid;            /* shm creator and last attach/detach */
+  pid_t lspid, lrpid;          /* msg last send and receive */
+  uint64_t size;               /* shm bytes */
+  uint64_t nattch;             /* shm */
+  uint64_t nsems;              /* sem */
+  uint64_t bytes;              /* msg bytes queued */
+  uint64_t messages;           /* msg messages queued */
+  int64_t atime, dtime, ctime; /* shm: attach, detach, change; msg: send, receive, change; sem: op, -, change */
+  char *name;                  /* mqueue: "/name" */
+};
+
+struct nsipc_inventory
+{
+  struct nsipc_ipc_object *objects;
+  size_t n;
+};
+
+/* Reads the System V objects of the caller's IPC namespace and, with
+   MQUEUE, its POSIX queues (which needs a private mount namespace: an mqueue
+   filesystem is mounted on /dev/mqueue for the listing). */
+int inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err);
+
+/* Parses one /proc/sysvipc/TYPE file's text into INV (appending). */
+int inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct nsipc_inventory *inv,
+                             nsipc_error *err);
+
+/* Objects of TYPE in INV. */
+size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type);
+
+void inventory_free (struct nsipc_inventory *inv);

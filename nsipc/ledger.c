@@ -1,0 +1,173 @@
+/* Ledger records: JSON in, JSON out, and reaching the namespace they name. */
+#include "ledger.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "namespace.h"
+#include "procfs.h"
+#include "state.h"
+#include "util.h"
+
+static const char *const kind_names[] = { "private", "named", "shared", "host" };
+
+const char *
+ledger_kind_name (enum nsipc_ns_kind kind)
+{
+  return kind_names[kind];
+}
+
+static json_t *
+objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new (a, objs[i].type == OBJECT_MQUEUE
+                                  ? json_pack ("{s:s, s:s}", "type", "mqueue", "name", objs[i].name)
+                                  : json_pack ("{s:s, s:i, s:I}", "type", policy_type_name (objs[i].type), "id",
+                                               objs[i].id, "ctime", (json_int_t)objs[i].ctime));
+  return a;
+}
+
+static int
+objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *n)
+{
+  *n = 0;
+  *objs = calloc (json_array_size (a) + 1, sizeof **objs);
+  if (*objs == NULL)
+    return -1;
+  size_t i;
+  json_t *v;
+  json_array_foreach (a, i, v)
+  {
+    struct nsipc_ledger_object *o = &(*objs)[*n];
+    const char *type = json_string_value (json_object_get (v, "type"));
+    int t = 0;
+    while (type && t < OBJECT_TYPE_COUNT && strcmp (type, policy_type_name (t)) != 0)
+      t++;
+    if (type == NULL || t == OBJECT_TYPE_COUNT)
+      return -1;
+    o->type = t;
+    o->id = json_integer_value (json_object_get (v, "id"));
+    o->ctime = json_integer_value (json_object_get (v, "ctime"));
+    const char *name = json_string_value (json_object_get (v, "name"));
+    if (t == OBJECT_MQUEUE && (name == NULL || (o->name = strdup (name)) == NULL))
+      return -1;
+    (*n)++;
+  }
+  return 0;
+}
+
+int
+ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", l->id);
+  _cleanup_json_ json_t *j = json_pack (
+      "{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id, "bundle", l->bundle,
+      "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name", l->ns_name,
+      "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
+      (json_int_t)l->created, "complete", l->complete, "cleanup", l->cleanup == CLEANUP_NONE ? "none" : "owned",
+      "preexisting", objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
+      objects_to_json (l->provisioned, l->n_provisioned));
+  if (j == NULL)
+    return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
+  return state_write_json (dirfd, file, j, err);
+}
+
+static char *
+dup_or_null (json_t *j, const char *key)
+{
+  const char *s = json_string_value (json_object_get (j, key));
+  return s ? strdup (s) : NULL;
+}
+
+int
+ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err)
+{
+  memset (l, 0, sizeof *l);
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", id);
+  _cleanup_json_ json_t *j = state_read_json (dirfd, file, err);
+  if (j == NULL)
+    return -1;
+  const char *kind = json_string_value (json_object_get (j, "ns_kind"));
+  int k = 0;
+  while (kind && k < 4 && strcmp (kind, kind_names[k]) != 0)
+    k++;
+  if (kind == NULL || k == 4 || !json_is_integer (json_object_get (j, "ns_inode")))
+    return nsipc_error_set (err, 0, "ledger of %s: no namespace recorded", id);
+  l->kind = k;
+  l->id = strdup (id);
+  l->bundle = dup_or_null (j, "bundle");
+  l->policy = dup_or_null (j, "policy");
+  l->policy_digest = dup_or_null (j, "policy_digest");
+  l->ns_name = dup_or_null (j, "ns_name");
+  l->ns_inode = json_integer_value (json_object_get (j, "ns_inode"));
+  l->pid = json_integer_value (json_object_get (j, "pid"));
+  l->pid_start = json_integer_value (json_object_get (j, "pid_start"));
+  l->created = json_integer_value (json_object_get (j, "created"));
+  l->complete = json_is_true (json_object_get (j, "complete"));
+  const char *cleanup = json_string_value (json_object_get (j, "cleanup"));
+  l->cleanup = cleanup && strcmp (cleanup, "none") == 0 ? CLEANUP_NONE : CLEANUP_OWNED;
+  if (objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
+      || objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0)
+    {
+      ledger_free (l);
+      return nsipc_error_set (err, 0, "ledger of %s: malformed object list", id);
+    }
+  return 0;
+}
+
+static void
+free_objects (struct nsipc_ledger_object *objs, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (objs[i].name);
+  free (objs);
+}
+
+void
+ledger_free (struct nsipc_ledger *l)
+{
+  free (l->id);
+  free (l->bundle);
+  free (l->policy);
+  free (l->policy_digest);
+  free (l->ns_name);
+  free_objects (l->preexisting, l->n_preexisting);
+  free_objects (l->provisioned, l->n_provisioned);
+  memset (l, 0, sizeof *l);
+}
+
+int
+ledger_enter (const struct nsipc_ledger *l, int ns_dirfd, nsipc_error *err)
+{
+  _cleanup_close_ int nsfd = -1;
+  if (l->kind == NS_KIND_NAMED && l->ns_name)
+    {
+      nsfd = namespace_open_pin (ns_dirfd, l->ns_name, err);
+      if (nsfd < 0 || namespace_enter (nsfd, err) < 0)
+        return nsipc_error_prefix (err, "container %s", l->id);
+    }
+  else
+    {
+      uint64_t start;
+      if (procfs_start_time (l->pid, &start, err) < 0 || start != l->pid_start)
+        return nsipc_error_set (err, 0, "container %s: its process %d is gone", l->id, (int)l->pid);
+      if (namespace_enter_pid (l->pid, err) < 0)
+        return nsipc_error_prefix (err, "container %s", l->id);
+    }
+  nsfd = namespace_open_current (err);
+  uint64_t inode;
+  if (nsfd < 0 || namespace_inode (nsfd, &inode, err) < 0)
+    return -1;
+  if (inode != l->ns_inode)
+    return nsipc_error_set (err, 0, "container %s: its IPC namespace is no longer %" PRIu64, l->id, l->ns_inode);
+  return 0;
+}

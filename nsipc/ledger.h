@@ -1,0 +1,63 @@
+/* A container's ledger record, STATE_DIR/containers/ID.json (DESIGN.md §5):
+   written at createRuntime, read at poststop (which gets no pid) and by
+   exec --container, audit and gc. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "policy.h"
+
+/* OCI ids are longer than namespace names (podman uses 64 hex digits). */
+#define LEDGER_ID_MAX 128
+
+enum nsipc_ns_kind
+{
+  NS_KIND_PRIVATE, /* the container's own */
+  NS_KIND_NAMED,   /* pinned by nsipc ns create */
+  NS_KIND_SHARED,  /* another container's or process's */
+  NS_KIND_HOST,    /* the runtime's own */
+};
+
+/* An object that existed, or that the policy provisioned, identified so a
+   recycled id is told apart: SysV by type and id and ctime, POSIX by name. */
+struct nsipc_ledger_object
+{
+  enum nsipc_object_type type;
+  int id;
+  int64_t ctime;
+  char *name; /* mqueue */
+};
+
+struct nsipc_ledger
+{
+  char *id;
+  char *bundle;
+  char *policy; /* name, or NULL: no policy */
+  char *policy_digest;
+  enum nsipc_ns_kind kind;
+  char *ns_name; /* NS_KIND_NAMED */
+  uint64_t ns_inode;
+  pid_t pid;          /* the container's init */
+  uint64_t pid_start; /* its start time, clock ticks since boot */
+  int64_t created;    /* unix time of createRuntime */
+  bool complete;      /* false while createRuntime is still provisioning */
+  enum nsipc_cleanup cleanup;
+  struct nsipc_ledger_object *preexisting; /* in a shared namespace, before the container */
+  size_t n_preexisting;
+  struct nsipc_ledger_object *provisioned;
+  size_t n_provisioned;
+};
+
+const char *ledger_kind_name (enum nsipc_ns_kind kind);
+
+int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
+void ledger_free (struct nsipc_ledger *ledger);
+
+/* Joins the IPC namespace the ledger records: through its pin when named,
+   else through its init pid, checked against the recorded start time and
+   inode so a recycled pid is never joined. */
+int ledger_enter (const struct nsipc_ledger *ledger, int ns_dirfd, nsipc_error *err);

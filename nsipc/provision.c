@@ -1,0 +1,58 @@
+/* Provisioning: the order (limits before objects, every check before any
+   change) in one place for run, ns create/apply and the hook. */
+#include "provision.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "limits.h"
+#include "objects.h"
+#include "util.h"
+
+/* With shm_rmid_forced the kernel removes an unattached segment when its
+   creator exits, and the creator of a provisioned segment is us. */
+static int
+check_rmid_forced (const struct nsipc_policy *policy, bool rmid_forced, nsipc_error *err)
+{
+  if (!rmid_forced)
+    return 0;
+  for (size_t i = 0; i < policy->n_objects; i++)
+    if (policy->objects[i].type == OBJECT_SHM)
+      return nsipc_error_set (err, 0,
+                              "objects[%zu]: a provisioned segment cannot outlive nsipc in a namespace with "
+                              "kernel.shm_rmid_forced set",
+                              i);
+  return 0;
+}
+
+int
+provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *err)
+{
+  if (pinned && check_rmid_forced (policy, limits_effective (&policy->limits, LIMIT_SHM_RMID_FORCED), err) < 0)
+    return -1;
+  if (limits_apply (&policy->limits, err) < 0)
+    return nsipc_error_prefix (err, "limits");
+  return objects_provision (policy, err);
+}
+
+int
+provision_apply (const struct nsipc_policy *policy, struct nsipc_problems *conflicts, nsipc_error *err)
+{
+  uint64_t rmid = policy->limits.value[LIMIT_SHM_RMID_FORCED];
+  if (!policy->limits.set[LIMIT_SHM_RMID_FORCED] && limits_read (LIMIT_SHM_RMID_FORCED, &rmid, err) < 0)
+    return -1;
+  if (check_rmid_forced (policy, rmid, err) < 0)
+    return -1;
+
+  _cleanup_free_ struct nsipc_object_state *states = calloc (policy->n_objects + 1, sizeof *states);
+  if (states == NULL)
+    return nsipc_error_set (err, ENOMEM, "provision objects");
+  if (objects_plan (policy, states, conflicts, err) < 0)
+    return -1;
+  if (conflicts->n > 0)
+    return nsipc_error_set (err, 0, "%zu object%s of the policy conflict with what exists; nothing was changed",
+                            conflicts->n, conflicts->n == 1 ? "" : "s");
+  if (limits_apply (&policy->limits, err) < 0)
+    return nsipc_error_prefix (err, "limits");
+  return objects_apply (policy, states, err);
+}

@@ -1,0 +1,18 @@
+/* A policy into the caller's IPC namespace: its limits, then its objects;
+   into a fresh namespace, or idempotently into one that already has some. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "policy.h"
+
+/* Into a namespace created just now.  PINNED: it will outlive this process,
+   which shm_rmid_forced makes impossible for our segments. */
+int provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *err);
+
+/* Into a namespace that may hold objects already: each that exists with
+   compatible attributes is kept, data untouched.  When any conflicts, every
+   conflict goes to CONFLICTS, nothing is changed, and -1 is returned with
+   ERR saying how many. */
+int provision_apply (const struct nsipc_policy *policy, struct nsipc_problems *conflicts, nsipc_error *err);

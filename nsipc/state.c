@@ -1,0 +1,138 @@
+/* State directory access.  Nothing below STATE_DIR is reached by a path
+   that could follow a planted symlink. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+bool
+state_valid_name (const char *name, size_t max)
+{
+  static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  size_t len = strlen (name);
+  return len > 0 && len <= max && strchr (alnum, name[0]) != NULL && name[0] != '\0'
+         && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
+}
+
+void
+state_fd_path (int fd, char buf[32])
+{
+  snprintf (buf, 32, "/proc/self/fd/%d", fd);
+}
+
+/* mkdir -p for STATE_DIR: parents as the system makes them, the last 0700. */
+static int
+make_state_dir (const char *path, nsipc_error *err)
+{
+  _cleanup_free_ char *copy = strdup (path);
+  if (copy == NULL)
+    return nsipc_error_set (err, ENOMEM, "state directory");
+  for (char *p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, 0755) < 0 && errno != EEXIST)
+        return nsipc_error_set (err, errno, "create %s", copy);
+      *p = '/';
+    }
+  if (mkdir (path, 0700) < 0 && errno != EEXIST)
+    return nsipc_error_set (err, errno, "create state directory %s", path);
+  return 0;
+}
+
+static int
+open_top (const char *state_dir, bool create, nsipc_error *err)
+{
+  if (create && make_state_dir (state_dir, err) < 0)
+    return -1;
+  _cleanup_close_ int fd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open state directory %s", state_dir);
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return nsipc_error_set (err, errno, "stat state directory %s", state_dir);
+  if (st.st_uid != geteuid () || (st.st_mode & 022))
+    return nsipc_error_set (err, 0, "state directory %s must belong to uid %d and not be writable by others", state_dir,
+                            (int)geteuid ());
+  return steal_fd (&fd);
+}
+
+int
+state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error *err)
+{
+  _cleanup_close_ int top = open_top (state_dir, create, err);
+  if (top < 0)
+    return -1;
+  if (create && mkdirat (top, sub, 0700) < 0 && errno != EEXIST)
+    return nsipc_error_set (err, errno, "create %s/%s", state_dir, sub);
+  int fd = openat (top, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+    return nsipc_error_set (err, 0, "%s/%s is not a directory (a symlink?); refusing to use it", state_dir, sub);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open %s/%s", state_dir, sub);
+  return fd;
+}
+
+int
+state_lock (int dirfd, nsipc_error *err)
+{
+  while (flock (dirfd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      return nsipc_error_set (err, errno, "lock the state directory");
+  return 0;
+}
+
+int
+state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
+{
+  char tmp[256];
+  snprintf (tmp, sizeof tmp, ".%s.tmp-%d", file, (int)getpid ());
+  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "create %s", tmp);
+  if (json_dumpfd (j, fd, JSON_INDENT (2) | JSON_SORT_KEYS) < 0 || write_all (fd, "\n", 1) < 0 || fsync (fd) < 0)
+    {
+      nsipc_error_set (err, errno ? errno : EIO, "write %s", file);
+      unlinkat (dirfd, tmp, 0);
+      return -1;
+    }
+  if (renameat (dirfd, tmp, dirfd, file) < 0)
+    {
+      nsipc_error_set (err, errno, "rename %s to %s", tmp, file);
+      unlinkat (dirfd, tmp, 0);
+      return -1;
+    }
+  return 0;
+}
+
+json_t *
+state_read_json (int dirfd, const char *file, nsipc_error *err)
+{
+  _cleanup_close_ int fd = openat (dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      nsipc_error_set (err, errno, "open %s", file);
+      return NULL;
+    }
+  json_error_t jerr;
+  json_t *j = json_loadfd (fd, 0, &jerr);
+  if (j == NULL)
+    nsipc_error_set (err, 0, "%s: line %d: %s", file, jerr.line, jerr.text);
+  return j;
+}
+
+int
+state_remove (int dirfd, const char *file, nsipc_error *err)
+{
+  if (unlinkat (dirfd, file, 0) < 0 && errno != ENOENT)
+    return nsipc_error_set (err, errno, "remove %s", file);
+  return 0;
+}

@@ -1,0 +1,34 @@
+/* The state directory (DESIGN.md §5): root-only, every file below it reached
+   with openat and O_NOFOLLOW, records replaced atomically, changes
+   serialised with flock. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+/* A name that may become a file name: [A-Za-z0-9][A-Za-z0-9_.-]{0,MAX-1}. */
+bool state_valid_name (const char *name, size_t max);
+
+#define STATE_NAME_MAX 64
+
+/* Opens STATE_DIR/SUB as a directory fd.  With CREATE, makes both (0700) when
+   missing.  Refuses a SUB that is a symlink, and a STATE_DIR that others
+   may write to. */
+int state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error *err);
+
+/* Takes an exclusive flock on DIRFD (released when it is closed). */
+int state_lock (int dirfd, nsipc_error *err);
+
+/* Writes J to DIRFD/FILE through a temporary file and rename. */
+int state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err);
+
+/* Reads DIRFD/FILE; NULL with err->status ENOENT when it is missing. */
+json_t *state_read_json (int dirfd, const char *file, nsipc_error *err);
+
+/* Removes DIRFD/FILE; a missing file is not an error. */
+int state_remove (int dirfd, const char *file, nsipc_error *err);
+
+/* "/proc/self/fd/N": a path that reaches exactly what FD was opened on. */
+void state_fd_path (int fd, char buf[32]);

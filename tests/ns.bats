@@ -1,0 +1,347 @@
+#!/usr/bin/env bats
+# Named IPC namespaces: create, apply, exec, list, delete; safety of the
+# state directory; races.
+
+load common
+
+setup() {
+  common_setup
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  PIDS=()
+  HOST_BEFORE=$(host_snapshot)
+}
+
+teardown() {
+  local pid m
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  # Only the mounts below our own state directory, deepest first.
+  for m in $(awk -v d="$NSIPC_STATE_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
+}
+
+# Starts a background command and remembers its pid for teardown.
+spawn() {
+  "$@" &
+  PIDS+=("$!")
+}
+
+wait_for() {
+  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  return 1
+}
+
+pins() {
+  awk -v d="$NSIPC_STATE_DIR/ns/" 'index($5, d) == 1 && $9 == "nsfs" { print $5 }' /proc/self/mountinfo
+}
+
+POD='{ "version": 1, "limits": { "msgmni": 21, "shmmni": 22 },
+  "objects": [ { "type": "shm", "name": "frames", "key": "0x2000", "size": 8192, "mode": "0640" },
+               { "type": "sem", "name": "locks", "key": "0x2001", "nsems": 2, "values": [3, 4] },
+               { "type": "mqueue", "name": "/events", "max_messages": 5, "message_size": 256 } ] }'
+
+@test "create pins a namespace with the policy's limits and objects, visible through nsenter and exec" {
+  p=$(policy pod <<<"$POD")
+  run "$NSIPC" ns create pod1 --policy "$p"
+  assert_success
+  assert_equal "$(stat -c %a "$NSIPC_STATE_DIR")" 700
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/pod1"
+
+  run nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" sh -c 'cat /proc/sys/kernel/msgmni /proc/sys/kernel/shmmni; awk "NR > 1 { print \$1, \$3, \$4 }" /proc/sysvipc/shm'
+  assert_success
+  assert_output "21
+22
+8192 640 8192"
+
+  run "$NSIPC" exec pod1 -- sh -c 'ls /dev/mqueue; "$0" /events; ipcs -s -i "$(awk "NR == 2 { print \$2 }" /proc/sysvipc/sem)" | awk "\$1 ~ /^[0-9]+\$/ { print \$2 }"' "$MQ_ATTR"
+  assert_success
+  assert_output "events
+maxmsg=5 msgsize=256 mode=0600 uid=0 gid=0
+3
+4"
+
+  inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
+  run jq -r '"\(.name) \(.inode) \(.policy) \(.policy_digest | startswith("sha256:")) \(.created | test("^[0-9-]+T[0-9:]+Z$"))"' "$NSIPC_STATE_DIR/ns/pod1.json"
+  assert_output "pod1 $inode $p true true"
+}
+
+@test "the host keeps its own namespace and limits" {
+  run "$NSIPC" ns create pod1 --policy "$(policy pod <<<"$POD")"
+  assert_success
+  refute [ "$(readlink /proc/self/ns/ipc)" = "ipc:[$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")]" ]
+}
+
+@test "two processes in the namespace see each other's objects" {
+  "$NSIPC" ns create pod1
+  spawn "$NSIPC" exec pod1 -- sh -c "ipcmk -M 4096 -p 0600 > /dev/null && touch $BATS_TEST_TMPDIR/made && sleep 30"
+  wait_for "$BATS_TEST_TMPDIR/made"
+  run nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" awk 'NR > 1 { print $4 }' /proc/sysvipc/shm
+  assert_output 4096
+  run "$NSIPC" run --ns pod1 -- awk 'NR > 1 { print $4 }' /proc/sysvipc/shm
+  assert_output 4096
+}
+
+@test "a second create of one name fails and changes nothing" {
+  "$NSIPC" ns create pod1 --policy "$(policy pod <<<"$POD")"
+  before=$(cat "$NSIPC_STATE_DIR/ns/pod1.json"; nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" cat /proc/sysvipc/shm)
+  run "$NSIPC" ns create pod1
+  assert_failure 1
+  assert_output "nsipc: ns create: namespace pod1 exists"
+  assert_equal "$(cat "$NSIPC_STATE_DIR/ns/pod1.json"; nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" cat /proc/sysvipc/shm)" "$before"
+  assert_equal "$(pins | wc -l)" 1
+}
+
+@test "apply twice: the second changes nothing" {
+  "$NSIPC" ns create pod1
+  p=$(policy pod <<<"$POD")
+  run "$NSIPC" ns apply pod1 --policy "$p"
+  assert_success
+  snapshot() { nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" sh -c 'cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg /proc/sys/kernel/msgmni'; }
+  before=$(snapshot)
+  run "$NSIPC" ns apply pod1 --policy "$p"
+  assert_success
+  assert_equal "$(snapshot)" "$before"
+  run jq -r .policy "$NSIPC_STATE_DIR/ns/pod1.json"
+  assert_output "$p"
+}
+
+@test "apply keeps semaphore values a process changed" {
+  p=$(policy pod <<<"$POD")
+  "$NSIPC" ns create pod1 --policy "$p"
+  # Take one from semaphore 0 (3 -> 2); perl-base (always on Debian) has semop.
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" perl -e 'use IPC::SysV qw(IPC_NOWAIT); my $id = semget(0x2001, 0, 0); semop($id, pack("s!3", 0, -1, IPC_NOWAIT)) or die "semop: $!"'
+  "$NSIPC" ns apply pod1 --policy "$p"
+  run "$NSIPC" exec pod1 -- sh -c 'ipcs -s -i "$(awk "NR == 2 { print \$2 }" /proc/sysvipc/sem)" | awk "\$1 ~ /^[0-9]+\$/ { print \$2 }"'
+  assert_output "2
+4"
+}
+
+@test "a conflicting apply is refused and changes nothing" {
+  "$NSIPC" ns create pod1 --policy "$(policy pod <<<"$POD")"
+  snapshot() { nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" sh -c 'cat /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg /proc/sys/kernel/msgmni'; cat "$NSIPC_STATE_DIR/ns/pod1.json"; }
+  before=$(snapshot)
+  p=$(policy conflict <<<'{ "version": 1, "limits": { "msgmni": 99 },
+    "objects": [ { "type": "msg", "key": "0x3000" },
+                 { "type": "shm", "name": "frames", "key": "0x2000", "size": 16384, "mode": "0640" },
+                 { "type": "sem", "key": "0x2001", "nsems": 5 },
+                 { "type": "mqueue", "name": "/events", "max_messages": 6, "message_size": 256 } ] }')
+  run "$NSIPC" ns apply pod1 --policy "$p"
+  assert_failure 1
+  assert_output 'nsipc: ns apply: namespace pod1: objects[1]: (shm "frames" (key 0x00002000)) exists with size 8KiB, the policy says 16KiB
+nsipc: ns apply: namespace pod1: objects[2]: (sem key 0x00002001) exists with 2 semaphores, the policy says 5
+nsipc: ns apply: namespace pod1: objects[3]: (mqueue "/events") exists with 5 messages of 256 bytes, the policy says 6 of 256
+nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothing was changed'
+  assert_equal "$(snapshot)" "$before"
+}
+
+@test "an owner conflict is refused too" {
+  "$NSIPC" ns create pod1 --policy "$(policy pod <<<"$POD")"
+  run "$NSIPC" ns apply pod1 --policy "$(policy owner <<<'{ "version": 1, "objects": [ { "type": "shm", "key": "0x2000", "size": 8192, "mode": "0640", "uid": 7 } ] }')"
+  assert_failure 1
+  assert_line --index 0 'nsipc: ns apply: namespace pod1: objects[0]: (shm key 0x00002000) exists owned by 0:0, the policy says 7:0'
+}
+
+@test "delete refuses while processes live inside, --force unpins anyway" {
+  "$NSIPC" ns create pod1
+  spawn "$NSIPC" exec pod1 -- sh -c "touch $BATS_TEST_TMPDIR/in; exec sleep 30"
+  wait_for "$BATS_TEST_TMPDIR/in"
+  run "$NSIPC" ns delete pod1
+  assert_failure 1
+  assert_output --regexp '^nsipc: ns delete: namespace pod1 is in use by 2 processes \(pids [0-9]+ [0-9]+\); --force unpins it anyway$'
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/pod1"
+
+  inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
+  run "$NSIPC" ns delete pod1 --force
+  assert_success
+  assert_equal "$(pins)" ""
+  [ ! -e "$NSIPC_STATE_DIR/ns/pod1" ] && [ ! -e "$NSIPC_STATE_DIR/ns/pod1.json" ]
+  # The namespace lives on with its member.
+  assert_equal "$(readlink /proc/"${PIDS[0]}"/ns/ipc)" "ipc:[$inode]"
+}
+
+@test "delete of an unused namespace leaves no nsfs mount and no record" {
+  "$NSIPC" ns create pod1
+  run "$NSIPC" ns delete pod1
+  assert_success
+  assert_equal "$(pins)" ""
+  run ls -A "$NSIPC_STATE_DIR/ns"
+  assert_output ""
+  run "$NSIPC" ns delete pod1
+  assert_failure 1
+  assert_output "nsipc: ns delete: no namespace pod1"
+}
+
+@test "list shows name, inode, policy, objects, processes and creation time" {
+  "$NSIPC" ns create b --policy "$(policy pod <<<"$POD")"
+  "$NSIPC" ns create a
+  run "$NSIPC" ns list --json
+  assert_success
+  run jq -c '.namespaces[] | [.name, (.inode | type), .objects.shm, .objects.sem, .objects.msg, .objects.mqueue, .processes]' <<<"$output"
+  assert_output '["a","number",0,0,0,0,0]
+["b","number",1,1,0,1,0]'
+  run "$NSIPC" ns list
+  assert_success
+  assert_line --index 0 --regexp '^NAME +INODE +POLICY +MSG +SEM +SHM +MQUEUE +PROCS +CREATED$'
+  assert_line --index 2 --regexp "^b +[0-9]+ +.*pod.json +0 +1 +1 +1 +0 +[0-9T:-]+Z$"
+}
+
+@test "list with no state directory is empty" {
+  run "$NSIPC" ns list --json
+  assert_success
+  assert_equal "$(jq -c . <<<"$output")" '{"namespaces":[]}'
+}
+
+@test "bad names are usage errors" {
+  for name in ../x '' .hidden "$(printf 'a%.0s' $(seq 65))" 'a/b' 'a b'; do
+    run "$NSIPC" ns create "$name"
+    assert_failure 2
+    assert_output --partial "is not a namespace name"
+  done
+  [ ! -e "$NSIPC_STATE_DIR/ns" ] || [ -z "$(ls -A "$NSIPC_STATE_DIR/ns")" ]
+  run "$NSIPC" ns create "$(printf 'a%.0s' $(seq 64))"
+  assert_success
+}
+
+@test "a symlink planted at STATE_DIR/ns is refused" {
+  mkdir -p "$NSIPC_STATE_DIR" "$BATS_TEST_TMPDIR/elsewhere"
+  chmod 700 "$NSIPC_STATE_DIR"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere" "$NSIPC_STATE_DIR/ns"
+  run "$NSIPC" ns create pod1
+  assert_failure 1
+  assert_output "nsipc: ns create: $NSIPC_STATE_DIR/ns is not a directory (a symlink?); refusing to use it"
+  run ls -A "$BATS_TEST_TMPDIR/elsewhere"
+  assert_output ""
+}
+
+@test "a symlink planted at STATE_DIR/ns/NAME is refused, never followed" {
+  "$NSIPC" ns create real
+  ln -s real "$NSIPC_STATE_DIR/ns/fake"
+  run "$NSIPC" ns create fake
+  assert_failure 1
+  assert_output "nsipc: ns create: namespace fake exists"
+  run "$NSIPC" exec fake -- true
+  assert_failure 1
+  assert_output "nsipc: exec: pin fake is a symlink; refusing to follow it"
+  run "$NSIPC" ns delete fake
+  assert_failure 1
+  assert_output "nsipc: ns delete: pin fake is a symlink; refusing to follow it"
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/real"
+}
+
+@test "a state directory others can write to is refused" {
+  mkdir -p "$NSIPC_STATE_DIR"
+  chmod 777 "$NSIPC_STATE_DIR"
+  run "$NSIPC" ns create pod1
+  assert_failure 1
+  assert_output "nsipc: ns create: state directory $NSIPC_STATE_DIR must belong to uid 0 and not be writable by others"
+}
+
+@test "20 parallel creates of distinct names all succeed" {
+  for i in $(seq 20); do "$NSIPC" ns create "p$i" & done
+  wait
+  assert_equal "$(pins | wc -l)" 20
+  assert_equal "$(ls "$NSIPC_STATE_DIR"/ns/*.json | wc -l)" 20
+  run "$NSIPC" ns list --json
+  assert_equal "$(jq '.namespaces | length' <<<"$output")" 20
+  for i in $(seq 20); do "$NSIPC" ns delete "p$i" & done
+  wait
+  assert_equal "$(pins | wc -l)" 0
+}
+
+@test "10 racing creates of one name: exactly one wins" {
+  for i in $(seq 10); do
+    ( rc=0; "$NSIPC" ns create same 2>"$BATS_TEST_TMPDIR/err$i" || rc=$?; echo $rc >"$BATS_TEST_TMPDIR/rc$i" ) &
+  done
+  wait
+  assert_equal "$(cat "$BATS_TEST_TMPDIR"/rc* | sort | uniq -c | awk '{ print $1 ":" $2 }' | tr '\n' ' ')" "1:0 9:1 "
+  assert_equal "$(cat "$BATS_TEST_TMPDIR"/err* | sort -u)" "nsipc: ns create: namespace same exists"
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/same"
+  run ls -A "$NSIPC_STATE_DIR/ns"
+  assert_output "same
+same.json"
+}
+
+@test "exec --pid joins a process's namespace; the status propagates" {
+  spawn unshare --ipc sh -c "ipcmk -Q -p 0600 >/dev/null; touch $BATS_TEST_TMPDIR/ready; exec sleep 30"
+  wait_for "$BATS_TEST_TMPDIR/ready"
+  pid=$(pgrep -P "${PIDS[0]}" sleep || echo "${PIDS[0]}")
+  run "$NSIPC" exec --pid "$pid" -- sh -c 'awk "NR > 1 { print \$3 }" /proc/sysvipc/msg; exit 7'
+  assert_failure 7
+  assert_output 600
+}
+
+@test "exec --container joins the namespace its ledger records" {
+  spawn unshare --ipc sh -c "ipcmk -S 3 >/dev/null; touch $BATS_TEST_TMPDIR/ready; exec sleep 30"
+  wait_for "$BATS_TEST_TMPDIR/ready"
+  pid=${PIDS[0]}
+  start=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"$pid"/stat)
+  inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
+  mkdir -p -m 700 "$NSIPC_STATE_DIR/containers"
+  echo "{ \"id\": \"c1\", \"ns_kind\": \"private\", \"ns_inode\": $inode, \"pid\": $pid, \"pid_start\": $start,
+          \"preexisting\": [], \"provisioned\": [] }" >"$NSIPC_STATE_DIR/containers/c1.json"
+  run "$NSIPC" exec --container c1 -- awk 'NR > 1 { print $4 }' /proc/sysvipc/sem
+  assert_success
+  assert_output 3
+  # A recycled pid (another start time) is never joined.
+  jq ".pid_start = $((start + 1))" "$NSIPC_STATE_DIR/containers/c1.json" >"$NSIPC_STATE_DIR/containers/c2.json"
+  run "$NSIPC" exec --container c2 -- true
+  assert_failure 1
+  assert_output "nsipc: exec: container c2: its process $pid is gone"
+  run "$NSIPC" exec --container nope -- true
+  assert_failure 1
+  assert_output "nsipc: exec: no container nope recorded"
+}
+
+@test "exec and run --ns usage errors" {
+  run "$NSIPC" exec -- true
+  assert_failure 2
+  assert_output --partial "give exactly one of NAME, --pid and --container"
+  run "$NSIPC" exec pod1 true
+  assert_failure 2
+  assert_output --partial 'missing "--" and a command'
+  run "$NSIPC" exec --pid abc -- true
+  assert_failure 2
+  assert_output 'nsipc: exec: "abc" is not a pid'
+  run "$NSIPC" exec nope -- true
+  assert_failure 1
+  assert_output "nsipc: exec: no namespace nope"
+  run "$NSIPC" run --ns pod1 --policy x.json -- true
+  assert_failure 2
+  assert_output 'nsipc: run: --policy and --ns exclude each other: a named namespace has its policy (nsipc ns apply)'
+}
+
+@test "shm_rmid_forced with provisioned segments cannot be pinned; nothing is left" {
+  p=$(policy rmid <<<'{ "version": 1, "limits": { "shm_rmid_forced": true }, "objects": [ { "type": "shm", "key": 1, "size": 4096 } ] }')
+  run "$NSIPC" ns create pod1 --policy "$p"
+  assert_failure 1
+  assert_output "nsipc: ns create: pod1: objects[0]: a provisioned segment cannot outlive nsipc in a namespace with kernel.shm_rmid_forced set"
+  assert_equal "$(pins)" ""
+  run ls -A "$NSIPC_STATE_DIR/ns"
+  assert_output ""
+}
+
+@test "a kernel refusal while provisioning leaves no pin and no record" {
+  p=$(policy mqbig <<<'{ "version": 1, "objects": [ { "type": "mqueue", "name": "/big", "max_messages": 10, "message_size": 8192 } ] }')
+  run prlimit --msgqueue=4096 -- "$NSIPC" ns create pod1 --policy "$p"
+  assert_failure 1
+  assert_output --partial 'nsipc: ns create: pod1: objects[0] (mqueue "/big"): mq_open'
+  assert_equal "$(pins)" ""
+  run ls -A "$NSIPC_STATE_DIR/ns"
+  assert_output ""
+}
+
+@test "ns usage errors" {
+  run "$NSIPC" ns
+  assert_failure 2
+  run "$NSIPC" ns frob
+  assert_failure 2
+  assert_output 'nsipc: ns: unknown subcommand "frob" (see nsipc ns --help)'
+  run "$NSIPC" ns apply pod1
+  assert_failure 2
+  assert_output 'nsipc: ns apply: --policy is required (see nsipc ns --help)'
+  run "$NSIPC" ns delete
+  assert_failure 2
+  run "$NSIPC" ns list --force
+  assert_failure 2
+}
