@@ -123,17 +123,20 @@ check_pinned "$state/ns/bench" "nsipc" "${nsipc[@]}" exec bench -- || exit 1
 "${nsipc[@]}" ns delete bench || { echo "ns_lifecycle: nsipc ns delete failed (exit $?)" >&2; exit 1; }
 
 touch "$pin"
-# util-linux only wants a private parent mount for --mount=FILE; should
-# unshare refuse --ipc=FILE here, this is where a private bind of $tmp on
-# itself would be needed.
+# unshare(1) wants the pin's parent mount private only for --mount=FILE;
+# --ipc=FILE works below a shared /tmp too (checked with util-linux 2.38.1),
+# so $tmp needs no private bind mount of itself.
 unshare --ipc="$pin" true || { echo "ns_lifecycle: unshare --ipc=$pin failed (exit $?)" >&2; exit 1; }
 check_pinned "$pin" "baseline" nsenter --ipc="$pin" || exit 1
-umount "$pin" && rm "$pin" || { echo "ns_lifecycle: baseline unpin failed" >&2; exit 1; }
+if ! { umount "$pin" && rm "$pin"; }; then
+    echo "ns_lifecycle: baseline unpin failed" >&2
+    exit 1
+fi
 
 # After one lifecycle each, only STATE_DIR/ns itself may still be mounted.
 left=$(mounts_below_tmp)
 if [[ $left != "$state/ns" ]]; then
-    echo "ns_lifecycle: unexpected mounts below $tmp after the warm-up:" $left >&2
+    echo "ns_lifecycle: unexpected mounts below $tmp after the warm-up: ${left//$'\n'/ }" >&2
     exit 1
 fi
 
