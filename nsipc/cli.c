@@ -1,7 +1,10 @@
 /* Printing for the verbs, and the policy loading every verb does alike. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -71,4 +74,26 @@ cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *e
   if (nsfd < 0)
     return -1;
   return namespace_enter (nsfd, err);
+}
+
+char *
+cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode)
+{
+  nsipc_error err;
+  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
+  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
+  char *found = NULL;
+  struct dirent *de;
+  while (d && !found && (de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      _cleanup_close_ int nsfd = namespace_open_pin (dirfd, de->d_name, &err);
+      uint64_t ino;
+      if (nsfd >= 0 && namespace_inode (nsfd, &ino, &err) == 0 && ino == inode)
+        found = strdup (de->d_name);
+    }
+  if (d)
+    closedir (d);
+  return found;
 }

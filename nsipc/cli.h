@@ -28,7 +28,12 @@ int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char
 /* Joins the named namespace NAME (its pin under STATE_DIR/ns). */
 int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err);
 
+/* The name of the named namespace whose inode is INODE (malloc'd), or NULL. */
+char *cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode);
+
 int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_hook (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_ns (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_run (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_policy (const struct nsipc_globals *g, int argc, char **argv);

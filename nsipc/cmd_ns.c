@@ -153,7 +153,7 @@ apply_pinned (int dirfd, const char *name, const struct nsipc_policy *p, struct 
   _cleanup_close_ int nsfd = home < 0 ? -1 : namespace_open_pin (dirfd, name, err);
   if (nsfd < 0 || namespace_enter (nsfd, err) < 0)
     return -1;
-  int r = provision_apply (p, conflicts, err);
+  int r = provision_apply (p, true, conflicts, err);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort ();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sem.h>
 #include <sys/stat.h>
 
 #include "namespace.h"
@@ -139,6 +140,8 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
           o->uid = o->cuid = st.st_uid;
           o->gid = o->cgid = st.st_gid;
           o->ctime = st.st_ctime;
+          o->dev = st.st_dev;
+          o->ino = st.st_ino;
         }
     }
   closedir (d);
@@ -155,6 +158,52 @@ inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err)
     if (read_sysvipc (sysv[i], inv, err) < 0)
       return -1;
   return mqueue ? read_mqueues (inv, err) : 0;
+}
+
+union semun
+{
+  int val;
+  void *buf;
+  unsigned short *array;
+};
+
+int
+inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err)
+{
+  for (size_t i = 0; i < nsems; i++)
+    {
+      pids[i] = semctl (id, i, GETPID);
+      if (pids[i] < 0)
+        return nsipc_error_set (err, errno, "semctl GETPID of set %d", id);
+    }
+  return 0;
+}
+
+bool
+inventory_mqueue_open (const struct nsipc_ipc_object *o)
+{
+  DIR *proc = opendir ("/proc");
+  bool open = false;
+  struct dirent *de;
+  while (proc && !open && (de = readdir (proc)) != NULL)
+    {
+      if (de->d_name[0] < '0' || de->d_name[0] > '9')
+        continue;
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%s/fd", de->d_name);
+      DIR *fds = opendir (path);
+      struct dirent *fe;
+      while (fds && !open && (fe = readdir (fds)) != NULL)
+        {
+          struct stat st;
+          open = fstatat (dirfd (fds), fe->d_name, &st, 0) == 0 && st.st_dev == o->dev && st.st_ino == o->ino;
+        }
+      if (fds)
+        closedir (fds);
+    }
+  if (proc)
+    closedir (proc);
+  return open;
 }
 
 size_t

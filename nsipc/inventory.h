@@ -26,6 +26,8 @@ struct nsipc_ipc_object
   uint64_t messages;           /* msg messages queued */
   int64_t atime, dtime, ctime; /* shm: attach, detach, change; msg: send, receive, change; sem: op, -, change */
   char *name;                  /* mqueue: "/name" */
+  dev_t dev;                   /* mqueue: its inode, to find who holds it open */
+  ino_t ino;
 };
 
 struct nsipc_inventory
@@ -45,5 +47,13 @@ int inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, stru
 
 /* Objects of TYPE in INV. */
 size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type);
+
+/* The per-semaphore last-op pids (GETPID) of set ID, in the caller's
+   IPC namespace; PIDS has room for NSEMS. */
+int inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err);
+
+/* Whether any process holds open the POSIX queue O (scans /proc/PID/fd:
+   queues record no pids).  Unreadable fd directories are skipped. */
+bool inventory_mqueue_open (const struct nsipc_ipc_object *o);
 
 void inventory_free (struct nsipc_inventory *inv);

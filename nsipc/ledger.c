@@ -29,9 +29,22 @@ objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
   for (size_t i = 0; i < n; i++)
     json_array_append_new (a, objs[i].type == OBJECT_MQUEUE
                                   ? json_pack ("{s:s, s:s}", "type", "mqueue", "name", objs[i].name)
-                                  : json_pack ("{s:s, s:i, s:I}", "type", policy_type_name (objs[i].type), "id",
-                                               objs[i].id, "ctime", (json_int_t)objs[i].ctime));
+                                  : json_pack ("{s:s, s:i, s:I, s:I}", "type", policy_type_name (objs[i].type), "id",
+                                               objs[i].id, "key", (json_int_t)objs[i].key, "ctime",
+                                               (json_int_t)objs[i].ctime));
   return a;
+}
+
+bool
+ledger_object_listed (const struct nsipc_ledger_object *list, size_t n, enum nsipc_object_type type, int id,
+                      uint32_t key, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (list[i].type == type
+        && (type == OBJECT_MQUEUE ? name && list[i].name && strcmp (name, list[i].name) == 0
+                                  : list[i].id == id && list[i].key == key))
+      return true;
+  return false;
 }
 
 static int
@@ -55,6 +68,7 @@ objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *n)
     o->type = t;
     o->id = json_integer_value (json_object_get (v, "id"));
     o->ctime = json_integer_value (json_object_get (v, "ctime"));
+    o->key = json_integer_value (json_object_get (v, "key"));
     const char *name = json_string_value (json_object_get (v, "name"));
     if (t == OBJECT_MQUEUE && (name == NULL || (o->name = strdup (name)) == NULL))
       return -1;
@@ -69,12 +83,12 @@ ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
   char file[LEDGER_ID_MAX + 8];
   snprintf (file, sizeof file, "%s.json", l->id);
   _cleanup_json_ json_t *j = json_pack (
-      "{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id, "bundle", l->bundle,
-      "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name", l->ns_name,
-      "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
-      (json_int_t)l->created, "complete", l->complete, "cleanup", l->cleanup == CLEANUP_NONE ? "none" : "owned",
-      "preexisting", objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
-      objects_to_json (l->provisioned, l->n_provisioned));
+      "{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id, "bundle",
+      l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name",
+      l->ns_name, "ns_path", l->ns_path, "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start",
+      (json_int_t)l->pid_start, "created", (json_int_t)l->created, "complete", l->complete, "cleanup",
+      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting", objects_to_json (l->preexisting, l->n_preexisting),
+      "provisioned", objects_to_json (l->provisioned, l->n_provisioned));
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
   return state_write_json (dirfd, file, j, err);
@@ -108,6 +122,7 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   l->policy = dup_or_null (j, "policy");
   l->policy_digest = dup_or_null (j, "policy_digest");
   l->ns_name = dup_or_null (j, "ns_name");
+  l->ns_path = dup_or_null (j, "ns_path");
   l->ns_inode = json_integer_value (json_object_get (j, "ns_inode"));
   l->pid = json_integer_value (json_object_get (j, "pid"));
   l->pid_start = json_integer_value (json_object_get (j, "pid_start"));
@@ -140,6 +155,7 @@ ledger_free (struct nsipc_ledger *l)
   free (l->policy);
   free (l->policy_digest);
   free (l->ns_name);
+  free (l->ns_path);
   free_objects (l->preexisting, l->n_preexisting);
   free_objects (l->provisioned, l->n_provisioned);
   memset (l, 0, sizeof *l);
@@ -150,11 +166,9 @@ ledger_enter (const struct nsipc_ledger *l, int ns_dirfd, nsipc_error *err)
 {
   _cleanup_close_ int nsfd = -1;
   if (l->kind == NS_KIND_NAMED && l->ns_name)
-    {
-      nsfd = namespace_open_pin (ns_dirfd, l->ns_name, err);
-      if (nsfd < 0 || namespace_enter (nsfd, err) < 0)
-        return nsipc_error_prefix (err, "container %s", l->id);
-    }
+    nsfd = namespace_open_pin (ns_dirfd, l->ns_name, err);
+  else if (l->kind == NS_KIND_SHARED && l->ns_path)
+    nsfd = namespace_open_path (l->ns_path, err);
   else
     {
       uint64_t start;
@@ -162,12 +176,12 @@ ledger_enter (const struct nsipc_ledger *l, int ns_dirfd, nsipc_error *err)
         return nsipc_error_set (err, 0, "container %s: its process %d is gone", l->id, (int)l->pid);
       if (namespace_enter_pid (l->pid, err) < 0)
         return nsipc_error_prefix (err, "container %s", l->id);
+      nsfd = namespace_open_current (err);
     }
-  nsfd = namespace_open_current (err);
   uint64_t inode;
   if (nsfd < 0 || namespace_inode (nsfd, &inode, err) < 0)
-    return -1;
+    return nsipc_error_prefix (err, "container %s", l->id);
   if (inode != l->ns_inode)
-    return nsipc_error_set (err, 0, "container %s: its IPC namespace is no longer %" PRIu64, l->id, l->ns_inode);
-  return 0;
+    return nsipc_error_set (err, 0, "container %s: its IPC namespace %" PRIu64 " is gone", l->id, l->ns_inode);
+  return namespace_enter (nsfd, err);
 }

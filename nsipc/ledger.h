@@ -21,15 +21,21 @@ enum nsipc_ns_kind
   NS_KIND_HOST,    /* the runtime's own */
 };
 
-/* An object that existed, or that the policy provisioned, identified so a
-   recycled id is told apart: SysV by type and id and ctime, POSIX by name. */
+/* An object that existed, or that the policy provisioned: SysV by type, id
+   and key (ids advance a sequence, so a recycled one rarely has the same
+   key too), POSIX by name.  ctime is recorded for people reading it. */
 struct nsipc_ledger_object
 {
   enum nsipc_object_type type;
   int id;
+  uint32_t key;
   int64_t ctime;
   char *name; /* mqueue */
 };
+
+/* Whether O is one of the N objects of LIST. */
+bool ledger_object_listed (const struct nsipc_ledger_object *list, size_t n, enum nsipc_object_type type, int id,
+                           uint32_t key, const char *name);
 
 struct nsipc_ledger
 {
@@ -39,6 +45,7 @@ struct nsipc_ledger
   char *policy_digest;
   enum nsipc_ns_kind kind;
   char *ns_name; /* NS_KIND_NAMED */
+  char *ns_path; /* NS_KIND_SHARED: the path the config joins */
   uint64_t ns_inode;
   pid_t pid;          /* the container's init */
   uint64_t pid_start; /* its start time, clock ticks since boot */
@@ -58,6 +65,7 @@ int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err
 void ledger_free (struct nsipc_ledger *ledger);
 
 /* Joins the IPC namespace the ledger records: through its pin when named,
-   else through its init pid, checked against the recorded start time and
-   inode so a recycled pid is never joined. */
+   the joined path when shared, else through the container's init pid,
+   checked against its recorded start time; the inode is checked always, so
+   a recycled pid or path is never joined. */
 int ledger_enter (const struct nsipc_ledger *ledger, int ns_dirfd, nsipc_error *err);

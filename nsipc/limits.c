@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -74,7 +75,12 @@ limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
   FILE *f = fopen (path, "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "open %s", path);
-  int n = fscanf (f, "%" SCNu64, value);
+  /* kernel.sem holds four: skip to ours. */
+  uint64_t skip;
+  int n = 0;
+  for (int i = 0; i < nsipc_limits[id].sem_index; i++)
+    n -= fscanf (f, "%" SCNu64, &skip) != 1;
+  n += fscanf (f, "%" SCNu64, value);
   fclose (f);
   if (n != 1)
     return nsipc_error_set (err, 0, "read %s: unexpected contents", path);
@@ -121,4 +127,22 @@ limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
         return -1;
     }
   return sem_apply (limits, err);
+}
+
+int
+limits_apply_as (const struct nsipc_limit_set *limits, uid_t uid, gid_t gid, nsipc_error *err)
+{
+  uid_t old_uid = geteuid ();
+  gid_t old_gid = getegid ();
+  if (setegid (gid) < 0 || seteuid (uid) < 0)
+    {
+      nsipc_error_set (err, errno, "switch to uid %d gid %d", (int)uid, (int)gid);
+      setegid (old_gid);
+      return -1;
+    }
+  int r = limits_apply (limits, err);
+  /* Back to root: the effective capabilities return with the uid. */
+  if (seteuid (old_uid) < 0 || setegid (old_gid) < 0)
+    abort ();
+  return r;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -61,9 +62,13 @@ uint64_t limits_effective (const struct nsipc_limit_set *limits, enum nsipc_limi
 /* "limits.sem.semmsl" */
 void limits_path (enum nsipc_limit_id id, char *buf, size_t len);
 
-/* Reads one (not kernel.sem) limit of the caller's IPC namespace. */
+/* Reads one limit of the caller's IPC namespace. */
 int limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err);
 
 /* Writes every set limit into the caller's IPC namespace; kernel.sem fields
    not set keep their current values. */
 int limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err);
+
+/* The same with the effective ids UID and GID: only the root of the user
+   namespace that owns an IPC namespace may write its sysctls. */
+int limits_apply_as (const struct nsipc_limit_set *limits, uid_t uid, gid_t gid, nsipc_error *err);

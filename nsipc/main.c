@@ -25,6 +25,10 @@ static const char help[]
       "  ns list [--json]     list named namespaces\n"
       "  ns delete NAME [--force]\n"
       "                       unpin a named namespace\n"
+      "  hook [createRuntime|poststop|precreate]\n"
+      "                       OCI runtime hook: the container state on stdin\n"
+      "  oci-config --policy NAME [--ns NAME]\n"
+      "                       amend a bundle's config.json (stdin to stdout) for a policy\n"
       "  policy check FILE... validate policies\n"
       "\n"
       "Options:\n"
@@ -42,10 +46,8 @@ static const struct
   const char *name;
   int (*fn) (const struct nsipc_globals *, int, char **);
 } verbs[] = {
-  { "run", cmd_run },
-  { "policy", cmd_policy },
-  { "ns", cmd_ns },
-  { "exec", cmd_exec },
+  { "run", cmd_run },   { "policy", cmd_policy }, { "ns", cmd_ns },
+  { "exec", cmd_exec }, { "hook", cmd_hook },     { "oci-config", cmd_oci_config },
 };
 
 static const char *

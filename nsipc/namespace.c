@@ -148,6 +148,17 @@ namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *er
   return 0;
 }
 
+static int
+check_ipc_ns (int fd, const char *what, nsipc_error *err)
+{
+  struct statfs fs;
+  if (fstatfs (fd, &fs) < 0)
+    return nsipc_error_set (err, errno, "statfs %s", what);
+  if (fs.f_type != NSFS_MAGIC || ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWIPC)
+    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
+  return 0;
+}
+
 int
 namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
 {
@@ -156,12 +167,18 @@ namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
     return nsipc_error_set (err, 0, "pin %s is a symlink; refusing to follow it", name);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open pin %s", name);
-  struct statfs fs;
-  if (fstatfs (fd, &fs) < 0)
-    return nsipc_error_set (err, errno, "statfs pin %s", name);
-  if (fs.f_type != NSFS_MAGIC || ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWIPC)
-    return nsipc_error_set (err, 0, "pin %s is not a pinned IPC namespace", name);
-  return steal_fd (&fd);
+  char what[STATE_NAME_MAX + 8];
+  snprintf (what, sizeof what, "pin %s", name);
+  return check_ipc_ns (fd, what, err) < 0 ? -1 : steal_fd (&fd);
+}
+
+int
+namespace_open_path (const char *path, nsipc_error *err)
+{
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open %s", path);
+  return check_ipc_ns (fd, path, err) < 0 ? -1 : steal_fd (&fd);
 }
 
 int

@@ -48,6 +48,9 @@ int namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error
    not a plain file).  err->status is ENOENT when there is no such file. */
 int namespace_open_pin (int dirfd, const char *name, nsipc_error *err);
 
+/* Opens PATH, checking it is an IPC namespace (a pin or /proc/PID/ns/ipc). */
+int namespace_open_path (const char *path, nsipc_error *err);
+
 /* Unmounts and removes the pin DIRFD/NAME; a missing one is not an error. */
 int namespace_unpin (int dirfd, const char *name, nsipc_error *err);
 

@@ -10,6 +10,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 
 #include "limits.h"
@@ -161,16 +162,34 @@ mqueue_attr (const struct nsipc_object *obj, struct mq_attr *attr, nsipc_error *
   return 0;
 }
 
+/* Whose files new POSIX queues are; NULL: ours. */
+struct creator
+{
+  uid_t uid;
+  gid_t gid;
+};
+
 static int
-create_mqueue (const struct nsipc_object *obj, nsipc_error *err)
+create_mqueue (const struct nsipc_object *obj, const struct creator *as, nsipc_error *err)
 {
   struct mq_attr attr;
   if (mqueue_attr (obj, &attr, err) < 0)
     return -1;
-  /* The mode must be exact, so the umask may not take bits away. */
+  /* The mode must be exact, so the umask may not take bits away.  The
+     filesystem ids change only around the create: they take CAP_CHOWN
+     away, which the fchown below needs back. */
   mode_t old = umask (0);
+  uid_t old_fsuid = as ? setfsuid (as->uid) : 0;
+  gid_t old_fsgid = as ? setfsgid (as->gid) : 0;
   mqd_t mq = mq_open (obj->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, obj->mode, &attr);
+  int saved = errno;
+  if (as)
+    {
+      setfsuid (old_fsuid);
+      setfsgid (old_fsgid);
+    }
   umask (old);
+  errno = saved;
   if (mq == (mqd_t)-1 && errno == EMFILE)
     return nsipc_error_set (err, 0, "mq_open: the queues of uid %d would need more than RLIMIT_MSGQUEUE allows",
                             (int)geteuid ());
@@ -301,8 +320,9 @@ undo (const struct nsipc_policy *policy, const struct nsipc_object_state *states
     }
 }
 
-int
-objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_state *states, nsipc_error *err)
+static int
+apply (const struct nsipc_policy *policy, const struct nsipc_object_state *states, const struct creator *as,
+       nsipc_error *err)
 {
   _cleanup_free_ int *created = calloc (policy->n_objects + 1, sizeof *created);
   if (created == NULL)
@@ -314,7 +334,7 @@ objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_stat
       if (states[i].update)
         r = update_one (obj, states[i].id, err);
       else if (!states[i].exists)
-        r = created[i] = obj->type == OBJECT_MQUEUE ? create_mqueue (obj, err) : create_sysv (obj, err);
+        r = created[i] = obj->type == OBJECT_MQUEUE ? create_mqueue (obj, as, err) : create_sysv (obj, err);
       if (r >= 0)
         continue;
       char what[128];
@@ -327,10 +347,28 @@ objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_stat
 }
 
 int
-objects_provision (const struct nsipc_policy *policy, nsipc_error *err)
+objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_state *states, nsipc_error *err)
+{
+  return apply (policy, states, NULL, err);
+}
+
+static int
+provision (const struct nsipc_policy *policy, const struct creator *as, nsipc_error *err)
 {
   _cleanup_free_ struct nsipc_object_state *states = calloc (policy->n_objects + 1, sizeof *states);
   if (states == NULL)
     return nsipc_error_set (err, ENOMEM, "provision objects");
-  return objects_apply (policy, states, err);
+  return apply (policy, states, as, err);
+}
+
+int
+objects_provision (const struct nsipc_policy *policy, nsipc_error *err)
+{
+  return provision (policy, NULL, err);
+}
+
+int
+objects_provision_as (const struct nsipc_policy *policy, uid_t uid, gid_t gid, nsipc_error *err)
+{
+  return provision (policy, &(struct creator){ uid, gid }, err);
 }

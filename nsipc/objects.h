@@ -29,3 +29,8 @@ int objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_
 
 /* objects_apply in a namespace known to be empty. */
 int objects_provision (const struct nsipc_policy *policy, nsipc_error *err);
+
+/* The same in a namespace owned by a user namespace whose root is UID:GID
+   outside: POSIX queues are files of its mqueue filesystem, which only
+   takes owners mapped there. */
+int objects_provision_as (const struct nsipc_policy *policy, uid_t uid, gid_t gid, nsipc_error *err);

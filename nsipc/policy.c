@@ -611,49 +611,8 @@ finish (json_t *root, const json_error_t *jerr, struct nsipc_policy *policy, str
   return -1;
 }
 
-/* Reads all of FD (a policy is small: larger than this is a mistake). */
+/* A policy is small: one larger than this is a mistake. */
 #define POLICY_MAX_BYTES (16 << 20)
-
-static char *
-read_all (int fd, size_t *len)
-{
-  size_t cap = 4096, n = 0;
-  char *buf = malloc (cap);
-  for (;;)
-    {
-      if (buf == NULL)
-        return NULL;
-      if (n == cap - 1)
-        {
-          if (cap > POLICY_MAX_BYTES)
-            {
-              free (buf);
-              errno = EFBIG;
-              return NULL;
-            }
-          char *bigger = realloc (buf, cap * 2);
-          if (bigger == NULL)
-            free (buf);
-          buf = bigger;
-          cap *= 2;
-          continue;
-        }
-      ssize_t r = read (fd, buf + n, cap - 1 - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          free (buf);
-          return NULL;
-        }
-      if (r == 0)
-        break;
-      n += r;
-    }
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
 
 static int
 load_buffer (const char *text, size_t len, struct nsipc_policy *policy, struct nsipc_problems *problems)
@@ -690,7 +649,7 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
       return -1;
     }
   size_t len;
-  _cleanup_free_ char *text = read_all (fd, &len);
+  _cleanup_free_ char *text = read_fd_all (fd, POLICY_MAX_BYTES, &len);
   if (text == NULL)
     {
       problems_add (problems, "cannot read", "%s", strerror (errno));

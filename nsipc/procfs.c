@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int
 procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
@@ -26,5 +27,69 @@ procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
     p = strchr (p + 1, ' ');
   if (p == NULL || sscanf (p, " %" SCNu64, ticks) != 1)
     return nsipc_error_set (err, 0, "%s: unexpected format", path);
+  return 0;
+}
+
+/* Boot time (btime of /proc/stat), read once. */
+static int64_t
+boot_time (void)
+{
+  static int64_t btime = -1;
+  if (btime >= 0)
+    return btime;
+  FILE *f = fopen ("/proc/stat", "re");
+  char line[256];
+  while (f && fgets (line, sizeof line, f))
+    if (sscanf (line, "btime %" SCNd64, &btime) == 1)
+      break;
+  if (f)
+    fclose (f);
+  return btime;
+}
+
+int
+procfs_started_at (pid_t pid, int64_t *when, nsipc_error *err)
+{
+  uint64_t ticks;
+  if (procfs_start_time (pid, &ticks, err) < 0)
+    return -1;
+  int64_t btime = boot_time ();
+  if (btime < 0)
+    return nsipc_error_set (err, 0, "no btime in /proc/stat");
+  *when = btime + (int64_t)(ticks / (uint64_t)sysconf (_SC_CLK_TCK));
+  return 0;
+}
+
+bool
+procfs_alive_since (pid_t pid, int64_t since)
+{
+  nsipc_error err;
+  int64_t started;
+  if (pid <= 0 || procfs_started_at (pid, &started, &err) < 0)
+    return false;
+  /* btime and the start tick are rounded down: a second of slack. */
+  return started <= since + 1;
+}
+
+int
+procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, map);
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return nsipc_error_set (err, errno, "open %s", path);
+  uint64_t in, out, count;
+  bool found = false;
+  while (!found && fscanf (f, "%" SCNu64 " %" SCNu64 " %" SCNu64, &in, &out, &count) == 3)
+    if (id >= in && id - in < count)
+      {
+        *outside = out + (id - in);
+        found = true;
+      }
+  fclose (f);
+  if (!found)
+    return nsipc_error_set (err, 0, "%s %u is not mapped in the container's user namespace (%s)",
+                            strcmp (map, "uid_map") == 0 ? "uid" : "gid", id, path);
   return 0;
 }

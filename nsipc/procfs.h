@@ -1,6 +1,7 @@
 /* Facts about processes read from /proc. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -9,3 +10,14 @@
 /* When PID started, in clock ticks since boot (field 22 of /proc/PID/stat):
    with the pid, it names one process even after the pid is reused. */
 int procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err);
+
+/* When PID started, in seconds since the epoch. */
+int procfs_started_at (pid_t pid, int64_t *when, nsipc_error *err);
+
+/* True when a process PID exists and had started by SINCE (unix seconds):
+   one that started later only reuses the pid. */
+bool procfs_alive_since (pid_t pid, int64_t since);
+
+/* Maps ID, as seen inside the user namespace of PID, to the id outside
+   through /proc/PID/uid_map or gid_map (MAP).  Fails for an unmapped id. */
+int procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err);

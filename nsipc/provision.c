@@ -36,7 +36,8 @@ provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *er
 }
 
 int
-provision_apply (const struct nsipc_policy *policy, struct nsipc_problems *conflicts, nsipc_error *err)
+provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsipc_problems *conflicts,
+                 nsipc_error *err)
 {
   uint64_t rmid = policy->limits.value[LIMIT_SHM_RMID_FORCED];
   if (!policy->limits.set[LIMIT_SHM_RMID_FORCED] && limits_read (LIMIT_SHM_RMID_FORCED, &rmid, err) < 0)
@@ -52,7 +53,7 @@ provision_apply (const struct nsipc_policy *policy, struct nsipc_problems *confl
   if (conflicts->n > 0)
     return nsipc_error_set (err, 0, "%zu object%s of the policy conflict with what exists; nothing was changed",
                             conflicts->n, conflicts->n == 1 ? "" : "s");
-  if (limits_apply (&policy->limits, err) < 0)
+  if (with_limits && limits_apply (&policy->limits, err) < 0)
     return nsipc_error_prefix (err, "limits");
   return objects_apply (policy, states, err);
 }

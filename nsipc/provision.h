@@ -14,5 +14,6 @@ int provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error
 /* Into a namespace that may hold objects already: each that exists with
    compatible attributes is kept, data untouched.  When any conflicts, every
    conflict goes to CONFLICTS, nothing is changed, and -1 is returned with
-   ERR saying how many. */
-int provision_apply (const struct nsipc_policy *policy, struct nsipc_problems *conflicts, nsipc_error *err);
+   ERR saying how many.  WITH_LIMITS: write the policy's limits too. */
+int provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsipc_problems *conflicts,
+                     nsipc_error *err);

@@ -98,7 +98,9 @@ state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
   _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return nsipc_error_set (err, errno, "create %s", tmp);
-  if (json_dumpfd (j, fd, JSON_INDENT (2) | JSON_SORT_KEYS) < 0 || write_all (fd, "\n", 1) < 0 || fsync (fd) < 0)
+  /* One write; no fsync: the state lives on tmpfs, and pins die at reboot. */
+  _cleanup_free_ char *text = json_dumps (j, JSON_INDENT (2) | JSON_SORT_KEYS);
+  if (text == NULL || write_all (fd, text, strlen (text)) < 0 || write_all (fd, "\n", 1) < 0)
     {
       nsipc_error_set (err, errno ? errno : EIO, "write %s", file);
       unlinkat (dirfd, tmp, 0);

@@ -18,3 +18,43 @@ write_all (int fd, const void *buf, size_t len)
     }
   return len;
 }
+
+char *
+read_fd_all (int fd, size_t max, size_t *len)
+{
+  size_t cap = 4096, n = 0;
+  _cleanup_free_ char *buf = malloc (cap);
+  for (;;)
+    {
+      if (buf == NULL)
+        return NULL;
+      if (n == cap - 1)
+        {
+          char *bigger = cap > max ? NULL : realloc (buf, cap * 2);
+          if (bigger == NULL)
+            {
+              errno = cap > max ? EFBIG : ENOMEM;
+              return NULL;
+            }
+          buf = bigger;
+          cap *= 2;
+          continue;
+        }
+      ssize_t r = read (fd, buf + n, cap - 1 - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return NULL;
+      if (r == 0)
+        break;
+      n += r;
+    }
+  if (n > max)
+    {
+      errno = EFBIG;
+      return NULL;
+    }
+  buf[n] = '\0';
+  *len = n;
+  return steal_pointer (&buf);
+}

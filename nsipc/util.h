@@ -56,3 +56,7 @@ steal_fd (int *fd)
 
 /* Writes all of BUF, retrying on EINTR and short writes; -1 with errno set. */
 ssize_t write_all (int fd, const void *buf, size_t len);
+
+/* Reads all of FD into a NUL-terminated buffer; NULL with errno set, EFBIG
+   when there is more than MAX bytes. */
+char *read_fd_all (int fd, size_t max, size_t *len);

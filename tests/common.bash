@@ -6,8 +6,8 @@ bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load.bash
 load /usr/lib/bats/bats-assert/load.bash
 
-NSIPC=${NSIPC:-$BATS_TEST_DIRNAME/../build/nsipc}
-MQ_ATTR=${MQ_ATTR:-$BATS_TEST_DIRNAME/../build/tests/mq-attr}
+NSIPC=$(readlink -f "${NSIPC:-$BATS_TEST_DIRNAME/../build/nsipc}")
+MQ_ATTR=$(readlink -f "${MQ_ATTR:-$BATS_TEST_DIRNAME/../build/tests/mq-attr}")
 SOURCE_ROOT=${NSIPC_SOURCE_ROOT:-$BATS_TEST_DIRNAME/..}
 
 common_setup() {
@@ -34,4 +34,38 @@ host_snapshot() {
   readlink /proc/self/ns/ipc /proc/self/ns/mnt
   awk '$5 == "/dev/shm" || $5 == "/dev/mqueue" { print $5, $9, $10 }' /proc/self/mountinfo
   ls /dev/mqueue 2>/dev/null || true
+}
+
+IPC_TOOL=$(readlink -f "${IPC_TOOL:-$BATS_TEST_DIRNAME/../build/tests/ipc-tool}")
+
+# make_bundle DIR: a busybox bundle for runc, its process `sh -c "$2"`, with
+# ipc-tool in /bin; the config is edited later with jq (bundle_edit).
+make_bundle() {
+  local dir=$1
+  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys" "$dir/rootfs/tmp" "$dir/rootfs/out"
+  cp /bin/busybox "$IPC_TOOL" "$dir/rootfs/bin/"
+  local applet
+  for applet in $(busybox --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$dir/rootfs/bin/$applet"
+  done
+  (cd "$dir" && runc spec)
+  bundle_edit "$dir" --arg cmd "$2" '.process.terminal = false | .process.args = ["sh", "-c", $cmd]
+    | .root.readonly = false
+    | .mounts += [{ "destination": "/out", "type": "bind", "source": "'"$dir"'/out", "options": ["rbind", "rw"] }]'
+  mkdir -p "$dir/out"
+}
+
+# bundle_edit DIR JQ-ARGS...: rewrites DIR/config.json through jq.
+bundle_edit() {
+  local dir=$1
+  shift
+  jq "$@" "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# with_hooks DIR: nsipc as createRuntime and poststop hook, one entry with no
+# stage argument serving both.
+with_hooks() {
+  bundle_edit "$1" --arg nsipc "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
+    '.hooks = { "createRuntime": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }],
+                "poststop": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }] }'
 }

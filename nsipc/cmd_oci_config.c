@@ -1,0 +1,92 @@
+/* nsipc oci-config --policy NAME [--ns NAME]: a bundle's config.json on
+   stdin, printed with the policy's sysctls, /dev/shm size, annotation and
+   nsipc's hooks. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "oci.h"
+#include "state.h"
+#include "util.h"
+
+static const char usage[] = "usage: nsipc oci-config --policy NAME [--ns NAME] < config.json > amended.json";
+
+int
+cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "policy", required_argument, NULL, 'p' },
+    { "ns", required_argument, NULL, 'n' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  const char *name = NULL, *ns = NULL;
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'p':
+        name = optarg;
+        break;
+      case 'n':
+        ns = optarg;
+        break;
+      case 'h':
+        puts (usage);
+        return 0;
+      default:
+        cli_error ("oci-config", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
+                   argv[optind - 1], usage);
+        return EXIT_USAGE;
+      }
+  nsipc_error err = { 0 };
+  if (name == NULL || optind != argc)
+    {
+      cli_error ("oci-config", "%s", usage);
+      return EXIT_USAGE;
+    }
+  /* The hook finds the policy again by the annotation: a name, not a file. */
+  if (oci_check_policy_name (name, &err) < 0 || (ns && !state_valid_name (ns, STATE_NAME_MAX)))
+    {
+      cli_error ("oci-config", "%s", ns && err.msg[0] == '\0' ? "--ns: not a namespace name" : err.msg);
+      return EXIT_USAGE;
+    }
+  struct nsipc_policy p;
+  int r = cli_load_policy (g, "oci-config", name, &p);
+  if (r != 0)
+    return r;
+
+  size_t len;
+  _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, 16 << 20, &len);
+  json_error_t jerr;
+  _cleanup_json_ json_t *config = text ? json_loadb (text, len, 0, &jerr) : NULL;
+  char self[PATH_MAX];
+  ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+  _cleanup_free_ char *ns_path = NULL;
+  if (ns && asprintf (&ns_path, "%s/ns/%s", g->state_dir, ns) < 0)
+    abort ();
+  char *hook_args[]
+      = { "nsipc", "--state-dir", (char *)g->state_dir, "--policy-dir", (char *)g->policy_dir, "hook", NULL };
+  struct nsipc_oci_amend a = { .policy_name = name, .ns_path = ns_path, .hook_path = self, .hook_args = hook_args };
+  r = EXIT_USAGE;
+  if (config == NULL)
+    cli_error ("oci-config", "config on stdin: line %d, column %d: %s", text ? jerr.line : 0, text ? jerr.column : 0,
+               text ? jerr.text : "cannot read");
+  else if (n < 0)
+    cli_error ("oci-config", "cannot find my own path: %s", strerror (errno));
+  else if ((self[n] = '\0', oci_config_amend (config, &p, &a, &err)) < 0)
+    cli_error ("oci-config", "%s", err.msg);
+  else
+    {
+      json_dumpf (config, stdout, JSON_INDENT (2));
+      putchar ('\n');
+      r = 0;
+    }
+  policy_free (&p);
+  return r;
+}

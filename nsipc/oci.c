@@ -1,0 +1,252 @@
+/* OCI state and config handling.  Input from runtimes is checked field by
+   field: a hook installed for every container sees whatever they send. */
+#include "oci.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "limits.h"
+#include "state.h"
+#include "util.h"
+
+int
+oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc_error *err)
+{
+  memset (st, 0, sizeof *st);
+  json_error_t jerr;
+  _cleanup_json_ json_t *j = json_loadb (text, len, 0, &jerr);
+  if (j == NULL)
+    return nsipc_error_set (err, 0, "state on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+  if (!json_is_object (j))
+    return nsipc_error_set (err, 0, "state on stdin: not a JSON object");
+  json_t *id = json_object_get (j, "id"), *pid = json_object_get (j, "pid");
+  json_t *status = json_object_get (j, "status"), *bundle = json_object_get (j, "bundle");
+  json_t *annotations = json_object_get (j, "annotations");
+  if (!json_is_string (id) || !state_valid_name (json_string_value (id), LEDGER_ID_MAX))
+    return nsipc_error_set (err, 0, "state on stdin: \"id\" must be a container id of [A-Za-z0-9_.-]");
+  if ((pid && !json_is_integer (pid)) || json_integer_value (pid) < 0 || json_integer_value (pid) > INT32_MAX)
+    return nsipc_error_set (err, 0, "state on stdin: \"pid\" must be a process id");
+  if ((status && !json_is_string (status)) || (bundle && !json_is_string (bundle))
+      || (annotations && !json_is_object (annotations)))
+    return nsipc_error_set (err, 0, "state on stdin: \"status\", \"bundle\" or \"annotations\" has the wrong type");
+  json_t *policy = json_object_get (annotations, OCI_POLICY_ANNOTATION);
+  if (policy && !json_is_string (policy))
+    return nsipc_error_set (err, 0, "annotation %s must be a string", OCI_POLICY_ANNOTATION);
+
+  st->id = strdup (json_string_value (id));
+  st->status = status ? strdup (json_string_value (status)) : NULL;
+  st->bundle = bundle ? strdup (json_string_value (bundle)) : NULL;
+  st->policy = policy ? strdup (json_string_value (policy)) : NULL;
+  st->pid = json_integer_value (pid);
+  return 0;
+}
+
+void
+oci_state_free (struct nsipc_oci_state *st)
+{
+  free (st->id);
+  free (st->status);
+  free (st->bundle);
+  free (st->policy);
+  memset (st, 0, sizeof *st);
+}
+
+int
+oci_check_policy_name (const char *value, nsipc_error *err)
+{
+  if (state_valid_name (value, STATE_NAME_MAX))
+    return 0;
+  return nsipc_error_set (err, 0,
+                          "annotation %s: \"%.64s\" is not a policy name ([A-Za-z0-9][A-Za-z0-9_.-]); paths and "
+                          "inline policies are refused",
+                          OCI_POLICY_ANNOTATION, value);
+}
+
+static json_t *
+ipc_entry (json_t *config)
+{
+  size_t i;
+  json_t *ns;
+  json_array_foreach (json_object_get (json_object_get (config, "linux"), "namespaces"), i, ns)
+  {
+    const char *type = json_string_value (json_object_get (ns, "type"));
+    if (type && strcmp (type, "ipc") == 0)
+      return ns;
+  }
+  return NULL;
+}
+
+static enum nsipc_oci_ipc
+ipc_kind (json_t *config)
+{
+  json_t *ns = ipc_entry (config);
+  if (ns == NULL)
+    return OCI_IPC_HOST;
+  const char *path = json_string_value (json_object_get (ns, "path"));
+  return path && *path ? OCI_IPC_PATH : OCI_IPC_NEW;
+}
+
+int
+oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_error *err)
+{
+  _cleanup_close_ int dir = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return nsipc_error_set (err, errno, "bundle %s", bundle);
+  _cleanup_close_ int fd = openat (dir, "config.json", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "bundle %s: config.json", bundle);
+  json_error_t jerr;
+  _cleanup_json_ json_t *config = json_loadfd (fd, 0, &jerr);
+  if (config == NULL)
+    return nsipc_error_set (err, 0, "bundle %s: config.json: line %d: %s", bundle, jerr.line, jerr.text);
+  *ipc = ipc_kind (config);
+  *path = NULL;
+  if (*ipc == OCI_IPC_PATH
+      && (*path = strdup (json_string_value (json_object_get (ipc_entry (config), "path")))) == NULL)
+    return nsipc_error_set (err, ENOMEM, "bundle %s", bundle);
+  return 0;
+}
+
+/* "kernel/msgmax" -> "kernel.msgmax" */
+static void
+sysctl_key (const char *path, char *buf, size_t len)
+{
+  snprintf (buf, len, "%s", path);
+  for (char *p = buf; *p; p++)
+    if (*p == '/')
+      *p = '.';
+}
+
+static void
+add_sysctls (json_t *linux_, const struct nsipc_policy *p)
+{
+  json_t *sysctl = json_object_get (linux_, "sysctl");
+  if (!json_is_object (sysctl))
+    json_object_set_new (linux_, "sysctl", sysctl = json_object ());
+  bool sem = false;
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    {
+      if (!p->limits.set[id])
+        continue;
+      if (nsipc_limits[id].sem_index >= 0)
+        {
+          sem = true;
+          continue;
+        }
+      char key[64], value[32];
+      sysctl_key (nsipc_limits[id].sysctl, key, sizeof key);
+      snprintf (value, sizeof value, "%" PRIu64, p->limits.value[id]);
+      json_object_set_new (sysctl, key, json_string (value));
+    }
+  if (sem)
+    {
+      /* kernel.sem is written whole: unset fields keep a fresh namespace's. */
+      char value[96];
+      snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
+                limits_effective (&p->limits, LIMIT_SEMMSL), limits_effective (&p->limits, LIMIT_SEMMNS),
+                limits_effective (&p->limits, LIMIT_SEMOPM), limits_effective (&p->limits, LIMIT_SEMMNI));
+      json_object_set_new (sysctl, "kernel.sem", json_string (value));
+    }
+}
+
+/* The /dev/shm mount gets size=; one is added when the config has none. */
+static void
+set_dev_shm (json_t *config, uint64_t size)
+{
+  char opt[48];
+  snprintf (opt, sizeof opt, "size=%" PRIu64, size);
+  json_t *mounts = json_object_get (config, "mounts");
+  if (!json_is_array (mounts))
+    json_object_set_new (config, "mounts", mounts = json_array ());
+  size_t i;
+  json_t *m;
+  json_array_foreach (mounts, i, m)
+  {
+    const char *dest = json_string_value (json_object_get (m, "destination"));
+    if (dest == NULL || strcmp (dest, "/dev/shm") != 0)
+      continue;
+    json_t *options = json_object_get (m, "options");
+    if (!json_is_array (options))
+      json_object_set_new (m, "options", options = json_array ());
+    for (size_t k = json_array_size (options); k-- > 0;)
+      {
+        const char *o = json_string_value (json_array_get (options, k));
+        if (o && strncmp (o, "size=", 5) == 0)
+          json_array_remove (options, k);
+      }
+    json_array_append_new (options, json_string (opt));
+    return;
+  }
+  json_array_append_new (mounts,
+                         json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination", "/dev/shm", "type", "tmpfs",
+                                    "source", "shm", "options", "nosuid", "noexec", "nodev", "mode=1777", opt));
+}
+
+static void
+add_hook (json_t *hooks, const char *stage, const struct nsipc_oci_amend *a)
+{
+  json_t *list = json_object_get (hooks, stage);
+  if (!json_is_array (list))
+    json_object_set_new (hooks, stage, list = json_array ());
+  json_t *args = json_array ();
+  for (char *const *arg = a->hook_args; *arg; arg++)
+    json_array_append_new (args, json_string (*arg));
+  json_array_append_new (args, json_string (stage));
+  json_array_append_new (list, json_pack ("{s:s, s:o}", "path", a->hook_path, "args", args));
+}
+
+int
+oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsipc_oci_amend *a, nsipc_error *err)
+{
+  if (!json_is_object (config))
+    return nsipc_error_set (err, 0, "config: not a JSON object");
+  json_t *linux_ = json_object_get (config, "linux");
+  if (!json_is_object (linux_))
+    json_object_set_new (config, "linux", linux_ = json_object ());
+
+  if (a->ns_path)
+    {
+      json_t *ns = ipc_entry (config);
+      if (ns == NULL)
+        {
+          json_t *list = json_object_get (linux_, "namespaces");
+          if (!json_is_array (list))
+            json_object_set_new (linux_, "namespaces", list = json_array ());
+          json_array_append_new (list, ns = json_pack ("{s:s}", "type", "ipc"));
+        }
+      json_object_set_new (ns, "path", json_string (a->ns_path));
+    }
+  bool limits = false;
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    limits |= p->limits.set[id];
+  /* A joined namespace keeps its own limits; the hook checks they agree. */
+  if (limits && !a->ns_path)
+    {
+      if (ipc_kind (config) != OCI_IPC_NEW)
+        return nsipc_error_set (err, 0, "the policy's limits need a private IPC namespace: the config has %s",
+                                ipc_kind (config) == OCI_IPC_HOST ? "none (it shares the host's)" : "a joined one");
+      add_sysctls (linux_, p);
+    }
+  if (p->dev_shm_size)
+    set_dev_shm (config, p->dev_shm_size);
+
+  json_t *annotations = json_object_get (config, "annotations");
+  if (!json_is_object (annotations))
+    json_object_set_new (config, "annotations", annotations = json_object ());
+  if (a->policy_name)
+    json_object_set_new (annotations, OCI_POLICY_ANNOTATION, json_string (a->policy_name));
+
+  if (a->hook_path)
+    {
+      json_t *hooks = json_object_get (config, "hooks");
+      if (!json_is_object (hooks))
+        json_object_set_new (config, "hooks", hooks = json_object ());
+      add_hook (hooks, "createRuntime", a);
+      add_hook (hooks, "poststop", a);
+    }
+  return 0;
+}

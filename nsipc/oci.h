@@ -1,0 +1,56 @@
+/* The OCI side (runtime-spec config.md, runtime.md; oci-hooks(5)): the
+   container state a hook gets on stdin, the bundle's config.json, and
+   amending a config with a policy. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "policy.h"
+
+#define OCI_POLICY_ANNOTATION "io.nsipc.policy"
+#define OCI_STATE_MAX (1 << 20)
+
+struct nsipc_oci_state
+{
+  char *id;
+  char *status;
+  pid_t pid; /* 0: none given */
+  char *bundle;
+  char *policy; /* the annotation's value, or NULL */
+};
+
+/* Parses and checks a state: an object with a valid "id", and types right. */
+int oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc_error *err);
+void oci_state_free (struct nsipc_oci_state *st);
+
+/* An annotation names a policy, never a path or JSON: whoever creates the
+   container writes it. */
+int oci_check_policy_name (const char *value, nsipc_error *err);
+
+enum nsipc_oci_ipc
+{
+  OCI_IPC_HOST, /* no ipc entry: the runtime's namespace */
+  OCI_IPC_NEW,  /* an entry without path: its own */
+  OCI_IPC_PATH, /* an entry with a path: joins one */
+};
+
+/* What the config.json in BUNDLE asks for the IPC namespace; *PATH is the
+   joined path (malloc'd) for OCI_IPC_PATH. */
+int oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_error *err);
+
+struct nsipc_oci_amend
+{
+  const char *policy_name; /* for the annotation */
+  const char *ns_path;     /* join this IPC namespace instead; NULL: keep */
+  const char *hook_path;   /* add createRuntime and poststop hooks running this; NULL: none */
+  char *const *hook_args;  /* their argv, ending in NULL */
+};
+
+/* Writes POLICY into CONFIG: limits as linux.sysctl (refused unless the
+   container gets its own IPC namespace), dev_shm as the size of the
+   /dev/shm mount, the annotation and the hooks, as A says. */
+int oci_config_amend (json_t *config, const struct nsipc_policy *policy, const struct nsipc_oci_amend *a,
+                      nsipc_error *err);

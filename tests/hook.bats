@@ -1,0 +1,408 @@
+#!/usr/bin/env bats
+# nsipc as an OCI hook, proven with real runc and a busybox bundle.
+
+load common
+
+setup() {
+  common_setup
+  command -v runc >/dev/null || skip "runc is not installed"
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  CIDS=()
+  PREFIX="nsipc-test-$$-$BATS_TEST_NUMBER"
+  cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
+{ "version": 1,
+  "limits": { "msgmni": 17, "shmmni": 18, "sem": { "semmni": 19 }, "mqueue": { "queues_max": 20 } },
+  "dev_shm": { "size": "8MiB" },
+  "objects": [
+    { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660", "uid": 1000, "gid": 1000 },
+    { "type": "sem", "name": "locks", "key": "0x1001", "nsems": 2, "values": [5, 6], "mode": "0600" },
+    { "type": "shm", "name": "frames", "key": "0x1002", "size": 65536, "mode": "0640", "gid": 1000 },
+    { "type": "mqueue", "name": "/events", "max_messages": 4, "message_size": 128, "mode": "0660", "uid": 1000 } ] }
+EOF2
+  HOST_BEFORE=$(host_snapshot)
+}
+
+teardown() {
+  local id m
+  for id in "${CIDS[@]}"; do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  for m in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+  [ -z "${USERNS_DIR:-}" ] || rm -rf "$USERNS_DIR"
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
+}
+
+# cid N: a container id of this test, remembered for teardown.
+cid() {
+  CIDS+=("$PREFIX-$1")
+  echo "$PREFIX-$1"
+}
+
+wait_for() {
+  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  echo "timed out waiting for $1" >&2
+  return 1
+}
+
+wait_stopped() {
+  for _ in $(seq 200); do
+    [ "$(runc state "$1" 2>/dev/null | jq -r .status)" = stopped ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+ledgers() {
+  ls "$NSIPC_STATE_DIR/containers" 2>/dev/null | grep -c '\.json$' || true
+}
+
+READ_ALL='for f in kernel/msgmni kernel/shmmni kernel/sem fs/mqueue/queues_max; do echo "$f=$(cat /proc/sys/$f)"; done
+  awk "NR > 1 { print \"msg\", \$1, \$3, \$8, \$9 }" /proc/sysvipc/msg
+  awk "NR > 1 { print \"sem\", \$1, \$3, \$4, \$5, \$6 }" /proc/sysvipc/sem
+  awk "NR > 1 { print \"shm\", \$1, \$3, \$4, \$8, \$9 }" /proc/sysvipc/shm
+  ls -ln /dev/mqueue | awk "NR > 1 { print \"mqueue\", \$9, \$1, \$3, \$4 }"
+  df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"'
+
+@test "private namespace: limits and every object visible inside the container, owners right" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" "$READ_ALL"
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }
+    | .mounts |= map(if .destination == "/dev/shm" then .options = ["nosuid", "noexec", "nodev", "mode=1777", "size=8m"] else . end)'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output "kernel/msgmni=17
+kernel/shmmni=18
+kernel/sem=32000	1024000000	500	19
+fs/mqueue/queues_max=20
+msg 4096 660 1000 1000
+sem 4097 600 2 0 0
+shm 4098 640 65536 0 1000
+mqueue events -rw-rw---- 1000 0
+dev_shm 8192"
+  assert_equal "$(ledgers)" 0
+}
+
+@test "a user-namespace container sees owners as the policy writes them" {
+  USERNS_DIR=$(mktemp -d /tmp/nsipc-userns.XXXXXX)
+  chmod 755 "$USERNS_DIR"
+  b=$USERNS_DIR/b
+  make_bundle "$b" 'awk "NR > 1 { print \$1, \$8, \$9 }" /proc/sysvipc/msg /proc/sysvipc/shm; ls -ln /dev/mqueue | awk "NR > 1 { print \$9, \$3 }"; touch /out/ready; sleep 30'
+  chmod -R a+rX "$b"
+  chmod 1777 "$b/out"
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }
+    | .linux.namespaces += [{ "type": "user" }]
+    | .linux.uidMappings = [{ "containerID": 0, "hostID": 100000, "size": 65536 }]
+    | .linux.gidMappings = [{ "containerID": 0, "hostID": 100000, "size": 65536 }]
+    | .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+    | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+  id=$(cid 1)
+  runc run -d --bundle "$b" "$id" >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null || { cat "$BATS_TEST_TMPDIR/out"; false; }
+  wait_for "$b/out/ready"
+  pid=$(runc state "$id" | jq .pid)
+  # Inside: the ids of the policy.
+  run nsenter --target "$pid" --user --ipc awk 'FNR > 1 { print $1, $8, $9 }' /proc/sysvipc/msg /proc/sysvipc/shm
+  assert_output "4096 1000 1000
+4098 0 1000"
+  # Outside: mapped through uid_map / gid_map.
+  run nsenter --target "$pid" --ipc awk 'FNR > 1 { print $1, $8, $9 }' /proc/sysvipc/msg /proc/sysvipc/shm
+  assert_output "4096 101000 101000
+4098 100000 101000"
+  runc kill "$id" KILL
+  wait_stopped "$id"
+  runc delete "$id"
+  assert_equal "$(ledgers)" 0
+}
+
+@test "a policy name that is not in POLICY_DIR stops the container with nsipc's message" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "nope" }'
+  id=$(cid 1)
+  run runc run --bundle "$b" "$id"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: policy $NSIPC_POLICY_DIR/nope.json: cannot read: No such file or directory"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
+  run runc state "$id"
+  assert_failure
+}
+
+@test "a path or inline JSON as annotation is refused" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  for value in '../web' '/etc/nsipc/policies/web.json' '{"version":1}' '.hidden'; do
+    bundle_edit "$b" --arg v "$value" '.annotations = { "io.nsipc.policy": $v }'
+    id=$(cid "$RANDOM")
+    run runc run --bundle "$b" "$id"
+    assert_failure
+    assert_output --partial "nsipc: hook createRuntime: container $id: annotation io.nsipc.policy: "
+    assert_output --partial "is not a policy name"
+    [ ! -e "$b/out/ran" ]
+    run runc state "$id"
+    assert_failure
+  done
+  assert_equal "$(ledgers)" 0
+}
+
+@test "a policy with errors stops the container" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": 1, "size": "2GiB" } ], "limits": { "shmmax": "1GiB" } }' \
+    >"$NSIPC_POLICY_DIR/broken.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "broken" }'
+  id=$(cid 1)
+  run runc run --bundle "$b" "$id"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: policy $NSIPC_POLICY_DIR/broken.json: objects[0].size: 2GiB exceeds limits.shmmax (1GiB)"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
+}
+
+@test "no annotation and no default.json: the hook does nothing" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'cat /proc/sys/kernel/msgmni; wc -l < /proc/sysvipc/shm'
+  with_hooks "$b"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output "32000
+1"
+  [ ! -e "$NSIPC_STATE_DIR/containers" ] || assert_equal "$(ledgers)" 0
+}
+
+@test "no annotation: default.json applies" {
+  echo '{ "version": 1, "limits": { "msgmni": 9 } }' >"$NSIPC_POLICY_DIR/default.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'cat /proc/sys/kernel/msgmni'
+  with_hooks "$b"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output 9
+}
+
+@test "a container in the host IPC namespace: limits are refused, as runc would" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" } | .linux.namespaces |= map(select(.type != "ipc"))'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "sysctl kernel/msgmni needs a private IPC namespace (the container shares the host's)"
+  [ ! -e "$b/out/ran" ]
+}
+
+@test "pod: poststop removes what an exited container left, keeps what is in use and what the namespace provisioned" {
+  cat >"$NSIPC_POLICY_DIR/pod.json" <<'EOF2'
+{ "version": 1, "objects": [ { "type": "shm", "name": "shared", "key": "0x700", "size": 4096 },
+                             { "type": "sem", "name": "lock", "key": "0x701", "nsems": 1 } ] }
+EOF2
+  echo '{ "version": 1, "objects": [ { "type": "msg", "name": "inbox", "key": "0x702" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'ipc-tool shm 0x501 4096 && ipc-tool sem 0x502 2 && touch /out/made && while [ ! -e /out/go ]; do sleep 0.1; done'
+  with_hooks "$a"
+  bundle_edit "$a" --arg pin "$pin" '.annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+  b=$BATS_TEST_TMPDIR/bb
+  make_bundle "$b" 'exec ipc-tool hold 0x601 4096 /out/ready'
+  bundle_edit "$b" --arg pin "$pin" '.linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+
+  ida=$(cid a)
+  idb=$(cid b)
+  runc run -d --bundle "$a" "$ida" >/dev/null 2>&1 </dev/null
+  wait_for "$a/out/made"
+  [ -e "$NSIPC_STATE_DIR/containers/$ida.json" ]
+  run jq -r '"\(.ns_kind) \(.ns_name) \(.complete) \(.provisioned | map(.key) | join(","))"' "$NSIPC_STATE_DIR/containers/$ida.json"
+  assert_output "named pod1 true 1794"
+  runc run -d --bundle "$b" "$idb" >/dev/null 2>&1 </dev/null
+  wait_for "$b/out/ready"
+
+  touch "$a/out/go"
+  wait_stopped "$ida"
+  run runc delete "$ida"
+  assert_success
+  [ ! -e "$NSIPC_STATE_DIR/containers/$ida.json" ]
+  run nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+  assert_output "msg 0x702
+sem 0x701
+sem 0x602
+shm 0x700
+shm 0x601"
+}
+
+@test "16 containers started in parallel: 16 ledgers, then none; nothing leaked" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/$(hostname); while [ ! -e /out/go ]; do sleep 0.1; done'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  for i in $(seq 16); do
+    bundle_edit "$b" --arg h "c$i" '.hostname = $h'
+    cp "$b/config.json" "$b/config-$i.json"
+  done
+  for i in $(seq 16); do
+    id=$(cid "$i")
+    (mkdir -p "$BATS_TEST_TMPDIR/b$i" && cp "$b/config-$i.json" "$BATS_TEST_TMPDIR/b$i/config.json" \
+      && mkdir "$BATS_TEST_TMPDIR/b$i/rootfs" && mount --bind "$b/rootfs" "$BATS_TEST_TMPDIR/b$i/rootfs" \
+      && runc run --bundle "$BATS_TEST_TMPDIR/b$i" "$id" >"$BATS_TEST_TMPDIR/log$i" 2>&1 </dev/null; echo $? >"$BATS_TEST_TMPDIR/rc$i") &
+  done
+  for i in $(seq 16); do wait_for "$b/out/c$i" || cat "$BATS_TEST_TMPDIR/log$i"; done
+  assert_equal "$(ledgers)" 16
+  run jq -r -s 'map(.complete and .ns_kind == "private") | all' "$NSIPC_STATE_DIR"/containers/*.json
+  assert_output true
+  touch "$b/out/go"
+  wait
+  assert_equal "$(cat "$BATS_TEST_TMPDIR"/rc* | sort -u)" 0
+  assert_equal "$(ledgers)" 0
+  for i in $(seq 16); do umount "$BATS_TEST_TMPDIR/b$i/rootfs"; done
+}
+
+@test "oci-config output is accepted by runc, which applies the sysctls itself" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" "$READ_ALL"
+  "$NSIPC" oci-config --policy web <"$b/config.json" >"$b/amended.json"
+  run jq -c '[.linux.sysctl["kernel.msgmni"], .linux.sysctl["kernel.sem"], .annotations["io.nsipc.policy"],
+              (.mounts[] | select(.destination == "/dev/shm") | .options | map(select(startswith("size="))) | .[0]),
+              (.hooks.createRuntime | length), (.hooks.poststop[0].args[-1])]' "$b/amended.json"
+  assert_output '["17","32000 1024000000 500 19","web","size=8388608",1,"poststop"]'
+  # Without the hooks, the limits come from runc's own sysctl support.
+  jq 'del(.hooks)' "$b/amended.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_line "kernel/msgmni=17"
+  assert_line "dev_shm 8192"
+  # With them, the objects too.
+  cp "$b/amended.json" "$b/config.json"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_success
+  assert_line "shm 4098 640 65536 0 1000"
+  assert_equal "$(ledgers)" 0
+}
+
+@test "oci-config --ns joins a named namespace; refuses limits without a private namespace" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'true'
+  run "$NSIPC" oci-config --policy web --ns pod1 <"$b/config.json"
+  assert_success
+  assert_equal "$(jq -r '.linux.namespaces[] | select(.type == "ipc") | .path' <<<"$output")" "$NSIPC_STATE_DIR/ns/pod1"
+  assert_equal "$(jq -c '.linux.sysctl // {}' <<<"$output")" '{}'
+  bundle_edit "$b" '.linux.namespaces |= map(select(.type != "ipc"))'
+  run "$NSIPC" oci-config --policy web <"$b/config.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: the policy's limits need a private IPC namespace: the config has none (it shares the host's)"
+  run "$NSIPC" oci-config --policy ../web <"$b/config.json"
+  assert_failure 2
+  run "$NSIPC" oci-config --policy web <<<'not json'
+  assert_failure 2
+  assert_output --partial "nsipc: oci-config: config on stdin: line 1"
+}
+
+@test "hook precreate amends the config podman passes through it" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'true'
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  run "$NSIPC" hook precreate <"$b/config.json"
+  assert_success
+  assert_equal "$(jq -r '.linux.sysctl["kernel.shmmni"]' <<<"$output")" 18
+  bundle_edit "$b" 'del(.annotations)'
+  run "$NSIPC" hook precreate <"$b/config.json"
+  assert_success
+  assert_equal "$(jq -c . <<<"$output")" "$(jq -c . "$b/config.json")"
+}
+
+# --- robustness: state on stdin -------------------------------------------
+
+@test "garbage, truncated and huge state on stdin are refused cleanly" {
+  run "$NSIPC" hook createRuntime <<<'garbage'
+  assert_failure 2
+  assert_output --regexp '^nsipc: hook: state on stdin: line 1, column [0-9]+: '
+  run "$NSIPC" hook createRuntime <<<'{"ociVersion": "1.0.2", "id": "x", "pid": 1'
+  assert_failure 2
+  head -c 2000000 /dev/zero | tr '\0' ' ' >"$BATS_TEST_TMPDIR/huge"
+  run "$NSIPC" hook createRuntime <"$BATS_TEST_TMPDIR/huge"
+  assert_failure 2
+  assert_output "nsipc: hook: read stdin: more than 1MiB, not an OCI state"
+  run "$NSIPC" hook createRuntime </dev/null
+  assert_failure 2
+  run "$NSIPC" hook createRuntime <<<'[1]'
+  assert_failure 2
+  assert_output "nsipc: hook: state on stdin: not a JSON object"
+  run "$NSIPC" hook createRuntime <<<'{"id": "x", "pid": "12"}'
+  assert_failure 2
+  assert_output 'nsipc: hook: state on stdin: "pid" must be a process id'
+}
+
+@test "an id with / or .. is refused" {
+  for id in '../x' 'a/b' '..' ''; do
+    run "$NSIPC" hook poststop <<<"{\"id\": \"$id\", \"status\": \"stopped\"}"
+    assert_failure 2
+    assert_output 'nsipc: hook: state on stdin: "id" must be a container id of [A-Za-z0-9_.-]'
+  done
+  [ ! -e "$NSIPC_STATE_DIR" ]
+}
+
+@test "createRuntime without a pid, or with a dead one, fails clearly" {
+  run "$NSIPC" hook createRuntime <<<'{"id": "c1", "status": "creating", "annotations": {"io.nsipc.policy": "web"}}'
+  assert_failure 1
+  assert_output "nsipc: hook createRuntime: container c1: the state has no pid; createRuntime needs the container's"
+  sh -c 'exit 0' &
+  dead=$!
+  wait "$dead"
+  run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $dead, \"annotations\": {\"io.nsipc.policy\": \"web\"}}"
+  assert_failure 1
+  assert_output --partial "nsipc: hook createRuntime: container c1: process $dead"
+  [ ! -e "$NSIPC_STATE_DIR/containers/c1.json" ]
+}
+
+@test "the stage comes from the status when not given" {
+  run "$NSIPC" hook <<<'{"id": "c1", "status": "running"}'
+  assert_failure 2
+  assert_output 'nsipc: hook: container c1: cannot tell the stage from status "running"; give it as an argument'
+  run "$NSIPC" hook <<<'{"id": "c1", "status": "stopped"}'
+  assert_success
+  assert_output "nsipc: hook poststop: container c1: no ledger, nothing to clean"
+  run "$NSIPC" hook prestart <<<'{"id": "c1"}'
+  assert_failure 2
+}
+
+@test "a planted symlink in the state directory is refused" {
+  mkdir -p -m 700 "$NSIPC_STATE_DIR" "$BATS_TEST_TMPDIR/elsewhere"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere" "$NSIPC_STATE_DIR/containers"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "$NSIPC_STATE_DIR/containers is not a directory (a symlink?); refusing to use it"
+  run ls -A "$BATS_TEST_TMPDIR/elsewhere"
+  assert_output ""
+}
+
+@test "a stale ledger of a reused id is replaced, and a poststop for it removes nothing outside its scope" {
+  mkdir -p -m 700 "$NSIPC_STATE_DIR/containers"
+  id=$(cid 1)
+  # A crash left a ledger claiming a shared namespace: the host's own.
+  echo "{ \"id\": \"$id\", \"ns_kind\": \"shared\", \"ns_path\": \"/proc/self/ns/ipc\", \"ns_inode\": 1,
+          \"complete\": false, \"cleanup\": \"owned\", \"preexisting\": [], \"provisioned\": [] }" \
+    >"$NSIPC_STATE_DIR/containers/$id.json"
+  run "$NSIPC" hook poststop <<<"{\"id\": \"$id\", \"status\": \"stopped\"}"
+  assert_success
+  assert_output --partial "nothing to clean"
+  [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+
+  echo '{ "garbage": ' >"$NSIPC_STATE_DIR/containers/$id.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'cat /proc/sys/kernel/msgmni'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  run runc run --bundle "$b" "$id"
+  assert_success
+  assert_output 17
+  assert_equal "$(ledgers)" 0
+}
