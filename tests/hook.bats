@@ -7,7 +7,6 @@ setup() {
   common_setup
   command -v runc >/dev/null || skip "runc is not installed"
   export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
-  CIDS=()
   PREFIX="nsipc-test-$$-$BATS_TEST_NUMBER"
   cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
 { "version": 1,
@@ -24,7 +23,7 @@ EOF2
 
 teardown() {
   local id m
-  for id in "${CIDS[@]}"; do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  for id in $(runc list -q | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
   for m in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
     umount -l "$m"
   done
@@ -32,9 +31,8 @@ teardown() {
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
 }
 
-# cid N: a container id of this test, remembered for teardown.
+# cid N: a container id of this test (teardown deletes them by the prefix).
 cid() {
-  CIDS+=("$PREFIX-$1")
   echo "$PREFIX-$1"
 }
 
