@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# podman with the shipped oci-hooks(5) file, pointed at the built binary.
+# podman keeps all its state in this file's temporary directory.
+
+load common
+
+setup_file() {
+  command -v podman >/dev/null || skip "podman is not installed"
+  export PODMAN_DIR=$BATS_FILE_TMPDIR/podman
+  mkdir -p "$PODMAN_DIR/image/bin" "$PODMAN_DIR/hooks"
+  cp /bin/busybox "$PODMAN_DIR/image/bin/"
+  for applet in sh cat ls true sleep awk touch wc; do ln -s busybox "$PODMAN_DIR/image/bin/$applet"; done
+  tar -C "$PODMAN_DIR/image" -cf "$PODMAN_DIR/image.tar" .
+  podman_cmd import "$PODMAN_DIR/image.tar" localhost/nsipc-busybox:test >/dev/null
+}
+
+teardown_file() {
+  [ -n "${PODMAN_DIR:-}" ] || return 0
+  podman_cmd rm -a -f >/dev/null 2>&1 || true
+  local m
+  for m in $(awk -v d="$PODMAN_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+}
+
+# The flags this kind of machine needs (README: podman).
+podman_cmd() {
+  podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/run" --tmpdir "$PODMAN_DIR/tmp" \
+    --storage-driver vfs --cgroup-manager cgroupfs --runtime runc --events-backend none \
+    --hooks-dir "$PODMAN_DIR/hooks" "$@"
+}
+
+podman_run() {
+  podman_cmd run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+}
+
+setup() {
+  common_setup
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
+{ "version": 1, "limits": { "msgmni": 23, "sem": { "semmni": 24 } },
+  "objects": [ { "type": "shm", "name": "frames", "key": "0x42", "size": 8192, "mode": "0640" },
+               { "type": "msg", "name": "jobs", "key": "0x43", "mode": "0600", "gid": 7 } ] }
+EOF2
+  # The shipped hooks.d file, pointed at this build and this test's directories.
+  jq --arg path "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
+    '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"]' \
+    "$SOURCE_ROOT/hooks/nsipc.json" >"$PODMAN_DIR/hooks/nsipc.json"
+}
+
+@test "podman: a container with the annotation gets its limits and objects" {
+  run podman_run --annotation io.nsipc.policy=web localhost/nsipc-busybox:test \
+    sh -c 'cat /proc/sys/kernel/msgmni; awk "{ print \$4 }" /proc/sys/kernel/sem; awk "FNR > 1 { print \$1, \$3, \$9 }" /proc/sysvipc/shm /proc/sysvipc/msg'
+  assert_success
+  assert_output "23
+24
+66 640 0
+67 600 7"
+  # poststop ran: the ledger is gone.
+  run ls -A "$NSIPC_STATE_DIR/containers"
+  assert_output ""
+}
+
+@test "podman: a container without the annotation is untouched" {
+  run podman_run localhost/nsipc-busybox:test sh -c 'cat /proc/sys/kernel/msgmni; wc -l < /proc/sysvipc/shm'
+  assert_success
+  assert_output "32000
+1"
+  [ ! -e "$NSIPC_STATE_DIR" ]
+}
+
+@test "podman: a bad annotation stops the container with nsipc's message" {
+  run podman_run --annotation io.nsipc.policy=../etc/passwd localhost/nsipc-busybox:test touch /ran
+  assert_failure
+  assert_output --partial 'annotation io.nsipc.policy: "../etc/passwd" is not a policy name'
+  run -127 podman_run --annotation io.nsipc.policy=missing localhost/nsipc-busybox:test true
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: policy $NSIPC_POLICY_DIR/missing.json: cannot read: No such file or directory"
+}
