@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# hook_overhead.sh — cost of nsipc as an OCI hook on `runc run`.
+#
+# Two runc bundles share one busybox rootfs (config.json's root.path is the
+# same absolute directory) and differ only in their hooks. Their process is
+# `true`.
+#   A: runc run --bundle <tmp>/with     nsipc as the createRuntime and
+#                                       poststop hook (one entry, no stage
+#                                       argument), annotation
+#                                       io.nsipc.policy=bench
+#   B: runc run --bundle <tmp>/without  the same config without hooks
+# The policy <tmp>/policies/bench.json has 10 objects (3 msg, 3 sem, 3 shm of
+# 64KiB, 1 POSIX queue) and 3 limits. A and B alternate (A B A B ...) for N
+# pairs (default 100, first argument overrides). Each run is timed with
+# bash's $EPOCHREALTIME. The script prints the two medians and the ratio
+# with/without (target <= 1.10).
+#
+# Then, untimed, it runs the with-hooks bundle RSS_RUNS times (default 5)
+# with each hook behind hookrss (tests/bench/hookrss.c, compiled into the
+# temp dir), which records nsipc's peak RSS (VmHWM at exit) and wall time per
+# stage. It prints the largest peak of each stage and the median hook times.
+#
+# Run by hand, as root. Not part of the test suite. Needs runc, busybox,
+# jq and a C compiler (cc) for the RSS part (without one, that part is
+# skipped).
+# nsipc binary: $NSIPC, else <repo>/build/nsipc.
+# Container ids are nsipc-bench-hook-<pid>-...; runc's own state stays in
+# its default root (/run/runc), as in real use. The trap deletes
+# (`runc delete -f`) only containers with that prefix, unmounts only mounts
+# below the temp dir, and removes the temp dir. The IPC objects live in each
+# container's own IPC namespace and go with it; host IPC objects, other
+# containers and other mounts are never touched.
+
+set -euo pipefail
+
+N=${1:-100}
+RSS_RUNS=${RSS_RUNS:-5}
+if ! [[ $N =~ ^[1-9][0-9]*$ && $RSS_RUNS =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: [RSS_RUNS=K] $0 [RUNS]   (positive integers; RUNS default 100, RSS_RUNS default 5)" >&2
+    exit 2
+fi
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+NSIPC=${NSIPC:-$repo/build/nsipc}
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "hook_overhead: must run as root (runc)" >&2
+    exit 2
+fi
+if [[ ! -x $NSIPC ]]; then
+    echo "hook_overhead: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
+    exit 2
+fi
+for tool in runc busybox jq; do
+    command -v "$tool" >/dev/null || { echo "hook_overhead: $tool not found" >&2; exit 2; }
+done
+busybox=$(command -v busybox)
+# The rootfs has no libraries: busybox must be static (busybox-static).
+if ldd "$busybox" >/dev/null 2>&1; then
+    echo "hook_overhead: $busybox is dynamically linked; install busybox-static" >&2
+    exit 2
+fi
+
+# mktemp -d makes the directory 0700 and owned by us (root); nsipc wants
+# its state dir not writable by others.
+tmp=$(mktemp -d /tmp/nsipc-bench-hook.XXXXXX)
+prefix=nsipc-bench-hook-$$
+
+mounts_below_tmp() {
+    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
+}
+our_containers() {
+    runc list -q 2>/dev/null | grep "^$prefix-" || true
+}
+cleanup() {
+    # Containers first: `runc delete -f` runs their poststop hook, which is
+    # the nsipc copy in $tmp.
+    local id
+    for id in $(our_containers); do
+        runc delete -f "$id" >/dev/null 2>&1 || echo "hook_overhead: could not delete container $id" >&2
+    done
+    # The script itself mounts nothing; this is for what a failed run may
+    # have left below $tmp.
+    mounts_below_tmp | xargs -r -n1 umount -l
+    if [[ -n $(mounts_below_tmp) ]]; then
+        echo "hook_overhead: mounts left below $tmp; not removing it" >&2
+        return
+    fi
+    rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
+# relinking build/nsipc) cannot make a run fail half-way.
+cp -- "$NSIPC" "$tmp/nsipc"
+NSIPC=$tmp/nsipc
+state=$tmp/state
+policies=$tmp/policies
+mkdir -m 0700 "$state" "$policies"
+
+# ---- the policy: 10 objects, 3 limits ---------------------------------------
+cat >"$policies/bench.json" <<'EOF'
+{ "version": 1,
+  "limits": { "msgmni": 32, "shmmax": "16MiB", "mqueue": { "queues_max": 16 } },
+  "objects": [
+    { "type": "msg", "name": "q1", "key": "0x4201", "mode": "0660" },
+    { "type": "msg", "name": "q2", "key": "0x4202", "mode": "0660", "max_bytes": 8192 },
+    { "type": "msg", "name": "q3", "key": "0x4203", "mode": "0600", "uid": 1000, "gid": 1000 },
+    { "type": "sem", "name": "s1", "key": "0x4211", "nsems": 1, "values": [1] },
+    { "type": "sem", "name": "s2", "key": "0x4212", "nsems": 4, "values": [1, 1, 0, 0], "mode": "0660" },
+    { "type": "sem", "name": "s3", "key": "0x4213", "nsems": 8 },
+    { "type": "shm", "name": "m1", "key": "0x4221", "size": "64KiB" },
+    { "type": "shm", "name": "m2", "key": "0x4222", "size": "64KiB", "mode": "0640" },
+    { "type": "shm", "name": "m3", "key": "0x4223", "size": 4096, "gid": 1000 },
+    { "type": "mqueue", "name": "/bench", "max_messages": 8, "message_size": 256, "mode": "0660" } ] }
+EOF
+"$NSIPC" --policy-dir "$policies" policy check "$policies/bench.json" >/dev/null ||
+    { echo "hook_overhead: nsipc refuses the benchmark policy" >&2; exit 1; }
+
+# ---- one rootfs, bundles that point at it -----------------------------------
+rootfs=$tmp/rootfs
+mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/dev" "$rootfs/sys" "$rootfs/tmp"
+cp -- "$busybox" "$rootfs/bin/busybox"
+for applet in $("$busybox" --list); do
+    [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
+done
+
+# bundle DIR JQ-FILTER [JQ-ARGS...]: DIR/config.json from `runc spec`, with
+# the shared rootfs, no terminal, the annotation, then the filter.
+bundle() {
+    local dir=$1 filter=$2
+    shift 2
+    mkdir -p "$dir"
+    (cd "$dir" && runc spec)
+    jq --arg root "$rootfs" "$@" '.root.path = $root | .process.terminal = false
+        | .annotations = { "io.nsipc.policy": "bench" } | '"$filter" \
+        "$dir/config.json" >"$dir/config.json.new"
+    mv -- "$dir/config.json.new" "$dir/config.json"
+}
+# The hook entry of tests/common.bash (with_hooks): nsipc, no stage argument.
+hook_args=(nsipc --state-dir "$state" --policy-dir "$policies" hook)
+hooks_filter='.hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }],
+                         "poststop": [{ "path": $nsipc, "args": $args }] }'
+hooks_json=$(printf '%s\n' "${hook_args[@]}" | jq -R . | jq -sc .)
+
+bundle "$tmp/with" '.process.args = ["true"] | '"$hooks_filter" \
+    --arg nsipc "$NSIPC" --argjson args "$hooks_json"
+bundle "$tmp/without" '.process.args = ["true"]'
+cmp -s <(jq -S 'del(.hooks)' "$tmp/with/config.json") <(jq -S . "$tmp/without/config.json") ||
+    { echo "hook_overhead: the two bundles differ in more than their hooks" >&2; exit 1; }
+
+# A check bundle: the hooks of A, a process that reports what it sees.
+report='for t in msg sem shm; do echo "$t $(($(wc -l < /proc/sysvipc/$t) - 1))"; done
+    echo "mqueue $(ls /dev/mqueue | wc -l)"; echo "msgmni $(cat /proc/sys/kernel/msgmni)"'
+bundle "$tmp/check" '.process.args = ["sh", "-c", $cmd] | '"$hooks_filter" \
+    --arg nsipc "$NSIPC" --argjson args "$hooks_json" --arg cmd "$report"
+bundle "$tmp/check-without" '.process.args = ["sh", "-c", $cmd]' --arg cmd "$report"
+
+log=$tmp/runc.log
+# run_one BUNDLE ID: runc run, output to $log; on failure, show it.
+run_one() {
+    if ! runc run --bundle "$1" "$2" </dev/null >"$log" 2>&1; then
+        echo "hook_overhead: runc run --bundle $1 $2 failed:" >&2
+        sed 's/^/  /' "$log" >&2
+        return 1
+    fi
+}
+ledgers() {
+    find "$state" -path '*/containers/*.json' 2>/dev/null | wc -l
+}
+
+# ---- check, untimed: the hooks provision, poststop drops the ledger ---------
+# (this is also the warm-up of runc, nsipc and the page cache)
+want=$'msg 3\nsem 3\nshm 3\nmqueue 1\nmsgmni 32'
+run_one "$tmp/check" "$prefix-check" || exit 1
+if [[ $(<"$log") != "$want" ]]; then
+    echo "hook_overhead: with hooks, the container does not see the policy; it reports:" >&2
+    sed 's/^/  /' "$log" >&2
+    exit 1
+fi
+run_one "$tmp/check-without" "$prefix-check-without" || exit 1
+if [[ $(<"$log") != $'msg 0\nsem 0\nshm 0\nmqueue 0\nmsgmni 32000' ]]; then
+    echo "hook_overhead: without hooks, the container is not in a fresh IPC namespace; it reports:" >&2
+    sed 's/^/  /' "$log" >&2
+    exit 1
+fi
+if [[ $(ledgers) -ne 0 ]]; then
+    echo "hook_overhead: poststop left a ledger in $state/containers" >&2
+    exit 1
+fi
+run_one "$tmp/with" "$prefix-warm-a" || exit 1
+run_one "$tmp/without" "$prefix-warm-b" || exit 1
+
+# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
+now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
+
+# ---- timed runs -------------------------------------------------------------
+a_times=() b_times=()
+for ((i = 0; i < N; i++)); do
+    now_us; t0=$REPLY
+    run_one "$tmp/with" "$prefix-a-$i" || { echo "hook_overhead: run $i with hooks failed" >&2; exit 1; }
+    now_us; t1=$REPLY
+    run_one "$tmp/without" "$prefix-b-$i" || { echo "hook_overhead: run $i without hooks failed" >&2; exit 1; }
+    now_us; t2=$REPLY
+    a_times+=($((t1 - t0)))
+    b_times+=($((t2 - t1)))
+done
+if [[ $(ledgers) -ne 0 || -n $(our_containers) ]]; then
+    echo "hook_overhead: ledgers or containers left after the timed runs" >&2
+    exit 1
+fi
+
+# median of integers (one per line on stdin); may end in .5
+median() {
+    sort -n | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+med_a=$(printf '%s\n' "${a_times[@]}" | median)
+med_b=$(printf '%s\n' "${b_times[@]}" | median)
+
+awk -v a="$med_a" -v b="$med_b" -v n="$N" 'BEGIN {
+    ratio = a / b
+    printf "hook_overhead: with hooks median %.2f ms, without %.2f ms, ratio %.2f (target <= 1.10) [%d runs each] %s\n",
+        a / 1000, b / 1000, ratio, n, (ratio <= 1.10 ? "PASS" : "FAIL")
+}'
+
+# ---- peak RSS and wall time of each hook stage (untimed runs) ---------------
+cc=$(command -v cc || command -v gcc || true)
+if [[ -z $cc ]]; then
+    echo "hook peak RSS: skipped (no C compiler to build hookrss)"
+    exit 0
+fi
+"$cc" -O2 -o "$tmp/hookrss" "$here/hookrss.c" ||
+    { echo "hook_overhead: cannot build $here/hookrss.c" >&2; exit 1; }
+# The same hooks as A, each behind hookrss, which appends "KiB us status"
+# to <tmp>/rss.<stage>. The entries differ only in that file name; nsipc
+# still gets no stage argument.
+bundle "$tmp/rss" '.process.args = ["true"]
+    | .hooks = { "createRuntime": [{ "path": $w, "args": (["hookrss", $out + ".createRuntime", $nsipc] + $args) }],
+                 "poststop": [{ "path": $w, "args": (["hookrss", $out + ".poststop", $nsipc] + $args) }] }' \
+    --arg w "$tmp/hookrss" --arg out "$tmp/rss" --arg nsipc "$NSIPC" --argjson args "$hooks_json"
+for ((i = 0; i < RSS_RUNS; i++)); do
+    run_one "$tmp/rss" "$prefix-rss-$i" || exit 1
+done
+for stage in createRuntime poststop; do
+    if [[ $(wc -l <"$tmp/rss.$stage") -ne $RSS_RUNS ]] || awk '$1 < 0 || $3 != 0 { bad = 1 } END { exit !bad }' "$tmp/rss.$stage"; then
+        echo "hook_overhead: hookrss recorded a failed or unmeasured $stage hook:" >&2
+        sed 's/^/  /' "$tmp/rss.$stage" >&2
+        exit 1
+    fi
+done
+peak() { awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { print m }' "$tmp/rss.$1"; }
+wall() { awk '{ print $2 }' "$tmp/rss.$1" | median; }
+echo "hook peak RSS: $(peak createRuntime) KiB (createRuntime), $(peak poststop) KiB (poststop) [max of $RSS_RUNS runs]"
+awk -v c="$(wall createRuntime)" -v p="$(wall poststop)" -v k="$RSS_RUNS" 'BEGIN {
+    printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms [%d runs, fork to exit]\n", c / 1000, p / 1000, k
+}'
