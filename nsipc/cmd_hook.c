@@ -109,47 +109,6 @@ refuse_host (const struct nsipc_policy *p, nsipc_error *err)
   return 0;
 }
 
-/* Every object now in the namespace, as ledger entries. */
-static int
-snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *err)
-{
-  struct nsipc_inventory inv;
-  if (inventory_read (&inv, true, err) < 0)
-    return -1;
-  *list = calloc (inv.n + 1, sizeof **list);
-  if (*list == NULL)
-    abort ();
-  for (size_t i = 0; i < inv.n; i++)
-    {
-      const struct nsipc_ipc_object *o = &inv.objects[i];
-      (*list)[i] = (struct nsipc_ledger_object){ .type = o->type, .id = o->id, .key = o->key, .ctime = o->ctime };
-      (*list)[i].name = steal_pointer (&inv.objects[i].name);
-    }
-  *n = inv.n;
-  inventory_free (&inv);
-  return 0;
-}
-
-/* Of ALL (a snapshot after provisioning), keeps the policy's objects. */
-static void
-keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object *all, size_t *n)
-{
-  size_t kept = 0;
-  for (size_t i = 0; i < *n; i++)
-    {
-      bool mine = false;
-      for (size_t k = 0; k < p->n_objects && !mine; k++)
-        mine = p->objects[k].type == all[i].type
-               && (all[i].type == OBJECT_MQUEUE ? strcmp (p->objects[k].name, all[i].name) == 0
-                                                : p->objects[k].key == all[i].key);
-      if (mine)
-        all[kept++] = all[i];
-      else
-        free (all[i].name);
-    }
-  *n = kept;
-}
-
 /* Provisions in the container's namespace (the caller is in it). */
 static int
 provision_container (struct nsipc_ledger *l, struct nsipc_policy *p, const char *other, bool userns, nsipc_error *err)
@@ -171,10 +130,10 @@ provision_container (struct nsipc_ledger *l, struct nsipc_policy *p, const char 
 
   struct nsipc_problems conflicts = { 0 };
   int r = -1;
-  if (check_limits_agree (p, l->policy, other, err) == 0 && snapshot (&l->preexisting, &l->n_preexisting, err) == 0
-      && provision_apply (p, false, &conflicts, err) == 0 && snapshot (&l->provisioned, &l->n_provisioned, err) == 0)
+  if (check_limits_agree (p, l->policy, other, err) == 0 && provision_snapshot (&l->preexisting, &l->n_preexisting, err) == 0
+      && provision_apply (p, false, &conflicts, err) == 0 && provision_snapshot (&l->provisioned, &l->n_provisioned, err) == 0)
     {
-      keep_policy_objects (p, l->provisioned, &l->n_provisioned);
+      provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
       r = 0;
     }
   if (conflicts.n > 0)

@@ -15,6 +15,7 @@
 #include "inventory.h"
 #include "namespace.h"
 #include "privileges.h"
+#include "ledger.h"
 #include "provision.h"
 #include "state.h"
 #include "util.h"
@@ -39,15 +40,36 @@ iso_time (time_t t, char buf[32])
 }
 
 /* The record beside the pin: what `ns list` shows without entering. */
+/* The objects of P in the caller's namespace, added to those of OLD (the
+   record's list), as a JSON array for the record: gc never removes them. */
+static int
+record_provisioned (const struct nsipc_policy *p, json_t *old, json_t **out, nsipc_error *err)
+{
+  struct nsipc_ledger_object *now, *before = NULL;
+  size_t n_now, n_before = 0;
+  if (provision_snapshot (&now, &n_now, err) < 0)
+    return -1;
+  provision_keep_policy_objects (p, now, &n_now);
+  if (old)
+    ledger_objects_from_json (old, &before, &n_before);
+  *out = ledger_objects_to_json (now, n_now);
+  for (size_t i = 0; i < n_before; i++)
+    if (!ledger_object_listed (now, n_now, before[i].type, before[i].id, before[i].key, before[i].name))
+      json_array_append (*out, json_array_get (old, i));
+  ledger_objects_free (now, n_now);
+  ledger_objects_free (before, n_before);
+  return 0;
+}
+
 static int
 write_record (int dirfd, const char *name, uint64_t inode, const char *policy, const struct nsipc_policy *p,
-              const char *created, nsipc_error *err)
+              const char *created, json_t *provisioned, nsipc_error *err)
 {
   char file[STATE_NAME_MAX + 8];
   snprintf (file, sizeof file, "%s.json", name);
   _cleanup_json_ json_t *j
-      = json_pack ("{s:s, s:I, s:s?, s:s?, s:s}", "name", name, "inode", (json_int_t)inode, "policy", policy,
-                   "policy_digest", policy ? p->digest : NULL, "created", created);
+      = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:O}", "name", name, "inode", (json_int_t)inode, "policy", policy,
+                   "policy_digest", policy ? p->digest : NULL, "created", created, "provisioned", provisioned);
   return j ? state_write_json (dirfd, file, j, err) : nsipc_error_set (err, ENOMEM, "record of %s", name);
 }
 
@@ -98,12 +120,15 @@ exists_at (int dirfd, const char *file)
 /* Pins a new namespace and provisions it; the caller is back in its own
    IPC namespace afterwards, whatever happened. */
 static int
-create_pinned (int dirfd, const char *name, const struct nsipc_policy *p, uint64_t *inode, nsipc_error *err)
+create_pinned (int dirfd, const char *name, const struct nsipc_policy *p, uint64_t *inode, json_t **provisioned,
+               nsipc_error *err)
 {
   _cleanup_close_ int home = namespace_open_current (err);
   if (home < 0 || namespace_pin_new (dirfd, name, inode, err) < 0)
     return -1;
   int r = provision_fresh (p, true, err);
+  if (r == 0)
+    r = record_provisioned (p, NULL, provisioned, err);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort (); /* cannot happen: we came from there */
@@ -125,6 +150,7 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
   char record[STATE_NAME_MAX + 8], created[32];
   snprintf (record, sizeof record, "%s.json", a->name);
   uint64_t inode;
+  _cleanup_json_ json_t *provisioned = NULL;
   r = EXIT_RUNTIME;
   if (privileges_require_admin (&err) < 0)
     cli_error (a->verb, "%s", err.msg);
@@ -132,8 +158,8 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
     ;
   else if (exists_at (dirfd, a->name) || exists_at (dirfd, record))
     cli_error (a->verb, "namespace %s exists", a->name);
-  else if (iso_time (time (NULL), created), create_pinned (dirfd, a->name, &p, &inode, &err) < 0
-                                                || write_record (dirfd, a->name, inode, label, &p, created, &err) < 0)
+  else if (iso_time (time (NULL), created), create_pinned (dirfd, a->name, &p, &inode, &provisioned, &err) < 0
+           || write_record (dirfd, a->name, inode, label, &p, created, provisioned, &err) < 0)
     {
       cli_error (a->verb, "%s: %s", a->name, err.msg);
       namespace_unpin (dirfd, a->name, NULL);
@@ -146,14 +172,19 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
 
 /* Enters the pinned namespace NAME, provisions, comes back. */
 static int
-apply_pinned (int dirfd, const char *name, const struct nsipc_policy *p, struct nsipc_problems *conflicts,
-              nsipc_error *err)
+apply_pinned (int dirfd, const char *name, const struct nsipc_policy *p, json_t *record,
+              struct nsipc_problems *conflicts, nsipc_error *err)
 {
+  json_t *provisioned = NULL;
   _cleanup_close_ int home = namespace_open_current (err);
   _cleanup_close_ int nsfd = home < 0 ? -1 : namespace_open_pin (dirfd, name, err);
   if (nsfd < 0 || namespace_enter (nsfd, err) < 0)
     return -1;
   int r = provision_apply (p, true, conflicts, err);
+  if (r == 0)
+    r = record_provisioned (p, json_object_get (record, "provisioned"), &provisioned, err);
+  if (r == 0)
+    json_object_set_new (record, "provisioned", provisioned);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort ();
@@ -186,7 +217,7 @@ ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
     ;
   else if ((record = state_read_json (dirfd, file, &err)) == NULL)
     cli_error (a->verb, err.status == ENOENT ? "no namespace %s" : "%s: %s", a->name, err.msg);
-  else if (apply_pinned (dirfd, a->name, &p, &conflicts, &err) < 0)
+  else if (apply_pinned (dirfd, a->name, &p, record, &conflicts, &err) < 0)
     {
       char where[STATE_NAME_MAX + 16];
       snprintf (where, sizeof where, "namespace %s", a->name);

@@ -22,8 +22,8 @@ ledger_kind_name (enum nsipc_ns_kind kind)
   return kind_names[kind];
 }
 
-static json_t *
-objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
+json_t *
+ledger_objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
 {
   json_t *a = json_array ();
   for (size_t i = 0; i < n; i++)
@@ -47,8 +47,8 @@ ledger_object_listed (const struct nsipc_ledger_object *list, size_t n, enum nsi
   return false;
 }
 
-static int
-objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *n)
+int
+ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *n)
 {
   *n = 0;
   *objs = calloc (json_array_size (a) + 1, sizeof **objs);
@@ -87,8 +87,8 @@ ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
       l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name",
       l->ns_name, "ns_path", l->ns_path, "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start",
       (json_int_t)l->pid_start, "created", (json_int_t)l->created, "complete", l->complete, "cleanup",
-      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting", objects_to_json (l->preexisting, l->n_preexisting),
-      "provisioned", objects_to_json (l->provisioned, l->n_provisioned));
+      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting),
+      "provisioned", ledger_objects_to_json (l->provisioned, l->n_provisioned));
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
   return state_write_json (dirfd, file, j, err);
@@ -130,8 +130,8 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   l->complete = json_is_true (json_object_get (j, "complete"));
   const char *cleanup = json_string_value (json_object_get (j, "cleanup"));
   l->cleanup = cleanup && strcmp (cleanup, "none") == 0 ? CLEANUP_NONE : CLEANUP_OWNED;
-  if (objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
-      || objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0)
+  if (ledger_objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
+      || ledger_objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0)
     {
       ledger_free (l);
       return nsipc_error_set (err, 0, "ledger of %s: malformed object list", id);
@@ -139,8 +139,8 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   return 0;
 }
 
-static void
-free_objects (struct nsipc_ledger_object *objs, size_t n)
+void
+ledger_objects_free (struct nsipc_ledger_object *objs, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     free (objs[i].name);
@@ -156,8 +156,8 @@ ledger_free (struct nsipc_ledger *l)
   free (l->policy_digest);
   free (l->ns_name);
   free (l->ns_path);
-  free_objects (l->preexisting, l->n_preexisting);
-  free_objects (l->provisioned, l->n_provisioned);
+  ledger_objects_free (l->preexisting, l->n_preexisting);
+  ledger_objects_free (l->provisioned, l->n_provisioned);
   memset (l, 0, sizeof *l);
 }
 

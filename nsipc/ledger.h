@@ -3,6 +3,7 @@
    exec --container, audit and gc. */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -57,6 +58,11 @@ struct nsipc_ledger
   struct nsipc_ledger_object *provisioned;
   size_t n_provisioned;
 };
+
+/* Object lists in and out of JSON (also used by named namespace records). */
+json_t *ledger_objects_to_json (const struct nsipc_ledger_object *list, size_t n);
+int ledger_objects_from_json (json_t *array, struct nsipc_ledger_object **list, size_t *n);
+void ledger_objects_free (struct nsipc_ledger_object *list, size_t n);
 
 const char *ledger_kind_name (enum nsipc_ns_kind kind);
 

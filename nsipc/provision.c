@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "inventory.h"
 #include "limits.h"
 #include "objects.h"
 #include "util.h"
@@ -56,4 +58,45 @@ provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsi
   if (with_limits && limits_apply (&policy->limits, err) < 0)
     return nsipc_error_prefix (err, "limits");
   return objects_apply (policy, states, err);
+}
+
+/* Every object now in the namespace, as ledger entries. */
+int
+provision_snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *err)
+{
+  struct nsipc_inventory inv;
+  if (inventory_read (&inv, true, err) < 0)
+    return -1;
+  *list = calloc (inv.n + 1, sizeof **list);
+  if (*list == NULL)
+    abort ();
+  for (size_t i = 0; i < inv.n; i++)
+    {
+      const struct nsipc_ipc_object *o = &inv.objects[i];
+      (*list)[i] = (struct nsipc_ledger_object){ .type = o->type, .id = o->id, .key = o->key, .ctime = o->ctime };
+      (*list)[i].name = steal_pointer (&inv.objects[i].name);
+    }
+  *n = inv.n;
+  inventory_free (&inv);
+  return 0;
+}
+
+/* Of ALL (a snapshot after provisioning), keeps the policy's objects. */
+void
+provision_keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object *all, size_t *n)
+{
+  size_t kept = 0;
+  for (size_t i = 0; i < *n; i++)
+    {
+      bool mine = false;
+      for (size_t k = 0; k < p->n_objects && !mine; k++)
+        mine = p->objects[k].type == all[i].type
+               && (all[i].type == OBJECT_MQUEUE ? strcmp (p->objects[k].name, all[i].name) == 0
+                                                : p->objects[k].key == all[i].key);
+      if (mine)
+        all[kept++] = all[i];
+      else
+        free (all[i].name);
+    }
+  *n = kept;
 }

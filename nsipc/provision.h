@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "ledger.h"
 #include "policy.h"
 
 /* Into a namespace created just now.  PINNED: it will outlive this process,
@@ -17,3 +18,9 @@ int provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error
    ERR saying how many.  WITH_LIMITS: write the policy's limits too. */
 int provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsipc_problems *conflicts,
                      nsipc_error *err);
+
+/* Every object now in the caller's namespace, as ledger entries. */
+int provision_snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *err);
+
+/* Of LIST (a snapshot after provisioning), keeps the objects of POLICY. */
+void provision_keep_policy_objects (const struct nsipc_policy *policy, struct nsipc_ledger_object *list, size_t *n);
