@@ -31,6 +31,8 @@ int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_erro
 /* The name of the named namespace whose inode is INODE (malloc'd), or NULL. */
 char *cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode);
 
+int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_hook (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv);

@@ -130,8 +130,10 @@ provision_container (struct nsipc_ledger *l, struct nsipc_policy *p, const char 
 
   struct nsipc_problems conflicts = { 0 };
   int r = -1;
-  if (check_limits_agree (p, l->policy, other, err) == 0 && provision_snapshot (&l->preexisting, &l->n_preexisting, err) == 0
-      && provision_apply (p, false, &conflicts, err) == 0 && provision_snapshot (&l->provisioned, &l->n_provisioned, err) == 0)
+  if (check_limits_agree (p, l->policy, other, err) == 0
+      && provision_snapshot (&l->preexisting, &l->n_preexisting, err) == 0
+      && provision_apply (p, false, &conflicts, err) == 0
+      && provision_snapshot (&l->provisioned, &l->n_provisioned, err) == 0)
     {
       provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
       r = 0;

@@ -179,13 +179,25 @@ inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err)
   return 0;
 }
 
-bool
-inventory_mqueue_open (const struct nsipc_ipc_object *o)
+static int
+compare_files (const void *a, const void *b)
 {
+  const struct nsipc_open_file *x = a, *y = b;
+  if (x->dev != y->dev)
+    return x->dev < y->dev ? -1 : 1;
+  return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+int
+inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
+{
+  memset (set, 0, sizeof *set);
   DIR *proc = opendir ("/proc");
-  bool open = false;
+  if (proc == NULL)
+    return nsipc_error_set (err, errno, "open /proc");
+  size_t cap = 0;
   struct dirent *de;
-  while (proc && !open && (de = readdir (proc)) != NULL)
+  while ((de = readdir (proc)) != NULL)
     {
       if (de->d_name[0] < '0' || de->d_name[0] > '9')
         continue;
@@ -193,17 +205,42 @@ inventory_mqueue_open (const struct nsipc_ipc_object *o)
       snprintf (path, sizeof path, "/proc/%s/fd", de->d_name);
       DIR *fds = opendir (path);
       struct dirent *fe;
-      while (fds && !open && (fe = readdir (fds)) != NULL)
+      while (fds && (fe = readdir (fds)) != NULL)
         {
           struct stat st;
-          open = fstatat (dirfd (fds), fe->d_name, &st, 0) == 0 && st.st_dev == o->dev && st.st_ino == o->ino;
+          if (fe->d_name[0] == '.' || fstatat (dirfd (fds), fe->d_name, &st, 0) < 0)
+            continue;
+          if (set->n == cap)
+            {
+              cap = cap ? 2 * cap : 256;
+              struct nsipc_open_file *bigger = realloc (set->files, cap * sizeof *bigger);
+              if (bigger == NULL)
+                abort ();
+              set->files = bigger;
+            }
+          set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
         }
       if (fds)
         closedir (fds);
     }
-  if (proc)
-    closedir (proc);
-  return open;
+  closedir (proc);
+  if (set->n)
+    qsort (set->files, set->n, sizeof *set->files, compare_files);
+  return 0;
+}
+
+bool
+inventory_is_open (const struct nsipc_open_files *set, const struct nsipc_ipc_object *o)
+{
+  struct nsipc_open_file key = { o->dev, o->ino };
+  return set->n && bsearch (&key, set->files, set->n, sizeof key, compare_files) != NULL;
+}
+
+void
+inventory_open_files_free (struct nsipc_open_files *set)
+{
+  free (set->files);
+  memset (set, 0, sizeof *set);
 }
 
 size_t

@@ -52,8 +52,21 @@ size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_typ
    IPC namespace; PIDS has room for NSEMS. */
 int inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err);
 
-/* Whether any process holds open the POSIX queue O (scans /proc/PID/fd:
-   queues record no pids).  Unreadable fd directories are skipped. */
-bool inventory_mqueue_open (const struct nsipc_ipc_object *o);
+/* What every process holds open, as (device, inode): POSIX queues record
+   no pids, an open descriptor is all that shows use.  Unreadable fd
+   directories are skipped. */
+struct nsipc_open_files
+{
+  struct nsipc_open_file
+  {
+    dev_t dev;
+    ino_t ino;
+  } * files;
+  size_t n;
+};
+
+int inventory_open_files (struct nsipc_open_files *set, nsipc_error *err);
+bool inventory_is_open (const struct nsipc_open_files *set, const struct nsipc_ipc_object *o);
+void inventory_open_files_free (struct nsipc_open_files *set);
 
 void inventory_free (struct nsipc_inventory *inv);

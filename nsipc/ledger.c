@@ -29,9 +29,9 @@ ledger_objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
   for (size_t i = 0; i < n; i++)
     json_array_append_new (a, objs[i].type == OBJECT_MQUEUE
                                   ? json_pack ("{s:s, s:s}", "type", "mqueue", "name", objs[i].name)
-                                  : json_pack ("{s:s, s:i, s:I, s:I}", "type", policy_type_name (objs[i].type), "id",
-                                               objs[i].id, "key", (json_int_t)objs[i].key, "ctime",
-                                               (json_int_t)objs[i].ctime));
+                                  : json_pack ("{s:s, s:i, s:I, s:I, s:s?}", "type", policy_type_name (objs[i].type),
+                                               "id", objs[i].id, "key", (json_int_t)objs[i].key, "ctime",
+                                               (json_int_t)objs[i].ctime, "label", objs[i].name));
   return a;
 }
 
@@ -69,8 +69,8 @@ ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *
     o->id = json_integer_value (json_object_get (v, "id"));
     o->ctime = json_integer_value (json_object_get (v, "ctime"));
     o->key = json_integer_value (json_object_get (v, "key"));
-    const char *name = json_string_value (json_object_get (v, "name"));
-    if (t == OBJECT_MQUEUE && (name == NULL || (o->name = strdup (name)) == NULL))
+    const char *name = json_string_value (json_object_get (v, t == OBJECT_MQUEUE ? "name" : "label"));
+    if ((t == OBJECT_MQUEUE && name == NULL) || (name && (o->name = strdup (name)) == NULL))
       return -1;
     (*n)++;
   }
@@ -87,8 +87,9 @@ ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
       l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name",
       l->ns_name, "ns_path", l->ns_path, "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start",
       (json_int_t)l->pid_start, "created", (json_int_t)l->created, "complete", l->complete, "cleanup",
-      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting),
-      "provisioned", ledger_objects_to_json (l->provisioned, l->n_provisioned));
+      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting",
+      ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
+      ledger_objects_to_json (l->provisioned, l->n_provisioned));
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
   return state_write_json (dirfd, file, j, err);

@@ -31,7 +31,7 @@ struct nsipc_ledger_object
   int id;
   uint32_t key;
   int64_t ctime;
-  char *name; /* mqueue */
+  char *name; /* mqueue: its path; SysV: the policy's label, if any */
 };
 
 /* Whether O is one of the N objects of LIST. */

@@ -29,6 +29,14 @@ static const char help[]
       "                       OCI runtime hook: the container state on stdin\n"
       "  oci-config --policy NAME [--ns NAME]\n"
       "                       amend a bundle's config.json (stdin to stdout) for a policy\n"
+      "  audit [--json|--prometheus] [--container ID] [--orphans] [--runtime-root DIR]\n"
+      "                       every IPC namespace: owners, usage, objects, orphans\n"
+      "  gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins]\n"
+      "                       remove orphaned objects, stale records, unused pins\n"
+      "  audit [--json|--prometheus] [--container ID] [--orphans] [--runtime-root DIR]\n"
+      "                       every IPC namespace: owners, usage, objects, orphans\n"
+      "  gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins]\n"
+      "                       remove orphaned objects, stale records, unused pins\n"
       "  policy check FILE... validate policies\n"
       "\n"
       "Options:\n"
@@ -46,8 +54,14 @@ static const struct
   const char *name;
   int (*fn) (const struct nsipc_globals *, int, char **);
 } verbs[] = {
-  { "run", cmd_run },   { "policy", cmd_policy }, { "ns", cmd_ns },
-  { "exec", cmd_exec }, { "hook", cmd_hook },     { "oci-config", cmd_oci_config },
+  { "run", cmd_run },
+  { "exec", cmd_exec },
+  { "ns", cmd_ns },
+  { "hook", cmd_hook },
+  { "oci-config", cmd_oci_config },
+  { "audit", cmd_audit },
+  { "gc", cmd_gc },
+  { "policy", cmd_policy },
 };
 
 static const char *

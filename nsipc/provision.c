@@ -88,11 +88,15 @@ provision_keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger
   size_t kept = 0;
   for (size_t i = 0; i < *n; i++)
     {
-      bool mine = false;
+      const struct nsipc_object *mine = NULL;
       for (size_t k = 0; k < p->n_objects && !mine; k++)
-        mine = p->objects[k].type == all[i].type
-               && (all[i].type == OBJECT_MQUEUE ? strcmp (p->objects[k].name, all[i].name) == 0
-                                                : p->objects[k].key == all[i].key);
+        if (p->objects[k].type == all[i].type
+            && (all[i].type == OBJECT_MQUEUE ? strcmp (p->objects[k].name, all[i].name) == 0
+                                             : p->objects[k].key == all[i].key))
+          mine = &p->objects[k];
+      /* A SysV entry carries the policy's label, for audit. */
+      if (mine && mine->type != OBJECT_MQUEUE && mine->name)
+        all[i].name = strdup (mine->name);
       if (mine)
         all[kept++] = all[i];
       else

@@ -136,14 +136,14 @@ remove_object (const struct nsipc_ipc_object *o)
     }
 }
 
-static void
-judge_live (const struct nsipc_ipc_object *o, struct nsipc_verdict *v)
+void
+reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_open_files *open, struct nsipc_verdict *v)
 {
   static const struct nsipc_liveness live = { alive_now, NULL };
   pid_t pids[o->type == OBJECT_SEM && o->nsems ? o->nsems : 1];
   nsipc_error ignored;
   size_t n = o->type == OBJECT_SEM && inventory_sem_pids (o->id, o->nsems, pids, &ignored) == 0 ? o->nsems : 0;
-  reaper_judge (o, pids, n, o->type == OBJECT_MQUEUE && inventory_mqueue_open (o), &live, v);
+  reaper_judge (o, pids, n, o->type == OBJECT_MQUEUE && inventory_is_open (open, o), &live, v);
 }
 
 static void
@@ -165,15 +165,21 @@ reaper_reap (const struct nsipc_ledger_object *keep, size_t n_keep, bool dry_run
 {
   memset (out, 0, sizeof *out);
   struct nsipc_inventory inv;
+  struct nsipc_open_files open;
   if (inventory_read (&inv, true, err) < 0)
     return -1;
+  if (inventory_open_files (&open, err) < 0)
+    {
+      inventory_free (&inv);
+      return -1;
+    }
   for (size_t i = 0; i < inv.n; i++)
     {
       struct nsipc_ipc_object *o = &inv.objects[i];
       if (ledger_object_listed (keep, n_keep, o->type, o->id, o->key, o->name))
         continue;
       struct nsipc_verdict v;
-      judge_live (o, &v);
+      reaper_judge_live (o, &open, &v);
       if (v.in_use)
         {
           out->kept_in_use++;
@@ -191,6 +197,7 @@ reaper_reap (const struct nsipc_ledger_object *keep, size_t n_keep, bool dry_run
       record (out, o, v.reason);
     }
   inventory_free (&inv);
+  inventory_open_files_free (&open);
   return 0;
 }
 

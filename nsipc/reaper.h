@@ -31,6 +31,10 @@ struct nsipc_verdict
 void reaper_judge (const struct nsipc_ipc_object *o, const pid_t *sem_pids, size_t n_sem_pids, bool mq_open,
                    const struct nsipc_liveness *live, struct nsipc_verdict *v);
 
+/* reaper_judge with the live system: /proc for pids, GETPID for each
+   semaphore (the caller is in O's namespace), OPEN for POSIX queues. */
+void reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_open_files *open, struct nsipc_verdict *v);
+
 struct nsipc_removal
 {
   struct nsipc_ipc_object object; /* name owned here */

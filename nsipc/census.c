@@ -1,0 +1,477 @@
+/* The census: one pass over /proc, mountinfo and the state directory.
+   Processes whose namespace link cannot be read are counted, never fatal. */
+#include "census.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "namespace.h"
+#include "procfs.h"
+#include "state.h"
+#include "util.h"
+
+static const char *const kind_names[] = { "host", "private", "shared", "pinned" };
+
+const char *
+census_kind_name (enum nsipc_census_kind kind)
+{
+  return kind_names[kind];
+}
+
+struct member
+{
+  uint64_t inode;
+  pid_t pid;
+};
+
+/* A container a runtime keeps state for. */
+struct known
+{
+  char *id;
+  const char *runtime;
+  pid_t pid;
+};
+
+static void *
+grow (void *p, size_t n, size_t size)
+{
+  /* Powers of two: amortised appends without a capacity field. */
+  if (n && (n & (n - 1)))
+    return p;
+  void *q = realloc (p, (n ? 2 * n : 8) * size);
+  if (q == NULL)
+    abort ();
+  return q;
+}
+
+static int
+compare_members (const void *a, const void *b)
+{
+  const struct member *x = a, *y = b;
+  if (x->inode != y->inode)
+    return x->inode < y->inode ? -1 : 1;
+  return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static struct nsipc_census_ns *
+entry (struct nsipc_census *c, uint64_t inode)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (c->ns[i].inode == inode)
+      return &c->ns[i];
+  c->ns = grow (c->ns, c->n, sizeof *c->ns);
+  struct nsipc_census_ns *ns = &c->ns[c->n++];
+  memset (ns, 0, sizeof *ns);
+  ns->inode = inode;
+  return ns;
+}
+
+static void
+scan_processes (struct nsipc_census *c)
+{
+  DIR *proc = opendir ("/proc");
+  struct member *m = NULL;
+  size_t n = 0;
+  struct dirent *de;
+  while (proc && (de = readdir (proc)) != NULL)
+    {
+      char *end;
+      long pid = strtol (de->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0)
+        continue;
+      char path[64];
+      snprintf (path, sizeof path, "%ld/ns/ipc", pid);
+      struct stat st;
+      if (fstatat (dirfd (proc), path, &st, 0) < 0)
+        {
+          c->skipped += errno != ENOENT;
+          continue;
+        }
+      m = grow (m, n, sizeof *m);
+      m[n++] = (struct member){ st.st_ino, pid };
+    }
+  if (proc)
+    closedir (proc);
+  qsort (m, n, sizeof *m, compare_members);
+  for (size_t i = 0; i < n; i++)
+    {
+      struct nsipc_census_ns *ns = entry (c, m[i].inode);
+      if (ns->path == NULL && asprintf (&ns->path, "/proc/%d/ns/ipc", (int)m[i].pid) < 0)
+        abort ();
+      ns->pids = grow (ns->pids, ns->n_pids, sizeof *ns->pids);
+      ns->pids[ns->n_pids++] = m[i].pid;
+    }
+  free (m);
+}
+
+/* mountinfo escapes spaces and the like as \ooo. */
+static void
+unescape (char *s)
+{
+  char *w = s;
+  for (char *r = s; *r; r++)
+    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] && r[3])
+      {
+        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+        r += 3;
+      }
+    else
+      *w++ = *r;
+  *w = '\0';
+}
+
+/* Pins: nsfs bind mounts of IPC namespaces, whoever made them.  A pin is
+   preferred to a process for entering: it cannot be recycled. */
+static void
+scan_pins (struct nsipc_census *c)
+{
+  FILE *f = fopen ("/proc/self/mountinfo", "re");
+  char *line = NULL;
+  size_t len = 0;
+  while (f && getline (&line, &len, f) > 0)
+    {
+      char root[64], point[4096];
+      uint64_t inode;
+      char *sep = strstr (line, " - nsfs ");
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %63s %4095s", root, point) != 2
+          || sscanf (root, "ipc:[%" SCNu64 "]", &inode) != 1)
+        continue;
+      unescape (point);
+      struct nsipc_census_ns *ns = entry (c, inode);
+      free (ns->path);
+      ns->path = strdup (point);
+    }
+  free (line);
+  if (f)
+    fclose (f);
+}
+
+static void
+add_keep (struct nsipc_census_ns *ns, const struct nsipc_ledger_object *list, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      ns->keep = grow (ns->keep, ns->n_keep, sizeof *ns->keep);
+      ns->keep[ns->n_keep] = list[i];
+      ns->keep[ns->n_keep++].name = list[i].name ? strdup (list[i].name) : NULL;
+    }
+}
+
+/* nsipc's named namespaces: their names and provisioned objects. */
+static void
+scan_named (struct nsipc_census *c, const char *state_dir)
+{
+  nsipc_error err;
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, &err);
+  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
+        continue;
+      _cleanup_json_ json_t *record = state_read_json (dirfd, de->d_name, &err);
+      const char *name = json_string_value (json_object_get (record, "name"));
+      _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
+      uint64_t inode;
+      if (pin < 0 || namespace_inode (pin, &inode, &err) < 0)
+        continue;
+      struct nsipc_census_ns *ns = entry (c, inode);
+      ns->name = strdup (name);
+      free (ns->path);
+      if (asprintf (&ns->path, "%s/ns/%s", state_dir, name) < 0)
+        abort ();
+      struct nsipc_ledger_object *list;
+      size_t n;
+      if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) == 0)
+        add_keep (ns, list, n);
+      ledger_objects_free (list, n);
+    }
+  if (d)
+    closedir (d);
+}
+
+static void
+read_ledgers (struct nsipc_census *c, const char *state_dir)
+{
+  nsipc_error err;
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &err);
+  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
+        continue;
+      char id[LEDGER_ID_MAX + 8];
+      snprintf (id, sizeof id, "%.*s", (int)(len - 5), de->d_name);
+      c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
+      if (ledger_read (dirfd, id, &c->ledgers[c->n_ledgers], &err) == 0)
+        c->n_ledgers++;
+    }
+  if (d)
+    closedir (d);
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    for (size_t k = 0; k < c->n; k++)
+      if (c->ns[k].inode == c->ledgers[i].ns_inode)
+        add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
+}
+
+/* runc keeps DIR/ID/state.json ("init_process_pid"), crun DIR/ID/status
+   ("pid"). */
+static void
+read_runtime_root (const char *root, struct known **known, size_t *n)
+{
+  DIR *d = opendir (root);
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      static const struct
+      {
+        const char *file, *field, *runtime;
+      } formats[] = { { "state.json", "init_process_pid", "runc" }, { "status", "pid", "crun" } };
+      for (size_t i = 0; i < 2; i++)
+        {
+          char path[4096];
+          snprintf (path, sizeof path, "%s/%s/%s", root, de->d_name, formats[i].file);
+          json_error_t jerr;
+          _cleanup_json_ json_t *j = json_load_file (path, 0, &jerr);
+          json_int_t pid = json_integer_value (json_object_get (j, formats[i].field));
+          if (pid <= 0)
+            continue;
+          *known = grow (*known, *n, sizeof **known);
+          (*known)[(*n)++] = (struct known){ strdup (de->d_name), formats[i].runtime, pid };
+        }
+    }
+  if (d)
+    closedir (d);
+}
+
+bool
+census_cgroup_container (const char *path, char *id, size_t len, const char **runtime)
+{
+  static const struct
+  {
+    const char *prefix, *runtime;
+  } scopes[] = {
+    { "docker-", "docker" },
+    { "libpod-", "podman" },
+    { "crio-", "crio" },
+    { "cri-containerd-", "containerd" },
+  };
+  const char *base = strrchr (path, '/');
+  base = base ? base + 1 : path;
+  for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
+    {
+      size_t p = strlen (scopes[i].prefix);
+      const char *dot = strstr (base, ".scope");
+      if (strncmp (base, scopes[i].prefix, p) != 0 || dot == NULL || strncmp (base + p, "conmon-", 7) == 0)
+        continue;
+      snprintf (id, len, "%.*s", (int)(dot - base - p), base + p);
+      *runtime = scopes[i].runtime;
+      return id[0] != '\0';
+    }
+  /* cgroupfs drivers: /docker/ID, /kubepods/…/podUID/ID: a 64-hex last part. */
+  if (strlen (base) == 64 && strspn (base, "0123456789abcdef") == 64)
+    {
+      snprintf (id, len, "%s", base);
+      *runtime = strstr (path, "/docker/") ? "docker" : strstr (path, "kubepods") ? "crio" : "unknown";
+      return true;
+    }
+  return false;
+}
+
+/* Which container PID belongs to: the runtime's init pid, its cgroup, or a
+   ledger's pid (checked against its start time). */
+static void
+attribute (pid_t pid, const struct known *known, size_t n_known, const struct nsipc_census *c, char *id, size_t len,
+           const char **runtime)
+{
+  id[0] = '\0';
+  *runtime = "unknown";
+  for (size_t i = 0; i < n_known; i++)
+    if (known[i].pid == pid)
+      {
+        snprintf (id, len, "%s", known[i].id);
+        *runtime = known[i].runtime;
+        return;
+      }
+  char path[64], line[4096];
+  snprintf (path, sizeof path, "/proc/%d/cgroup", (int)pid);
+  FILE *f = fopen (path, "re");
+  while (f && fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      const char *cg = strchr (strchr (line, ':') ? strchr (line, ':') + 1 : line, ':');
+      cg = cg ? cg + 1 : line;
+      for (size_t i = 0; i < n_known; i++)
+        {
+          const char *hit = strstr (cg, known[i].id);
+          size_t k = strlen (known[i].id);
+          if (hit && (hit == cg || hit[-1] == '/') && (hit[k] == '\0' || hit[k] == '/'))
+            {
+              snprintf (id, len, "%s", known[i].id);
+              *runtime = known[i].runtime;
+              fclose (f);
+              return;
+            }
+        }
+      if (census_cgroup_container (cg, id, len, runtime))
+        break;
+    }
+  if (f)
+    fclose (f);
+  if (id[0])
+    return;
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    {
+      uint64_t start;
+      nsipc_error err;
+      if (c->ledgers[i].pid == pid && procfs_start_time (pid, &start, &err) == 0 && start == c->ledgers[i].pid_start)
+        {
+          snprintf (id, len, "%s", c->ledgers[i].id);
+          *runtime = "nsipc";
+          return;
+        }
+    }
+}
+
+static void
+add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_t pid)
+{
+  struct nsipc_owner *o = NULL;
+  for (size_t i = 0; i < ns->n_owners && !o; i++)
+    if ((ns->owners[i].container == NULL && id[0] == '\0')
+        || (ns->owners[i].container && strcmp (ns->owners[i].container, id) == 0))
+      o = &ns->owners[i];
+  if (o == NULL)
+    {
+      ns->owners = grow (ns->owners, ns->n_owners, sizeof *ns->owners);
+      o = &ns->owners[ns->n_owners++];
+      *o = (struct nsipc_owner){ .container = id[0] ? strdup (id) : NULL, .runtime = runtime };
+    }
+  o->pids = grow (o->pids, o->n_pids, sizeof *o->pids);
+  o->pids[o->n_pids++] = pid;
+}
+
+static void
+find_owners (struct nsipc_census *c, const char *runtime_root)
+{
+  struct known *known = NULL;
+  size_t n_known = 0;
+  if (runtime_root)
+    read_runtime_root (runtime_root, &known, &n_known);
+  else
+    {
+      read_runtime_root ("/run/runc", &known, &n_known);
+      read_runtime_root ("/run/crun", &known, &n_known);
+    }
+  /* A ledger names a container the runtime may not: it is known too. */
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    {
+      known = grow (known, n_known, sizeof *known);
+      known[n_known++] = (struct known){ strdup (c->ledgers[i].id), "nsipc", -1 };
+    }
+  for (size_t k = 0; k < c->n; k++)
+    {
+      struct nsipc_census_ns *ns = &c->ns[k];
+      if (ns->inode == c->host)
+        continue; /* every host process: no owner worth listing */
+      for (size_t i = 0; i < ns->n_pids; i++)
+        {
+          char id[LEDGER_ID_MAX + 1];
+          const char *runtime;
+          attribute (ns->pids[i], known, n_known, c, id, sizeof id, &runtime);
+          add_owner (ns, id, runtime, ns->pids[i]);
+        }
+    }
+  for (size_t i = 0; i < n_known; i++)
+    free (known[i].id);
+  free (known);
+}
+
+static void
+classify (struct nsipc_census *c)
+{
+  for (size_t k = 0; k < c->n; k++)
+    {
+      struct nsipc_census_ns *ns = &c->ns[k];
+      bool pinned = ns->name || (ns->path && strncmp (ns->path, "/proc/", 6) != 0);
+      if (ns->inode == c->host)
+        ns->kind = CENSUS_HOST;
+      else if (pinned)
+        ns->kind = CENSUS_PINNED;
+      else
+        ns->kind = ns->n_owners > 1 ? CENSUS_SHARED : CENSUS_PRIVATE;
+    }
+}
+
+int
+census_take (const char *state_dir, const char *runtime_root, struct nsipc_census *c, nsipc_error *err)
+{
+  memset (c, 0, sizeof *c);
+  _cleanup_close_ int self = namespace_open_current (err);
+  if (self < 0 || namespace_inode (self, &c->host, err) < 0)
+    return -1;
+  scan_processes (c);
+  scan_pins (c);
+  scan_named (c, state_dir);
+  read_ledgers (c, state_dir);
+  find_owners (c, runtime_root);
+  classify (c);
+  return 0;
+}
+
+int
+census_enter (const struct nsipc_census_ns *ns, nsipc_error *err)
+{
+  _cleanup_close_ int fd = namespace_open_path (ns->path, err);
+  uint64_t inode;
+  if (fd < 0 || namespace_inode (fd, &inode, err) < 0)
+    return -1;
+  if (inode != ns->inode)
+    return nsipc_error_set (err, 0, "%s is no longer IPC namespace %" PRIu64, ns->path, ns->inode);
+  return namespace_enter (fd, err);
+}
+
+const char *
+census_container (const struct nsipc_census_ns *ns)
+{
+  for (size_t i = 0; i < ns->n_owners; i++)
+    if (ns->owners[i].container)
+      return ns->owners[i].container;
+  return NULL;
+}
+
+void
+census_free (struct nsipc_census *c)
+{
+  for (size_t k = 0; k < c->n; k++)
+    {
+      struct nsipc_census_ns *ns = &c->ns[k];
+      free (ns->name);
+      free (ns->path);
+      free (ns->pids);
+      for (size_t i = 0; i < ns->n_owners; i++)
+        {
+          free (ns->owners[i].container);
+          free (ns->owners[i].pids);
+        }
+      free (ns->owners);
+      ledger_objects_free (ns->keep, ns->n_keep);
+    }
+  free (c->ns);
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    ledger_free (&c->ledgers[i]);
+  free (c->ledgers);
+  memset (c, 0, sizeof *c);
+}

@@ -1,0 +1,71 @@
+/* Every IPC namespace on the host: found through processes' /proc/PID/ns/ipc
+   (deduplicated by inode), nsfs bind mounts (nsipc's pins and others'), and
+   ledger records; each with its processes, owners (DESIGN.md §7) and the
+   objects policies provisioned there, which are never orphans. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ledger.h"
+
+struct nsipc_owner
+{
+  char *container;     /* NULL: processes of no known container */
+  const char *runtime; /* nsipc runc crun docker podman containerd crio unknown */
+  pid_t *pids;
+  size_t n_pids;
+};
+
+enum nsipc_census_kind
+{
+  CENSUS_HOST,
+  CENSUS_PRIVATE,
+  CENSUS_SHARED,
+  CENSUS_PINNED,
+};
+
+struct nsipc_census_ns
+{
+  uint64_t inode;
+  enum nsipc_census_kind kind;
+  char *name;  /* nsipc's named namespace */
+  char *path;  /* how to open it: a pin, or /proc/PID/ns/ipc */
+  pid_t *pids; /* processes inside, ascending */
+  size_t n_pids;
+  struct nsipc_owner *owners;
+  size_t n_owners;
+  struct nsipc_ledger_object *keep; /* provisioned by policies */
+  size_t n_keep;
+};
+
+struct nsipc_census
+{
+  struct nsipc_census_ns *ns;
+  size_t n;
+  size_t skipped; /* processes whose namespace could not be read */
+  uint64_t host;  /* our own namespace's inode */
+  struct nsipc_ledger *ledgers;
+  size_t n_ledgers;
+};
+
+/* Takes the census.  RUNTIME_ROOT: where runc/crun keep container state
+   (NULL: /run/runc and /run/crun). */
+int census_take (const char *state_dir, const char *runtime_root, struct nsipc_census *c, nsipc_error *err);
+
+/* setns into NS (through its path, checked against its inode). */
+int census_enter (const struct nsipc_census_ns *ns, nsipc_error *err);
+
+const char *census_kind_name (enum nsipc_census_kind kind);
+
+/* The container owning NS first (or NULL). */
+const char *census_container (const struct nsipc_census_ns *ns);
+
+void census_free (struct nsipc_census *c);
+
+/* The container in a cgroup path ("…/docker-ID.scope" …), and its runtime;
+   false when the path names none.  Pure, for unit tests. */
+bool census_cgroup_container (const char *path, char *id, size_t len, const char **runtime);

@@ -1,0 +1,185 @@
+/* nsipc audit: every IPC namespace on the host, who owns it, how full it
+   is, and what in it is orphaned. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "census.h"
+#include "namespace.h"
+#include "output.h"
+#include "privileges.h"
+#include "reaper.h"
+#include "util.h"
+
+static const char usage[]
+    = "usage: nsipc audit [--json|--prometheus] [--container ID] [--orphans] [--runtime-root DIR]";
+
+struct audit_args
+{
+  bool json, prometheus, orphans;
+  const char *container, *runtime_root;
+};
+
+static const char *
+label_of (const struct nsipc_census_ns *ns, const struct nsipc_ipc_object *o)
+{
+  for (size_t i = 0; i < ns->n_keep; i++)
+    if (ledger_object_listed (&ns->keep[i], 1, o->type, o->id, o->key, o->name))
+      return ns->keep[i].name ? ns->keep[i].name : "";
+  return NULL;
+}
+
+static void
+read_limits (struct nsipc_limit_set *limits)
+{
+  nsipc_error ignored;
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    limits->set[id] = limits_read (id, &limits->value[id], &ignored) == 0;
+}
+
+/* Inside NS: its limits, objects and verdicts, as JSON. */
+static json_t *
+audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_open_files *open,
+           nsipc_error *err)
+{
+  struct nsipc_inventory inv;
+  struct nsipc_limit_set limits = { 0 };
+  if (inventory_read (&inv, true, err) < 0)
+    return NULL;
+  read_limits (&limits);
+  json_t *objects = json_array ();
+  for (size_t i = 0; i < inv.n; i++)
+    {
+      const struct nsipc_ipc_object *o = &inv.objects[i];
+      const char *label = label_of (ns, o);
+      struct nsipc_verdict v = { .in_use = true };
+      if (label)
+        snprintf (v.reason, sizeof v.reason, "provisioned by a policy");
+      else
+        reaper_judge_live (o, open, &v);
+      if (!a->orphans || !v.in_use)
+        json_array_append_new (objects, output_object (o, label && *label ? label : NULL, !v.in_use, v.reason));
+    }
+  json_t *j = output_namespace (ns, &limits, &inv, objects);
+  inventory_free (&inv);
+  return j;
+}
+
+static bool
+selected (const struct nsipc_census_ns *ns, const struct audit_args *a)
+{
+  if (a->container == NULL)
+    return true;
+  for (size_t i = 0; i < ns->n_owners; i++)
+    if (ns->owners[i].container && strcmp (ns->owners[i].container, a->container) == 0)
+      return true;
+  return false;
+}
+
+static int
+audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namespaces, size_t *skipped)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_census c;
+  struct nsipc_open_files open;
+  _cleanup_close_ int home = -1;
+  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
+      || (home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, a->runtime_root, &c, &err) < 0)
+    {
+      cli_error ("audit", "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
+  if (inventory_open_files (&open, &err) < 0)
+    {
+      cli_error ("audit", "%s", err.msg);
+      census_free (&c);
+      return EXIT_RUNTIME;
+    }
+  *skipped = c.skipped;
+  for (size_t i = 0; i < c.n; i++)
+    {
+      if (!selected (&c.ns[i], a))
+        continue;
+      json_t *j = NULL;
+      /* A namespace that vanished meanwhile, or cannot be entered, counts
+         as skipped like an unreadable process. */
+      if (census_enter (&c.ns[i], &err) == 0)
+        j = audit_one (&c.ns[i], a, &open, &err);
+      if (namespace_enter (home, &err) < 0)
+        abort ();
+      if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
+        json_array_append_new (namespaces, j);
+      else if (j)
+        json_decref (j);
+      else
+        (*skipped)++;
+    }
+  inventory_open_files_free (&open);
+  census_free (&c);
+  return 0;
+}
+
+int
+cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "json", no_argument, NULL, 'j' },
+    { "prometheus", no_argument, NULL, 'p' },
+    { "container", required_argument, NULL, 'c' },
+    { "orphans", no_argument, NULL, 'o' },
+    { "runtime-root", required_argument, NULL, 'r' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct audit_args a = { 0 };
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'j':
+        a.json = true;
+        break;
+      case 'p':
+        a.prometheus = true;
+        break;
+      case 'c':
+        a.container = optarg;
+        break;
+      case 'o':
+        a.orphans = true;
+        break;
+      case 'r':
+        a.runtime_root = optarg;
+        break;
+      case 'h':
+        puts (usage);
+        return 0;
+      default:
+        cli_error ("audit", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
+                   usage);
+        return EXIT_USAGE;
+      }
+  if (optind != argc || (a.json && a.prometheus))
+    {
+      cli_error ("audit", "%s", usage);
+      return EXIT_USAGE;
+    }
+  _cleanup_json_ json_t *namespaces = json_array ();
+  size_t skipped = 0;
+  int r = audit (g, &a, namespaces, &skipped);
+  if (r != 0)
+    return r;
+  _cleanup_json_ json_t *top = json_pack ("{s:O, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);
+  if (a.json)
+    {
+      json_dumpf (top, stdout, JSON_INDENT (2));
+      putchar ('\n');
+    }
+  else if (a.prometheus)
+    output_audit_prometheus (stdout, top);
+  else
+    output_audit_table (stdout, top);
+  return 0;
+}

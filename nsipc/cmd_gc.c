@@ -1,0 +1,257 @@
+/* nsipc gc: removes orphans (DESIGN.md §6) in every container and named
+   namespace it can reach, stale ledger records and, with --pins, pins
+   nobody uses.  The host namespace only with --host. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "cli.h"
+#include "census.h"
+#include "namespace.h"
+#include "privileges.h"
+#include "procfs.h"
+#include "reaper.h"
+#include "state.h"
+#include "util.h"
+
+static const char usage[]
+    = "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--runtime-root DIR]";
+
+struct gc_args
+{
+  bool dry_run, json, host, pins;
+  const char *container, *ns, *runtime_root;
+};
+
+struct gc_result
+{
+  json_t *removed, *errors, *pins, *records;
+  size_t kept;
+};
+
+/* Which namespaces gc may touch: containers' and named ones, the host's
+   only when asked, within --container / --ns. */
+static bool
+in_scope (const struct nsipc_census_ns *ns, const struct gc_args *a)
+{
+  if (ns->kind == CENSUS_HOST)
+    return a->host && !a->container && !a->ns;
+  if (a->ns)
+    return ns->name && strcmp (ns->name, a->ns) == 0;
+  if (a->container)
+    {
+      for (size_t i = 0; i < ns->n_owners; i++)
+        if (ns->owners[i].container && strcmp (ns->owners[i].container, a->container) == 0)
+          return true;
+      return false;
+    }
+  return ns->name || census_container (ns);
+}
+
+static void
+report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const struct gc_args *a, struct gc_result *r)
+{
+  const char *container = census_container (ns);
+  for (size_t i = 0; i < reap->n_removed; i++)
+    {
+      const struct nsipc_ipc_object *o = &reap->removed[i].object;
+      char key[16];
+      snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
+      json_t *j = json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:s}", "namespace", (json_int_t)ns->inode, "name",
+                             ns->name, "container", container, "type", policy_type_name (o->type), "key",
+                             o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
+                             o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mqueue", o->name,
+                             "reason", reap->removed[i].reason);
+      json_array_append_new (r->removed, j);
+      char line[512];
+      snprintf (line, sizeof line, "%s %s %s%s id %d from IPC namespace %" PRIu64 "%s%s: %s",
+                a->dry_run ? "would remove" : "removed", policy_type_name (o->type),
+                o->type == OBJECT_MQUEUE ? o->name : "key ", o->type == OBJECT_MQUEUE ? "" : key, o->id, ns->inode,
+                ns->name    ? " "
+                : container ? " container "
+                            : "",
+                ns->name    ? ns->name
+                : container ? container
+                            : "",
+                reap->removed[i].reason);
+      if (!a->json)
+        printf ("%s\n", line);
+      if (!a->dry_run)
+        syslog (LOG_INFO, "%s", line);
+    }
+  for (size_t i = 0; i < reap->errors.n; i++)
+    json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]));
+  r->kept += reap->kept_in_use;
+}
+
+/* --pins: a named namespace nobody is in, holding nothing in use, goes. */
+static void
+drop_pin (const struct nsipc_globals *g, const struct nsipc_census_ns *ns, const struct gc_args *a, struct gc_result *r)
+{
+  nsipc_error err = { 0 };
+  if (!a->dry_run)
+    {
+      _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
+      char record[STATE_NAME_MAX + 8];
+      snprintf (record, sizeof record, "%s.json", ns->name);
+      if (dirfd < 0 || state_lock (dirfd, &err) < 0 || namespace_unpin (dirfd, ns->name, &err) < 0
+          || state_remove (dirfd, record, &err) < 0)
+        {
+          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", ns->name, err.msg));
+          return;
+        }
+      syslog (LOG_INFO, "unpinned unused IPC namespace %s (%" PRIu64 ")", ns->name, ns->inode);
+    }
+  json_array_append_new (r->pins, json_pack ("{s:s, s:I}", "name", ns->name, "namespace", (json_int_t)ns->inode));
+  if (!a->json)
+    printf ("%s unused pinned namespace %s (%" PRIu64 ")\n", a->dry_run ? "would unpin" : "unpinned", ns->name,
+            ns->inode);
+}
+
+/* Ledger records of containers whose process is gone (poststop never ran). */
+static void
+drop_stale_records (const struct nsipc_globals *g, const struct nsipc_census *c, const struct gc_args *a,
+                    struct gc_result *r)
+{
+  nsipc_error err = { 0 };
+  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "containers", false, &err);
+  if (dirfd < 0 || (!a->dry_run && state_lock (dirfd, &err) < 0))
+    return;
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    {
+      const struct nsipc_ledger *l = &c->ledgers[i];
+      uint64_t start;
+      if ((a->container && strcmp (a->container, l->id) != 0) || a->ns
+          || (procfs_start_time (l->pid, &start, &err) == 0 && start == l->pid_start))
+        continue;
+      char file[LEDGER_ID_MAX + 8];
+      snprintf (file, sizeof file, "%s.json", l->id);
+      if (!a->dry_run && state_remove (dirfd, file, &err) < 0)
+        {
+          json_array_append_new (r->errors, json_sprintf ("record %s: %s", l->id, err.msg));
+          continue;
+        }
+      json_array_append_new (r->records, json_string (l->id));
+      if (!a->json)
+        printf ("%s stale record of container %s\n", a->dry_run ? "would drop" : "dropped", l->id);
+    }
+}
+
+static int
+gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_census c;
+  _cleanup_close_ int home = -1;
+  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
+      || (home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, a->runtime_root, &c, &err) < 0)
+    {
+      cli_error ("gc", "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
+  for (size_t i = 0; i < c.n; i++)
+    {
+      const struct nsipc_census_ns *ns = &c.ns[i];
+      if (!in_scope (ns, a))
+        continue;
+      struct nsipc_reap reap;
+      int ok = census_enter (ns, &err) == 0 && reaper_reap (ns->keep, ns->n_keep, a->dry_run, &reap, &err) == 0;
+      if (namespace_enter (home, &err) < 0)
+        abort ();
+      if (!ok)
+        {
+          json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, err.msg));
+          continue;
+        }
+      report (ns, &reap, a, r);
+      if (a->pins && ns->name && ns->n_pids == 0 && reap.kept_in_use == 0)
+        drop_pin (g, ns, a, r);
+      reaper_free (&reap);
+    }
+  drop_stale_records (g, &c, a, r);
+  census_free (&c);
+  return 0;
+}
+
+int
+cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "dry-run", no_argument, NULL, 'n' },
+    { "json", no_argument, NULL, 'j' },
+    { "container", required_argument, NULL, 'c' },
+    { "ns", required_argument, NULL, 's' },
+    { "host", no_argument, NULL, 'H' },
+    { "pins", no_argument, NULL, 'p' },
+    { "runtime-root", required_argument, NULL, 'r' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct gc_args a = { 0 };
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'n':
+        a.dry_run = true;
+        break;
+      case 'j':
+        a.json = true;
+        break;
+      case 'c':
+        a.container = optarg;
+        break;
+      case 's':
+        a.ns = optarg;
+        break;
+      case 'H':
+        a.host = true;
+        break;
+      case 'p':
+        a.pins = true;
+        break;
+      case 'r':
+        a.runtime_root = optarg;
+        break;
+      case 'h':
+        puts (usage);
+        return 0;
+      default:
+        cli_error ("gc", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
+                   usage);
+        return EXIT_USAGE;
+      }
+  if (optind != argc || (a.container && a.ns))
+    {
+      cli_error ("gc", "%s", usage);
+      return EXIT_USAGE;
+    }
+  struct gc_result r = { json_array (), json_array (), json_array (), json_array (), 0 };
+  openlog ("nsipc", LOG_PID, LOG_DAEMON);
+  int status = gc (g, &a, &r);
+  closelog ();
+  if (status == 0 && a.json)
+    {
+      _cleanup_json_ json_t *top
+          = json_pack ("{s:b, s:O, s:I, s:O, s:O, s:O}", "dry_run", a.dry_run, "removed", r.removed, "kept_in_use",
+                       (json_int_t)r.kept, "errors", r.errors, "pins_removed", r.pins, "records_removed", r.records);
+      json_dumpf (top, stdout, JSON_INDENT (2));
+      putchar ('\n');
+    }
+  else if (status == 0)
+    printf ("%s %zu orphan%s, kept %zu in use\n", a.dry_run ? "would remove" : "removed", json_array_size (r.removed),
+            json_array_size (r.removed) == 1 ? "" : "s", r.kept);
+  size_t i;
+  json_t *e;
+  json_array_foreach (r.errors, i, e) cli_error ("gc", "%s", json_string_value (e));
+  if (status == 0 && json_array_size (r.errors))
+    status = EXIT_RUNTIME;
+  json_decref (r.removed);
+  json_decref (r.errors);
+  json_decref (r.pins);
+  json_decref (r.records);
+  return status;
+}

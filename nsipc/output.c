@@ -1,0 +1,288 @@
+/* Audit JSON, table and Prometheus text. */
+#include "output.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "units.h"
+
+json_t *
+output_object (const struct nsipc_ipc_object *o, const char *label, bool orphan, const char *reason)
+{
+  char key[16], mode[8];
+  snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
+  snprintf (mode, sizeof mode, "0%03o", o->mode);
+  json_t *j
+      = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s}", "type", policy_type_name (o->type),
+                   "key", o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
+                   o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
+                   (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
+                   (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
+                   "policy_object", label ? json_string (label) : json_null (), "orphan", orphan, "reason", reason);
+  switch (o->type)
+    {
+    case OBJECT_SHM:
+      json_object_set_new (j, "size", json_integer (o->size));
+      json_object_set_new (j, "nattch", json_integer (o->nattch));
+      json_object_set_new (j, "lpid", json_integer (o->lpid));
+      break;
+    case OBJECT_SEM:
+      json_object_set_new (j, "nsems", json_integer (o->nsems));
+      break;
+    case OBJECT_MSG:
+      json_object_set_new (j, "bytes", json_integer (o->bytes));
+      json_object_set_new (j, "messages", json_integer (o->messages));
+      json_object_set_new (j, "lspid", json_integer (o->lspid));
+      json_object_set_new (j, "lrpid", json_integer (o->lrpid));
+      break;
+    default:
+      json_object_set_new (j, "name", json_string (o->name));
+      break;
+    }
+  return j;
+}
+
+static json_t *
+owners_json (const struct nsipc_census_ns *ns)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; i < ns->n_owners; i++)
+    {
+      const struct nsipc_owner *o = &ns->owners[i];
+      json_t *pids = json_array ();
+      for (size_t k = 0; k < o->n_pids; k++)
+        json_array_append_new (pids, json_integer (o->pids[k]));
+      json_array_append_new (a, json_pack ("{s:o, s:s, s:o}", "container",
+                                           o->container ? json_string (o->container) : json_null (), "runtime",
+                                           o->runtime, "pids", pids));
+    }
+  return a;
+}
+
+static json_t *
+usage_json (const struct nsipc_inventory *inv)
+{
+  uint64_t msg_bytes = 0, semaphores = 0, shm_bytes = 0, shm_pages = 0, page = sysconf (_SC_PAGESIZE);
+  for (size_t i = 0; i < inv->n; i++)
+    {
+      const struct nsipc_ipc_object *o = &inv->objects[i];
+      msg_bytes += o->bytes;
+      semaphores += o->nsems;
+      shm_bytes += o->size;
+      shm_pages += (o->size + page - 1) / page;
+    }
+  return json_pack ("{s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:I}}", "msg", "count",
+                    (json_int_t)inventory_count (inv, OBJECT_MSG), "bytes", (json_int_t)msg_bytes, "sem", "count",
+                    (json_int_t)inventory_count (inv, OBJECT_SEM), "semaphores", (json_int_t)semaphores, "shm", "count",
+                    (json_int_t)inventory_count (inv, OBJECT_SHM), "bytes", (json_int_t)shm_bytes, "pages",
+                    (json_int_t)shm_pages, "mqueue", "count", (json_int_t)inventory_count (inv, OBJECT_MQUEUE));
+}
+
+json_t *
+output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set *limits,
+                  const struct nsipc_inventory *inv, json_t *objects)
+{
+  json_t *l = json_object ();
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    if (limits->set[id])
+      json_object_set_new (l, nsipc_limits[id].field, json_integer ((json_int_t)limits->value[id]));
+  json_t *j = json_pack ("{s:I, s:s, s:o, s:o, s:o, s:o}", "inode", (json_int_t)ns->inode, "kind",
+                         census_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
+                         usage_json (inv), "objects", objects);
+  if (ns->kind == CENSUS_PINNED)
+    json_object_set_new (j, "name", json_string (ns->name ? ns->name : ns->path));
+  return j;
+}
+
+/* What fills up, each against its limit. */
+static const struct
+{
+  const char *limit, *type, *field;
+} gauges[] = {
+  { "msgmni", "msg", "count" }, { "semmni", "sem", "count" }, { "semmns", "sem", "semaphores" },
+  { "shmmni", "shm", "count" }, { "shmall", "shm", "pages" }, { "queues_max", "mqueue", "count" },
+};
+
+static double
+use_ratio (json_t *ns, size_t g)
+{
+  json_int_t limit = json_integer_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
+  json_int_t used = json_integer_value (
+      json_object_get (json_object_get (json_object_get (ns, "usage"), gauges[g].type), gauges[g].field));
+  return limit > 0 ? (double)used / (double)limit : used > 0 ? 1.0 : 0.0;
+}
+
+static json_int_t
+count_of (json_t *ns, const char *type)
+{
+  return json_integer_value (json_object_get (json_object_get (json_object_get (ns, "usage"), type), "count"));
+}
+
+static void
+owner_text (json_t *ns, char *buf, size_t len)
+{
+  json_t *owners = json_object_get (ns, "owners");
+  const char *name = json_string_value (json_object_get (ns, "name"));
+  json_t *first = json_array_get (owners, 0);
+  int n = 0;
+  if (name)
+    n = snprintf (buf, len, "%s", name);
+  if (first && (size_t)n < len)
+    {
+      const char *container = json_string_value (json_object_get (first, "container"));
+      n += snprintf (buf + n, len - n, "%s%s (%s)", n ? " " : "", container ? container : "pid",
+                     json_string_value (json_object_get (first, "runtime")));
+      if (!container && (size_t)n < len)
+        n += snprintf (buf + n, len - n - 1, " %" JSON_INTEGER_FORMAT,
+                       json_integer_value (json_array_get (json_object_get (first, "pids"), 0)));
+      if (json_array_size (owners) > 1 && (size_t)n < len)
+        snprintf (buf + n, len - n, " +%zu", json_array_size (owners) - 1);
+    }
+  if (buf[0] == '\0')
+    snprintf (buf, len, "-");
+}
+
+static void
+object_line (FILE *out, json_t *o)
+{
+  const char *type = json_string_value (json_object_get (o, "type"));
+  const char *key = json_string_value (json_object_get (o, "key"));
+  const char *label = json_string_value (json_object_get (o, "policy_object"));
+  char detail[64] = "";
+  if (strcmp (type, "shm") == 0)
+    {
+      char size[32];
+      units_format_size (json_integer_value (json_object_get (o, "size")), size, sizeof size);
+      snprintf (detail, sizeof detail, "%s nattch %" JSON_INTEGER_FORMAT, size,
+                json_integer_value (json_object_get (o, "nattch")));
+    }
+  else if (strcmp (type, "sem") == 0)
+    snprintf (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " semaphores",
+              json_integer_value (json_object_get (o, "nsems")));
+  else if (strcmp (type, "msg") == 0)
+    snprintf (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " messages %" JSON_INTEGER_FORMAT "B",
+              json_integer_value (json_object_get (o, "messages")), json_integer_value (json_object_get (o, "bytes")));
+  else
+    snprintf (detail, sizeof detail, "%s", json_string_value (json_object_get (o, "name")));
+  char id[24] = "-";
+  if (json_is_integer (json_object_get (o, "id")))
+    snprintf (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));
+  fprintf (out, "    %-6s %-10s id %-6s %s %5" JSON_INTEGER_FORMAT ":%-5" JSON_INTEGER_FORMAT "  %-24s  ", type,
+           key ? key : "-", id, json_string_value (json_object_get (o, "mode")),
+           json_integer_value (json_object_get (o, "uid")), json_integer_value (json_object_get (o, "gid")), detail);
+  if (json_is_true (json_object_get (o, "orphan")))
+    fprintf (out, "ORPHAN: %s\n", json_string_value (json_object_get (o, "reason")));
+  else if (label)
+    fprintf (out, "policy: %s\n", label);
+  else
+    fprintf (out, "in use: %s\n", json_string_value (json_object_get (o, "reason")));
+}
+
+void
+output_audit_table (FILE *out, json_t *audit)
+{
+  fprintf (out, "%-12s %-8s %-36s %4s %4s %4s %4s  %s\n", "NAMESPACE", "KIND", "NAME/OWNER", "MSG", "SEM", "SHM", "MQ",
+           "FULLEST");
+  size_t i;
+  json_t *ns;
+  json_array_foreach (json_object_get (audit, "namespaces"), i, ns)
+  {
+    size_t fullest = 0;
+    for (size_t g = 1; g < sizeof gauges / sizeof gauges[0]; g++)
+      if (use_ratio (ns, g) > use_ratio (ns, fullest))
+        fullest = g;
+    char owner[128] = "";
+    owner_text (ns, owner, sizeof owner);
+    fprintf (out,
+             "%-12" JSON_INTEGER_FORMAT " %-8s %-36.36s %4" JSON_INTEGER_FORMAT " %4" JSON_INTEGER_FORMAT
+             " %4" JSON_INTEGER_FORMAT " %4" JSON_INTEGER_FORMAT "  %s %.0f%%\n",
+             json_integer_value (json_object_get (ns, "inode")), json_string_value (json_object_get (ns, "kind")),
+             owner, count_of (ns, "msg"), count_of (ns, "sem"), count_of (ns, "shm"), count_of (ns, "mqueue"),
+             gauges[fullest].limit, 100 * use_ratio (ns, fullest));
+    size_t k;
+    json_t *o;
+    json_array_foreach (json_object_get (ns, "objects"), k, o) object_line (out, o);
+  }
+  json_int_t skipped = json_integer_value (json_object_get (audit, "skipped"));
+  if (skipped)
+    fprintf (out, "(%" JSON_INTEGER_FORMAT " processes skipped: their IPC namespace could not be read)\n", skipped);
+}
+
+/* Label values escape \, " and newline. */
+static void
+label_value (FILE *out, const char *s)
+{
+  for (; s && *s; s++)
+    {
+      if (*s == '\\' || *s == '"')
+        fputc ('\\', out);
+      if (*s == '\n')
+        fputs ("\\n", out);
+      else
+        fputc (*s, out);
+    }
+}
+
+static void
+labels (FILE *out, json_t *ns, const char *extra_key, const char *extra)
+{
+  json_t *owner = json_array_get (json_object_get (ns, "owners"), 0);
+  fprintf (out, "{namespace=\"%" JSON_INTEGER_FORMAT "\",kind=\"%s\",name=\"",
+           json_integer_value (json_object_get (ns, "inode")), json_string_value (json_object_get (ns, "kind")));
+  label_value (out, json_string_value (json_object_get (ns, "name")));
+  fputs ("\",container=\"", out);
+  label_value (out, json_string_value (json_object_get (owner, "container")));
+  fprintf (out, "\",%s=\"%s\"}", extra_key, extra);
+}
+
+static void
+metric_header (FILE *out, const char *name, const char *help)
+{
+  fprintf (out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+void
+output_audit_prometheus (FILE *out, json_t *audit)
+{
+  static const char *const types[] = { "msg", "sem", "shm", "mqueue" };
+  json_t *list = json_object_get (audit, "namespaces"), *ns;
+  size_t i;
+  metric_header (out, "nsipc_ipc_objects", "IPC objects in a namespace, by type.");
+  json_array_foreach (list, i, ns) for (size_t t = 0; t < 4; t++)
+  {
+    fputs ("nsipc_ipc_objects", out);
+    labels (out, ns, "type", types[t]);
+    fprintf (out, " %" JSON_INTEGER_FORMAT "\n", count_of (ns, types[t]));
+  }
+  metric_header (out, "nsipc_ipc_bytes", "Bytes in IPC objects: shared memory size, queued message bytes.");
+  json_array_foreach (list, i, ns) for (size_t t = 0; t < 3; t += 2)
+  {
+    fputs ("nsipc_ipc_bytes", out);
+    labels (out, ns, "type", types[t]);
+    fprintf (out, " %" JSON_INTEGER_FORMAT "\n",
+             json_integer_value (json_object_get (json_object_get (json_object_get (ns, "usage"), types[t]), "bytes")));
+  }
+  metric_header (out, "nsipc_limit_use_ratio", "How full an IPC limit is, 0 to 1.");
+  json_array_foreach (list, i, ns) for (size_t g = 0; g < sizeof gauges / sizeof gauges[0]; g++)
+  {
+    fputs ("nsipc_limit_use_ratio", out);
+    labels (out, ns, "limit", gauges[g].limit);
+    fprintf (out, " %.6g\n", use_ratio (ns, g));
+  }
+  metric_header (out, "nsipc_orphan_objects", "IPC objects that no live process uses.");
+  json_array_foreach (list, i, ns) for (size_t t = 0; t < 4; t++)
+  {
+    size_t k, n = 0;
+    json_t *o;
+    json_array_foreach (json_object_get (ns, "objects"), k, o) n
+        += json_is_true (json_object_get (o, "orphan"))
+           && strcmp (json_string_value (json_object_get (o, "type")), types[t]) == 0;
+    fputs ("nsipc_orphan_objects", out);
+    labels (out, ns, "type", types[t]);
+    fprintf (out, " %zu\n", n);
+  }
+  metric_header (out, "nsipc_skipped_processes", "Processes whose IPC namespace could not be read.");
+  fprintf (out, "nsipc_skipped_processes %" JSON_INTEGER_FORMAT "\n",
+           json_integer_value (json_object_get (audit, "skipped")));
+}

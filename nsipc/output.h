@@ -1,0 +1,28 @@
+/* Audit output (DESIGN.md §7): the JSON is built from what was found, and
+   the table and the Prometheus exposition are made from that JSON, so the
+   three always agree.  Formatting is pure, for unit tests on fixtures. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "census.h"
+#include "inventory.h"
+#include "limits.h"
+
+/* One object: type, key, id, mode, owners, type-specific fields, its
+   policy label (or null) and whether it is an orphan (and why, or why not). */
+json_t *output_object (const struct nsipc_ipc_object *o, const char *label, bool orphan, const char *reason);
+
+/* One namespace, its limits as read inside it, usage counted from INV, and
+   OBJECTS (an array of output_object, stolen). */
+json_t *output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set *limits,
+                          const struct nsipc_inventory *inv, json_t *objects);
+
+/* The table an admin reads first: a line per namespace (owner, counts, the
+   fullest limit), its objects indented below. */
+void output_audit_table (FILE *out, json_t *audit);
+
+/* The text exposition format, labelled by namespace and container. */
+void output_audit_prometheus (FILE *out, json_t *audit);
