@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# audit_scale.sh — `nsipc audit` over many IPC namespaces, versus one
+# nsenter+lsipc per namespace and resource, and how audit grows with the
+# number of namespaces.
+#
+# The script pins K IPC namespaces below its temp dir, the way `ip netns add`
+# does (`touch PIN; unshare --ipc=PIN true`: an nsfs bind mount, no process),
+# and fills each, with one `nsenter --ipc=PIN sh -c '...'`, with 20 objects:
+# 7 `ipcmk -Q`, 7 `ipcmk -S 2`, 6 `ipcmk -M 4096` (interleaved).
+#
+# 1. At K=200 it compares, alternating A B A B ... RUNS times (default 5,
+#    first argument overrides):
+#      A: nsipc --state-dir <tmp>/state audit --json >/dev/null
+#      B: for PIN in pins; do for R in --queues --semaphores --shmems; do
+#             nsenter --ipc=PIN lsipc --json R >/dev/null; done; done
+#    and prints the speed-up baseline/nsipc (target >= 20x).
+# 2. At K=50, 100, 200, 400 (namespaces added incrementally) it times nsipc
+#    audit alone, RUNS times back to back, and prints each median, the time
+#    per namespace audited and the marginal cost of each added namespace;
+#    growth counts as linear when the marginal cost from 200 to 400 is at
+#    most 1.5 times the one from 50 to 100.
+# Each run is timed with bash's $EPOCHREALTIME; the script reports medians.
+#
+# audit sees every IPC namespace on the host, not only the pins: the host's,
+# and those of any container or other process. They are counted and printed
+# ("N audited"); they add a fixed cost to every K.
+#
+# Run by hand, as root. Not part of the test suite.
+# nsipc binary: $NSIPC, else <repo>/build/nsipc.
+# The script creates IPC objects only inside the namespaces it pins below a
+# `mktemp -d` directory under /tmp. On exit, a trap unmounts every mount below
+# that directory (deepest first), which frees those namespaces and their
+# objects, and removes it. audit only reads the other namespaces; no other
+# mount, IPC object or namespace is touched.
+
+set -euo pipefail
+
+RUNS=${1:-5}
+if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: $0 [RUNS]   (RUNS: positive integer, default 5)" >&2
+    exit 2
+fi
+AB_K=200               # namespaces for the A/B comparison
+SCALE_KS=(50 100 200 400)
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+NSIPC=${NSIPC:-$repo/build/nsipc}
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "audit_scale: must run as root (namespaces, mounts)" >&2
+    exit 2
+fi
+if [[ ! -x $NSIPC ]]; then
+    echo "audit_scale: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
+    exit 2
+fi
+for tool in unshare nsenter umount ipcmk lsipc; do
+    command -v "$tool" >/dev/null || { echo "audit_scale: $tool not found (util-linux)" >&2; exit 2; }
+done
+command -v jq >/dev/null || { echo "audit_scale: jq not found (needed to check audit's output)" >&2; exit 2; }
+
+# mktemp -d makes the directory 0700 and owned by us (root).
+tmp=$(mktemp -d /tmp/nsipc-bench-audit.XXXXXX)
+
+# Mount points below $tmp, deepest first. mountinfo field 5 is the mount
+# point; mktemp names have no characters that mountinfo would escape.
+mounts_below_tmp() {
+    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
+}
+cleanup() {
+    # Unpinning is what frees the namespaces and the objects in them.
+    mounts_below_tmp | xargs -r -n1 umount -l
+    if [[ -n $(mounts_below_tmp) ]]; then
+        echo "audit_scale: mounts left below $tmp; not removing it" >&2
+        return
+    fi
+    rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# nsipc refuses a state directory not owned by root or writable by others.
+# audit only reads it (it has no ns/ here: no named namespaces).
+state=$tmp/state
+mkdir -m 0700 "$state"
+
+# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
+# relinking build/nsipc) cannot make a run fail half-way.
+cp -- "$NSIPC" "$tmp/nsipc"
+NSIPC=$tmp/nsipc
+
+# Global options keep /etc/nsipc and /run/nsipc out of the picture.
+cmd_a=("$NSIPC" --policy-dir /nonexistent --state-dir "$state" audit --json)
+
+pins=()    # pin paths, in creation order
+inodes=()  # their namespace inodes
+host_ino=$(stat -L -c %i /proc/self/ns/ipc)
+
+# The 20 objects of one namespace, made by one shell in it.
+fill='set -e'
+for ((j = 0; j < 7; j++)); do
+    fill+='; ipcmk -Q; ipcmk -S 2'
+    ((j < 6)) && fill+='; ipcmk -M 4096'
+done
+
+# grow_to K: pin and fill namespaces until there are K.
+grow_to() {
+    local k=$1 i pin ino
+    for ((i = ${#pins[@]}; i < k; i++)); do
+        pin=$tmp/pin$i
+        touch "$pin"
+        unshare --ipc="$pin" true || { echo "audit_scale: unshare --ipc=$pin failed" >&2; return 1; }
+        ino=$(stat -c %i -- "$pin")
+        if [[ $ino == "$host_ino" ]]; then
+            echo "audit_scale: pin $pin is the host's IPC namespace" >&2
+            return 1
+        fi
+        nsenter --ipc="$pin" sh -c "$fill" >/dev/null ||
+            { echo "audit_scale: filling $pin failed" >&2; return 1; }
+        pins+=("$pin")
+        inodes+=("$ino")
+    done
+}
+
+# check_audit: one untimed audit (also the warm-up) must list every pin with
+# exactly 7 msg, 7 sem and 6 shm objects. Sets $audited to the number of
+# namespaces it reported.
+audited=0
+check_audit() {
+    local out bad
+    out=$("${cmd_a[@]}") || { echo "audit_scale: nsipc audit failed (exit $?)" >&2; return 1; }
+    bad=$(jq -r --argjson want "$(printf '%s\n' "${inodes[@]}" | jq -s .)" '
+        [.namespaces[] | { key: (.inode | tostring),
+                           value: ([.objects[].type] | "\(map(select(. == "msg")) | length)/\(map(select(. == "sem")) | length)/\(map(select(. == "shm")) | length)") }]
+        | from_entries as $seen
+        | $want[] | tostring | select($seen[.] != "7/7/6") | "\(.)=\($seen[.] // "missing")"' <<<"$out")
+    if [[ -n $bad ]]; then
+        echo "audit_scale: audit does not show 7/7/6 msg/sem/shm objects in pinned namespace(s): ${bad//$'\n'/ }" >&2
+        return 1
+    fi
+    audited=$(jq '.namespaces | length' <<<"$out")
+}
+
+side_b() {
+    local pin r
+    for pin in "${pins[@]}"; do
+        for r in --queues --semaphores --shmems; do
+            nsenter --ipc="$pin" lsipc --json "$r" >/dev/null || return 1
+        done
+    done
+}
+
+# check_baseline: lsipc in the first pin really sees its 7/7/6 objects.
+check_baseline() {
+    local n
+    n=$(for r in --queues --semaphores --shmems; do nsenter --ipc="${pins[0]}" lsipc --json "$r"; done |
+        jq -s -r 'map(to_entries[0].value | length) | map(tostring) | join("/")') ||
+        { echo "audit_scale: nsenter+lsipc failed in ${pins[0]}" >&2; return 1; }
+    if [[ $n != 7/7/6 ]]; then
+        echo "audit_scale: lsipc in ${pins[0]} lists $n msg/sem/shm objects, expected 7/7/6" >&2
+        return 1
+    fi
+}
+
+# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
+now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
+
+# median of integer microseconds, printed in microseconds (may end in .5)
+median() {
+    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A scale_med scale_audited
+for k in "${SCALE_KS[@]}"; do
+    grow_to "$k" || exit 1
+    check_audit || exit 1
+
+    # ---- audit alone at K (scaling) ---------------------------------------
+    times=()
+    for ((i = 0; i < RUNS; i++)); do
+        now_us; t0=$REPLY
+        "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) at K=$k, run $i" >&2; exit 1; }
+        now_us; t1=$REPLY
+        times+=($((t1 - t0)))
+    done
+    scale_med[$k]=$(median "${times[@]}")
+    scale_audited[$k]=$audited
+    awk -v k="$k" -v m="${scale_med[$k]}" -v n="$audited" -v r="$RUNS" 'BEGIN {
+        printf "audit_scale: K=%d nsipc audit median %.2f ms, %.1f us per namespace (%d audited: %d pinned + %d others) [%d runs]\n",
+            k, m / 1000, m / n, n, k, n - k, r
+    }'
+
+    # ---- A/B at AB_K ---------------------------------------------------------
+    if ((k == AB_K)); then
+        check_baseline || exit 1
+        side_b || { echo "audit_scale: baseline warm-up failed" >&2; exit 1; }
+        a_times=() b_times=()
+        for ((i = 0; i < RUNS; i++)); do
+            now_us; t0=$REPLY
+            "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) on A/B run $i" >&2; exit 1; }
+            now_us; t1=$REPLY
+            side_b || { echo "audit_scale: baseline failed on A/B run $i" >&2; exit 1; }
+            now_us; t2=$REPLY
+            a_times+=($((t1 - t0)))
+            b_times+=($((t2 - t1)))
+        done
+        awk -v a="$(median "${a_times[@]}")" -v b="$(median "${b_times[@]}")" -v k="$k" -v n="$RUNS" 'BEGIN {
+            ratio = b / a
+            printf "audit_scale: K=%d nsipc audit median %.2f ms, nsenter+lsipc baseline median %.2f ms (%d calls), speed-up %.1fx (target >= 20x) [%d runs each] %s\n",
+                k, a / 1000, b / 1000, 3 * k, ratio, n, (ratio >= 20 ? "PASS" : "FAIL")
+        }'
+    fi
+done
+
+# ---- linear growth ------------------------------------------------------------
+# Marginal cost of one more namespace between consecutive K. Linear growth
+# keeps it flat; growth like K^2 would make the last one ~4x the first.
+args=()
+for k in "${SCALE_KS[@]}"; do args+=("$k" "${scale_med[$k]}" "${scale_audited[$k]}"); done
+awk -v list="${args[*]}" 'BEGIN {
+    n = split(list, f, " ") / 3
+    for (i = 1; i <= n; i++) { k[i] = f[3 * i - 2]; t[i] = f[3 * i - 1]; a[i] = f[3 * i] }
+    out = ""
+    for (i = 2; i <= n; i++) {
+        # per namespace audited (host namespaces may come and go between K)
+        s[i] = (t[i] - t[i - 1]) / (a[i] - a[i - 1])
+        out = out sprintf("%s%d->%d %.1f us", (i > 2 ? ", " : ""), k[i - 1], k[i], s[i])
+    }
+    ratio = s[n] / s[2]
+    printf "audit_scale: marginal cost per added namespace %s; last/first %.2f (target <= 1.50, linear) %s\n",
+        out, ratio, (ratio <= 1.5 ? "PASS" : "FAIL")
+}'

@@ -1,0 +1,240 @@
+#!/usr/bin/env bats
+# audit and gc with real processes: what is in use stays, what is orphaned
+# goes, and only within the scope asked.
+
+load common
+
+setup() {
+  common_setup
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  PIDS=()
+  READY=$BATS_TEST_TMPDIR/ready
+  HOST_BEFORE=$(host_snapshot)
+}
+
+teardown() {
+  local pid m id
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for id in $(runc list -q 2>/dev/null | grep "^nsipc-gc-$$-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  for m in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
+}
+
+spawn() {
+  "$@" &
+  PIDS+=("$!")
+}
+
+wait_for() {
+  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  return 1
+}
+
+in_pod() {
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "$@"
+}
+
+keys() {
+  in_pod sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+}
+
+# The pod: a provisioned segment; a PostgreSQL-like holder whose objects a
+# short-lived child created; a queue whose receiver waits; an orphan.
+make_pod() {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "name": "frames", "key": "0x700", "size": 4096 } ] }' \
+    >"$NSIPC_POLICY_DIR/pod.json"
+  "$NSIPC" ns create pod1 --policy pod
+  in_pod "$IPC_TOOL" shm 0x601 8192          # creator-child: exits at once
+  in_pod "$IPC_TOOL" sem 0x602 1
+  # nsenter execs the tool: the pid we keep is the holder's.
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "$IPC_TOOL" hold 0x601 8192 "$READY.hold"
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "$IPC_TOOL" recv 0x650 "$READY.recv"
+  wait_for "$READY.hold"
+  wait_for "$READY.recv"
+  in_pod "$IPC_TOOL" shm 0x501 4096          # orphan: dead creator, never attached
+}
+
+@test "gc keeps the holder, the waiting receiver and the provisioned segment; removes the orphan" {
+  make_pod
+  run "$NSIPC" gc
+  assert_success
+  assert_line --regexp '^removed shm key 0x00000501 id [0-9]+ from IPC namespace [0-9]+ pod1: not attached, creator pid [0-9]+ gone$'
+  assert_line "removed 1 orphan, kept 3 in use"
+  run keys
+  assert_output "msg 0x650
+sem 0x602
+shm 0x700
+shm 0x601"
+  # The holder keeps it after a second run too.
+  run "$NSIPC" gc --json
+  assert_success
+  assert_equal "$(jq -c '[.dry_run, (.removed | length), .kept_in_use, .errors]' <<<"$output")" '[false,0,3,[]]'
+}
+
+@test "--dry-run removes nothing and lists exactly what the real run removes" {
+  make_pod
+  in_pod "$IPC_TOOL" msg 0x502
+  before=$(keys)
+  run "$NSIPC" gc --dry-run --json
+  assert_success
+  dry=$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")
+  assert_equal "$(jq .dry_run <<<"$output")" true
+  assert_equal "$(keys)" "$before"
+  run "$NSIPC" gc --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")" "$dry"
+  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000501","0x00000502"]'
+}
+
+@test "the holder's objects stay after its creator-child is long gone; they go once it exits" {
+  make_pod
+  "$NSIPC" gc >/dev/null
+  kill "${PIDS[0]}"
+  wait "${PIDS[0]}" || true
+  run "$NSIPC" gc --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000601","0x00000602"]'
+}
+
+@test "audit --json follows the contract" {
+  make_pod
+  run "$NSIPC" audit --json
+  assert_success
+  json=$output
+  # Top level, and every namespace and object, with the contract's types.
+  run jq -e '
+    (.skipped | type == "number") and (.namespaces | type == "array") and
+    all(.namespaces[];
+      (.inode | type == "number") and (.kind | IN("host", "private", "shared", "pinned")) and
+      (.owners | type == "array") and all(.owners[]; (.runtime | IN("nsipc", "runc", "crun", "docker", "podman", "containerd", "crio", "unknown")) and (.pids | type == "array")) and
+      (.limits | type == "object") and all(.limits[]; type == "number") and
+      (.usage.shm.count | type == "number") and (.usage.msg.bytes | type == "number") and (.usage.sem.semaphores | type == "number") and
+      all(.objects[];
+        (.type | IN("msg", "sem", "shm", "mqueue")) and (.mode | test("^0[0-7]{3}$")) and
+        (.uid | type == "number") and (.gid | type == "number") and (.cuid | type == "number") and (.cgid | type == "number") and
+        (.orphan | type == "boolean") and (.policy_object == null or (.policy_object | type == "string")) and
+        (if .type == "mqueue" then (.name | startswith("/")) else (.key | test("^0x[0-9a-f]{8}$")) and (.id | type == "number") end) and
+        (if .type == "shm" then (.size | type == "number") and (.nattch | type == "number") and (.lpid | type == "number") and (.cpid | type == "number") else true end) and
+        (if .type == "sem" then (.nsems | type == "number") else true end) and
+        (if .type == "msg" then (.bytes | type == "number") and (.messages | type == "number") and (.lspid | type == "number") and (.lrpid | type == "number") else true end)))' <<<"$json"
+  assert_success
+  inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
+  run jq -c --argjson i "$inode" '.namespaces[] | select(.inode == $i) | [.kind, .name, (.objects | map([.key, .policy_object, .orphan]) | sort)]' <<<"$json"
+  assert_output '["pinned","pod1",[["0x00000501",null,true],["0x00000601",null,false],["0x00000602",null,false],["0x00000650",null,false],["0x00000700","frames",false]]]'
+  run jq -c '.namespaces[] | select(.kind == "host") | .inode' <<<"$json"
+  assert_output "$(stat -L -c %i /proc/self/ns/ipc)"
+}
+
+@test "audit: table, --orphans and --prometheus" {
+  make_pod
+  run "$NSIPC" audit
+  assert_success
+  assert_line --index 0 --regexp '^NAMESPACE +KIND +NAME/OWNER +MSG +SEM +SHM +MQ +FULLEST$'
+  assert_line --regexp '^[0-9]+ +pinned +pod1 pid \(unknown\) [0-9]+ \+?[0-9]* *1 +1 +3 +0  [a-z_]+ [0-9]+%$'
+  assert_line --regexp '^    shm +0x00000501 id [0-9]+ +0600 +0:0 +4KiB nattch 0 +ORPHAN: not attached, creator pid [0-9]+ gone$'
+  inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
+  run "$NSIPC" audit --orphans --json
+  assert_success
+  assert_equal "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[].key]' <<<"$output")" '["0x00000501"]'
+  run "$NSIPC" audit --prometheus
+  assert_success
+  assert_line "nsipc_orphan_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 1"
+  assert_line "nsipc_ipc_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 3"
+}
+
+@test "audit names the owners: an nsipc ledger container and a runc container" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ready; exec sleep 30'
+  with_hooks "$b"
+  echo '{ "version": 1 }' >"$NSIPC_POLICY_DIR/plain.json"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "plain" }'
+  id=nsipc-gc-$$-1
+  runc run -d --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
+  wait_for "$b/out/ready"
+  inode=$(stat -L -c %i /proc/"$(runc state "$id" | jq .pid)"/ns/ipc)
+  run "$NSIPC" audit --json --container "$id"
+  assert_success
+  assert_equal "$(jq -c '[.namespaces[] | [.inode, .kind, (.owners | map([.container, .runtime]))]]' <<<"$output")" \
+    "[[$inode,\"private\",[[\"$id\",\"runc\"]]]]"
+}
+
+@test "an unreadable namespace is skipped and counted, never fatal" {
+  spawn unshare --ipc setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30
+  for _ in $(seq 100); do pid=$(pgrep -u 65534 -P "${PIDS[0]}" sleep || pgrep -u 65534 -f "^sleep 30$" | head -1); [ -n "$pid" ] && break; sleep 0.05; done
+  inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
+  run "$NSIPC" audit --json
+  assert_success
+  seen=$(jq --argjson i "$inode" '[.namespaces[] | select(.inode == $i)] | length' <<<"$output")
+  skipped=$(jq .skipped <<<"$output")
+  assert_equal "$seen" 1
+  # Without CAP_SYS_PTRACE another user's namespace link cannot be read.
+  run setpriv --bounding-set=-sys_ptrace -- "$NSIPC" audit --json
+  assert_success
+  assert_equal "$(jq --argjson i "$inode" '[.namespaces[] | select(.inode == $i)] | length' <<<"$output")" 0
+  [ "$(jq .skipped <<<"$output")" -gt "$skipped" ]
+}
+
+@test "gc never touches the host namespace without --host" {
+  # An orphan of our own in the host namespace: removed by us, by id, after.
+  id=$("$IPC_TOOL" shm 0x7fffff01 4096 && ipcs -m | awk '$1 == "0x7fffff01" { print $2 }')
+  HOST_BEFORE=$(host_snapshot)
+  run "$NSIPC" gc --json
+  assert_success
+  assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 0
+  run "$NSIPC" gc --dry-run --host --json
+  assert_success
+  assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 1
+  ipcrm -m "$id"
+  HOST_BEFORE=$(host_snapshot)
+}
+
+@test "gc drops stale ledger records of containers that are gone" {
+  mkdir -p -m 700 "$NSIPC_STATE_DIR/containers"
+  echo '{ "id": "gone", "ns_kind": "private", "ns_inode": 1, "pid": 999999, "pid_start": 1, "preexisting": [], "provisioned": [] }' \
+    >"$NSIPC_STATE_DIR/containers/gone.json"
+  spawn sleep 30
+  start=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"${PIDS[0]}"/stat)
+  echo "{ \"id\": \"alive\", \"ns_kind\": \"private\", \"ns_inode\": 1, \"pid\": ${PIDS[0]}, \"pid_start\": $start, \"preexisting\": [], \"provisioned\": [] }" \
+    >"$NSIPC_STATE_DIR/containers/alive.json"
+  run "$NSIPC" gc --dry-run --json
+  assert_equal "$(jq -c .records_removed <<<"$output")" '["gone"]'
+  [ -e "$NSIPC_STATE_DIR/containers/gone.json" ]
+  run "$NSIPC" gc
+  assert_success
+  assert_line "dropped stale record of container gone"
+  [ ! -e "$NSIPC_STATE_DIR/containers/gone.json" ]
+  [ -e "$NSIPC_STATE_DIR/containers/alive.json" ]
+}
+
+@test "--pins unpins named namespaces nobody uses; not those in use" {
+  "$NSIPC" ns create idle
+  "$NSIPC" ns create busy
+  spawn "$NSIPC" exec busy -- sh -c "touch $READY; exec sleep 30"
+  wait_for "$READY"
+  run "$NSIPC" gc
+  assert_success
+  run "$NSIPC" ns list --json
+  assert_equal "$(jq -c '[.namespaces[].name]' <<<"$output")" '["busy","idle"]'
+  run "$NSIPC" gc --pins --json
+  assert_success
+  assert_equal "$(jq -c '[.pins_removed[].name]' <<<"$output")" '["idle"]'
+  run "$NSIPC" ns list --json
+  assert_equal "$(jq -c '[.namespaces[].name]' <<<"$output")" '["busy"]'
+}
+
+@test "gc --ns and --container limit the scope" {
+  make_pod
+  "$NSIPC" ns create other
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/other" "$IPC_TOOL" shm 0x801 4096
+  run "$NSIPC" gc --ns other --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[] | [.name, .key]]' <<<"$output")" '[["other","0x00000801"]]'
+  run "$NSIPC" gc --container nope --json
+  assert_success
+  assert_equal "$(jq -c '.removed' <<<"$output")" '[]'
+  run "$NSIPC" gc --ns pod1 --container x
+  assert_failure 2
+}
