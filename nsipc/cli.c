@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -96,4 +97,21 @@ cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode)
   if (d)
     closedir (d);
   return found;
+}
+
+void
+cli_print_json (FILE *out, json_t *j)
+{
+  _cleanup_free_ char *text = json_dumps (j, JSON_INDENT (2));
+  if (text)
+    fprintf (out, "%s\n", text);
+}
+
+bool
+cli_log_open (void)
+{
+  if (access ("/dev/log", W_OK) < 0)
+    return false;
+  openlog ("nsipc", LOG_PID, LOG_DAEMON);
+  return true;
 }

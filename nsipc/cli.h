@@ -2,6 +2,10 @@
    Verbs glue library calls; only they and main print. */
 #pragma once
 
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "error.h"
 #include "policy.h"
 
@@ -16,6 +20,13 @@ struct nsipc_globals
 
 /* Prints "nsipc: VERB: message" on stderr. */
 void cli_error (const char *verb, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* Writes J indented, then a newline, in one piece. */
+void cli_print_json (FILE *out, json_t *j);
+
+/* Opens syslog; false when there is no /dev/log to write to, so callers
+   skip it rather than retry a connection per line. */
+bool cli_log_open (void);
 
 /* Prints each problem as "nsipc: VERB: LABEL: problem". */
 void cli_problems (const char *verb, const char *label, const struct nsipc_problems *problems);

@@ -30,14 +30,6 @@ label_of (const struct nsipc_census_ns *ns, const struct nsipc_ipc_object *o)
   return NULL;
 }
 
-static void
-read_limits (struct nsipc_limit_set *limits)
-{
-  nsipc_error ignored;
-  for (int id = 0; id < LIMIT_COUNT; id++)
-    limits->set[id] = limits_read (id, &limits->value[id], &ignored) == 0;
-}
-
 /* Inside NS: its limits, objects and verdicts, as JSON. */
 static json_t *
 audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_open_files *open,
@@ -47,7 +39,7 @@ audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const s
   struct nsipc_limit_set limits = { 0 };
   if (inventory_read (&inv, true, err) < 0)
     return NULL;
-  read_limits (&limits);
+  limits_read_all (&limits);
   json_t *objects = json_array ();
   for (size_t i = 0; i < inv.n; i++)
     {
@@ -172,14 +164,18 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
   if (r != 0)
     return r;
   _cleanup_json_ json_t *top = json_pack ("{s:O, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);
+  /* Formatted in memory, written at once: stdout is line-buffered. */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&text, &len);
   if (a.json)
-    {
-      json_dumpf (top, stdout, JSON_INDENT (2));
-      putchar ('\n');
-    }
+    cli_print_json (mem, top);
   else if (a.prometheus)
-    output_audit_prometheus (stdout, top);
+    output_audit_prometheus (mem, top);
   else
-    output_audit_table (stdout, top);
+    output_audit_table (mem, top);
+  fclose (mem);
+  fwrite (text, 1, len, stdout);
+  free (text);
   return 0;
 }

@@ -22,6 +22,7 @@ static const char usage[]
 struct gc_args
 {
   bool dry_run, json, host, pins;
+  bool log; /* syslog is there */
   const char *container, *ns, *runtime_root;
 };
 
@@ -78,7 +79,7 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
                 reap->removed[i].reason);
       if (!a->json)
         printf ("%s\n", line);
-      if (!a->dry_run)
+      if (!a->dry_run && a->log)
         syslog (LOG_INFO, "%s", line);
     }
   for (size_t i = 0; i < reap->errors.n; i++)
@@ -102,7 +103,8 @@ drop_pin (const struct nsipc_globals *g, const struct nsipc_census_ns *ns, const
           json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", ns->name, err.msg));
           return;
         }
-      syslog (LOG_INFO, "unpinned unused IPC namespace %s (%" PRIu64 ")", ns->name, ns->inode);
+      if (a->log)
+        syslog (LOG_INFO, "unpinned unused IPC namespace %s (%" PRIu64 ")", ns->name, ns->inode);
     }
   json_array_append_new (r->pins, json_pack ("{s:s, s:I}", "name", ns->name, "namespace", (json_int_t)ns->inode));
   if (!a->json)
@@ -230,16 +232,16 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       return EXIT_USAGE;
     }
   struct gc_result r = { json_array (), json_array (), json_array (), json_array (), 0 };
-  openlog ("nsipc", LOG_PID, LOG_DAEMON);
+  a.log = cli_log_open ();
   int status = gc (g, &a, &r);
-  closelog ();
+  if (a.log)
+    closelog ();
   if (status == 0 && a.json)
     {
       _cleanup_json_ json_t *top
           = json_pack ("{s:b, s:O, s:I, s:O, s:O, s:O}", "dry_run", a.dry_run, "removed", r.removed, "kept_in_use",
                        (json_int_t)r.kept, "errors", r.errors, "pins_removed", r.pins, "records_removed", r.records);
-      json_dumpf (top, stdout, JSON_INDENT (2));
-      putchar ('\n');
+      cli_print_json (stdout, top);
     }
   else if (status == 0)
     printf ("%s %zu orphan%s, kept %zu in use\n", a.dry_run ? "would remove" : "removed", json_array_size (r.removed),

@@ -250,9 +250,13 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
   return r;
 }
 
+static bool logging;
+
 static void
 log_removals (const struct nsipc_ledger *l, const struct nsipc_reap *reap)
 {
+  if (!logging)
+    return;
   for (size_t i = 0; i < reap->n_removed; i++)
     {
       const struct nsipc_ipc_object *o = &reap->removed[i].object;
@@ -296,7 +300,8 @@ reap_shared (const struct nsipc_globals *g, const struct nsipc_ledger *l, const 
             reap.n_removed, reap.n_removed == 1 ? "" : "s", reap.kept_in_use, l->ns_inode, l->ns_name ? " " : "",
             l->ns_name ? l->ns_name : "");
   fprintf (stderr, "nsipc: %s: %s\n", verb, summary);
-  syslog (LOG_INFO, "%s", summary);
+  if (logging)
+    syslog (LOG_INFO, "%s", summary);
   for (size_t i = 0; i < reap.errors.n; i++)
     cli_error (verb, "container %s: %s", l->id, reap.errors.lines[i]);
   int r = reap.errors.n ? EXIT_RUNTIME : 0;
@@ -438,11 +443,12 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
       return EXIT_USAGE;
     }
   enum stage stage;
-  openlog ("nsipc", LOG_PID, LOG_DAEMON);
+  logging = cli_log_open ();
   int r = parse_stage (arg, &st, &stage) < 0 ? EXIT_USAGE
           : stage == STAGE_CREATE            ? create_runtime (g, &st)
                                              : poststop (g, &st);
   oci_state_free (&st);
-  closelog ();
+  if (logging)
+    closelog ();
   return r;
 }

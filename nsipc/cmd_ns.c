@@ -418,8 +418,7 @@ ns_list (const struct nsipc_globals *g, const struct ns_args *a)
   if (a->json)
     {
       _cleanup_json_ json_t *top = json_pack ("{s:O}", "namespaces", list);
-      json_dumpf (top, stdout, JSON_INDENT (2));
-      putchar ('\n');
+      cli_print_json (stdout, top);
     }
   else
     print_table (list);

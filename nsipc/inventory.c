@@ -70,7 +70,11 @@ inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct n
       struct nsipc_ipc_object *o = append (inv);
       if (o == NULL)
         return nsipc_error_set (err, ENOMEM, "read /proc/sysvipc");
-      if (!parse_line (type, line, o))
+      /* sscanf measures its whole input: give it one line, not the file. */
+      char one[512];
+      size_t len = strcspn (line, "\n");
+      snprintf (one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), line);
+      if (!parse_line (type, one, o))
         {
           inv->n--;
           return nsipc_error_set (err, 0, "/proc/sysvipc/%s line %d: unexpected format", policy_type_name (type),

@@ -7,6 +7,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -145,4 +148,42 @@ limits_apply_as (const struct nsipc_limit_set *limits, uid_t uid, gid_t gid, nsi
   if (seteuid (old_uid) < 0 || setegid (old_gid) < 0)
     abort ();
   return r;
+}
+
+static void
+set_limit (struct nsipc_limit_set *limits, enum nsipc_limit_id id, uint64_t value)
+{
+  limits->set[id] = true;
+  limits->value[id] = value;
+}
+
+void
+limits_read_all (struct nsipc_limit_set *limits)
+{
+  struct msginfo msg;
+  struct seminfo sem;
+  struct shminfo shm;
+  memset (limits, 0, sizeof *limits);
+  if (msgctl (0, IPC_INFO, (struct msqid_ds *)&msg) >= 0)
+    {
+      set_limit (limits, LIMIT_MSGMAX, msg.msgmax);
+      set_limit (limits, LIMIT_MSGMNB, msg.msgmnb);
+      set_limit (limits, LIMIT_MSGMNI, msg.msgmni);
+    }
+  if (semctl (0, 0, IPC_INFO, &sem) >= 0)
+    {
+      set_limit (limits, LIMIT_SEMMSL, sem.semmsl);
+      set_limit (limits, LIMIT_SEMMNS, sem.semmns);
+      set_limit (limits, LIMIT_SEMOPM, sem.semopm);
+      set_limit (limits, LIMIT_SEMMNI, sem.semmni);
+    }
+  if (shmctl (0, IPC_INFO, (struct shmid_ds *)&shm) >= 0)
+    {
+      set_limit (limits, LIMIT_SHMMAX, shm.shmmax);
+      set_limit (limits, LIMIT_SHMALL, shm.shmall);
+      set_limit (limits, LIMIT_SHMMNI, shm.shmmni);
+    }
+  nsipc_error ignored;
+  for (int id = LIMIT_SHM_RMID_FORCED; id < LIMIT_COUNT; id++)
+    limits->set[id] = limits_read (id, &limits->value[id], &ignored) == 0;
 }

@@ -65,6 +65,12 @@ void limits_path (enum nsipc_limit_id id, char *buf, size_t len);
 /* Reads one limit of the caller's IPC namespace. */
 int limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err);
 
+/* Reads every limit of the caller's IPC namespace: the System V ones in
+   three IPC_INFO calls (/proc/sys lookups slow down with every namespace
+   on the host), the rest from /proc/sys.  Those that cannot be read stay
+   unset. */
+void limits_read_all (struct nsipc_limit_set *limits);
+
 /* Writes every set limit into the caller's IPC namespace; kernel.sem fields
    not set keep their current values. */
 int limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err);

@@ -100,7 +100,7 @@ oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_
   if (fd < 0)
     return nsipc_error_set (err, errno, "bundle %s: config.json", bundle);
   json_error_t jerr;
-  _cleanup_json_ json_t *config = json_loadfd (fd, 0, &jerr);
+  _cleanup_json_ json_t *config = json_read_fd (fd, &jerr);
   if (config == NULL)
     return nsipc_error_set (err, 0, "bundle %s: config.json: line %d: %s", bundle, jerr.line, jerr.text);
   *ipc = ipc_kind (config);

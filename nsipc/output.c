@@ -86,7 +86,10 @@ output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set
   json_t *l = json_object ();
   for (int id = 0; id < LIMIT_COUNT; id++)
     if (limits->set[id])
-      json_object_set_new (l, nsipc_limits[id].field, json_integer ((json_int_t)limits->value[id]));
+      json_object_set_new (l, nsipc_limits[id].field,
+                           /* A fresh shmmax/shmall is near 2^64: past what a JSON integer holds here. */
+                           limits->value[id] > INT64_MAX ? json_real ((double)limits->value[id])
+                                                         : json_integer ((json_int_t)limits->value[id]));
   json_t *j = json_pack ("{s:I, s:s, s:o, s:o, s:o, s:o}", "inode", (json_int_t)ns->inode, "kind",
                          census_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
                          usage_json (inv), "objects", objects);
@@ -107,7 +110,7 @@ static const struct
 static double
 use_ratio (json_t *ns, size_t g)
 {
-  json_int_t limit = json_integer_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
+  double limit = json_number_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
   json_int_t used = json_integer_value (
       json_object_get (json_object_get (json_object_get (ns, "usage"), gauges[g].type), gauges[g].field));
   return limit > 0 ? (double)used / (double)limit : used > 0 ? 1.0 : 0.0;

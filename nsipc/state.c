@@ -125,7 +125,7 @@ state_read_json (int dirfd, const char *file, nsipc_error *err)
       return NULL;
     }
   json_error_t jerr;
-  json_t *j = json_loadfd (fd, 0, &jerr);
+  json_t *j = json_read_fd (fd, &jerr);
   if (j == NULL)
     nsipc_error_set (err, 0, "%s: line %d: %s", file, jerr.line, jerr.text);
   return j;

@@ -1,6 +1,9 @@
 /* Small I/O helpers shared by the library. */
 #include "util.h"
 
+#include <stdio.h>
+#include <string.h>
+
 ssize_t
 write_all (int fd, const void *buf, size_t len)
 {
@@ -57,4 +60,18 @@ read_fd_all (int fd, size_t max, size_t *len)
   buf[n] = '\0';
   *len = n;
   return steal_pointer (&buf);
+}
+
+json_t *
+json_read_fd (int fd, json_error_t *jerr)
+{
+  size_t len;
+  _cleanup_free_ char *text = read_fd_all (fd, 64 << 20, &len);
+  if (text == NULL)
+    {
+      snprintf (jerr->text, sizeof jerr->text, "%s", strerror (errno));
+      jerr->line = jerr->column = -1;
+      return NULL;
+    }
+  return json_loadb (text, len, 0, jerr);
 }

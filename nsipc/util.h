@@ -60,3 +60,7 @@ ssize_t write_all (int fd, const void *buf, size_t len);
 /* Reads all of FD into a NUL-terminated buffer; NULL with errno set, EFBIG
    when there is more than MAX bytes. */
 char *read_fd_all (int fd, size_t max, size_t *len);
+
+/* Parses the JSON in FD, read whole (jansson's own fd reader reads one byte
+   per read(2)).  NULL with JERR filled. */
+json_t *json_read_fd (int fd, json_error_t *jerr);

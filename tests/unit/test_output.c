@@ -62,8 +62,16 @@ main (int argc, char **argv)
   free (table);
   json_decref (audit);
 
-  struct nsipc_ipc_object o = { .type = OBJECT_MSG, .key = 0x1000, .id = 3, .mode = 0640, .uid = 7, .gid = 8,
-                                .bytes = 12, .messages = 2, .lspid = 5, .lrpid = 6 };
+  struct nsipc_ipc_object o = { .type = OBJECT_MSG,
+                                .key = 0x1000,
+                                .id = 3,
+                                .mode = 0640,
+                                .uid = 7,
+                                .gid = 8,
+                                .bytes = 12,
+                                .messages = 2,
+                                .lspid = 5,
+                                .lrpid = 6 };
   json_t *j = output_object (&o, "jobs", false, "last sender pid 5 is alive");
   char *text = json_dumps (j, JSON_SORT_KEYS | JSON_COMPACT);
   is_str (text,

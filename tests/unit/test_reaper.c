@@ -50,9 +50,10 @@ main (void)
   v = judge ((struct nsipc_ipc_object){ .type = OBJECT_SHM, .cpid = 200, .ctime = 2000 }, NULL, 0, false);
   ok (!v.in_use, "shm: creator pid reused (started after ctime): orphan");
 
-  v = judge ((struct nsipc_ipc_object){ .type = OBJECT_SHM, .cpid = 999, .lpid = 100, .ctime = 900, .atime = 2000,
-                                        .dtime = 2100 },
-             NULL, 0, false);
+  v = judge (
+      (struct nsipc_ipc_object){
+          .type = OBJECT_SHM, .cpid = 999, .lpid = 100, .ctime = 900, .atime = 2000, .dtime = 2100 },
+      NULL, 0, false);
   ok (v.in_use, "shm: dead creator, last attacher alive: in use");
 
   v = judge ((struct nsipc_ipc_object){ .type = OBJECT_SHM, .cpid = 999, .lpid = 200, .ctime = 900, .atime = 2000 },
