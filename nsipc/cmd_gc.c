@@ -28,8 +28,8 @@ struct gc_args
 
 struct gc_result
 {
-  json_t *removed, *errors, *pins, *records;
-  size_t kept;
+  json_t *removed, *errors, *pins, *records; /* removed: filled only for --json */
+  size_t n_removed, kept;
 };
 
 /* Which namespaces gc may touch: containers' and named ones, the host's
@@ -60,12 +60,13 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
       const struct nsipc_ipc_object *o = &reap->removed[i].object;
       char key[16];
       snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
-      json_t *j = json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:s}", "namespace", (json_int_t)ns->inode, "name",
-                             ns->name, "container", container, "type", policy_type_name (o->type), "key",
-                             o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
-                             o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mqueue", o->name,
-                             "reason", reap->removed[i].reason);
-      json_array_append_new (r->removed, j);
+      if (a->json)
+        json_array_append_new (r->removed, json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:s}", "namespace",
+                                                      (json_int_t)ns->inode, "name", ns->name, "container", container,
+                                                      "type", policy_type_name (o->type), "key",
+                                                      o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
+                                                      o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id),
+                                                      "mqueue", o->name, "reason", reap->removed[i].reason));
       char line[512];
       snprintf (line, sizeof line, "%s %s %s%s id %d from IPC namespace %" PRIu64 "%s%s: %s",
                 a->dry_run ? "would remove" : "removed", policy_type_name (o->type),
@@ -85,6 +86,7 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
   for (size_t i = 0; i < reap->errors.n; i++)
     json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]));
   r->kept += reap->kept_in_use;
+  r->n_removed += reap->n_removed;
 }
 
 /* --pins: a named namespace nobody is in, holding nothing in use, goes. */
@@ -231,7 +233,7 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       cli_error ("gc", "%s", usage);
       return EXIT_USAGE;
     }
-  struct gc_result r = { json_array (), json_array (), json_array (), json_array (), 0 };
+  struct gc_result r = { json_array (), json_array (), json_array (), json_array (), 0, 0 };
   a.log = cli_log_open ();
   int status = gc (g, &a, &r);
   if (a.log)
@@ -244,8 +246,8 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       cli_print_json (stdout, top);
     }
   else if (status == 0)
-    printf ("%s %zu orphan%s, kept %zu in use\n", a.dry_run ? "would remove" : "removed", json_array_size (r.removed),
-            json_array_size (r.removed) == 1 ? "" : "s", r.kept);
+    printf ("%s %zu orphan%s, kept %zu in use\n", a.dry_run ? "would remove" : "removed", r.n_removed,
+            r.n_removed == 1 ? "" : "s", r.kept);
   size_t i;
   json_t *e;
   json_array_foreach (r.errors, i, e) cli_error ("gc", "%s", json_string_value (e));

@@ -34,6 +34,8 @@ int
 cmd_policy (const struct nsipc_globals *g, int argc, char **argv)
 {
   (void)g;
+  /* "FILE: ok" on stdout and problems on stderr, in the order they happen. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   if (argc >= 2 && strcmp (argv[1], "check") == 0)
     {
       if (argc >= 3 && (strcmp (argv[2], "--help") == 0 || strcmp (argv[2], "-h") == 0))

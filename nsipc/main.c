@@ -85,8 +85,6 @@ main (int argc, char **argv)
     .state_dir = env_or ("NSIPC_STATE_DIR", "/run/nsipc"),
     .policy_dir = env_or ("NSIPC_POLICY_DIR", "/etc/nsipc/policies"),
   };
-  /* Lines on stdout and stderr must come out in the order they happened. */
-  setvbuf (stdout, NULL, _IOLBF, 0);
   int c;
   opterr = 0;
   while ((c = getopt_long (argc, argv, "+:hV", options, NULL)) != -1)

@@ -103,33 +103,24 @@ alive_now (void *ctx, pid_t pid, int64_t since)
   return procfs_alive_since (pid, since);
 }
 
-/* Removes O, after checking its id still holds the same key (and, for a
-   segment, that nobody attached meanwhile). */
+/* Removes O by id.  Ids carry a sequence number, so the id judged a moment
+   ago cannot name a newer object; a segment is checked once more for an
+   attach made meanwhile. */
 static int
 remove_object (const struct nsipc_ipc_object *o)
 {
   struct shmid_ds shm;
-  struct msqid_ds msg;
-  struct semid_ds sem;
   switch (o->type)
     {
     case OBJECT_SHM:
       if (shmctl (o->id, IPC_STAT, &shm) < 0)
         return -1;
-      if ((uint32_t)shm.shm_perm.__key != o->key || shm.shm_nattch > 0)
+      if (shm.shm_nattch > 0)
         return errno = EBUSY, -1;
       return shmctl (o->id, IPC_RMID, NULL);
     case OBJECT_MSG:
-      if (msgctl (o->id, IPC_STAT, &msg) < 0)
-        return -1;
-      if ((uint32_t)msg.msg_perm.__key != o->key)
-        return errno = EBUSY, -1;
       return msgctl (o->id, IPC_RMID, NULL);
     case OBJECT_SEM:
-      if (semctl (o->id, 0, IPC_STAT, &sem) < 0)
-        return -1;
-      if ((uint32_t)sem.sem_perm.__key != o->key)
-        return errno = EBUSY, -1;
       return semctl (o->id, 0, IPC_RMID);
     default:
       return mq_unlink (o->name);
@@ -149,10 +140,14 @@ reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_open_fil
 static void
 record (struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
 {
-  struct nsipc_removal *bigger = realloc (out->removed, (out->n_removed + 1) * sizeof *bigger);
-  if (bigger == NULL)
-    abort ();
-  out->removed = bigger;
+  size_t n = out->n_removed;
+  if ((n & (n - 1)) == 0) /* at powers of two: amortised growth */
+    {
+      struct nsipc_removal *bigger = realloc (out->removed, (n ? 2 * n : 16) * sizeof *bigger);
+      if (bigger == NULL)
+        abort ();
+      out->removed = bigger;
+    }
   struct nsipc_removal *r = &out->removed[out->n_removed++];
   r->object = *o;
   o->name = NULL; /* moved */

@@ -58,7 +58,7 @@ make_pod() {
 
 @test "gc keeps the holder, the waiting receiver and the provisioned segment; removes the orphan" {
   make_pod
-  run "$NSIPC" gc
+  run "$NSIPC" gc --ns pod1
   assert_success
   assert_line --regexp '^removed shm key 0x00000501 id [0-9]+ from IPC namespace [0-9]+ pod1: not attached, creator pid [0-9]+ gone$'
   assert_line "removed 1 orphan, kept 3 in use"
@@ -68,7 +68,7 @@ sem 0x602
 shm 0x700
 shm 0x601"
   # The holder keeps it after a second run too.
-  run "$NSIPC" gc --json
+  run "$NSIPC" gc --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.dry_run, (.removed | length), .kept_in_use, .errors]' <<<"$output")" '[false,0,3,[]]'
 }
@@ -77,12 +77,12 @@ shm 0x601"
   make_pod
   in_pod "$IPC_TOOL" msg 0x502
   before=$(keys)
-  run "$NSIPC" gc --dry-run --json
+  run "$NSIPC" gc --ns pod1 --dry-run --json
   assert_success
   dry=$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")
   assert_equal "$(jq .dry_run <<<"$output")" true
   assert_equal "$(keys)" "$before"
-  run "$NSIPC" gc --json
+  run "$NSIPC" gc --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")" "$dry"
   assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000501","0x00000502"]'
@@ -90,10 +90,10 @@ shm 0x601"
 
 @test "the holder's objects stay after its creator-child is long gone; they go once it exits" {
   make_pod
-  "$NSIPC" gc >/dev/null
+  "$NSIPC" gc --ns pod1 >/dev/null
   kill "${PIDS[0]}"
   wait "${PIDS[0]}" || true
-  run "$NSIPC" gc --json
+  run "$NSIPC" gc --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000601","0x00000602"]'
 }
@@ -177,11 +177,13 @@ shm 0x601"
   [ "$(jq .skipped <<<"$output")" -gt "$skipped" ]
 }
 
+# Tests scope every real gc (--ns, --container): other tests' containers and
+# namespaces are out of bounds.  Dry runs change nothing anywhere.
 @test "gc never touches the host namespace without --host" {
   # An orphan of our own in the host namespace: removed by us, by id, after.
   id=$("$IPC_TOOL" shm 0x7fffff01 4096 && ipcs -m | awk '$1 == "0x7fffff01" { print $2 }')
   HOST_BEFORE=$(host_snapshot)
-  run "$NSIPC" gc --json
+  run "$NSIPC" gc --dry-run --json
   assert_success
   assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 0
   run "$NSIPC" gc --dry-run --host --json
@@ -199,10 +201,13 @@ shm 0x601"
   start=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"${PIDS[0]}"/stat)
   echo "{ \"id\": \"alive\", \"ns_kind\": \"private\", \"ns_inode\": 1, \"pid\": ${PIDS[0]}, \"pid_start\": $start, \"preexisting\": [], \"provisioned\": [] }" \
     >"$NSIPC_STATE_DIR/containers/alive.json"
-  run "$NSIPC" gc --dry-run --json
+  run "$NSIPC" gc --container gone --dry-run --json
   assert_equal "$(jq -c .records_removed <<<"$output")" '["gone"]'
   [ -e "$NSIPC_STATE_DIR/containers/gone.json" ]
-  run "$NSIPC" gc
+  run "$NSIPC" gc --container alive
+  assert_success
+  [ -e "$NSIPC_STATE_DIR/containers/alive.json" ]
+  run "$NSIPC" gc --container gone
   assert_success
   assert_line "dropped stale record of container gone"
   [ ! -e "$NSIPC_STATE_DIR/containers/gone.json" ]
@@ -214,11 +219,14 @@ shm 0x601"
   "$NSIPC" ns create busy
   spawn "$NSIPC" exec busy -- sh -c "touch $READY; exec sleep 30"
   wait_for "$READY"
-  run "$NSIPC" gc
+  run "$NSIPC" gc --ns idle
   assert_success
   run "$NSIPC" ns list --json
   assert_equal "$(jq -c '[.namespaces[].name]' <<<"$output")" '["busy","idle"]'
-  run "$NSIPC" gc --pins --json
+  run "$NSIPC" gc --ns busy --pins --json
+  assert_success
+  assert_equal "$(jq -c '.pins_removed' <<<"$output")" '[]'
+  run "$NSIPC" gc --ns idle --pins --json
   assert_success
   assert_equal "$(jq -c '[.pins_removed[].name]' <<<"$output")" '["idle"]'
   run "$NSIPC" ns list --json
