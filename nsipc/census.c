@@ -170,17 +170,17 @@ scan_named (struct nsipc_census *c, const char *state_dir)
 {
   nsipc_error err;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, &err);
-  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
-  struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
+  char **files = NULL;
+  size_t n_files = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n_files; i++)
     {
-      size_t len = strlen (de->d_name);
-      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
-        continue;
-      _cleanup_json_ json_t *record = state_read_json (dirfd, de->d_name, &err);
+      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
       const char *name = json_string_value (json_object_get (record, "name"));
       _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
       uint64_t inode;
+      struct nsipc_ledger_object *list;
+      size_t n;
+      free (files[i]);
       if (pin < 0 || namespace_inode (pin, &inode, &err) < 0)
         continue;
       struct nsipc_census_ns *ns = entry (c, inode);
@@ -188,14 +188,11 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       free (ns->path);
       if (asprintf (&ns->path, "%s/ns/%s", state_dir, name) < 0)
         abort ();
-      struct nsipc_ledger_object *list;
-      size_t n;
       if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) == 0)
         add_keep (ns, list, n);
       ledger_objects_free (list, n);
     }
-  if (d)
-    closedir (d);
+  free (files);
 }
 
 static void
@@ -203,21 +200,17 @@ read_ledgers (struct nsipc_census *c, const char *state_dir)
 {
   nsipc_error err;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &err);
-  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
-  struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
+  char **files = NULL;
+  size_t n_files = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n_files; i++)
     {
-      size_t len = strlen (de->d_name);
-      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
-        continue;
-      char id[LEDGER_ID_MAX + 8];
-      snprintf (id, sizeof id, "%.*s", (int)(len - 5), de->d_name);
+      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
-      if (ledger_read (dirfd, id, &c->ledgers[c->n_ledgers], &err) == 0)
+      if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &err) == 0)
         c->n_ledgers++;
+      free (files[i]);
     }
-  if (d)
-    closedir (d);
+  free (files);
   for (size_t i = 0; i < c->n_ledgers; i++)
     for (size_t k = 0; k < c->n; k++)
       if (c->ns[k].inode == c->ledgers[i].ns_inode)

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "namespace.h"
+#include "privileges.h"
 #include "state.h"
 #include "util.h"
 
@@ -82,21 +83,36 @@ cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode)
 {
   nsipc_error err;
   _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-  DIR *d = dirfd < 0 ? NULL : fdopendir (dup (dirfd));
-  char *found = NULL;
-  struct dirent *de;
-  while (d && !found && (de = readdir (d)) != NULL)
+  char **files = NULL, *found = NULL;
+  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n; i++)
     {
-      if (de->d_name[0] == '.')
-        continue;
-      _cleanup_close_ int nsfd = namespace_open_pin (dirfd, de->d_name, &err);
+      files[i][strlen (files[i]) - 5] = '\0'; /* NAME.json: the pin is NAME */
+      _cleanup_close_ int nsfd = found ? -1 : namespace_open_pin (dirfd, files[i], &err);
       uint64_t ino;
       if (nsfd >= 0 && namespace_inode (nsfd, &ino, &err) == 0 && ino == inode)
-        found = strdup (de->d_name);
+        found = steal_pointer (&files[i]);
+      free (files[i]);
     }
-  if (d)
-    closedir (d);
+  free (files);
   return found;
+}
+
+int
+cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
+                 int *home)
+{
+  nsipc_error err = { 0 };
+  *home = -1;
+  /* POSIX queues are listed through mqueue mounts: in a mount namespace of
+     our own. */
+  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
+      || (*home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, runtime_root, c, &err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
+      return -1;
+    }
+  return 0;
 }
 
 void

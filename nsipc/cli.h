@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "census.h"
 #include "error.h"
 #include "policy.h"
 
@@ -41,6 +42,12 @@ int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_erro
 
 /* The name of the named namespace whose inode is INODE (malloc'd), or NULL. */
 char *cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode);
+
+/* The census of IPC namespaces (census.h), taken from a private mount
+   namespace; *HOME is an fd of our IPC namespace, to come back to.  Prints
+   its error and returns -1. */
+int cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
+                     int *home);
 
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);

@@ -76,12 +76,8 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
   struct nsipc_census c;
   struct nsipc_open_files open;
   _cleanup_close_ int home = -1;
-  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
-      || (home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, a->runtime_root, &c, &err) < 0)
-    {
-      cli_error ("audit", "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+  if (cli_take_census (g, "audit", a->runtime_root, &c, &home) < 0)
+    return EXIT_RUNTIME;
   if (inventory_open_files (&open, &err) < 0)
     {
       cli_error ("audit", "%s", err.msg);

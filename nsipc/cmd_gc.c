@@ -149,12 +149,8 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
   nsipc_error err = { 0 };
   struct nsipc_census c;
   _cleanup_close_ int home = -1;
-  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
-      || (home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, a->runtime_root, &c, &err) < 0)
-    {
-      cli_error ("gc", "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+  if (cli_take_census (g, "gc", a->runtime_root, &c, &home) < 0)
+    return EXIT_RUNTIME;
   for (size_t i = 0; i < c.n; i++)
     {
       const struct nsipc_census_ns *ns = &c.ns[i];

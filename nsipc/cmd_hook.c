@@ -183,6 +183,24 @@ classify (const struct nsipc_globals *g, struct nsipc_ledger *l, const char *bun
   return 0;
 }
 
+/* "namespace pod1, policy pod" or "IPC namespace /path", for messages. */
+static void
+describe_shared (const struct nsipc_globals *g, const struct nsipc_ledger *l, char *buf, size_t len)
+{
+  if (l->ns_name == NULL)
+    {
+      snprintf (buf, len, "IPC namespace %s", l->ns_path ? l->ns_path : "");
+      return;
+    }
+  nsipc_error err;
+  char file[STATE_NAME_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", l->ns_name);
+  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
+  _cleanup_json_ json_t *record = dirfd < 0 ? NULL : state_read_json (dirfd, file, &err);
+  const char *policy = json_string_value (json_object_get (record, "policy"));
+  snprintf (buf, len, "namespace %s, policy %s", l->ns_name, policy ? policy : "none");
+}
+
 static int
 write_ledger (const struct nsipc_globals *g, const struct nsipc_ledger *l, nsipc_error *err)
 {
@@ -224,14 +242,11 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
   else
     {
       _cleanup_close_ int ns = namespace_open_current (&err);
-      char other[96];
+      char other[160];
       if (ns >= 0 && namespace_inode (ns, &l.ns_inode, &err) == 0
           && classify (g, &l, st->bundle, home_inode, &err) == 0)
         {
-          snprintf (other, sizeof other, "%s %s", l.ns_name ? "namespace" : "IPC namespace",
-                    l.ns_name   ? l.ns_name
-                    : l.ns_path ? l.ns_path
-                                : "");
+          describe_shared (g, &l, other, sizeof other);
           /* Recorded before provisioning, so poststop finds a partial one. */
           if (write_ledger (g, &l, &err) == 0
               && provision_container (&l, &p, other, !identity_map (st->pid), &err) == 0)

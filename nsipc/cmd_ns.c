@@ -353,38 +353,6 @@ print_table (json_t *list)
 }
 
 static int
-compare_strings (const void *a, const void *b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
-/* The record files NAME.json of DIRFD, sorted. */
-static size_t
-list_records (int dirfd, char ***files)
-{
-  *files = NULL;
-  DIR *d = fdopendir (dup (dirfd));
-  size_t n = 0;
-  struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
-    {
-      size_t len = strlen (de->d_name);
-      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
-        continue;
-      char **bigger = realloc (*files, (n + 1) * sizeof **files);
-      if (bigger == NULL || (bigger[n] = strdup (de->d_name)) == NULL)
-        abort ();
-      *files = bigger;
-      n++;
-    }
-  if (d)
-    closedir (d);
-  if (n)
-    qsort (*files, n, sizeof **files, compare_strings);
-  return n;
-}
-
-static int
 ns_list (const struct nsipc_globals *g, const struct ns_args *a)
 {
   nsipc_error err = { 0 };
@@ -406,7 +374,7 @@ ns_list (const struct nsipc_globals *g, const struct ns_args *a)
       return EXIT_RUNTIME;
     }
   char **files = NULL;
-  size_t n = dirfd >= 0 ? list_records (dirfd, &files) : 0;
+  size_t n = dirfd >= 0 ? state_list_records (dirfd, &files) : 0;
   for (size_t i = 0; i < n; i++)
     {
       json_t *ns = describe (dirfd, files[i], home, &err);

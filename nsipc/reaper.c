@@ -160,10 +160,11 @@ reaper_reap (const struct nsipc_ledger_object *keep, size_t n_keep, bool dry_run
 {
   memset (out, 0, sizeof *out);
   struct nsipc_inventory inv;
-  struct nsipc_open_files open;
+  struct nsipc_open_files open = { 0 };
   if (inventory_read (&inv, true, err) < 0)
     return -1;
-  if (inventory_open_files (&open, err) < 0)
+  /* Scanning every process's fds is only needed to judge POSIX queues. */
+  if (inventory_count (&inv, OBJECT_MQUEUE) > 0 && inventory_open_files (&open, err) < 0)
     {
       inventory_free (&inv);
       return -1;

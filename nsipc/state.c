@@ -2,9 +2,11 @@
    that could follow a planted symlink. */
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -137,4 +139,35 @@ state_remove (int dirfd, const char *file, nsipc_error *err)
   if (unlinkat (dirfd, file, 0) < 0 && errno != ENOENT)
     return nsipc_error_set (err, errno, "remove %s", file);
   return 0;
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+state_list_records (int dirfd, char ***files)
+{
+  *files = NULL;
+  DIR *d = fdopendir (dup (dirfd));
+  size_t n = 0;
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
+        continue;
+      char **bigger = realloc (*files, (n + 1) * sizeof **files);
+      if (bigger == NULL || (bigger[n] = strdup (de->d_name)) == NULL)
+        abort ();
+      *files = bigger;
+      n++;
+    }
+  if (d)
+    closedir (d);
+  if (n)
+    qsort (*files, n, sizeof **files, compare_strings);
+  return n;
 }

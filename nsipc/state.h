@@ -27,6 +27,9 @@ int state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err);
 /* Reads DIRFD/FILE; NULL with err->status ENOENT when it is missing. */
 json_t *state_read_json (int dirfd, const char *file, nsipc_error *err);
 
+/* The record files (NAME.json, not hidden) of DIRFD, sorted; malloc'd. */
+size_t state_list_records (int dirfd, char ***files);
+
 /* Removes DIRFD/FILE; a missing file is not an error. */
 int state_remove (int dirfd, const char *file, nsipc_error *err);
 

@@ -69,3 +69,28 @@ with_hooks() {
     '.hooks = { "createRuntime": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }],
                 "poststop": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }] }'
 }
+
+# spawn CMD...: runs it in the background; teardown ends it by its pid.
+spawn() {
+  "$@" &
+  PIDS+=("$!")
+}
+
+end_spawned() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
+
+wait_for() {
+  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  echo "timed out waiting for $1" >&2
+  return 1
+}
+
+# unmount_below DIR: every mount below DIR (ours), deepest first.
+unmount_below() {
+  local m
+  for m in $(awk -v d="$1/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount -l "$m"
+  done
+}

@@ -13,23 +13,11 @@ setup() {
 }
 
 teardown() {
-  local pid m id
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  local id
+  end_spawned
   for id in $(runc list -q 2>/dev/null | grep "^nsipc-gc-$$-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
-  for m in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-    umount -l "$m"
-  done
+  unmount_below "$BATS_TEST_TMPDIR"
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
-}
-
-spawn() {
-  "$@" &
-  PIDS+=("$!")
-}
-
-wait_for() {
-  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
-  return 1
 }
 
 in_pod() {
@@ -163,7 +151,9 @@ shm 0x601"
 
 @test "an unreadable namespace is skipped and counted, never fatal" {
   spawn unshare --ipc setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30
-  for _ in $(seq 100); do pid=$(pgrep -u 65534 -P "${PIDS[0]}" sleep || pgrep -u 65534 -f "^sleep 30$" | head -1); [ -n "$pid" ] && break; sleep 0.05; done
+  # unshare and setpriv exec: the pid we started becomes the sleep, as nobody.
+  pid=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(stat -c %u /proc/"$pid")" = 65534 ] && break; sleep 0.05; done
   inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
   run "$NSIPC" audit --json
   assert_success

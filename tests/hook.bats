@@ -22,11 +22,9 @@ EOF2
 }
 
 teardown() {
-  local id m
+  local id
   for id in $(runc list -q | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
-  for m in $(awk -v d="$BATS_TEST_TMPDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-    umount -l "$m"
-  done
+  unmount_below "$BATS_TEST_TMPDIR"
   [ -z "${USERNS_DIR:-}" ] || rm -rf "$USERNS_DIR"
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
 }
@@ -34,12 +32,6 @@ teardown() {
 # cid N: a container id of this test (teardown deletes them by the prefix).
 cid() {
   echo "$PREFIX-$1"
-}
-
-wait_for() {
-  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
-  echo "timed out waiting for $1" >&2
-  return 1
 }
 
 wait_stopped() {
@@ -232,6 +224,21 @@ sem 0x701
 sem 0x602
 shm 0x700
 shm 0x601"
+}
+
+@test "a container joining a named namespace with other limits does not start; the message names both policies" {
+  echo '{ "version": 1, "limits": { "msgmni": 21 } }' >"$NSIPC_POLICY_DIR/pod.json"
+  "$NSIPC" ns create pod1 --policy pod
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" --arg pin "$NSIPC_STATE_DIR/ns/pod1" '.annotations = { "io.nsipc.policy": "web" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "policy web asks limits.msgmni = 17, but the shared namespace (namespace pod1, policy pod) has 21"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
 }
 
 @test "16 containers started in parallel: 16 ledgers, then none; nothing leaked" {

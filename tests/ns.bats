@@ -12,24 +12,10 @@ setup() {
 }
 
 teardown() {
-  local pid m
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  end_spawned
   # Only the mounts below our own state directory, deepest first.
-  for m in $(awk -v d="$NSIPC_STATE_DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-    umount -l "$m"
-  done
+  unmount_below "$NSIPC_STATE_DIR"
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
-}
-
-# Starts a background command and remembers its pid for teardown.
-spawn() {
-  "$@" &
-  PIDS+=("$!")
-}
-
-wait_for() {
-  for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done
-  return 1
 }
 
 pins() {

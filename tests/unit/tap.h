@@ -36,6 +36,24 @@ tap_start (void)
   setvbuf (stdout, NULL, _IOLBF, 0);
 }
 
+/* The whole of PATH, or NULL. */
+static inline char *
+tap_slurp (const char *path)
+{
+  FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream (&buf, &len);
+  int c;
+  while ((c = fgetc (f)) != EOF)
+    fputc (c, mem);
+  fclose (f);
+  fclose (mem);
+  return buf;
+}
+
 static inline int
 tap_done (void)
 {

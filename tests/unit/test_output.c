@@ -16,23 +16,6 @@ render (void (*fn) (FILE *, json_t *), json_t *audit)
   return buf;
 }
 
-static char *
-slurp (const char *path)
-{
-  FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return NULL;
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream (&buf, &len);
-  int c;
-  while ((c = fgetc (f)) != EOF)
-    fputc (c, mem);
-  fclose (f);
-  fclose (mem);
-  return buf;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -45,7 +28,7 @@ main (int argc, char **argv)
 
   char *prom = render (output_audit_prometheus, audit);
   snprintf (path, sizeof path, "%s/output/audit.prom", fixtures);
-  char *want = slurp (path);
+  char *want = tap_slurp (path);
   is_str (prom, want ? want : "(missing audit.prom)", "Prometheus text as expected");
   free (want);
   ok (strstr (prom, "nsipc_limit_use_ratio{namespace=\"4026532182\",kind=\"pinned\",name=\"pod1\",container=\"web-1\","
@@ -56,7 +39,7 @@ main (int argc, char **argv)
 
   char *table = render (output_audit_table, audit);
   snprintf (path, sizeof path, "%s/output/audit.table", fixtures);
-  want = slurp (path);
+  want = tap_slurp (path);
   is_str (table, want ? want : "(missing audit.table)", "table as expected");
   free (want);
   free (table);

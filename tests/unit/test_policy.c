@@ -12,23 +12,6 @@
 static const char *fixtures;
 
 static char *
-slurp (const char *path)
-{
-  FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return NULL;
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream (&buf, &len);
-  int c;
-  while ((c = fgetc (f)) != EOF)
-    fputc (c, mem);
-  fclose (f);
-  fclose (mem);
-  return buf;
-}
-
-static char *
 joined (const struct nsipc_problems *problems)
 {
   char *buf = NULL;
@@ -80,7 +63,7 @@ check_bad (const char *dir, const char *name)
   char path[8192], expected_path[8192];
   snprintf (path, sizeof path, "%s/%s", dir, name);
   snprintf (expected_path, sizeof expected_path, "%s/%.*s.expected", dir, (int)strlen (name) - 5, name);
-  _cleanup_free_ char *expected = slurp (expected_path);
+  _cleanup_free_ char *expected = tap_slurp (expected_path);
   struct nsipc_policy policy;
   struct nsipc_problems problems;
   int r = policy_load_file (path, &policy, &problems);
