@@ -79,7 +79,7 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
                             : "",
                 reap->removed[i].reason);
       if (!a->json)
-        printf ("%s\n", line);
+        puts (line);
       if (!a->dry_run && a->log)
         syslog (LOG_INFO, "%s", line);
     }

@@ -31,33 +31,47 @@ append (struct nsipc_inventory *inv)
   return o;
 }
 
-/* One data line of /proc/sysvipc/TYPE (columns as in ipc/{msg,sem,shm}.c). */
+/* One data line of /proc/sysvipc/TYPE (columns as in ipc/{msg,sem,shm}.c):
+   the first N numbers, the third (perms) octal.  strtoll, not sscanf:
+   sscanf measures its whole input on every call. */
 static bool
 parse_line (enum nsipc_object_type type, const char *line, struct nsipc_ipc_object *o)
 {
-  long long key;
-  int n;
+  const size_t n = type == OBJECT_SEM ? 10 : 14;
+  long long f[14];
+  const char *p = line;
+  for (size_t i = 0; i < n; i++)
+    {
+      char *end;
+      errno = 0;
+      f[i] = strtoll (p, &end, i == 2 ? 8 : 10);
+      if (end == p || errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+        return false;
+      p = end;
+    }
+  *o = (struct nsipc_ipc_object){ .type = type,
+                                  .key = (uint32_t)f[0],
+                                  .id = f[1],
+                                  .mode = f[2] & 0777,
+                                  .uid = f[type == OBJECT_SEM ? 4 : 7],
+                                  .gid = f[type == OBJECT_SEM ? 5 : 8],
+                                  .cuid = f[type == OBJECT_SEM ? 6 : 9],
+                                  .cgid = f[type == OBJECT_SEM ? 7 : 10] };
   switch (type)
     {
     case OBJECT_SHM:
-      n = sscanf (line, "%lld %d %o %lu %d %d %lu %u %u %u %u %ld %ld %ld", &key, &o->id, &o->mode, &o->size, &o->cpid,
-                  &o->lpid, &o->nattch, &o->uid, &o->gid, &o->cuid, &o->cgid, &o->atime, &o->dtime, &o->ctime);
+      o->size = f[3], o->cpid = f[4], o->lpid = f[5], o->nattch = f[6];
+      o->atime = f[11], o->dtime = f[12], o->ctime = f[13];
       break;
     case OBJECT_MSG:
-      n = sscanf (line, "%lld %d %o %lu %lu %d %d %u %u %u %u %ld %ld %ld", &key, &o->id, &o->mode, &o->bytes,
-                  &o->messages, &o->lspid, &o->lrpid, &o->uid, &o->gid, &o->cuid, &o->cgid, &o->atime, &o->dtime,
-                  &o->ctime);
+      o->bytes = f[3], o->messages = f[4], o->lspid = f[5], o->lrpid = f[6];
+      o->atime = f[11], o->dtime = f[12], o->ctime = f[13];
       break;
     default:
-      n = sscanf (line, "%lld %d %o %lu %u %u %u %u %ld %ld", &key, &o->id, &o->mode, &o->nsems, &o->uid, &o->gid,
-                  &o->cuid, &o->cgid, &o->atime, &o->ctime);
-      n = n == 10 ? 14 : n;
+      o->nsems = f[3], o->atime = f[8], o->ctime = f[9];
       break;
     }
-  o->type = type;
-  o->key = (uint32_t)key;
-  o->mode &= 0777;
-  return n == 14;
+  return true;
 }
 
 int
@@ -70,11 +84,7 @@ inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct n
       struct nsipc_ipc_object *o = append (inv);
       if (o == NULL)
         return nsipc_error_set (err, ENOMEM, "read /proc/sysvipc");
-      /* sscanf measures its whole input: give it one line, not the file. */
-      char one[512];
-      size_t len = strcspn (line, "\n");
-      snprintf (one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), line);
-      if (!parse_line (type, one, o))
+      if (!parse_line (type, line, o))
         {
           inv->n--;
           return nsipc_error_set (err, 0, "/proc/sysvipc/%s line %d: unexpected format", policy_type_name (type),
