@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "digest.h"
+#include "state.h"
 #include "units.h"
 #include "util.h"
 
@@ -702,15 +703,14 @@ policy_locate (const char *policy_dir, const char *arg, char **path, nsipc_error
 {
   if (strchr (arg, '/') || ends_with (arg, ".json"))
     *path = strdup (arg);
-  else if (arg[0] != '\0' && arg[0] != '.'
-           && strspn (arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == strlen (arg))
+  else if (state_valid_name (arg, NAME_MAX - 5))
     {
       if (asprintf (path, "%s/%s.json", policy_dir, arg) < 0)
         *path = NULL;
     }
   else
-    return nsipc_error_set (err, 0, "policy \"%s\" is neither a file (with / or .json) nor a name of [A-Za-z0-9_.-]",
-                            arg);
+    return nsipc_error_set (
+        err, 0, "policy \"%s\" is neither a file (with / or .json) nor a name of [A-Za-z0-9][A-Za-z0-9_.-]", arg);
   if (*path == NULL)
     return nsipc_error_set (err, ENOMEM, "policy %s", arg);
   return 0;

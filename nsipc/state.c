@@ -17,10 +17,10 @@
 bool
 state_valid_name (const char *name, size_t max)
 {
-  static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  /* Not ctype: the locale must not widen what becomes a file name. */
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
   size_t len = strlen (name);
-  return len > 0 && len <= max && strchr (alnum, name[0]) != NULL && name[0] != '\0'
-         && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
+  return len > 0 && len <= max && strchr (ALNUM, name[0]) != NULL && strspn (name, ALNUM "_.-") == len;
 }
 
 void

@@ -141,7 +141,7 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
 @test "a policy argument that is neither file nor name" {
   run "$NSIPC" run --policy '..' -- touch "$RAN"
   assert_failure 2
-  assert_output 'nsipc: run: policy ".." is neither a file (with / or .json) nor a name of [A-Za-z0-9_.-]'
+  assert_output 'nsipc: run: policy ".." is neither a file (with / or .json) nor a name of [A-Za-z0-9][A-Za-z0-9_.-]'
 }
 
 @test "an unknown verb" {
