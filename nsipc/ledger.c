@@ -16,12 +16,6 @@
 
 static const char *const kind_names[] = { "private", "named", "shared", "host" };
 
-const char *
-ledger_kind_name (enum nsipc_ns_kind kind)
-{
-  return kind_names[kind];
-}
-
 json_t *
 ledger_objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
 {
