@@ -34,61 +34,23 @@
 # mount, IPC object or namespace is touched.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-RUNS=${1:-5}
-if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [RUNS]   (RUNS: positive integer, default 5)" >&2
-    exit 2
-fi
+bench_runs 5 "$@"
+RUNS=$REPLY
 AB_K=200               # namespaces for the A/B comparison
 SCALE_KS=(50 100 200 400)
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-NSIPC=${NSIPC:-$repo/build/nsipc}
+bench_need_root "namespaces, mounts"
+bench_need_nsipc
+bench_need_tools "(util-linux)" unshare nsenter umount ipcmk lsipc
+bench_need_tools "(needed to check audit's output)" jq
 
-if [[ $(id -u) -ne 0 ]]; then
-    echo "audit_scale: must run as root (namespaces, mounts)" >&2
-    exit 2
-fi
-if [[ ! -x $NSIPC ]]; then
-    echo "audit_scale: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
-    exit 2
-fi
-for tool in unshare nsenter umount ipcmk lsipc; do
-    command -v "$tool" >/dev/null || { echo "audit_scale: $tool not found (util-linux)" >&2; exit 2; }
-done
-command -v jq >/dev/null || { echo "audit_scale: jq not found (needed to check audit's output)" >&2; exit 2; }
-
-# mktemp -d makes the directory 0700 and owned by us (root).
-tmp=$(mktemp -d /tmp/nsipc-bench-audit.XXXXXX)
-
-# Mount points below $tmp, deepest first. mountinfo field 5 is the mount
-# point; mktemp names have no characters that mountinfo would escape.
-mounts_below_tmp() {
-    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
-}
-cleanup() {
-    # Unpinning is what frees the namespaces and the objects in them.
-    mounts_below_tmp | xargs -r -n1 umount -l
-    if [[ -n $(mounts_below_tmp) ]]; then
-        echo "audit_scale: mounts left below $tmp; not removing it" >&2
-        return
-    fi
-    rm -rf -- "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# nsipc refuses a state directory not owned by root or writable by others.
-# audit only reads it (it has no ns/ here: no named namespaces).
-state=$tmp/state
-mkdir -m 0700 "$state"
-
-# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
-# relinking build/nsipc) cannot make a run fail half-way.
-cp -- "$NSIPC" "$tmp/nsipc"
-NSIPC=$tmp/nsipc
+# The pins go below the temp dir; the trap unmounts them, which is what
+# frees the namespaces and the objects in them. audit only reads the state
+# dir (it has no ns/ here: no named namespaces).
+bench_setup audit
 
 # Global options keep /etc/nsipc and /run/nsipc out of the picture.
 cmd_a=("$NSIPC" --policy-dir /nonexistent --state-dir "$state" audit --json)
@@ -163,15 +125,6 @@ check_baseline() {
     fi
 }
 
-# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
-now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
-
-# median of integer microseconds, printed in microseconds (may end in .5)
-median() {
-    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 declare -A scale_med scale_audited
 for k in "${SCALE_KS[@]}"; do
     grow_to "$k" || exit 1
@@ -180,10 +133,8 @@ for k in "${SCALE_KS[@]}"; do
     # ---- audit alone at K (scaling) ---------------------------------------
     times=()
     for ((i = 0; i < RUNS; i++)); do
-        now_us; t0=$REPLY
-        "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) at K=$k, run $i" >&2; exit 1; }
-        now_us; t1=$REPLY
-        times+=($((t1 - t0)))
+        bench_time "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) at K=$k, run $i" >&2; exit 1; }
+        times+=("$REPLY")
     done
     scale_med[$k]=$(median "${times[@]}")
     scale_audited[$k]=$audited
@@ -198,19 +149,14 @@ for k in "${SCALE_KS[@]}"; do
         side_b || { echo "audit_scale: baseline warm-up failed" >&2; exit 1; }
         a_times=() b_times=()
         for ((i = 0; i < RUNS; i++)); do
-            now_us; t0=$REPLY
-            "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) on A/B run $i" >&2; exit 1; }
-            now_us; t1=$REPLY
-            side_b || { echo "audit_scale: baseline failed on A/B run $i" >&2; exit 1; }
-            now_us; t2=$REPLY
-            a_times+=($((t1 - t0)))
-            b_times+=($((t2 - t1)))
+            bench_time "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) on A/B run $i" >&2; exit 1; }
+            a_times+=("$REPLY")
+            bench_time side_b || { echo "audit_scale: baseline failed on A/B run $i" >&2; exit 1; }
+            b_times+=("$REPLY")
         done
-        awk -v a="$(median "${a_times[@]}")" -v b="$(median "${b_times[@]}")" -v k="$k" -v n="$RUNS" 'BEGIN {
-            ratio = b / a
-            printf "audit_scale: K=%d nsipc audit median %.2f ms, nsenter+lsipc baseline median %.2f ms (%d calls), speed-up %.1fx (target >= 20x) [%d runs each] %s\n",
-                k, a / 1000, b / 1000, 3 * k, ratio, n, (ratio >= 20 ? "PASS" : "FAIL")
-        }'
+        bench_result speedup 20 \
+            "audit_scale: K=$k nsipc audit median %.2f ms, nsenter+lsipc baseline median %.2f ms ($((3 * k)) calls), speed-up %.1fx (target >= 20x) [$RUNS runs each] %s" \
+            "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
     fi
 done
 

@@ -33,67 +33,29 @@
 # No other mount, IPC object or namespace is touched.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-RUNS=${1:-3}
-if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [RUNS]   (RUNS: positive integer, default 3)" >&2
-    exit 2
-fi
+bench_runs 3 "$@"
+RUNS=$REPLY
 N_MSG=3334 N_SEM=3333 N_SHM=3333
 TOTAL=$((N_MSG + N_SEM + N_SHM))
 NAME=bench
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-NSIPC=${NSIPC:-$repo/build/nsipc}
-
-if [[ $(id -u) -ne 0 ]]; then
-    echo "gc_10000: must run as root (namespaces, mounts)" >&2
-    exit 2
-fi
-if [[ ! -x $NSIPC ]]; then
-    echo "gc_10000: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
-    exit 2
-fi
-for tool in nsenter umount ipcrm; do
-    command -v "$tool" >/dev/null || { echo "gc_10000: $tool not found (util-linux)" >&2; exit 2; }
-done
-command -v jq >/dev/null || { echo "gc_10000: jq not found (needed to check gc's output)" >&2; exit 2; }
+bench_need_root "namespaces, mounts"
+bench_need_nsipc
+bench_need_tools "(util-linux)" nsenter umount ipcrm
+bench_need_tools "(needed to check gc's output)" jq
 cc=$(command -v cc || command -v gcc || true)
 if [[ -z $cc ]]; then
     command -v ipcmk >/dev/null || { echo "gc_10000: neither a C compiler nor ipcmk(1) found" >&2; exit 2; }
 fi
 
-# mktemp -d makes the directory 0700 and owned by us (root).
-tmp=$(mktemp -d /tmp/nsipc-bench-gc.XXXXXX)
-
-# Mount points below $tmp, deepest first. mountinfo field 5 is the mount
-# point; mktemp names have no characters that mountinfo would escape.
-mounts_below_tmp() {
-    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
-}
-cleanup() {
-    # <tmp>/state/ns/bench (the pin) and <tmp>/state/ns (the shared bind
-    # mount ns create makes). Unpinning frees the namespace and its objects.
-    mounts_below_tmp | xargs -r -n1 umount -l
-    if [[ -n $(mounts_below_tmp) ]]; then
-        echo "gc_10000: mounts left below $tmp; not removing it" >&2
-        return
-    fi
-    rm -rf -- "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# nsipc refuses a state directory not owned by root or writable by others.
-state=$tmp/state
-mkdir -m 0700 "$state"
+# The trap unmounts <tmp>/state/ns/bench (the pin) and <tmp>/state/ns (the
+# shared bind mount ns create makes). Unpinning frees the namespace and its
+# objects.
+bench_setup gc
 pin=$state/ns/$NAME
-
-# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
-# relinking build/nsipc) cannot make a run fail half-way.
-cp -- "$NSIPC" "$tmp/nsipc"
-NSIPC=$tmp/nsipc
 nsipc=("$NSIPC" --policy-dir /nonexistent --state-dir "$state")
 
 policy=$tmp/limits.json
@@ -101,8 +63,8 @@ printf '{"version":1,"limits":{"msgmni":16384,"shmmni":16384}}\n' >"$policy"
 
 # ---- the filler ------------------------------------------------------------
 if [[ -n $cc ]]; then
-    "$cc" -O2 -o "$tmp/mkorphans" "$here/mkorphans.c" ||
-        { echo "gc_10000: cannot build $here/mkorphans.c" >&2; exit 1; }
+    "$cc" -O2 -o "$tmp/mkorphans" "$bench_dir/mkorphans.c" ||
+        { echo "gc_10000: cannot build $bench_dir/mkorphans.c" >&2; exit 1; }
     filler=(nsenter --ipc="$pin" "$tmp/mkorphans" "$N_MSG" "$N_SEM" "$N_SHM")
     filler_name=mkorphans
 else
@@ -176,40 +138,22 @@ fill || exit 1
 side_b || { echo "gc_10000: ipcrm -a failed (exit $?)" >&2; exit 1; }
 expect_empty "ipcrm -a" || exit 1
 
-# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
-now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
-
 # ---- timed runs -------------------------------------------------------------
 a_times=() b_times=()
 for ((i = 0; i < RUNS; i++)); do
     fill || exit 1
-    now_us; t0=$REPLY
-    side_a || { echo "gc_10000: nsipc gc failed (exit $?) on run $i" >&2; exit 1; }
-    now_us; t1=$REPLY
+    bench_time side_a || { echo "gc_10000: nsipc gc failed (exit $?) on run $i" >&2; exit 1; }
+    a_times+=("$REPLY")
     expect_empty "nsipc gc" || exit 1
     fill || exit 1
-    now_us; t2=$REPLY
-    side_b || { echo "gc_10000: ipcrm -a failed (exit $?) on run $i" >&2; exit 1; }
-    now_us; t3=$REPLY
+    bench_time side_b || { echo "gc_10000: ipcrm -a failed (exit $?) on run $i" >&2; exit 1; }
+    b_times+=("$REPLY")
     expect_empty "ipcrm -a" || exit 1
-    a_times+=($((t1 - t0)))
-    b_times+=($((t3 - t2)))
 done
 
-# median of integer microseconds, printed in microseconds (may end in .5)
-median() {
-    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-med_a=$(median "${a_times[@]}")
-med_b=$(median "${b_times[@]}")
-
-line=$(awk -v a="$med_a" -v b="$med_b" -v n="$RUNS" -v total="$TOTAL" -v f="$filler_name" 'BEGIN {
-    ratio = a / b
-    printf "gc_10000: nsipc gc median %.2f ms, ipcrm -a median %.2f ms, ratio %.2f (target <= 2.00) [%d orphans by %s, %d runs each] %s\n",
-        a / 1000, b / 1000, ratio, total, f, n, (ratio <= 2 ? "PASS" : "FAIL")
-}')
+line=$(bench_result ratio 2 \
+    "gc_10000: nsipc gc median %.2f ms, ipcrm -a median %.2f ms, ratio %.2f (target <= 2.00) [$TOTAL orphans by $filler_name, $RUNS runs each] %s" \
+    "$(median "${a_times[@]}")" "$(median "${b_times[@]}")")
 echo "$line"
 
 # ---- where gc's time goes, when the target is missed --------------------------

@@ -32,6 +32,8 @@
 # containers and other mounts are never touched.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 N=${1:-100}
 RSS_RUNS=${RSS_RUNS:-5}
@@ -39,22 +41,9 @@ if ! [[ $N =~ ^[1-9][0-9]*$ && $RSS_RUNS =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: [RSS_RUNS=K] $0 [RUNS]   (positive integers; RUNS default 100, RSS_RUNS default 5)" >&2
     exit 2
 fi
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-NSIPC=${NSIPC:-$repo/build/nsipc}
-
-if [[ $(id -u) -ne 0 ]]; then
-    echo "hook_overhead: must run as root (runc)" >&2
-    exit 2
-fi
-if [[ ! -x $NSIPC ]]; then
-    echo "hook_overhead: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
-    exit 2
-fi
-for tool in runc busybox jq; do
-    command -v "$tool" >/dev/null || { echo "hook_overhead: $tool not found" >&2; exit 2; }
-done
+bench_need_root runc
+bench_need_nsipc
+bench_need_tools "" runc busybox jq
 busybox=$(command -v busybox)
 # The rootfs has no libraries: busybox must be static (busybox-static).
 if ldd "$busybox" >/dev/null 2>&1; then
@@ -62,43 +51,24 @@ if ldd "$busybox" >/dev/null 2>&1; then
     exit 2
 fi
 
-# mktemp -d makes the directory 0700 and owned by us (root); nsipc wants
-# its state dir not writable by others.
-tmp=$(mktemp -d /tmp/nsipc-bench-hook.XXXXXX)
 prefix=nsipc-bench-hook-$$
-
-mounts_below_tmp() {
-    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
-}
 our_containers() {
     runc list -q 2>/dev/null | grep "^$prefix-" || true
 }
-cleanup() {
-    # Containers first: `runc delete -f` runs their poststop hook, which is
-    # the nsipc copy in $tmp.
+# Containers first, before the trap unmounts anything below the temp dir and
+# removes it: `runc delete -f` runs their poststop hook, which is the nsipc
+# copy in the temp dir. The script itself mounts nothing; the trap's umount
+# is for what a failed run may have left below the temp dir.
+delete_our_containers() {
     local id
     for id in $(our_containers); do
         runc delete -f "$id" >/dev/null 2>&1 || echo "hook_overhead: could not delete container $id" >&2
     done
-    # The script itself mounts nothing; this is for what a failed run may
-    # have left below $tmp.
-    mounts_below_tmp | xargs -r -n1 umount -l
-    if [[ -n $(mounts_below_tmp) ]]; then
-        echo "hook_overhead: mounts left below $tmp; not removing it" >&2
-        return
-    fi
-    rm -rf -- "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
-# relinking build/nsipc) cannot make a run fail half-way.
-cp -- "$NSIPC" "$tmp/nsipc"
-NSIPC=$tmp/nsipc
-state=$tmp/state
+bench_cleanup_first+=(delete_our_containers)
+bench_setup hook
 policies=$tmp/policies
-mkdir -m 0700 "$state" "$policies"
+mkdir -m 0700 "$policies"
 
 # ---- the policy: 10 objects, 3 limits ---------------------------------------
 cat >"$policies/bench.json" <<'EOF'
@@ -141,6 +111,7 @@ bundle() {
 }
 # The hook entry of tests/common.bash (with_hooks): nsipc, no stage argument.
 hook_args=(nsipc --state-dir "$state" --policy-dir "$policies" hook)
+# shellcheck disable=SC2016  # jq variables, not shell ones
 hooks_filter='.hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }],
                          "poststop": [{ "path": $nsipc, "args": $args }] }'
 hooks_json=$(printf '%s\n' "${hook_args[@]}" | jq -R . | jq -sc .)
@@ -152,10 +123,13 @@ cmp -s <(jq -S 'del(.hooks)' "$tmp/with/config.json") <(jq -S . "$tmp/without/co
     { echo "hook_overhead: the two bundles differ in more than their hooks" >&2; exit 1; }
 
 # A check bundle: the hooks of A, a process that reports what it sees.
+# shellcheck disable=SC2016  # expanded by the sh in the container
 report='for t in msg sem shm; do echo "$t $(($(wc -l < /proc/sysvipc/$t) - 1))"; done
     echo "mqueue $(ls /dev/mqueue | wc -l)"; echo "msgmni $(cat /proc/sys/kernel/msgmni)"'
+# shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/check" '.process.args = ["sh", "-c", $cmd] | '"$hooks_filter" \
     --arg nsipc "$NSIPC" --argjson args "$hooks_json" --arg cmd "$report"
+# shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/check-without" '.process.args = ["sh", "-c", $cmd]' --arg cmd "$report"
 
 log=$tmp/runc.log
@@ -193,39 +167,22 @@ fi
 run_one "$tmp/with" "$prefix-warm-a" || exit 1
 run_one "$tmp/without" "$prefix-warm-b" || exit 1
 
-# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
-now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
-
 # ---- timed runs -------------------------------------------------------------
 a_times=() b_times=()
 for ((i = 0; i < N; i++)); do
-    now_us; t0=$REPLY
-    run_one "$tmp/with" "$prefix-a-$i" || { echo "hook_overhead: run $i with hooks failed" >&2; exit 1; }
-    now_us; t1=$REPLY
-    run_one "$tmp/without" "$prefix-b-$i" || { echo "hook_overhead: run $i without hooks failed" >&2; exit 1; }
-    now_us; t2=$REPLY
-    a_times+=($((t1 - t0)))
-    b_times+=($((t2 - t1)))
+    bench_time run_one "$tmp/with" "$prefix-a-$i" || { echo "hook_overhead: run $i with hooks failed" >&2; exit 1; }
+    a_times+=("$REPLY")
+    bench_time run_one "$tmp/without" "$prefix-b-$i" || { echo "hook_overhead: run $i without hooks failed" >&2; exit 1; }
+    b_times+=("$REPLY")
 done
 if [[ $(ledgers) -ne 0 || -n $(our_containers) ]]; then
     echo "hook_overhead: ledgers or containers left after the timed runs" >&2
     exit 1
 fi
 
-# median of integers (one per line on stdin); may end in .5
-median() {
-    sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-med_a=$(printf '%s\n' "${a_times[@]}" | median)
-med_b=$(printf '%s\n' "${b_times[@]}" | median)
-
-awk -v a="$med_a" -v b="$med_b" -v n="$N" 'BEGIN {
-    ratio = a / b
-    printf "hook_overhead: with hooks median %.2f ms, without %.2f ms, ratio %.2f (target <= 1.10) [%d runs each] %s\n",
-        a / 1000, b / 1000, ratio, n, (ratio <= 1.10 ? "PASS" : "FAIL")
-}'
+bench_result ratio 1.10 \
+    "hook_overhead: with hooks median %.2f ms, without %.2f ms, ratio %.2f (target <= 1.10) [$N runs each] %s" \
+    "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
 
 # ---- peak RSS and wall time of each hook stage (untimed runs) ---------------
 cc=$(command -v cc || command -v gcc || true)
@@ -233,11 +190,12 @@ if [[ -z $cc ]]; then
     echo "hook peak RSS: skipped (no C compiler to build hookrss)"
     exit 0
 fi
-"$cc" -O2 -o "$tmp/hookrss" "$here/hookrss.c" ||
-    { echo "hook_overhead: cannot build $here/hookrss.c" >&2; exit 1; }
+"$cc" -O2 -o "$tmp/hookrss" "$bench_dir/hookrss.c" ||
+    { echo "hook_overhead: cannot build $bench_dir/hookrss.c" >&2; exit 1; }
 # The same hooks as A, each behind hookrss, which appends "KiB us status"
 # to <tmp>/rss.<stage>. The entries differ only in that file name; nsipc
 # still gets no stage argument.
+# shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/rss" '.process.args = ["true"]
     | .hooks = { "createRuntime": [{ "path": $w, "args": (["hookrss", $out + ".createRuntime", $nsipc] + $args) }],
                  "poststop": [{ "path": $w, "args": (["hookrss", $out + ".poststop", $nsipc] + $args) }] }' \
@@ -253,7 +211,7 @@ for stage in createRuntime poststop; do
     fi
 done
 peak() { awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { print m }' "$tmp/rss.$1"; }
-wall() { awk '{ print $2 }' "$tmp/rss.$1" | median; }
+wall() { local us; mapfile -t us < <(awk '{ print $2 }' "$tmp/rss.$1"); median "${us[@]}"; }
 echo "hook peak RSS: $(peak createRuntime) KiB (createRuntime), $(peak poststop) KiB (poststop) [max of $RSS_RUNS runs]"
 awk -v c="$(wall createRuntime)" -v p="$(wall poststop)" -v k="$RSS_RUNS" 'BEGIN {
     printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms [%d runs, fork to exit]\n", c / 1000, p / 1000, k

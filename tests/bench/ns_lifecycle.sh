@@ -26,59 +26,20 @@
 # object or namespace is touched.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-N=${1:-100}
-if ! [[ $N =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [RUNS]   (RUNS: positive integer, default 100)" >&2
-    exit 2
-fi
+bench_runs 100 "$@"
+N=$REPLY
+bench_need_root "namespaces, mounts"
+bench_need_nsipc
+bench_need_tools "(util-linux)" unshare nsenter umount
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-NSIPC=${NSIPC:-$repo/build/nsipc}
-
-if [[ $(id -u) -ne 0 ]]; then
-    echo "ns_lifecycle: must run as root (namespaces, mounts)" >&2
-    exit 2
-fi
-if [[ ! -x $NSIPC ]]; then
-    echo "ns_lifecycle: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
-    exit 2
-fi
-for tool in unshare nsenter umount; do
-    command -v "$tool" >/dev/null || { echo "ns_lifecycle: $tool not found (util-linux)" >&2; exit 2; }
-done
-
-# mktemp -d makes the directory 0700 and owned by us (root).
-tmp=$(mktemp -d /tmp/nsipc-bench-lifecycle.XXXXXX)
-
-# Mount points below $tmp, deepest first. mountinfo field 5 is the mount
-# point; mktemp names have no characters that mountinfo would escape.
-mounts_below_tmp() {
-    awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r
-}
-cleanup() {
-    # nsipc leaves STATE_DIR/ns a shared bind mount of itself; a failed run
-    # may also leave pins (nsfs bind mounts) of either side.
-    mounts_below_tmp | xargs -r -n1 umount -l
-    if [[ -n $(mounts_below_tmp) ]]; then
-        echo "ns_lifecycle: mounts left below $tmp; not removing it" >&2
-        return
-    fi
-    rm -rf -- "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# nsipc refuses a state directory not owned by root or writable by others.
-state=$tmp/state
-mkdir -m 0700 "$state"
+# nsipc leaves <tmp>/state/ns a shared bind mount of itself; a failed run
+# may also leave pins (nsfs bind mounts) of either side. The trap unmounts
+# them all.
+bench_setup lifecycle
 pin=$tmp/pin
-
-# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
-# relinking build/nsipc) cannot make a run fail half-way.
-cp -- "$NSIPC" "$tmp/nsipc"
-NSIPC=$tmp/nsipc
 
 # Global options keep /etc/nsipc and /run/nsipc out of the picture.
 nsipc=("$NSIPC" --state-dir "$state" --policy-dir /nonexistent)
@@ -95,9 +56,6 @@ side_b() {
         umount "$pin" &&
         rm "$pin"
 }
-
-# $EPOCHREALTIME is "SECONDS.MICROSECONDS"; turn it into integer microseconds.
-now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
 
 # ---- check, untimed, that both sides really pin a new IPC namespace ------
 # (this also warms the page cache and the dynamic loader, and leaves
@@ -134,7 +92,7 @@ if ! { umount "$pin" && rm "$pin"; }; then
 fi
 
 # After one lifecycle each, only STATE_DIR/ns itself may still be mounted.
-left=$(mounts_below_tmp)
+left=$(bench_mounts_below_tmp)
 if [[ $left != "$state/ns" ]]; then
     echo "ns_lifecycle: unexpected mounts below $tmp after the warm-up: ${left//$'\n'/ }" >&2
     exit 1
@@ -143,26 +101,12 @@ fi
 # ---- timed runs -----------------------------------------------------------
 a_times=() b_times=()
 for ((i = 0; i < N; i++)); do
-    now_us; t0=$REPLY
-    side_a || { echo "ns_lifecycle: nsipc side failed (exit $?) on iteration $i" >&2; exit 1; }
-    now_us; t1=$REPLY
-    side_b || { echo "ns_lifecycle: baseline side failed (exit $?) on iteration $i" >&2; exit 1; }
-    now_us; t2=$REPLY
-    a_times+=($((t1 - t0)))
-    b_times+=($((t2 - t1)))
+    bench_time side_a || { echo "ns_lifecycle: nsipc side failed (exit $?) on iteration $i" >&2; exit 1; }
+    a_times+=("$REPLY")
+    bench_time side_b || { echo "ns_lifecycle: baseline side failed (exit $?) on iteration $i" >&2; exit 1; }
+    b_times+=("$REPLY")
 done
 
-# median of integer microseconds, printed in microseconds (may end in .5)
-median() {
-    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-med_a=$(median "${a_times[@]}")
-med_b=$(median "${b_times[@]}")
-
-awk -v a="$med_a" -v b="$med_b" -v n="$N" 'BEGIN {
-    ratio = a / b
-    printf "ns_lifecycle: nsipc median %.2f ms, baseline median %.2f ms, ratio %.2f (target <= 1.00, nsipc not slower) [%d runs each] %s\n",
-        a / 1000, b / 1000, ratio, n, (ratio <= 1.00 ? "PASS" : "FAIL")
-}'
+bench_result ratio 1.00 \
+    "ns_lifecycle: nsipc median %.2f ms, baseline median %.2f ms, ratio %.2f (target <= 1.00, nsipc not slower) [$N runs each] %s" \
+    "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"

@@ -18,41 +18,19 @@
 # objects) when the command exits; host IPC objects are never touched.
 
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-N=${1:-10}
-if ! [[ $N =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [RUNS]   (RUNS: positive integer, default 10)" >&2
-    exit 2
-fi
+bench_runs 10 "$@"
+N=$REPLY
+bench_need_root namespaces
+bench_need_nsipc
+bench_need_tools "(util-linux)" unshare ipcmk
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-NSIPC=${NSIPC:-$repo/build/nsipc}
-
-if [[ $(id -u) -ne 0 ]]; then
-    echo "provision_1000: must run as root (namespaces)" >&2
-    exit 2
-fi
-if [[ ! -x $NSIPC ]]; then
-    echo "provision_1000: nsipc binary not found or not executable: $NSIPC (set \$NSIPC or build with ninja -C build)" >&2
-    exit 2
-fi
-for tool in unshare ipcmk; do
-    command -v "$tool" >/dev/null || { echo "provision_1000: $tool not found (util-linux)" >&2; exit 2; }
-done
-
-tmp=$(mktemp -d /tmp/nsipc-bench-provision.XXXXXX)
-trap 'rm -rf -- "$tmp"' EXIT
-trap 'exit 130' INT TERM
+bench_setup provision
 
 policy=$tmp/policy-1000.json
 baseline=$tmp/baseline-1000.sh
-mkdir -m 0700 "$tmp/state"
-
-# Benchmark a private copy of the binary, so a concurrent rebuild (ninja
-# relinking build/nsipc) cannot make a run fail half-way.
-cp -- "$NSIPC" "$tmp/nsipc"
-NSIPC=$tmp/nsipc
 
 TOTAL=1000
 SEM_NSEMS=4
@@ -74,7 +52,8 @@ SHM_SIZE=65536          # 64KiB
   "objects": [
 EOF
     for ((i = 0; i < TOTAL; i++)); do
-        sep=$([[ $i -lt $((TOTAL - 1)) ]] && echo , || true)
+        sep=,
+        if ((i == TOTAL - 1)); then sep=; fi
         case $((i % 3)) in
         0) printf '    { "type": "msg", "name": "bench-msg-%d", "key": "0x%08x", "mode": "0600" }%s\n' \
                "$i" $((0x10000 + i)) "$sep" ;;
@@ -104,11 +83,12 @@ EOF
 } >"$baseline"
 
 # Global options keep /etc/nsipc and /run/nsipc out of the picture.
-cmd_a=("$NSIPC" --policy-dir /nonexistent --state-dir "$tmp/state" run --policy "$policy")
+cmd_a=("$NSIPC" --policy-dir /nonexistent --state-dir "$state" run --policy "$policy")
 cmd_b=(unshare --ipc sh "$baseline")
 
 # ---- sanity check: both sides really create 334/333/333 objects ------------
 # /proc/sysvipc/* shows the IPC namespace of the reader, i.e. the new one.
+# shellcheck disable=SC2016  # expanded by the sh inside the namespace
 count='echo "$(($(wc -l </proc/sysvipc/msg) - 1)) $(($(wc -l </proc/sysvipc/sem) - 1)) $(($(wc -l </proc/sysvipc/shm) - 1))"'
 want="334 333 333"
 if ! got_a=$("${cmd_a[@]}" -- sh -c "$count" 2>"$tmp/err"); then
@@ -123,29 +103,14 @@ if [[ $got_a != "$want" || $got_b != "$want" ]]; then
 fi
 
 # ---- timing ---------------------------------------------------------------
-now_us() { local t=$EPOCHREALTIME; REPLY=$(( ${t%.*} * 1000000 + 10#${t#*.} )); }
-
 a_times=() b_times=()
 for ((i = 0; i < N; i++)); do
-    now_us; t0=$REPLY
-    "${cmd_a[@]}" -- true || { echo "provision_1000: nsipc run failed (exit $?) on run $i" >&2; exit 1; }
-    now_us; t1=$REPLY
-    "${cmd_b[@]}" || { echo "provision_1000: baseline failed (exit $?) on run $i" >&2; exit 1; }
-    now_us; t2=$REPLY
-    a_times+=($((t1 - t0)))
-    b_times+=($((t2 - t1)))
+    bench_time "${cmd_a[@]}" -- true || { echo "provision_1000: nsipc run failed (exit $?) on run $i" >&2; exit 1; }
+    a_times+=("$REPLY")
+    bench_time "${cmd_b[@]}" || { echo "provision_1000: baseline failed (exit $?) on run $i" >&2; exit 1; }
+    b_times+=("$REPLY")
 done
 
-median() {
-    printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-med_a=$(median "${a_times[@]}")
-med_b=$(median "${b_times[@]}")
-
-awk -v a="$med_a" -v b="$med_b" -v n="$N" 'BEGIN {
-    ratio = b / a
-    printf "provision_1000: nsipc median %.2f ms, ipcmk baseline median %.2f ms, speed-up %.1fx (target >= 50x) [%d runs each] %s\n",
-        a / 1000, b / 1000, ratio, n, (ratio >= 50 ? "PASS" : "FAIL")
-}'
+bench_result speedup 50 \
+    "provision_1000: nsipc median %.2f ms, ipcmk baseline median %.2f ms, speed-up %.1fx (target >= 50x) [$N runs each] %s" \
+    "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
