@@ -149,6 +149,7 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
   _cleanup_close_ int dirfd = -1;
   char record[STATE_NAME_MAX + 8], created[32];
   snprintf (record, sizeof record, "%s.json", a->name);
+  iso_time (time (NULL), created);
   uint64_t inode;
   _cleanup_json_ json_t *provisioned = NULL;
   r = EXIT_RUNTIME;
@@ -158,9 +159,8 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
     ;
   else if (exists_at (dirfd, a->name) || exists_at (dirfd, record))
     cli_error (a->verb, "namespace %s exists", a->name);
-  else if (iso_time (time (NULL), created),
-           create_pinned (dirfd, a->name, &p, &inode, &provisioned, &err) < 0
-               || write_record (dirfd, a->name, inode, label, &p, created, provisioned, &err) < 0)
+  else if (create_pinned (dirfd, a->name, &p, &inode, &provisioned, &err) < 0
+           || write_record (dirfd, a->name, inode, label, &p, created, provisioned, &err) < 0)
     {
       cli_error (a->verb, "%s: %s", a->name, err.msg);
       namespace_unpin (dirfd, a->name, NULL);
