@@ -25,12 +25,6 @@ census_kind_name (enum nsipc_census_kind kind)
   return kind_names[kind];
 }
 
-struct member
-{
-  uint64_t inode;
-  pid_t pid;
-};
-
 /* A container a runtime keeps state for. */
 struct known
 {
@@ -51,15 +45,6 @@ grow (void *p, size_t n, size_t size)
   return q;
 }
 
-static int
-compare_members (const void *a, const void *b)
-{
-  const struct member *x = a, *y = b;
-  if (x->inode != y->inode)
-    return x->inode < y->inode ? -1 : 1;
-  return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 static struct nsipc_census_ns *
 entry (struct nsipc_census *c, uint64_t inode)
 {
@@ -76,33 +61,17 @@ entry (struct nsipc_census *c, uint64_t inode)
 static void
 scan_processes (struct nsipc_census *c)
 {
-  DIR *proc = opendir ("/proc");
-  struct member *m = NULL;
+  struct nsipc_ns_member *m = NULL;
   size_t n = 0;
-  struct dirent *de;
-  while (proc && (de = readdir (proc)) != NULL)
-    {
-      char *end;
-      long pid = strtol (de->d_name, &end, 10);
-      if (*end != '\0' || pid <= 0)
-        continue;
-      char path[64];
-      snprintf (path, sizeof path, "%ld/ns/ipc", pid);
-      struct stat st;
-      if (fstatat (dirfd (proc), path, &st, 0) < 0)
-        {
-          c->skipped += errno != ENOENT;
-          continue;
-        }
-      m = grow (m, n, sizeof *m);
-      m[n++] = (struct member){ st.st_ino, pid };
-    }
-  if (proc)
-    closedir (proc);
-  qsort (m, n, sizeof *m, compare_members);
+  nsipc_error err;
+  if (namespace_scan (&m, &n, &c->skipped, &err) < 0)
+    return;
+  struct nsipc_census_ns *ns = NULL;
   for (size_t i = 0; i < n; i++)
     {
-      struct nsipc_census_ns *ns = entry (c, m[i].inode);
+      /* Sorted by inode: look the entry up once per namespace. */
+      if (ns == NULL || ns->inode != m[i].inode)
+        ns = entry (c, m[i].inode);
       if (ns->path == NULL && asprintf (&ns->path, "/proc/%d/ns/ipc", (int)m[i].pid) < 0)
         abort ();
       ns->pids = grow (ns->pids, ns->n_pids, sizeof *ns->pids);

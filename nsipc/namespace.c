@@ -203,19 +203,21 @@ namespace_unpin (int dirfd, const char *name, nsipc_error *err)
 }
 
 static int
-compare_pids (const void *a, const void *b)
+compare_members (const void *a, const void *b)
 {
-  pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-  return (x > y) - (x < y);
+  const struct nsipc_ns_member *x = a, *y = b;
+  if (x->inode != y->inode)
+    return x->inode < y->inode ? -1 : 1;
+  return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 int
-namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
+namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
 {
   DIR *proc = opendir ("/proc");
   if (proc == NULL)
     return nsipc_error_set (err, errno, "open /proc");
-  *pids = NULL;
+  *members = NULL;
   *n = *skipped = 0;
   size_t cap = 0;
   struct dirent *de;
@@ -234,22 +236,40 @@ namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsi
           *skipped += errno != ENOENT;
           continue;
         }
-      if (st.st_ino != inode)
-        continue;
       if (*n == cap)
         {
-          cap = cap ? cap * 2 : 16;
-          pid_t *bigger = realloc (*pids, cap * sizeof **pids);
+          cap = cap ? cap * 2 : 256;
+          struct nsipc_ns_member *bigger = realloc (*members, cap * sizeof *bigger);
           if (bigger == NULL)
             {
               closedir (proc);
               return nsipc_error_set (err, ENOMEM, "list processes");
             }
-          *pids = bigger;
+          *members = bigger;
         }
-      (*pids)[(*n)++] = pid;
+      (*members)[(*n)++] = (struct nsipc_ns_member){ st.st_ino, pid };
     }
   closedir (proc);
-  qsort (*pids, *n, sizeof **pids, compare_pids);
+  if (*n)
+    qsort (*members, *n, sizeof **members, compare_members);
+  return 0;
+}
+
+int
+namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
+{
+  _cleanup_free_ struct nsipc_ns_member *all = NULL;
+  size_t n_all;
+  *pids = NULL;
+  *n = 0;
+  if (namespace_scan (&all, &n_all, skipped, err) < 0)
+    return -1;
+  *pids = calloc (n_all + 1, sizeof **pids);
+  if (*pids == NULL)
+    return nsipc_error_set (err, ENOMEM, "list processes");
+  /* Sorted by inode, then pid: the members come out ascending. */
+  for (size_t i = 0; i < n_all; i++)
+    if (all[i].inode == inode)
+      (*pids)[(*n)++] = all[i].pid;
   return 0;
 }

@@ -54,6 +54,15 @@ int namespace_open_path (const char *path, nsipc_error *err);
 /* Unmounts and removes the pin DIRFD/NAME; a missing one is not an error. */
 int namespace_unpin (int dirfd, const char *name, nsipc_error *err);
 
+/* Every process and the inode of its IPC namespace, sorted by inode, then
+   pid; *SKIPPED counts processes whose namespace link could not be read. */
+struct nsipc_ns_member
+{
+  uint64_t inode;
+  pid_t pid;
+};
+int namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err);
+
 /* The pids of the processes in the IPC namespace INODE, ascending; *SKIPPED
    counts processes whose namespace link could not be read. */
 int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
