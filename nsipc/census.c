@@ -133,6 +133,14 @@ add_keep (struct nsipc_census_ns *ns, const struct nsipc_ledger_object *list, si
     }
 }
 
+/* Each policy on a namespace has its say; the most careful wins. */
+static void
+add_cleanup (struct nsipc_census_ns *ns, enum nsipc_cleanup mode)
+{
+  ns->cleanup = ns->cleanup_set ? policy_cleanup_stricter (ns->cleanup, mode) : mode;
+  ns->cleanup_set = true;
+}
+
 /* nsipc's named namespaces: their names and provisioned objects. */
 static void
 scan_named (struct nsipc_census *c, const char *state_dir)
@@ -160,6 +168,9 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) == 0)
         add_keep (ns, list, n);
       ledger_objects_free (list, n);
+      enum nsipc_cleanup mode = CLEANUP_SAFE; /* also for a record that names none */
+      policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &mode);
+      add_cleanup (ns, mode);
     }
   free (files);
 }
@@ -183,7 +194,10 @@ read_ledgers (struct nsipc_census *c, const char *state_dir)
   for (size_t i = 0; i < c->n_ledgers; i++)
     for (size_t k = 0; k < c->n; k++)
       if (c->ns[k].inode == c->ledgers[i].ns_inode)
-        add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
+        {
+          add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
+          add_cleanup (&c->ns[k], c->ledgers[i].cleanup);
+        }
 }
 
 /* runc keeps DIR/ID/state.json ("init_process_pid"), crun DIR/ID/status
@@ -394,6 +408,18 @@ census_take (const char *state_dir, const char *runtime_root, struct nsipc_censu
 }
 
 int
+census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
+              struct nsipc_scene *s, nsipc_error *err)
+{
+  *s = *base;
+  s->keep = ns->keep;
+  s->n_keep = ns->n_keep;
+  s->cleanup = ns->cleanup;
+  s->evidence = ev;
+  return evidence_read (ns->pids, ns->n_pids, ev, err);
+}
+
+int
 census_enter (const struct nsipc_census_ns *ns, nsipc_error *err)
 {
   _cleanup_close_ int fd = namespace_open_path (ns->path, err);
@@ -403,6 +429,15 @@ census_enter (const struct nsipc_census_ns *ns, nsipc_error *err)
   if (inode != ns->inode)
     return nsipc_error_set (err, 0, "%s is no longer IPC namespace %" PRIu64, ns->path, ns->inode);
   return namespace_enter (fd, err);
+}
+
+const struct nsipc_census_ns *
+census_find (const struct nsipc_census *c, uint64_t inode)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (c->ns[i].inode == inode)
+      return &c->ns[i];
+  return NULL;
 }
 
 const char *

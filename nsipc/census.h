@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "ledger.h"
+#include "reaper.h"
 
 struct nsipc_owner
 {
@@ -40,6 +41,8 @@ struct nsipc_census_ns
   size_t n_owners;
   struct nsipc_ledger_object *keep; /* provisioned by policies */
   size_t n_keep;
+  enum nsipc_cleanup cleanup; /* the most careful of its policies', else safe */
+  bool cleanup_set;
 };
 
 struct nsipc_census
@@ -55,6 +58,15 @@ struct nsipc_census
 /* Takes the census.  RUNTIME_ROOT: where runc/crun keep container state
    (NULL: /run/runc and /run/crun). */
 int census_take (const char *state_dir, const char *runtime_root, struct nsipc_census *c, nsipc_error *err);
+
+/* The census entry of the namespace INODE, or NULL. */
+const struct nsipc_census_ns *census_find (const struct nsipc_census *c, uint64_t inode);
+
+/* The scene NS is judged in: BASE (the clock, liveness, --min-idle, the
+   open files) with NS's policy objects, cleanup mode and the evidence of
+   its processes, read into EV (the caller frees it). */
+int census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
+                  struct nsipc_scene *s, nsipc_error *err);
 
 /* setns into NS (through its path, checked against its inode). */
 int census_enter (const struct nsipc_census_ns *ns, nsipc_error *err);

@@ -131,3 +131,18 @@ cli_log_open (void)
   openlog ("nsipc", LOG_PID, LOG_DAEMON);
   return true;
 }
+
+int
+cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
+{
+  char *end;
+  errno = 0;
+  long long v = strtoll (arg, &end, 10);
+  if (end == arg || *end != '\0' || errno || v < 0 || arg[0] == '-' || arg[0] == '+')
+    {
+      cli_error (verb, "--min-idle \"%s\": not a whole number of seconds", arg);
+      return EXIT_USAGE;
+    }
+  *seconds = v;
+  return 0;
+}

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "census.h"
@@ -48,6 +49,10 @@ char *cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode);
    its error and returns -1. */
 int cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
                      int *home);
+
+/* --min-idle SECONDS: a whole number of seconds, 0 or more.  Prints the
+   problem and returns EXIT_USAGE, or 0. */
+int cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds);
 
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);

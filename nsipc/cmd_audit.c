@@ -13,12 +13,13 @@
 #include "util.h"
 
 static const char usage[]
-    = "usage: nsipc audit [--json|--prometheus] [--container ID] [--orphans] [--runtime-root DIR]";
+    = "usage: nsipc audit [--json|--prometheus] [--container ID] [--orphans] [--min-idle SECONDS] [--runtime-root DIR]";
 
 struct audit_args
 {
   bool json, prometheus, orphans;
   const char *container, *runtime_root;
+  int64_t min_idle;
 };
 
 static const char *
@@ -32,8 +33,7 @@ label_of (const struct nsipc_census_ns *ns, const struct nsipc_ipc_object *o)
 
 /* Inside NS: its limits, objects and verdicts, as JSON. */
 static json_t *
-audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_open_files *open,
-           nsipc_error *err)
+audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_scene *s, nsipc_error *err)
 {
   struct nsipc_inventory inv;
   struct nsipc_limit_set limits = { 0 };
@@ -45,16 +45,28 @@ audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const s
     {
       const struct nsipc_ipc_object *o = &inv.objects[i];
       const char *label = label_of (ns, o);
-      struct nsipc_verdict v = { .in_use = true };
-      if (label)
-        snprintf (v.reason, sizeof v.reason, "provisioned by a policy");
-      else
-        reaper_judge_live (o, open, &v);
-      if (!a->orphans || !v.in_use)
-        json_array_append_new (objects, output_object (o, label && *label ? label : NULL, !v.in_use, v.reason));
+      struct nsipc_verdict v;
+      reaper_judge_live (o, s, &v);
+      if (!a->orphans || v.rule == RULE_ORPHAN)
+        json_array_append_new (objects,
+                               output_object (o, label && *label ? label : NULL, reaper_rule_name (v.rule), v.reason));
     }
   json_t *j = output_namespace (ns, &limits, &inv, objects);
   inventory_free (&inv);
+  return j;
+}
+
+/* Judged from inside NS as gc would judge it. */
+static json_t *
+audit_ns (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_scene *base,
+          nsipc_error *err)
+{
+  struct nsipc_evidence ev;
+  struct nsipc_scene s;
+  json_t *j = NULL;
+  if (census_scene (ns, base, &ev, &s, err) == 0 && census_enter (ns, err) == 0)
+    j = audit_one (ns, a, &s, err);
+  evidence_free (&ev);
   return j;
 }
 
@@ -74,16 +86,13 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
 {
   nsipc_error err = { 0 };
   struct nsipc_census c;
-  struct nsipc_open_files open;
+  struct nsipc_open_files open = { 0 };
+  char why[160];
+  struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
+  reaper_scene_live (&base, why, sizeof why);
   _cleanup_close_ int home = -1;
   if (cli_take_census (g, "audit", a->runtime_root, &c, &home) < 0)
     return EXIT_RUNTIME;
-  if (inventory_open_files (&open, &err) < 0)
-    {
-      cli_error ("audit", "%s", err.msg);
-      census_free (&c);
-      return EXIT_RUNTIME;
-    }
   *skipped = c.skipped;
   for (size_t i = 0; i < c.n; i++)
     {
@@ -92,8 +101,7 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
       json_t *j = NULL;
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
-      if (census_enter (&c.ns[i], &err) == 0)
-        j = audit_one (&c.ns[i], a, &open, &err);
+      j = audit_ns (&c.ns[i], a, &base, &err);
       if (namespace_enter (home, &err) < 0)
         abort ();
       if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
@@ -117,10 +125,11 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
     { "container", required_argument, NULL, 'c' },
     { "orphans", no_argument, NULL, 'o' },
     { "runtime-root", required_argument, NULL, 'r' },
+    { "min-idle", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct audit_args a = { 0 };
+  struct audit_args a = { .min_idle = REAPER_MIN_IDLE_DEFAULT };
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
@@ -140,6 +149,10 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
         break;
       case 'r':
         a.runtime_root = optarg;
+        break;
+      case 'i':
+        if (cli_parse_min_idle ("audit", optarg, &a.min_idle) != 0)
+          return EXIT_USAGE;
         break;
       case 'h':
         puts (usage);

@@ -17,13 +17,15 @@
 #include "util.h"
 
 static const char usage[]
-    = "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--runtime-root DIR]";
+    = "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--min-idle SECONDS] "
+      "[--runtime-root DIR]";
 
 struct gc_args
 {
   bool dry_run, json, host, pins;
   bool log; /* syslog is there */
   const char *container, *ns, *runtime_root;
+  int64_t min_idle;
 };
 
 struct gc_result
@@ -85,7 +87,7 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
     }
   for (size_t i = 0; i < reap->errors.n; i++)
     json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]));
-  r->kept += reap->kept_in_use;
+  r->kept += reap->kept;
   r->n_removed += reap->n_removed;
 }
 
@@ -114,7 +116,11 @@ drop_pin (const struct nsipc_globals *g, const struct nsipc_census_ns *ns, const
             ns->inode);
 }
 
-/* Ledger records of containers whose process is gone (poststop never ran). */
+/* Ledger records of containers whose process is gone (poststop never ran,
+   or it kept the record because the namespace outlived the container):
+   dropped once nothing is left for them to protect, that is once their
+   namespace is gone too, or when a named namespace's record holds their
+   objects. */
 static void
 drop_stale_records (const struct nsipc_globals *g, const struct nsipc_census *c, const struct gc_args *a,
                     struct gc_result *r)
@@ -128,7 +134,8 @@ drop_stale_records (const struct nsipc_globals *g, const struct nsipc_census *c,
       const struct nsipc_ledger *l = &c->ledgers[i];
       uint64_t start;
       if ((a->container && strcmp (a->container, l->id) != 0) || a->ns
-          || (procfs_start_time (l->pid, &start, &err) == 0 && start == l->pid_start))
+          || (procfs_start_time (l->pid, &start, &err) == 0 && start == l->pid_start)
+          || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
         continue;
       char file[LEDGER_ID_MAX + 8];
       snprintf (file, sizeof file, "%s.json", l->id);
@@ -143,11 +150,35 @@ drop_stale_records (const struct nsipc_globals *g, const struct nsipc_census *c,
     }
 }
 
+/* Reaps NS, from inside it. */
+static int
+gc_one (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, const struct gc_args *a,
+        struct nsipc_reap *reap, nsipc_error *err)
+{
+  struct nsipc_evidence ev;
+  struct nsipc_scene s;
+  int r = -1;
+  if (census_scene (ns, base, &ev, &s, err) == 0 && census_enter (ns, err) == 0)
+    r = reaper_reap (&s, a->dry_run, reap, err);
+  evidence_free (&ev);
+  return r;
+}
+
 static int
 gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
 {
   nsipc_error err = { 0 };
   struct nsipc_census c;
+  struct nsipc_open_files open = { 0 };
+  char why[160];
+  struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
+  reaper_scene_live (&base, why, sizeof why);
+  if (base.blind)
+    {
+      /* Every pid would be a guess: nothing is removed, not even records. */
+      cli_error ("gc", "%s: cannot tell live processes from dead ones, removed nothing", base.blind);
+      return EXIT_RUNTIME;
+    }
   _cleanup_close_ int home = -1;
   if (cli_take_census (g, "gc", a->runtime_root, &c, &home) < 0)
     return EXIT_RUNTIME;
@@ -157,7 +188,7 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
       if (!in_scope (ns, a))
         continue;
       struct nsipc_reap reap;
-      int ok = census_enter (ns, &err) == 0 && reaper_reap (ns->keep, ns->n_keep, a->dry_run, &reap, &err) == 0;
+      int ok = gc_one (ns, &base, a, &reap, &err) == 0;
       if (namespace_enter (home, &err) < 0)
         abort ();
       if (!ok)
@@ -166,11 +197,12 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
           continue;
         }
       report (ns, &reap, a, r);
-      if (a->pins && ns->name && ns->n_pids == 0 && reap.kept_in_use == 0)
+      if (a->pins && ns->name && ns->n_pids == 0 && reap.kept == 0)
         drop_pin (g, ns, a, r);
       reaper_free (&reap);
     }
   drop_stale_records (g, &c, a, r);
+  inventory_open_files_free (&open);
   census_free (&c);
   return 0;
 }
@@ -186,10 +218,11 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
     { "host", no_argument, NULL, 'H' },
     { "pins", no_argument, NULL, 'p' },
     { "runtime-root", required_argument, NULL, 'r' },
+    { "min-idle", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct gc_args a = { 0 };
+  struct gc_args a = { .min_idle = REAPER_MIN_IDLE_DEFAULT };
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
@@ -215,6 +248,10 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
         break;
       case 'r':
         a.runtime_root = optarg;
+        break;
+      case 'i':
+        if (cli_parse_min_idle ("gc", optarg, &a.min_idle) != 0)
+          return EXIT_USAGE;
         break;
       case 'h':
         puts (usage);

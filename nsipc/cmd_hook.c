@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "inventory.h"
 #include "ledger.h"
+#include "named.h"
+#include "census.h"
 #include "namespace.h"
 #include "objects.h"
 #include "oci.h"
@@ -111,7 +113,7 @@ refuse_host (const struct nsipc_policy *p, nsipc_error *err)
 
 /* Provisions in the container's namespace (the caller is in it). */
 static int
-provision_container (struct nsipc_ledger *l, struct nsipc_policy *p, const char *other, bool userns, nsipc_error *err)
+provision_objects (struct nsipc_ledger *l, struct nsipc_policy *p, const char *other, bool userns, nsipc_error *err)
 {
   if (l->kind == NS_KIND_HOST)
     return refuse_host (p, err);
@@ -130,18 +132,34 @@ provision_container (struct nsipc_ledger *l, struct nsipc_policy *p, const char 
 
   struct nsipc_problems conflicts = { 0 };
   int r = -1;
-  if (check_limits_agree (p, l->policy, other, err) == 0
-      && provision_snapshot (&l->preexisting, &l->n_preexisting, err) == 0
-      && provision_apply (p, false, &conflicts, err) == 0
-      && provision_snapshot (&l->provisioned, &l->n_provisioned, err) == 0)
-    {
-      provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
-      r = 0;
-    }
+  if (check_limits_agree (p, l->policy, other, err) == 0 && provision_apply (p, false, &conflicts, err) == 0)
+    r = 0;
   if (conflicts.n > 0)
     nsipc_error_set (err, 0, "%s", conflicts.lines[0]);
   problems_free (&conflicts);
   return r;
+}
+
+/* Provisions, then records what the policy owns in every kind of
+   namespace: the ledger lists it (gc and poststop never remove it), and a
+   named namespace's record too, which outlives this container. */
+static int
+provision_container (const struct nsipc_globals *g, struct nsipc_ledger *l, struct nsipc_policy *p, const char *other,
+                     bool userns, nsipc_error *err)
+{
+  if (provision_objects (l, p, other, userns, err) < 0)
+    return -1;
+  if (l->kind == NS_KIND_HOST)
+    return 0;
+  if (provision_snapshot (&l->provisioned, &l->n_provisioned, err) < 0)
+    return -1;
+  provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
+  if (l->kind != NS_KIND_NAMED)
+    return 0;
+  _cleanup_close_ int ns_dir = state_open_dir (g->state_dir, "ns", false, err);
+  if (ns_dir < 0 || named_add_provisioned (ns_dir, l->ns_name, l->provisioned, l->n_provisioned, err) < 0)
+    return -1;
+  return 0;
 }
 
 static bool
@@ -247,9 +265,12 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
           && classify (g, &l, st->bundle, home_inode, &err) == 0)
         {
           describe_shared (g, &l, other, sizeof other);
-          /* Recorded before provisioning, so poststop finds a partial one. */
-          if (write_ledger (g, &l, &err) == 0
-              && provision_container (&l, &p, other, !identity_map (st->pid), &err) == 0)
+          /* What existed before the container, then the ledger, both
+             before any change: poststop finds a partial one. */
+          bool shared = l.kind == NS_KIND_NAMED || l.kind == NS_KIND_SHARED;
+          if ((!shared || provision_snapshot (&l.preexisting, &l.n_preexisting, &err) == 0)
+              && write_ledger (g, &l, &err) == 0
+              && provision_container (g, &l, &p, other, !identity_map (st->pid), &err) == 0)
             {
               l.complete = true;
               r = write_ledger (g, &l, &err) == 0 ? 0 : EXIT_RUNTIME;
@@ -281,51 +302,109 @@ log_removals (const struct nsipc_ledger *l, const struct nsipc_reap *reap)
     }
 }
 
-/* Removes the orphans of a namespace that outlives the container: all
-   but what existed before it and what its policy provisioned. */
+/* Removes the orphans of a namespace that outlives the container, judged
+   by every rule (DESIGN.md §6) as gc judges them; what existed before the
+   container is outside poststop's scope.  *KEEP_RECORD: the namespace lives
+   on without a record of its own, so the ledger goes on protecting what the
+   container's policy provisioned there. */
 static int
-reap_shared (const struct nsipc_globals *g, const struct nsipc_ledger *l, const char *verb)
+reap_shared (const struct nsipc_globals *g, const struct nsipc_ledger *l, const char *verb, int64_t min_idle,
+             bool *keep_record)
 {
   nsipc_error err = { 0 };
-  _cleanup_close_ int ns_dir = l->kind == NS_KIND_NAMED ? state_open_dir (g->state_dir, "ns", false, &err) : -1;
-  if ((l->kind == NS_KIND_NAMED && ns_dir < 0) || ledger_enter (l, ns_dir, &err) < 0)
+  struct nsipc_open_files open = { 0 };
+  char why[160];
+  struct nsipc_scene base = { .min_idle = min_idle, .open = &open };
+  reaper_scene_live (&base, why, sizeof why);
+  if (base.blind)
     {
-      fprintf (stderr, "nsipc: %s: container %s: nothing to clean: %s\n", verb, l->id, err.msg);
+      *keep_record = true;
+      fprintf (stderr, "nsipc: %s: container %s: %s: removed nothing\n", verb, l->id, base.blind);
       return 0;
     }
-  if (namespace_unshare_mount (&err) < 0)
+  struct nsipc_census c;
+  _cleanup_close_ int home = -1;
+  if (cli_take_census (g, verb, NULL, &c, &home) < 0)
+    return EXIT_RUNTIME;
+  const struct nsipc_census_ns *ns = census_find (&c, l->ns_inode);
+  if (ns == NULL)
     {
-      cli_error (verb, "container %s: %s", l->id, err.msg);
-      return EXIT_RUNTIME;
+      fprintf (stderr, "nsipc: %s: container %s: nothing to clean: its IPC namespace is gone\n", verb, l->id);
+      census_free (&c);
+      return 0;
     }
-  size_t n_keep = l->n_preexisting + l->n_provisioned;
-  _cleanup_free_ struct nsipc_ledger_object *keep = calloc (n_keep + 1, sizeof *keep);
-  memcpy (keep, l->preexisting, l->n_preexisting * sizeof *keep);
-  memcpy (keep + l->n_preexisting, l->provisioned, l->n_provisioned * sizeof *keep);
-  struct nsipc_reap reap;
-  if (reaper_reap (keep, n_keep, false, &reap, &err) < 0)
+  *keep_record = l->kind == NS_KIND_SHARED;
+  struct nsipc_evidence ev;
+  struct nsipc_scene s;
+  struct nsipc_reap reap = { 0 };
+  int r = census_scene (ns, &base, &ev, &s, &err);
+  s.preexisting = l->preexisting;
+  s.n_preexisting = l->n_preexisting;
+  if (r == 0 && (census_enter (ns, &err) < 0 || reaper_reap (&s, false, &reap, &err) < 0))
+    r = -1;
+  evidence_free (&ev);
+  inventory_open_files_free (&open);
+  if (r < 0)
     {
       cli_error (verb, "container %s: %s", l->id, err.msg);
+      census_free (&c);
       return EXIT_RUNTIME;
     }
   log_removals (l, &reap);
   char summary[256];
   snprintf (summary, sizeof summary,
             "container %s: removed %zu orphan%s, kept %zu in use, in IPC namespace %" PRIu64 "%s%s", l->id,
-            reap.n_removed, reap.n_removed == 1 ? "" : "s", reap.kept_in_use, l->ns_inode, l->ns_name ? " " : "",
-            l->ns_name ? l->ns_name : "");
+            reap.n_removed, reap.n_removed == 1 ? "" : "s", reap.kept, l->ns_inode, ns->name ? " " : "",
+            ns->name ? ns->name : "");
   fprintf (stderr, "nsipc: %s: %s\n", verb, summary);
   if (logging)
     syslog (LOG_INFO, "%s", summary);
   for (size_t i = 0; i < reap.errors.n; i++)
     cli_error (verb, "container %s: %s", l->id, reap.errors.lines[i]);
-  int r = reap.errors.n ? EXIT_RUNTIME : 0;
+  r = reap.errors.n ? EXIT_RUNTIME : 0;
   reaper_free (&reap);
+  census_free (&c);
   return r;
 }
 
+/* Reads the ledger of ID under the containers lock, released at once: the
+   reaping that follows may take a while and must not hold up other
+   containers' starts.  1: there is none (or it is unreadable and dropped). */
 static int
-poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
+take_ledger (const struct nsipc_globals *g, const char *verb, const char *id, struct nsipc_ledger *l)
+{
+  nsipc_error err = { 0 };
+  _cleanup_close_ int dir = state_open_dir (g->state_dir, "containers", false, &err);
+  if (dir >= 0 && state_lock (dir, &err) == 0 && ledger_read (dir, id, l, &err) == 0)
+    return 0;
+  if (err.status == ENOENT)
+    fprintf (stderr, "nsipc: %s: container %s: no ledger, nothing to clean\n", verb, id);
+  else
+    cli_error (verb, "container %s: %s; the record is dropped", id, err.msg);
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", id);
+  if (dir >= 0)
+    state_remove (dir, file, &err);
+  return 1;
+}
+
+static int
+drop_ledger (const struct nsipc_globals *g, const char *verb, const char *id)
+{
+  nsipc_error err = { 0 };
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", id);
+  _cleanup_close_ int dir = state_open_dir (g->state_dir, "containers", false, &err);
+  if (dir < 0 || state_lock (dir, &err) < 0 || state_remove (dir, file, &err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
+  return 0;
+}
+
+static int
+poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64_t min_idle)
 {
   const char *verb = stage_verbs[STAGE_POSTSTOP];
   nsipc_error err = { 0 };
@@ -334,30 +413,18 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
       cli_error (verb, "%s", err.msg);
       return EXIT_RUNTIME;
     }
-  _cleanup_close_ int dir = state_open_dir (g->state_dir, "containers", false, &err);
   struct nsipc_ledger l;
-  if (dir < 0 || state_lock (dir, &err) < 0 || ledger_read (dir, st->id, &l, &err) < 0)
-    {
-      if (err.status == ENOENT)
-        fprintf (stderr, "nsipc: %s: container %s: no ledger, nothing to clean\n", verb, st->id);
-      else
-        cli_error (verb, "container %s: %s; the record is dropped", st->id, err.msg);
-      char file[LEDGER_ID_MAX + 8];
-      snprintf (file, sizeof file, "%s.json", st->id);
-      if (dir >= 0)
-        state_remove (dir, file, &err);
-      return 0;
-    }
+  if (take_ledger (g, verb, st->id, &l) != 0)
+    return 0;
   int r = 0;
-  if ((l.kind == NS_KIND_NAMED || l.kind == NS_KIND_SHARED) && l.cleanup == CLEANUP_OWNED)
-    r = reap_shared (g, &l, verb);
-  char file[LEDGER_ID_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", st->id);
-  if (state_remove (dir, file, &err) < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      r = EXIT_RUNTIME;
-    }
+  bool keep_record = false;
+  bool shared = l.kind == NS_KIND_NAMED || l.kind == NS_KIND_SHARED;
+  if (shared && !l.complete)
+    fprintf (stderr, "nsipc: %s: container %s: its start was refused or did not finish; removed nothing\n", verb, l.id);
+  else if (shared)
+    r = reap_shared (g, &l, verb, min_idle, &keep_record);
+  if (!keep_record && drop_ledger (g, verb, st->id) != 0)
+    r = EXIT_RUNTIME;
   ledger_free (&l);
   return r;
 }
@@ -428,18 +495,36 @@ parse_stage (const char *arg, const struct nsipc_oci_state *st, enum stage *stag
 int
 cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
 {
-  if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+  static const char usage[] = "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]";
+  static const struct option options[] = {
+    { "min-idle", required_argument, NULL, 'i' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int64_t min_idle = REAPER_MIN_IDLE_DEFAULT;
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, ":h", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'i':
+        if (cli_parse_min_idle ("hook", optarg, &min_idle) != 0)
+          return EXIT_USAGE;
+        break;
+      case 'h':
+        printf ("%s\n  (OCI state on stdin; the config for precreate)\n", usage);
+        return 0;
+      default:
+        cli_error ("hook", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
+                   usage);
+        return EXIT_USAGE;
+      }
+  if (argc - optind > 1)
     {
-      if (argc == 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
-        {
-          puts ("usage: nsipc hook [createRuntime|poststop|precreate]   (OCI state, or config for precreate, "
-                "on stdin)");
-          return 0;
-        }
-      cli_error ("hook", "usage: nsipc hook [createRuntime|poststop|precreate]");
+      cli_error ("hook", "%s", usage);
       return EXIT_USAGE;
     }
-  const char *arg = argc == 2 ? argv[1] : NULL;
+  const char *arg = optind < argc ? argv[optind] : NULL;
   size_t len;
   _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, OCI_STATE_MAX, &len);
   if (text == NULL)
@@ -461,7 +546,7 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
   logging = cli_log_open ();
   int r = parse_stage (arg, &st, &stage) < 0 ? EXIT_USAGE
           : stage == STAGE_CREATE            ? create_runtime (g, &st)
-                                             : poststop (g, &st);
+                                             : poststop (g, &st, min_idle);
   oci_state_free (&st);
   if (logging)
     closelog ();

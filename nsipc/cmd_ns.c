@@ -16,6 +16,7 @@
 #include "namespace.h"
 #include "privileges.h"
 #include "ledger.h"
+#include "named.h"
 #include "provision.h"
 #include "state.h"
 #include "util.h"
@@ -39,38 +40,31 @@ iso_time (time_t t, char buf[32])
   strftime (buf, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime (&t));
 }
 
-/* The record beside the pin: what `ns list` shows without entering. */
-/* The objects of P in the caller's namespace, added to those of OLD (the
-   record's list), as a JSON array for the record: gc never removes them. */
+/* Adds the objects of P now in the caller's namespace to RECORD's list:
+   gc never removes them. */
 static int
-record_provisioned (const struct nsipc_policy *p, json_t *old, json_t **out, nsipc_error *err)
+record_provisioned (const struct nsipc_policy *p, json_t *record, nsipc_error *err)
 {
-  struct nsipc_ledger_object *now, *before = NULL;
-  size_t n_now, n_before = 0;
+  struct nsipc_ledger_object *now;
+  size_t n_now;
   if (provision_snapshot (&now, &n_now, err) < 0)
     return -1;
   provision_keep_policy_objects (p, now, &n_now);
-  if (old)
-    ledger_objects_from_json (old, &before, &n_before);
-  *out = ledger_objects_to_json (now, n_now);
-  for (size_t i = 0; i < n_before; i++)
-    if (!ledger_object_listed (now, n_now, before[i].type, before[i].id, before[i].key, before[i].name))
-      json_array_append (*out, json_array_get (old, i));
+  int r = named_merge_provisioned (record, now, n_now, err);
   ledger_objects_free (now, n_now);
-  ledger_objects_free (before, n_before);
-  return 0;
+  return r;
 }
 
-static int
-write_record (int dirfd, const char *name, uint64_t inode, const char *policy, const struct nsipc_policy *p,
-              const char *created, json_t *provisioned, nsipc_error *err)
+/* The record beside the pin: what `ns list` shows without entering. */
+static json_t *
+new_record (const char *name, uint64_t inode, const char *policy, const struct nsipc_policy *p, const char *created)
 {
-  char file[STATE_NAME_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", name);
-  _cleanup_json_ json_t *j
-      = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:O}", "name", name, "inode", (json_int_t)inode, "policy", policy,
-                   "policy_digest", policy ? p->digest : NULL, "created", created, "provisioned", provisioned);
-  return j ? state_write_json (dirfd, file, j, err) : nsipc_error_set (err, ENOMEM, "record of %s", name);
+  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)inode, "policy",
+                         policy, "policy_digest", policy ? p->digest : NULL, "created", created, "cleanup",
+                         policy_cleanup_name (p->cleanup), "provisioned");
+  if (j == NULL)
+    abort ();
+  return j;
 }
 
 /* The policy a named namespace gets: --policy, else default.json if any. */
@@ -120,15 +114,16 @@ exists_at (int dirfd, const char *file)
 /* Pins a new namespace and provisions it; the caller is back in its own
    IPC namespace afterwards, whatever happened. */
 static int
-create_pinned (int dirfd, const char *name, const struct nsipc_policy *p, uint64_t *inode, json_t **provisioned,
-               nsipc_error *err)
+create_pinned (int dirfd, const char *name, const struct nsipc_policy *p, json_t *record, nsipc_error *err)
 {
   _cleanup_close_ int home = namespace_open_current (err);
-  if (home < 0 || namespace_pin_new (dirfd, name, inode, err) < 0)
+  uint64_t inode;
+  if (home < 0 || namespace_pin_new (dirfd, name, &inode, err) < 0)
     return -1;
+  json_object_set_new (record, "inode", json_integer ((json_int_t)inode));
   int r = provision_fresh (p, true, err);
   if (r == 0)
-    r = record_provisioned (p, NULL, provisioned, err);
+    r = record_provisioned (p, record, err);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort (); /* cannot happen: we came from there */
@@ -150,8 +145,7 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
   char record[STATE_NAME_MAX + 8], created[32];
   snprintf (record, sizeof record, "%s.json", a->name);
   iso_time (time (NULL), created);
-  uint64_t inode;
-  _cleanup_json_ json_t *provisioned = NULL;
+  _cleanup_json_ json_t *rec = new_record (a->name, 0, label, &p, created);
   r = EXIT_RUNTIME;
   if (privileges_require_admin (&err) < 0)
     cli_error (a->verb, "%s", err.msg);
@@ -159,8 +153,7 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
     ;
   else if (exists_at (dirfd, a->name) || exists_at (dirfd, record))
     cli_error (a->verb, "namespace %s exists", a->name);
-  else if (create_pinned (dirfd, a->name, &p, &inode, &provisioned, &err) < 0
-           || write_record (dirfd, a->name, inode, label, &p, created, provisioned, &err) < 0)
+  else if (create_pinned (dirfd, a->name, &p, rec, &err) < 0 || state_write_json (dirfd, record, rec, &err) < 0)
     {
       cli_error (a->verb, "%s: %s", a->name, err.msg);
       namespace_unpin (dirfd, a->name, NULL);
@@ -176,16 +169,13 @@ static int
 apply_pinned (int dirfd, const char *name, const struct nsipc_policy *p, json_t *record,
               struct nsipc_problems *conflicts, nsipc_error *err)
 {
-  json_t *provisioned = NULL;
   _cleanup_close_ int home = namespace_open_current (err);
   _cleanup_close_ int nsfd = home < 0 ? -1 : namespace_open_pin (dirfd, name, err);
   if (nsfd < 0 || namespace_enter (nsfd, err) < 0)
     return -1;
   int r = provision_apply (p, true, conflicts, err);
   if (r == 0)
-    r = record_provisioned (p, json_object_get (record, "provisioned"), &provisioned, err);
-  if (r == 0)
-    json_object_set_new (record, "provisioned", provisioned);
+    r = record_provisioned (p, record, err);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort ();
@@ -231,6 +221,7 @@ ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
       iso_time (time (NULL), now);
       json_object_set_new (record, "policy", json_string (label));
       json_object_set_new (record, "policy_digest", json_string (p.digest));
+      json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p.cleanup)));
       json_object_set_new (record, "applied", json_string (now));
       r = state_write_json (dirfd, file, record, &err) < 0 ? EXIT_RUNTIME : 0;
       if (r)

@@ -153,6 +153,8 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
           o->mode = st.st_mode & 0777;
           o->uid = o->cuid = st.st_uid;
           o->gid = o->cgid = st.st_gid;
+          o->atime = st.st_atime;
+          o->dtime = st.st_mtime;
           o->ctime = st.st_ctime;
           o->dev = st.st_dev;
           o->ino = st.st_ino;
@@ -182,13 +184,19 @@ union semun
 };
 
 int
-inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err)
+inventory_sem_members (int id, size_t nsems, pid_t *pids, uint64_t *waiters, nsipc_error *err)
 {
+  *waiters = 0;
   for (size_t i = 0; i < nsems; i++)
     {
-      pids[i] = semctl (id, i, GETPID);
-      if (pids[i] < 0)
-        return nsipc_error_set (err, errno, "semctl GETPID of set %d", id);
+      int pid = pids ? semctl (id, i, GETPID) : 0;
+      int ncnt = semctl (id, i, GETNCNT);
+      int zcnt = semctl (id, i, GETZCNT);
+      if (pid < 0 || ncnt < 0 || zcnt < 0)
+        return nsipc_error_set (err, errno, "semctl of set %d", id);
+      if (pids)
+        pids[i] = pid;
+      *waiters += (uint64_t)ncnt + (uint64_t)zcnt;
     }
   return 0;
 }
@@ -240,6 +248,7 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
   closedir (proc);
   if (set->n)
     qsort (set->files, set->n, sizeof *set->files, compare_files);
+  set->loaded = true;
   return 0;
 }
 

@@ -24,7 +24,8 @@ struct nsipc_ipc_object
   uint64_t nsems;              /* sem */
   uint64_t bytes;              /* msg bytes queued */
   uint64_t messages;           /* msg messages queued */
-  int64_t atime, dtime, ctime; /* shm: attach, detach, change; msg: send, receive, change; sem: op, -, change */
+  int64_t atime, dtime, ctime; /* shm: attach, detach, change; msg: send, receive, change; sem: op, -, change;
+                                  mqueue: the file's access, modification, change */
   char *name;                  /* mqueue: "/name" */
   dev_t dev;                   /* mqueue: its inode, to find who holds it open */
   ino_t ino;
@@ -49,8 +50,9 @@ int inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, stru
 size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type);
 
 /* The per-semaphore last-op pids (GETPID) of set ID, in the caller's
-   IPC namespace; PIDS has room for NSEMS. */
-int inventory_sem_pids (int id, size_t nsems, pid_t *pids, nsipc_error *err);
+   IPC namespace (PIDS has room for NSEMS, or is NULL), and the sum of the
+   processes waiting on its members (GETNCNT, GETZCNT). */
+int inventory_sem_members (int id, size_t nsems, pid_t *pids, uint64_t *waiters, nsipc_error *err);
 
 /* What every process holds open, as (device, inode): POSIX queues record
    no pids, an open descriptor is all that shows use.  Unreadable fd
@@ -63,6 +65,7 @@ struct nsipc_open_files
     ino_t ino;
   } * files;
   size_t n;
+  bool loaded; /* filled by inventory_open_files */
 };
 
 int inventory_open_files (struct nsipc_open_files *set, nsipc_error *err);

@@ -81,9 +81,8 @@ ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
       l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name",
       l->ns_name, "ns_path", l->ns_path, "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start",
       (json_int_t)l->pid_start, "created", (json_int_t)l->created, "complete", l->complete, "cleanup",
-      l->cleanup == CLEANUP_NONE ? "none" : "owned", "preexisting",
-      ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
-      ledger_objects_to_json (l->provisioned, l->n_provisioned));
+      policy_cleanup_name (l->cleanup), "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting),
+      "provisioned", ledger_objects_to_json (l->provisioned, l->n_provisioned));
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
   return state_write_json (dirfd, file, j, err);
@@ -123,8 +122,9 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   l->pid_start = json_integer_value (json_object_get (j, "pid_start"));
   l->created = json_integer_value (json_object_get (j, "created"));
   l->complete = json_is_true (json_object_get (j, "complete"));
-  const char *cleanup = json_string_value (json_object_get (j, "cleanup"));
-  l->cleanup = cleanup && strcmp (cleanup, "none") == 0 ? CLEANUP_NONE : CLEANUP_OWNED;
+  /* An unreadable mode is the default, never a laxer one. */
+  if (!policy_cleanup_parse (json_string_value (json_object_get (j, "cleanup")), &l->cleanup))
+    l->cleanup = CLEANUP_SAFE;
   if (ledger_objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
       || ledger_objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0)
     {

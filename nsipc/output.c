@@ -8,18 +8,18 @@
 #include "units.h"
 
 json_t *
-output_object (const struct nsipc_ipc_object *o, const char *label, bool orphan, const char *reason)
+output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason)
 {
   char key[16], mode[8];
   snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
   snprintf (mode, sizeof mode, "0%03o", o->mode);
-  json_t *j
-      = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s}", "type", policy_type_name (o->type),
-                   "key", o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
-                   o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
-                   (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
-                   (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
-                   "policy_object", label ? json_string (label) : json_null (), "orphan", orphan, "reason", reason);
+  json_t *j = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s, s:s}", "type",
+                         policy_type_name (o->type), "key", o->type == OBJECT_MQUEUE ? json_null () : json_string (key),
+                         "id", o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
+                         (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
+                         (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
+                         "policy_object", label ? json_string (label) : json_null (), "orphan",
+                         strcmp (rule, "orphan") == 0, "rule", rule, "reason", reason);
   switch (o->type)
     {
     case OBJECT_SHM:
@@ -179,7 +179,8 @@ object_line (FILE *out, json_t *o)
   else if (label)
     fprintf (out, "policy: %s\n", label);
   else
-    fprintf (out, "in use: %s\n", json_string_value (json_object_get (o, "reason")));
+    fprintf (out, "kept (%s): %s\n", json_string_value (json_object_get (o, "rule")),
+             json_string_value (json_object_get (o, "reason")));
 }
 
 void

@@ -12,8 +12,9 @@
 #include "limits.h"
 
 /* One object: type, key, id, mode, owners, type-specific fields, its
-   policy label (or null) and whether it is an orphan (and why, or why not). */
-json_t *output_object (const struct nsipc_ipc_object *o, const char *label, bool orphan, const char *reason);
+   policy label (or null), the rule that kept it ("orphan": none did) and
+   why, in words. */
+json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 
 /* One namespace, its limits as read inside it, usage counted from INV, and
    OBJECTS (an array of output_object, stolen). */

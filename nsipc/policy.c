@@ -551,16 +551,38 @@ read_objects (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
   check_unique (p, policy);
 }
 
+static const char *const cleanup_names[] = { "safe", "by-pid", "none" };
+
+const char *
+policy_cleanup_name (enum nsipc_cleanup c)
+{
+  return cleanup_names[c];
+}
+
+bool
+policy_cleanup_parse (const char *name, enum nsipc_cleanup *c)
+{
+  for (int i = 0; i <= CLEANUP_NONE; i++)
+    if (name && strcmp (name, cleanup_names[i]) == 0)
+      return *c = i, true;
+  if (name && strcmp (name, "owned") == 0)
+    return *c = CLEANUP_SAFE, true;
+  return false;
+}
+
+enum nsipc_cleanup
+policy_cleanup_stricter (enum nsipc_cleanup a, enum nsipc_cleanup b)
+{
+  /* Ranked by what they keep: none keeps all, safe more than by-pid. */
+  static const int rank[] = { [CLEANUP_BY_PID] = 0, [CLEANUP_SAFE] = 1, [CLEANUP_NONE] = 2 };
+  return rank[a] >= rank[b] ? a : b;
+}
+
 static void
 read_cleanup (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
 {
-  const char *s = json_string_value (v);
-  if (s && strcmp (s, "owned") == 0)
-    policy->cleanup = CLEANUP_OWNED;
-  else if (s && strcmp (s, "none") == 0)
-    policy->cleanup = CLEANUP_NONE;
-  else
-    problems_add (p, "cleanup", "must be \"owned\" or \"none\"");
+  if (!policy_cleanup_parse (json_string_value (v), &policy->cleanup))
+    problems_add (p, "cleanup", "must be \"safe\", \"by-pid\" or \"none\"");
 }
 
 static void

@@ -2,6 +2,7 @@
    that every problem is known before anything touches the kernel. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,11 +18,24 @@ enum nsipc_object_type
   OBJECT_TYPE_COUNT
 };
 
+/* How orphans are judged where a namespace outlives a container (DESIGN.md
+   §6), from the least to the most careful; the default is SAFE. */
 enum nsipc_cleanup
 {
-  CLEANUP_OWNED,
-  CLEANUP_NONE,
+  CLEANUP_SAFE,   /* every rule */
+  CLEANUP_BY_PID, /* without the creator-uid rule */
+  CLEANUP_NONE,   /* nothing is ever removed */
 };
+
+/* "safe", "by-pid", "none". */
+const char *policy_cleanup_name (enum nsipc_cleanup c);
+
+/* The mode NAME names ("owned", the first version's word, is "safe");
+   false for any other word. */
+bool policy_cleanup_parse (const char *name, enum nsipc_cleanup *c);
+
+/* Of two policies on one namespace, the more careful mode wins. */
+enum nsipc_cleanup policy_cleanup_stricter (enum nsipc_cleanup a, enum nsipc_cleanup b);
 
 #define OWNER_UNSET (-1)
 

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int
@@ -109,4 +110,39 @@ procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc
     return nsipc_error_set (err, 0, "%s %u is not mapped in the container's user namespace (%s)",
                             strcmp (map, "uid_map") == 0 ? "uid" : "gid", id, path);
   return 0;
+}
+
+/* PROC_PID_INIT_INO in the kernel's include/linux/proc_ns.h. */
+#define PID_NS_INIT_INODE 0xEFFFFFFCu
+
+bool
+procfs_sees_every_process (char *why, size_t len)
+{
+  struct stat st;
+  if (stat ("/proc/self/ns/pid", &st) < 0)
+    {
+      snprintf (why, len, "cannot read /proc/self/ns/pid (%s)", strerror (errno));
+      return false;
+    }
+  if (st.st_ino != PID_NS_INIT_INODE)
+    {
+      snprintf (why, len, "nsipc runs in a child pid namespace (pid:[%lu]), not the host's", (unsigned long)st.st_ino);
+      return false;
+    }
+  /* NSpid lists our pid in each namespace from /proc's down to ours. */
+  FILE *f = fopen ("/proc/self/status", "re");
+  char line[256];
+  int levels = 0;
+  while (f && fgets (line, sizeof line, f))
+    if (strncmp (line, "NSpid:", 6) == 0)
+      for (char *p = strtok (line + 6, " \t\n"); p; p = strtok (NULL, " \t\n"))
+        levels++;
+  if (f)
+    fclose (f);
+  if (levels != 1)
+    {
+      snprintf (why, len, "NSpid in /proc/self/status has %d entries: /proc is not the host's", levels);
+      return false;
+    }
+  return true;
 }

@@ -21,3 +21,10 @@ bool procfs_alive_since (pid_t pid, int64_t since);
 /* Maps ID, as seen inside the user namespace of PID, to the id outside
    through /proc/PID/uid_map or gid_map (MAP).  Fails for an unmapped id. */
 int procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err);
+
+/* Whether this process sees every process on the machine: it runs in the
+   initial pid namespace (whose nsfs inode the kernel fixes) and /proc is
+   that namespace's.  Otherwise the kernel shows pids of processes outside
+   as 0 and /proc lacks them: liveness cannot be judged.  WHY says what was
+   found when false. */
+bool procfs_sees_every_process (char *why, size_t len);

@@ -1,18 +1,57 @@
 /* The orphan rules.  Ownership is never liveness (systemd's RemoveIPC=
-   lesson): only recorded pids, their start times and attach counts count. */
+   lesson), and the kernel keeps no creator pid for queues and sets and
+   records a blocked caller only once its call returns: when the evidence
+   is silent, the object is kept. */
 #include "reaper.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <mqueue.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "procfs.h"
 #include "util.h"
+
+static const char *const rule_names[RULE_COUNT] = {
+  [RULE_ORPHAN] = "orphan",
+  [RULE_POLICY] = "policy",
+  [RULE_ATTACHED] = "attached",
+  [RULE_LIVE_PID] = "live-pid",
+  [RULE_BLOCKED] = "blocked",
+  [RULE_WAITERS] = "waiters",
+  [RULE_OPEN] = "open",
+  [RULE_CREATOR_UID] = "creator-uid",
+  [RULE_RECENT] = "recent",
+  [RULE_UNKNOWN] = "unknown",
+  [RULE_PID_NAMESPACE] = "pid-namespace",
+  [RULE_CLEANUP_NONE] = "cleanup-none",
+  [RULE_PREEXISTING] = "preexisting",
+};
+
+const char *
+reaper_rule_name (enum nsipc_rule rule)
+{
+  return rule_names[rule];
+}
+
+static bool
+say (struct nsipc_verdict *v, enum nsipc_rule rule, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (v->reason, sizeof v->reason, fmt, ap);
+  va_end (ap);
+  v->rule = rule;
+  return true;
+}
 
 static int64_t
 max64 (int64_t a, int64_t b)
@@ -20,80 +59,188 @@ max64 (int64_t a, int64_t b)
   return a > b ? a : b;
 }
 
-/* True, with the reason written, when PID (recorded as ROLE at SINCE) is a
-   live process that was already running then. */
-static bool
-live_pid (const struct nsipc_liveness *live, pid_t pid, int64_t since, const char *role, struct nsipc_verdict *v)
+/* The latest time anyone did anything to O that the kernel stamps. */
+static int64_t
+last_activity (const struct nsipc_ipc_object *o)
 {
-  if (pid <= 0 || !live->alive (live->ctx, pid, since))
-    return false;
-  snprintf (v->reason, sizeof v->reason, "%s pid %d is alive", role, (int)pid);
-  return true;
+  return max64 (o->ctime, max64 (o->atime, o->dtime));
 }
 
-static void
-judge_shm (const struct nsipc_ipc_object *o, const struct nsipc_liveness *live, struct nsipc_verdict *v)
+static const char *
+plural (uint64_t n)
+{
+  return n == 1 ? "" : "s";
+}
+
+/* True, with the verdict written, when PID (recorded as ROLE) is a live
+   process that was already running at O's last activity: a pid reused
+   since started later. */
+static bool
+live_pid (const struct nsipc_scene *s, const struct nsipc_ipc_object *o, pid_t pid, const char *role,
+          struct nsipc_verdict *v)
+{
+  if (pid <= 0 || !s->live.alive (s->live.ctx, pid, last_activity (o)))
+    return false;
+  return say (v, RULE_LIVE_PID, "%s pid %d is alive", role, (int)pid);
+}
+
+static bool
+kept_shm (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
 {
   if (o->nattch > 0)
-    snprintf (v->reason, sizeof v->reason, "attached %lu time%s", (unsigned long)o->nattch, o->nattch == 1 ? "" : "s");
-  else if (o->cpid == 0)
-    snprintf (v->reason, sizeof v->reason, "creator in a pid namespace we cannot see");
-  else if (live_pid (live, o->cpid, o->ctime, "creator", v)
-           || live_pid (live, o->lpid, max64 (o->atime, o->dtime), "last attach/detach", v))
-    ;
-  else
+    return say (v, RULE_ATTACHED, "attached %lu time%s", (unsigned long)o->nattch, plural (o->nattch));
+  if (o->cpid == 0)
+    return say (v, RULE_UNKNOWN, "creator in a pid namespace nsipc cannot see");
+  if (o->lpid == 0 && (o->atime || o->dtime))
+    return say (v, RULE_UNKNOWN, "last user in a pid namespace nsipc cannot see");
+  return live_pid (s, o, o->cpid, "creator", v) || live_pid (s, o, o->lpid, "last attach/detach", v);
+}
+
+static bool
+kept_blocked (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  const struct nsipc_blocked *b = evidence_blocked_on (s->evidence, o->type, o->id);
+  return b && say (v, RULE_BLOCKED, "blocked %s by pid %d", b->call, (int)b->pid);
+}
+
+static bool
+kept_msg (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  if (kept_blocked (o, s, v))
+    return true;
+  if ((o->lspid == 0 && o->atime) || (o->lrpid == 0 && o->dtime))
+    return say (v, RULE_UNKNOWN, "last sender or receiver in a pid namespace nsipc cannot see");
+  return live_pid (s, o, o->lspid, "last sender", v) || live_pid (s, o, o->lrpid, "last receiver", v);
+}
+
+static bool
+kept_sem (const struct nsipc_ipc_object *o, const struct nsipc_sem_detail *sem, const struct nsipc_scene *s,
+          struct nsipc_verdict *v)
+{
+  if (sem == NULL)
+    return say (v, RULE_UNKNOWN, "its semaphores could not be read");
+  if (sem->waiters > 0)
+    return say (v, RULE_WAITERS, "%lu process%s waiting on it", (unsigned long)sem->waiters,
+                sem->waiters == 1 ? "" : "es");
+  if (kept_blocked (o, s, v))
+    return true;
+  bool any_pid = false;
+  for (size_t i = 0; i < sem->n; i++)
     {
-      snprintf (v->reason, sizeof v->reason, "not attached, creator pid %d gone", (int)o->cpid);
-      v->in_use = false;
-      return;
+      any_pid |= sem->pids[i] != 0;
+      if (live_pid (s, o, sem->pids[i], "last semop", v))
+        return true;
     }
-  v->in_use = true;
+  if (o->atime && !any_pid)
+    return say (v, RULE_UNKNOWN, "last semop by a pid namespace nsipc cannot see");
+  return false;
+}
+
+static bool
+kept_mqueue (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  if (s->open == NULL || !s->open->loaded)
+    return say (v, RULE_UNKNOWN, "who holds it open could not be read");
+  return inventory_is_open (s->open, o) && say (v, RULE_OPEN, "open by a process");
+}
+
+/* The kinds with no creator pid: the creator may still hold the key. */
+static bool
+kept_creator (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  if (o->type == OBJECT_SHM || s->cleanup == CLEANUP_BY_PID)
+    return false;
+  size_t n = evidence_uid_processes (s->evidence, o->cuid);
+  if (n > 0)
+    return say (v, RULE_CREATOR_UID, "creator uid %u has %zu process%s here", (unsigned)o->cuid, n, n == 1 ? "" : "es");
+  /* A process we could not read may be the one blocked, or the creator. */
+  if (s->evidence->unreadable > 0)
+    return say (v, RULE_UNKNOWN, "%zu process%s here could not be read", s->evidence->unreadable,
+                s->evidence->unreadable == 1 ? "" : "es");
+  return false;
+}
+
+static bool
+kept_recent (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  int64_t idle = s->now - last_activity (o);
+  return idle < s->min_idle
+         && say (v, RULE_RECENT, "active %lld s ago (min idle %lld s)", (long long)(idle < 0 ? 0 : idle),
+                 (long long)s->min_idle);
 }
 
 static void
-judge_msg (const struct nsipc_ipc_object *o, const struct nsipc_liveness *live, struct nsipc_verdict *v)
+say_orphan (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
 {
-  v->in_use = live_pid (live, o->lspid, o->atime, "last sender", v)
-              || live_pid (live, o->lrpid, o->dtime, "last receiver", v);
-  if (!v->in_use)
-    snprintf (v->reason, sizeof v->reason, "no live sender or receiver");
-}
-
-static void
-judge_sem (const struct nsipc_ipc_object *o, const pid_t *pids, size_t n, const struct nsipc_liveness *live,
-           struct nsipc_verdict *v)
-{
-  for (size_t i = 0; i < n; i++)
-    if (live_pid (live, pids[i], max64 (o->atime, o->ctime), "last semop", v))
-      {
-        v->in_use = true;
-        return;
-      }
-  v->in_use = false;
-  snprintf (v->reason, sizeof v->reason, "no live process operated on it");
-}
-
-void
-reaper_judge (const struct nsipc_ipc_object *o, const pid_t *sem_pids, size_t n_sem_pids, bool mq_open,
-              const struct nsipc_liveness *live, struct nsipc_verdict *v)
-{
-  v->reason[0] = '\0';
+  const char *uid_rule = s->cleanup == CLEANUP_BY_PID ? "" : ", creator uid has no process here";
   switch (o->type)
     {
     case OBJECT_SHM:
-      judge_shm (o, live, v);
+      say (v, RULE_ORPHAN, "not attached, creator pid %d gone", (int)o->cpid);
       break;
     case OBJECT_MSG:
-      judge_msg (o, live, v);
+      say (v, RULE_ORPHAN, "no live sender, receiver or waiter%s", uid_rule);
       break;
     case OBJECT_SEM:
-      judge_sem (o, sem_pids, n_sem_pids, live, v);
+      say (v, RULE_ORPHAN, "no live operator or waiter%s", uid_rule);
       break;
     default:
-      v->in_use = mq_open;
-      snprintf (v->reason, sizeof v->reason, mq_open ? "open by a process" : "not open by any process");
+      say (v, RULE_ORPHAN, "not open%s", uid_rule);
       break;
     }
+}
+
+static bool
+listed (const struct nsipc_ledger_object *list, size_t n, const struct nsipc_ipc_object *o)
+{
+  return ledger_object_listed (list, n, o->type, o->id, o->key, o->name);
+}
+
+void
+reaper_judge (const struct nsipc_ipc_object *o, const struct nsipc_sem_detail *sem, const struct nsipc_scene *s,
+              struct nsipc_verdict *v)
+{
+  if (listed (s->keep, s->n_keep, o))
+    say (v, RULE_POLICY, "provisioned by a policy");
+  else if (listed (s->preexisting, s->n_preexisting, o))
+    say (v, RULE_PREEXISTING, "existed before the container started");
+  else if (s->cleanup == CLEANUP_NONE)
+    say (v, RULE_CLEANUP_NONE, "the namespace's policy says cleanup: none");
+  else if (s->blind)
+    say (v, RULE_PID_NAMESPACE, "%s", s->blind);
+  else if ((o->type == OBJECT_SHM && kept_shm (o, s, v)) || (o->type == OBJECT_MSG && kept_msg (o, s, v))
+           || (o->type == OBJECT_SEM && kept_sem (o, sem, s, v)) || (o->type == OBJECT_MQUEUE && kept_mqueue (o, s, v))
+           || kept_creator (o, s, v) || kept_recent (o, s, v))
+    ;
+  else
+    say_orphan (o, s, v);
+}
+
+void
+reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
+{
+  nsipc_error ignored;
+  if (o->type == OBJECT_MQUEUE && s->open && !s->open->loaded)
+    inventory_open_files (s->open, &ignored);
+  if (o->type != OBJECT_SEM)
+    {
+      reaper_judge (o, NULL, s, v);
+      return;
+    }
+  /* On the heap: a set may have millions of members. */
+  _cleanup_free_ pid_t *pids = calloc (o->nsems + 1, sizeof *pids);
+  struct nsipc_sem_detail sem = { pids, o->nsems, 0 };
+  bool read = pids && inventory_sem_members (o->id, o->nsems, pids, &sem.waiters, &ignored) == 0;
+  reaper_judge (o, read ? &sem : NULL, s, v);
+}
+
+bool
+reaper_unchanged (const struct nsipc_ipc_object *a, const struct nsipc_ipc_object *b)
+{
+  return a->type == b->type && a->key == b->key && a->ctime == b->ctime && a->atime == b->atime && a->dtime == b->dtime
+         && a->nattch == 0 && b->nattch == 0 && a->cpid == b->cpid && a->lpid == b->lpid && a->lspid == b->lspid
+         && a->lrpid == b->lrpid && a->messages == b->messages && a->nsems == b->nsems && a->dev == b->dev
+         && a->ino == b->ino;
 }
 
 static bool
@@ -103,20 +250,78 @@ alive_now (void *ctx, pid_t pid, int64_t since)
   return procfs_alive_since (pid, since);
 }
 
-/* Removes O by id.  Ids carry a sequence number, so the id judged a moment
-   ago cannot name a newer object; a segment is checked once more for an
-   attach made meanwhile. */
-static int
-remove_object (const struct nsipc_ipc_object *o)
+void
+reaper_scene_live (struct nsipc_scene *s, char *why, size_t len)
 {
+  s->now = time (NULL);
+  s->live = (struct nsipc_liveness){ alive_now, NULL };
+  s->blind = procfs_sees_every_process (why, len) ? NULL : why;
+}
+
+/* O as the kernel has it now, read by id (a POSIX queue by name). */
+static int
+restat (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
+{
+  *now = *o;
   struct shmid_ds shm;
+  struct msqid_ds msg;
+  struct semid_ds sem;
+  struct stat st;
   switch (o->type)
     {
     case OBJECT_SHM:
       if (shmctl (o->id, IPC_STAT, &shm) < 0)
         return -1;
-      if (shm.shm_nattch > 0)
-        return errno = EBUSY, -1;
+      now->key = shm.shm_perm.__key, now->cpid = shm.shm_cpid, now->lpid = shm.shm_lpid;
+      now->nattch = shm.shm_nattch;
+      now->atime = shm.shm_atime, now->dtime = shm.shm_dtime, now->ctime = shm.shm_ctime;
+      return 0;
+    case OBJECT_MSG:
+      if (msgctl (o->id, IPC_STAT, &msg) < 0)
+        return -1;
+      now->key = msg.msg_perm.__key, now->lspid = msg.msg_lspid, now->lrpid = msg.msg_lrpid;
+      now->messages = msg.msg_qnum;
+      now->atime = msg.msg_stime, now->dtime = msg.msg_rtime, now->ctime = msg.msg_ctime;
+      return 0;
+    case OBJECT_SEM:
+      if (semctl (o->id, 0, IPC_STAT, &sem) < 0)
+        return -1;
+      now->key = sem.sem_perm.__key, now->nsems = sem.sem_nsems;
+      now->atime = sem.sem_otime, now->ctime = sem.sem_ctime;
+      return 0;
+    default:
+      {
+        /* Opening a queue stamps nothing; its fd is an inode to stat. */
+        mqd_t q = mq_open (o->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (q == (mqd_t)-1)
+          return -1;
+        int r = fstat (q, &st);
+        mq_close (q);
+        if (r < 0)
+          return -1;
+        now->dev = st.st_dev, now->ino = st.st_ino;
+        now->atime = st.st_atime, now->dtime = st.st_mtime, now->ctime = st.st_ctime;
+        return 0;
+      }
+    }
+}
+
+/* 0: removed; 1: changed since it was judged, kept; -1: failed (errno). */
+static int
+recheck_and_remove (const struct nsipc_ipc_object *o, const struct nsipc_scene *s)
+{
+  struct nsipc_ipc_object now;
+  struct nsipc_verdict v;
+  if (restat (o, &now) < 0)
+    return -1;
+  if (!reaper_unchanged (o, &now))
+    return 1;
+  reaper_judge_live (&now, s, &v); /* members and waiters read afresh */
+  if (v.rule != RULE_ORPHAN)
+    return 1;
+  switch (o->type)
+    {
+    case OBJECT_SHM:
       return shmctl (o->id, IPC_RMID, NULL);
     case OBJECT_MSG:
       return msgctl (o->id, IPC_RMID, NULL);
@@ -125,16 +330,6 @@ remove_object (const struct nsipc_ipc_object *o)
     default:
       return mq_unlink (o->name);
     }
-}
-
-void
-reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_open_files *open, struct nsipc_verdict *v)
-{
-  static const struct nsipc_liveness live = { alive_now, NULL };
-  pid_t pids[o->type == OBJECT_SEM && o->nsems ? o->nsems : 1];
-  nsipc_error ignored;
-  size_t n = o->type == OBJECT_SEM && inventory_sem_pids (o->id, o->nsems, pids, &ignored) == 0 ? o->nsems : 0;
-  reaper_judge (o, pids, n, o->type == OBJECT_MQUEUE && inventory_is_open (open, o), &live, v);
 }
 
 static void
@@ -155,45 +350,36 @@ record (struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
 }
 
 int
-reaper_reap (const struct nsipc_ledger_object *keep, size_t n_keep, bool dry_run, struct nsipc_reap *out,
-             nsipc_error *err)
+reaper_reap (const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out, nsipc_error *err)
 {
   memset (out, 0, sizeof *out);
   struct nsipc_inventory inv;
-  struct nsipc_open_files open = { 0 };
   if (inventory_read (&inv, true, err) < 0)
     return -1;
-  /* Scanning every process's fds is only needed to judge POSIX queues. */
-  if (inventory_count (&inv, OBJECT_MQUEUE) > 0 && inventory_open_files (&open, err) < 0)
-    {
-      inventory_free (&inv);
-      return -1;
-    }
   for (size_t i = 0; i < inv.n; i++)
     {
       struct nsipc_ipc_object *o = &inv.objects[i];
-      if (ledger_object_listed (keep, n_keep, o->type, o->id, o->key, o->name))
-        continue;
       struct nsipc_verdict v;
-      reaper_judge_live (o, &open, &v);
-      if (v.in_use)
+      reaper_judge_live (o, s, &v);
+      int r = v.rule != RULE_ORPHAN ? 1 : dry_run ? 0 : recheck_and_remove (o, s);
+      if (r < 0 && (errno == EIDRM || errno == EINVAL || errno == ENOENT))
+        continue; /* someone removed it first */
+      if (r < 0)
         {
-          out->kept_in_use++;
-          continue;
-        }
-      if (!dry_run && remove_object (o) < 0)
-        {
-          if (errno == EIDRM || errno == EINVAL || errno == ENOENT)
-            continue; /* someone removed it first */
           char what[64];
           snprintf (what, sizeof what, "%s id %d", policy_type_name (o->type), o->id);
-          problems_add (&out->errors, what, "%s", errno == EBUSY ? "changed while we looked; kept" : strerror (errno));
+          problems_add (&out->errors, what, "%s", strerror (errno));
           continue;
         }
-      record (out, o, v.reason);
+      if (r == 0)
+        record (out, o, v.reason);
+      else
+        {
+          out->kept++;
+          out->changed += v.rule == RULE_ORPHAN;
+        }
     }
   inventory_free (&inv);
-  inventory_open_files_free (&open);
   return 0;
 }
 

@@ -62,12 +62,14 @@ bundle_edit() {
   jq "$@" "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
-# with_hooks DIR: nsipc as createRuntime and poststop hook, one entry with no
-# stage argument serving both.
+# with_hooks DIR [JSON-ARRAY]: nsipc as createRuntime and poststop hook, one
+# entry with no stage argument serving both; the array adds hook options
+# (e.g. '["--min-idle", "0"]').
 with_hooks() {
   bundle_edit "$1" --arg nsipc "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
-    '.hooks = { "createRuntime": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }],
-                "poststop": [{ "path": $nsipc, "args": ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] }] }'
+    --argjson extra "${2:-[]}" \
+    '(["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] + $extra) as $args
+     | .hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }], "poststop": [{ "path": $nsipc, "args": $args }] }'
 }
 
 # spawn CMD...: runs it in the background; teardown ends it by its pid.
@@ -94,3 +96,9 @@ unmount_below() {
     umount -l "$m"
   done
 }
+
+# Prefixes that run a command as a uid no other process runs with: what it
+# creates (mode 0666, for others to use) has a creator that is gone once it
+# exits.  AS_USER is a second such uid, for users that are not the creator.
+AS_GONE=(setpriv --reuid=4242 --regid=4242 --clear-groups env IPC_MODE=0666)
+AS_USER=(setpriv --reuid=4343 --regid=4343 --clear-groups env IPC_MODE=0666)

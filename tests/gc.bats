@@ -34,43 +34,44 @@ make_pod() {
   echo '{ "version": 1, "objects": [ { "type": "shm", "name": "frames", "key": "0x700", "size": 4096 } ] }' \
     >"$NSIPC_POLICY_DIR/pod.json"
   "$NSIPC" ns create pod1 --policy pod
-  in_pod "$IPC_TOOL" shm 0x601 8192          # creator-child: exits at once
-  in_pod "$IPC_TOOL" sem 0x602 1
+  # Made by a uid that has no process left: only the holder keeps them.
+  in_pod "${AS_GONE[@]}" "$IPC_TOOL" shm 0x601 8192   # creator-child: exits at once
+  in_pod "${AS_GONE[@]}" "$IPC_TOOL" sem 0x602 1
   # nsenter execs the tool: the pid we keep is the holder's.
   spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "$IPC_TOOL" hold 0x601 8192 "$READY.hold"
   spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "$IPC_TOOL" recv 0x650 "$READY.recv"
   wait_for "$READY.hold"
   wait_for "$READY.recv"
-  in_pod "$IPC_TOOL" shm 0x501 4096          # orphan: dead creator, never attached
+  in_pod "${AS_GONE[@]}" "$IPC_TOOL" shm 0x501 4096   # orphan: dead creator, never attached
 }
 
 @test "gc keeps the holder, the waiting receiver and the provisioned segment; removes the orphan" {
   make_pod
-  run "$NSIPC" gc --ns pod1
+  run "$NSIPC" gc --min-idle 0 --ns pod1
   assert_success
   assert_line --regexp '^removed shm key 0x00000501 id [0-9]+ from IPC namespace [0-9]+ pod1: not attached, creator pid [0-9]+ gone$'
-  assert_line "removed 1 orphan, kept 3 in use"
+  assert_line "removed 1 orphan, kept 4 in use"
   run keys
   assert_output "msg 0x650
 sem 0x602
 shm 0x700
 shm 0x601"
   # The holder keeps it after a second run too.
-  run "$NSIPC" gc --ns pod1 --json
+  run "$NSIPC" gc --min-idle 0 --ns pod1 --json
   assert_success
-  assert_equal "$(jq -c '[.dry_run, (.removed | length), .kept_in_use, .errors]' <<<"$output")" '[false,0,3,[]]'
+  assert_equal "$(jq -c '[.dry_run, (.removed | length), .kept_in_use, .errors]' <<<"$output")" '[false,0,4,[]]'
 }
 
 @test "--dry-run removes nothing and lists exactly what the real run removes" {
   make_pod
-  in_pod "$IPC_TOOL" msg 0x502
+  in_pod "${AS_GONE[@]}" "$IPC_TOOL" msg 0x502
   before=$(keys)
-  run "$NSIPC" gc --ns pod1 --dry-run --json
+  run "$NSIPC" gc --min-idle 0 --ns pod1 --dry-run --json
   assert_success
   dry=$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")
   assert_equal "$(jq .dry_run <<<"$output")" true
   assert_equal "$(keys)" "$before"
-  run "$NSIPC" gc --ns pod1 --json
+  run "$NSIPC" gc --min-idle 0 --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")" "$dry"
   assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000501","0x00000502"]'
@@ -78,17 +79,17 @@ shm 0x601"
 
 @test "the holder's objects stay after its creator-child is long gone; they go once it exits" {
   make_pod
-  "$NSIPC" gc --ns pod1 >/dev/null
+  "$NSIPC" gc --min-idle 0 --ns pod1 >/dev/null
   kill "${PIDS[0]}"
   wait "${PIDS[0]}" || true
-  run "$NSIPC" gc --ns pod1 --json
+  run "$NSIPC" gc --min-idle 0 --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000601","0x00000602"]'
 }
 
 @test "audit --json follows the contract" {
   make_pod
-  run "$NSIPC" audit --json
+  run "$NSIPC" audit --min-idle 0 --json
   assert_success
   json=$output
   # Top level, and every namespace and object, with the contract's types.
@@ -117,16 +118,16 @@ shm 0x601"
 
 @test "audit: table, --orphans and --prometheus" {
   make_pod
-  run "$NSIPC" audit
+  run "$NSIPC" audit --min-idle 0
   assert_success
   assert_line --index 0 --regexp '^NAMESPACE +KIND +NAME/OWNER +MSG +SEM +SHM +MQ +FULLEST$'
   assert_line --regexp '^[0-9]+ +pinned +pod1 pid \(unknown\) [0-9]+ \+?[0-9]* *1 +1 +3 +0  [a-z_]+ [0-9]+%$'
-  assert_line --regexp '^    shm +0x00000501 id [0-9]+ +0600 +0:0 +4KiB nattch 0 +ORPHAN: not attached, creator pid [0-9]+ gone$'
+  assert_line --regexp '^    shm +0x00000501 id [0-9]+ +0666 +4242:4242 +4KiB nattch 0 +ORPHAN: not attached, creator pid [0-9]+ gone$'
   inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
-  run "$NSIPC" audit --orphans --json
+  run "$NSIPC" audit --min-idle 0 --orphans --json
   assert_success
   assert_equal "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[].key]' <<<"$output")" '["0x00000501"]'
-  run "$NSIPC" audit --prometheus
+  run "$NSIPC" audit --min-idle 0 --prometheus
   assert_success
   assert_line "nsipc_orphan_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 1"
   assert_line "nsipc_ipc_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 3"
@@ -143,7 +144,7 @@ shm 0x601"
   runc run -d --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
   wait_for "$b/out/ready"
   inode=$(stat -L -c %i /proc/"$(runc state "$id" | jq .pid)"/ns/ipc)
-  run "$NSIPC" audit --json --container "$id"
+  run "$NSIPC" audit --min-idle 0 --json --container "$id"
   assert_success
   assert_equal "$(jq -c '[.namespaces[] | [.inode, .kind, (.owners | map([.container, .runtime]))]]' <<<"$output")" \
     "[[$inode,\"private\",[[\"$id\",\"runc\"]]]]"
@@ -155,13 +156,13 @@ shm 0x601"
   pid=${PIDS[0]}
   for _ in $(seq 100); do [ "$(stat -c %u /proc/"$pid")" = 65534 ] && break; sleep 0.05; done
   inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
-  run "$NSIPC" audit --json
+  run "$NSIPC" audit --min-idle 0 --json
   assert_success
   seen=$(jq --argjson i "$inode" '[.namespaces[] | select(.inode == $i)] | length' <<<"$output")
   skipped=$(jq .skipped <<<"$output")
   assert_equal "$seen" 1
   # Without CAP_SYS_PTRACE another user's namespace link cannot be read.
-  run setpriv --bounding-set=-sys_ptrace -- "$NSIPC" audit --json
+  run setpriv --bounding-set=-sys_ptrace -- "$NSIPC" audit --min-idle 0 --json
   assert_success
   assert_equal "$(jq --argjson i "$inode" '[.namespaces[] | select(.inode == $i)] | length' <<<"$output")" 0
   [ "$(jq .skipped <<<"$output")" -gt "$skipped" ]
@@ -173,10 +174,10 @@ shm 0x601"
   # An orphan of our own in the host namespace: removed by us, by id, after.
   id=$("$IPC_TOOL" shm 0x7fffff01 4096 && ipcs -m | awk '$1 == "0x7fffff01" { print $2 }')
   HOST_BEFORE=$(host_snapshot)
-  run "$NSIPC" gc --dry-run --json
+  run "$NSIPC" gc --min-idle 0 --dry-run --json
   assert_success
   assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 0
-  run "$NSIPC" gc --dry-run --host --json
+  run "$NSIPC" gc --min-idle 0 --dry-run --host --json
   assert_success
   assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 1
   ipcrm -m "$id"
@@ -191,13 +192,13 @@ shm 0x601"
   start=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/"${PIDS[0]}"/stat)
   echo "{ \"id\": \"alive\", \"ns_kind\": \"private\", \"ns_inode\": 1, \"pid\": ${PIDS[0]}, \"pid_start\": $start, \"preexisting\": [], \"provisioned\": [] }" \
     >"$NSIPC_STATE_DIR/containers/alive.json"
-  run "$NSIPC" gc --container gone --dry-run --json
+  run "$NSIPC" gc --min-idle 0 --container gone --dry-run --json
   assert_equal "$(jq -c .records_removed <<<"$output")" '["gone"]'
   [ -e "$NSIPC_STATE_DIR/containers/gone.json" ]
-  run "$NSIPC" gc --container alive
+  run "$NSIPC" gc --min-idle 0 --container alive
   assert_success
   [ -e "$NSIPC_STATE_DIR/containers/alive.json" ]
-  run "$NSIPC" gc --container gone
+  run "$NSIPC" gc --min-idle 0 --container gone
   assert_success
   assert_line "dropped stale record of container gone"
   [ ! -e "$NSIPC_STATE_DIR/containers/gone.json" ]
@@ -209,14 +210,14 @@ shm 0x601"
   "$NSIPC" ns create busy
   spawn "$NSIPC" exec busy -- sh -c "touch $READY; exec sleep 30"
   wait_for "$READY"
-  run "$NSIPC" gc --ns idle
+  run "$NSIPC" gc --min-idle 0 --ns idle
   assert_success
   run "$NSIPC" ns list --json
   assert_equal "$(jq -c '[.namespaces[].name]' <<<"$output")" '["busy","idle"]'
-  run "$NSIPC" gc --ns busy --pins --json
+  run "$NSIPC" gc --min-idle 0 --ns busy --pins --json
   assert_success
   assert_equal "$(jq -c '.pins_removed' <<<"$output")" '[]'
-  run "$NSIPC" gc --ns idle --pins --json
+  run "$NSIPC" gc --min-idle 0 --ns idle --pins --json
   assert_success
   assert_equal "$(jq -c '[.pins_removed[].name]' <<<"$output")" '["idle"]'
   run "$NSIPC" ns list --json
@@ -227,12 +228,12 @@ shm 0x601"
   make_pod
   "$NSIPC" ns create other
   nsenter --ipc="$NSIPC_STATE_DIR/ns/other" "$IPC_TOOL" shm 0x801 4096
-  run "$NSIPC" gc --ns other --json
+  run "$NSIPC" gc --min-idle 0 --ns other --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | [.name, .key]]' <<<"$output")" '[["other","0x00000801"]]'
-  run "$NSIPC" gc --container nope --json
+  run "$NSIPC" gc --min-idle 0 --container nope --json
   assert_success
   assert_equal "$(jq -c '.removed' <<<"$output")" '[]'
-  run "$NSIPC" gc --ns pod1 --container x
+  run "$NSIPC" gc --min-idle 0 --ns pod1 --container x
   assert_failure 2
 }

@@ -7,8 +7,26 @@
                                    semop every 0.2s until killed (a
                                    PostgreSQL-like holder)
      ipc-tool recv KEY FILE        create a queue, touch FILE, block in msgrcv
-   KEY is decimal or 0x hex. */
+   What the orphan rules are tested with (KEY names an existing object
+   unless the verb creates; FILE is touched once the state is reached, then
+   the tool waits, blocked or in pause(), until killed):
+     ipc-tool create TYPE KEY FILE create msg|sem|shm KEY, never use it
+     ipc-tool attach KEY FILE      attach segment KEY
+     ipc-tool private SIZE FILE    create an IPC_PRIVATE segment, attach it
+     ipc-tool wait-recv KEY FILE   block in msgrcv
+     ipc-tool fill KEY             send until queue KEY is full, exit
+     ipc-tool wait-send KEY FILE   block in msgsnd (the queue is full)
+     ipc-tool semop KEY DELTA      one semop on semaphore 0, exit
+     ipc-tool wait-sem KEY FILE    block in semop (-1) on semaphore 0
+     ipc-tool undo KEY FILE        semop -1 with SEM_UNDO on semaphore 0
+     ipc-tool use KEY TYPE         msgget/semget/shmget KEY (no create), exit
+     ipc-tool mq-create NAME       create a POSIX queue, close it, exit
+     ipc-tool mq-open NAME FILE    open POSIX queue NAME, hold it open
+   KEY is decimal or 0x hex; objects are created with mode $IPC_MODE
+   (octal, default 0600). */
+#include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +57,115 @@ touch (const char *file)
     close (fd);
 }
 
+static int mode = 0600;
+
+/* Touches FILE, then waits to be killed. */
+static int
+ready (const char *file)
+{
+  touch (file);
+  for (;;)
+    pause ();
+  return 0;
+}
+
+struct message
+{
+  long type;
+  char text[64];
+};
+
+static int
+create (const char *type, key_t key)
+{
+  if (strcmp (type, "msg") == 0)
+    return msgget (key, IPC_CREAT | IPC_EXCL | mode);
+  if (strcmp (type, "sem") == 0)
+    return semget (key, 1, IPC_CREAT | IPC_EXCL | mode);
+  return shmget (key, 4096, IPC_CREAT | IPC_EXCL | mode);
+}
+
+static int
+use (const char *type, key_t key)
+{
+  if (strcmp (type, "msg") == 0)
+    return msgget (key, 0);
+  if (strcmp (type, "sem") == 0)
+    return semget (key, 0, 0);
+  return shmget (key, 0, 0);
+}
+
+static int
+semop1 (key_t key, short delta, short flags)
+{
+  int id = semget (key, 0, 0);
+  struct sembuf op = { 0, delta, flags };
+  return id < 0 ? id : semop (id, &op, 1);
+}
+
+/* The verbs of the orphan-rule tests; 2 when VERB is none of them. */
+static int
+scenario (int argc, char **argv)
+{
+  const char *verb = argv[1];
+  key_t key = strtoul (argv[2], NULL, 0);
+  struct message m = { 1, "x" };
+  if (strcmp (verb, "create") == 0 && argc == 5)
+    return create (argv[2], strtoul (argv[3], NULL, 0)) < 0 ? die ("create") : ready (argv[4]);
+  if (strcmp (verb, "attach") == 0 && argc == 4)
+    {
+      int id = shmget (key, 0, 0);
+      return id < 0 || shmat (id, NULL, 0) == (void *)-1 ? die ("attach") : ready (argv[3]);
+    }
+  if (strcmp (verb, "private") == 0 && argc == 4)
+    {
+      int id = shmget (IPC_PRIVATE, strtoul (argv[2], NULL, 0), IPC_CREAT | mode);
+      return id < 0 || shmat (id, NULL, 0) == (void *)-1 ? die ("private") : ready (argv[3]);
+    }
+  if (strcmp (verb, "wait-recv") == 0 && argc == 4)
+    {
+      int q = msgget (key, 0);
+      if (q < 0)
+        return die ("msgget");
+      touch (argv[3]);
+      return msgrcv (q, &m, sizeof m.text, 0, 0) < 0 ? die ("msgrcv") : 0;
+    }
+  if (strcmp (verb, "fill") == 0 && argc == 3)
+    {
+      int q = msgget (key, 0);
+      while (q >= 0 && msgsnd (q, &m, sizeof m.text, IPC_NOWAIT) == 0)
+        ;
+      return q < 0 || errno != EAGAIN ? die ("fill") : 0;
+    }
+  if (strcmp (verb, "wait-send") == 0 && argc == 4)
+    {
+      int q = msgget (key, 0);
+      if (q < 0)
+        return die ("msgget");
+      touch (argv[3]);
+      return msgsnd (q, &m, sizeof m.text, 0) < 0 ? die ("msgsnd") : 0;
+    }
+  if (strcmp (verb, "semop") == 0 && argc == 4)
+    return semop1 (key, atoi (argv[3]), IPC_NOWAIT) < 0 ? die ("semop") : 0;
+  if (strcmp (verb, "wait-sem") == 0 && argc == 4)
+    {
+      touch (argv[3]);
+      return semop1 (key, -1, 0) < 0 ? die ("semop") : 0;
+    }
+  if (strcmp (verb, "undo") == 0 && argc == 4)
+    return semop1 (key, -1, SEM_UNDO) < 0 ? die ("semop") : ready (argv[3]);
+  if (strcmp (verb, "use") == 0 && argc == 4)
+    return use (argv[3], key) < 0 ? die ("use") : 0;
+  if (strcmp (verb, "mq-create") == 0 && argc == 3)
+    {
+      mqd_t q = mq_open (argv[2], O_CREAT | O_EXCL | O_RDWR, mode, NULL);
+      return q == (mqd_t)-1 ? die ("mq_open") : mq_close (q);
+    }
+  if (strcmp (verb, "mq-open") == 0 && argc == 4)
+    return mq_open (argv[2], O_RDWR) == (mqd_t)-1 ? die ("mq_open") : ready (argv[3]);
+  return 2;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -47,13 +174,18 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: ipc-tool shm|sem|msg|hold|recv KEY ...\n");
       return 2;
     }
+  if (getenv ("IPC_MODE"))
+    mode = strtoul (getenv ("IPC_MODE"), NULL, 8);
+  int r = scenario (argc, argv);
+  if (r != 2)
+    return r;
   key_t key = strtoul (argv[2], NULL, 0);
   if (strcmp (argv[1], "shm") == 0 && argc == 4)
-    return shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | IPC_EXCL | 0600) < 0 ? die ("shmget") : 0;
+    return shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | IPC_EXCL | mode) < 0 ? die ("shmget") : 0;
   if (strcmp (argv[1], "sem") == 0 && argc == 4)
     {
       int n = atoi (argv[3]);
-      int id = semget (key, n, IPC_CREAT | IPC_EXCL | 0600);
+      int id = semget (key, n, IPC_CREAT | IPC_EXCL | mode);
       if (id < 0)
         return die ("semget");
       for (int i = 0; i < n; i++)
@@ -62,7 +194,7 @@ main (int argc, char **argv)
       return 0;
     }
   if (strcmp (argv[1], "msg") == 0 && argc == 3)
-    return msgget (key, IPC_CREAT | IPC_EXCL | 0600) < 0 ? die ("msgget") : 0;
+    return msgget (key, IPC_CREAT | IPC_EXCL | mode) < 0 ? die ("msgget") : 0;
   if (strcmp (argv[1], "hold") == 0 && argc == 5)
     {
       int shm = shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | 0600);

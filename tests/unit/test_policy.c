@@ -104,7 +104,7 @@ test_design_example (void)
   ok (o[3].type == OBJECT_MQUEUE && strcmp (o[3].name, "/events") == 0 && o[3].max_messages == 10
           && o[3].message_size == 1024,
       "mqueue /events");
-  ok (p.cleanup == CLEANUP_OWNED, "cleanup owned");
+  ok (p.cleanup == CLEANUP_SAFE, "cleanup owned (the first version's word) is safe");
   char what[128];
   policy_object_describe (&o[2], what, sizeof what);
   is_str (what, "shm \"frames\" (key 0x00001002)", "objects are described by type, label and key");

@@ -1,0 +1,231 @@
+/* Evidence from /proc about who may still use an object.  Every file is
+   read once per namespace, never once per object. */
+#include "evidence.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The IPC calls that block and take the object's id as first argument.
+   On architectures with the old ipc(2) multiplexer only, none is listed. */
+static const struct
+{
+  long nr;
+  enum nsipc_object_type type;
+  const char *call;
+} ipc_calls[] = {
+#ifdef SYS_msgsnd
+  { SYS_msgsnd, OBJECT_MSG, "msgsnd" },
+#endif
+#ifdef SYS_msgrcv
+  { SYS_msgrcv, OBJECT_MSG, "msgrcv" },
+#endif
+#ifdef SYS_semop
+  { SYS_semop, OBJECT_SEM, "semop" },
+#endif
+#ifdef SYS_semtimedop
+  { SYS_semtimedop, OBJECT_SEM, "semtimedop" },
+#endif
+  { -1, OBJECT_MSG, NULL },
+};
+
+bool
+evidence_parse_syscall (const char *text, enum nsipc_object_type *type, int *id, const char **call)
+{
+  char *end;
+  errno = 0;
+  long nr = strtol (text, &end, 10);
+  if (end == text || *end != ' ' || errno)
+    return false; /* "running", or not a number */
+  unsigned long long arg = strtoull (end + 1, &end, 16);
+  if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+    return false;
+  for (size_t i = 0; ipc_calls[i].call; i++)
+    if (ipc_calls[i].nr == nr)
+      {
+        *type = ipc_calls[i].type;
+        *id = (int)arg; /* an int in the call: the upper bits are noise */
+        *call = ipc_calls[i].call;
+        return true;
+      }
+  return false;
+}
+
+bool
+evidence_parse_uids (const char *status, uid_t uids[4])
+{
+  const char *line = strstr (status, "\nUid:");
+  if (line == NULL)
+    return false;
+  unsigned long v[4];
+  if (sscanf (line + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+    return false;
+  for (int i = 0; i < 4; i++)
+    uids[i] = v[i];
+  return true;
+}
+
+static bool
+read_small (int dirfd, const char *path, char *buf, size_t len)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return false;
+  ssize_t n = read (fd, buf, len - 1);
+  if (n < 0)
+    return false;
+  buf[n] = '\0';
+  return true;
+}
+
+static void *
+grow (void *p, size_t n, size_t size)
+{
+  if (n && (n & (n - 1)))
+    return p;
+  void *q = realloc (p, (n ? 2 * n : 16) * size);
+  if (q == NULL)
+    abort ();
+  return q;
+}
+
+static void
+add_uid (struct nsipc_evidence *ev, uid_t uid)
+{
+  ev->uids = grow (ev->uids, ev->n_uids, sizeof *ev->uids);
+  ev->uids[ev->n_uids++] = (struct nsipc_uid_count){ uid, 1 };
+}
+
+/* Each task of PROCDIR: a thread may be the one blocked. */
+static bool
+read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
+{
+  _cleanup_close_ int fd = openat (procdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
+  if (tasks == NULL)
+    return false;
+  fd = -1; /* the DIR owns it */
+  bool all = true;
+  struct dirent *de;
+  while ((de = readdir (tasks)) != NULL)
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      char path[300], text[256];
+      snprintf (path, sizeof path, "%s/syscall", de->d_name);
+      struct nsipc_blocked b = { .pid = pid };
+      if (!read_small (dirfd (tasks), path, text, sizeof text))
+        {
+          all &= errno == ENOENT; /* a thread that ended meanwhile */
+          continue;
+        }
+      if (!evidence_parse_syscall (text, &b.type, &b.id, &b.call))
+        continue;
+      ev->blocked = grow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
+      ev->blocked[ev->n_blocked++] = b;
+    }
+  closedir (tasks);
+  return all;
+}
+
+static int
+compare_uids (const void *a, const void *b)
+{
+  const struct nsipc_uid_count *x = a, *y = b;
+  return (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+static int
+compare_blocked (const void *a, const void *b)
+{
+  const struct nsipc_blocked *x = a, *y = b;
+  if (x->type != y->type)
+    return x->type < y->type ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Sorted, one entry per uid, counting processes. */
+static void
+merge_uids (struct nsipc_evidence *ev)
+{
+  if (ev->n_uids == 0)
+    return;
+  qsort (ev->uids, ev->n_uids, sizeof *ev->uids, compare_uids);
+  size_t w = 0;
+  for (size_t r = 1; r < ev->n_uids; r++)
+    if (ev->uids[r].uid == ev->uids[w].uid)
+      ev->uids[w].processes += ev->uids[r].processes;
+    else
+      ev->uids[++w] = ev->uids[r];
+  ev->n_uids = w + 1;
+}
+
+int
+evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_error *err)
+{
+  memset (ev, 0, sizeof *ev);
+  _cleanup_close_ int proc = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc < 0)
+    return nsipc_error_set (err, errno, "open /proc");
+  pid_t self = getpid ();
+  for (size_t i = 0; i < n; i++)
+    {
+      if (pids[i] == self)
+        continue;
+      char name[24], status[4096];
+      snprintf (name, sizeof name, "%d", (int)pids[i]);
+      _cleanup_close_ int dir = openat (proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      uid_t uids[4];
+      if (dir < 0 || !read_small (dir, "status", status, sizeof status) || !evidence_parse_uids (status, uids))
+        {
+          ev->unreadable += dir >= 0 || errno != ENOENT;
+          continue;
+        }
+      /* One count per process, however many of its ids are equal. */
+      for (int k = 0; k < 4; k++)
+        {
+          bool seen = false;
+          for (int j = 0; j < k; j++)
+            seen |= uids[j] == uids[k];
+          if (!seen)
+            add_uid (ev, uids[k]);
+        }
+      if (!read_tasks (dir, pids[i], ev))
+        ev->unreadable++;
+    }
+  merge_uids (ev);
+  if (ev->n_blocked)
+    qsort (ev->blocked, ev->n_blocked, sizeof *ev->blocked, compare_blocked);
+  return 0;
+}
+
+size_t
+evidence_uid_processes (const struct nsipc_evidence *ev, uid_t uid)
+{
+  struct nsipc_uid_count key = { uid, 0 };
+  const struct nsipc_uid_count *hit
+      = ev->n_uids ? bsearch (&key, ev->uids, ev->n_uids, sizeof key, compare_uids) : NULL;
+  return hit ? hit->processes : 0;
+}
+
+const struct nsipc_blocked *
+evidence_blocked_on (const struct nsipc_evidence *ev, enum nsipc_object_type type, int id)
+{
+  struct nsipc_blocked key = { .type = type, .id = id };
+  return ev->n_blocked ? bsearch (&key, ev->blocked, ev->n_blocked, sizeof key, compare_blocked) : NULL;
+}
+
+void
+evidence_free (struct nsipc_evidence *ev)
+{
+  free (ev->uids);
+  free (ev->blocked);
+  memset (ev, 0, sizeof *ev);
+}
