@@ -1,12 +1,34 @@
 /* /proc readers. */
 #include "procfs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* A zombie whose every thread has exited: it holds no attachment, no
+   open queue, no SEM_UNDO, and will never make a call again.  A leader
+   that exited while its other threads run shows as a zombie too, but its
+   task directory lists them. */
+static bool
+exited (pid_t pid, char state)
+{
+  if (state != 'Z' && state != 'X')
+    return false;
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *d = opendir (path);
+  struct dirent *de;
+  int tasks = 0;
+  while (d && tasks < 2 && (de = readdir (d)) != NULL)
+    tasks += de->d_name[0] != '.';
+  if (d)
+    closedir (d);
+  return tasks < 2;
+}
 
 int
 procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
@@ -21,8 +43,10 @@ procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
   buf[n] = '\0';
   /* comm may hold spaces and parentheses: count fields after the last ')'. */
   char *p = strrchr (buf, ')');
-  if (p == NULL)
+  if (p == NULL || p[1] != ' ')
     return nsipc_error_set (err, 0, "%s: unexpected format", path);
+  if (exited (pid, p[2]))
+    return nsipc_error_set (err, ESRCH, "process %d has exited", (int)pid);
   p++;
   for (int field = 2; field < 21 && p; field++)
     p = strchr (p + 1, ' ');

@@ -8,7 +8,8 @@
 #include "error.h"
 
 /* When PID started, in clock ticks since boot (field 22 of /proc/PID/stat):
-   with the pid, it names one process even after the pid is reused. */
+   with the pid, it names one process even after the pid is reused.  A
+   zombie nobody reaped counts as gone (ESRCH). */
 int procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err);
 
 /* When PID started, in seconds since the epoch. */

@@ -15,7 +15,8 @@
 # orphans by nsipc's rules.
 # It then compares, alternating A B A B ... RUNS times (default 3, first
 # argument overrides), each on a freshly filled namespace:
-#   A: nsipc --state-dir <tmp>/state gc --ns bench >/dev/null
+#   A: nsipc --state-dir <tmp>/state gc --ns bench --min-idle 0 >/dev/null
+#      (the orphans are fresh: without --min-idle 0, rule 7 keeps them all)
 #   B: nsenter --ipc=<tmp>/state/ns/bench ipcrm -a
 # timing each with bash's $EPOCHREALTIME, and prints the two medians and the
 # ratio nsipc/ipcrm (target <= 2). Filling and checking are not timed.
@@ -107,7 +108,7 @@ fill() {
     fi
 }
 
-side_a() { "${nsipc[@]}" gc --ns "$NAME" >/dev/null; }
+side_a() { "${nsipc[@]}" gc --ns "$NAME" --min-idle 0 >/dev/null; }
 side_b() { nsenter --ipc="$pin" ipcrm -a; }
 
 # ---- set up and check, untimed ---------------------------------------------
@@ -126,7 +127,7 @@ fi
 # One run of each side, untimed (warm-up). gc must judge all 10 000 orphans
 # and remove them without an error; ipcrm -a must leave nothing either.
 fill || exit 1
-out=$("${nsipc[@]}" gc --ns "$NAME" --json) || { echo "gc_10000: nsipc gc failed (exit $?)" >&2; exit 1; }
+out=$("${nsipc[@]}" gc --ns "$NAME" --min-idle 0 --json) || { echo "gc_10000: nsipc gc failed (exit $?)" >&2; exit 1; }
 verdict=$(jq -r '"\(.removed | length) \(.kept_in_use) \(.errors | length)"' <<<"$out")
 if [[ $verdict != "$TOTAL 0 0" ]]; then
     echo "gc_10000: gc removed/kept/errors $verdict, expected $TOTAL 0 0" >&2
@@ -163,7 +164,7 @@ if [[ $line == *FAIL ]]; then
         exit 0
     fi
     fill || exit 1
-    strace -c -f -o "$tmp/strace.txt" "${nsipc[@]}" gc --ns "$NAME" >/dev/null ||
+    strace -c -f -o "$tmp/strace.txt" "${nsipc[@]}" gc --ns "$NAME" --min-idle 0 >/dev/null ||
         { echo "gc_10000: nsipc gc under strace failed (exit $?)" >&2; exit 1; }
     expect_empty "nsipc gc under strace" || exit 1
     echo "gc_10000: gc's busiest system calls (strace -c -f, one untimed run of $TOTAL orphans; times are inflated by strace):"

@@ -33,6 +33,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 union semun
@@ -175,7 +176,10 @@ main (int argc, char **argv)
       return 2;
     }
   if (getenv ("IPC_MODE"))
-    mode = strtoul (getenv ("IPC_MODE"), NULL, 8);
+    {
+      mode = strtoul (getenv ("IPC_MODE"), NULL, 8);
+      umask (0); /* POSIX queues are created through it */
+    }
   int r = scenario (argc, argv);
   if (r != 2)
     return r;

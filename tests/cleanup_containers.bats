@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# Cleanup around real containers (DESIGN.md §6): what a policy provisioned
+# is never removed, by gc or by poststop, and a start that was refused or
+# killed half-way removes nothing at poststop.
+
+load common
+
+setup() {
+  common_setup
+  command -v runc >/dev/null || skip "runc is not installed"
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  # Our own runc root: `gc --runtime-root` then knows our containers only.
+  RUNC_ROOT=$BATS_TEST_TMPDIR/runc
+  PREFIX="nsipc-cc-$$-$BATS_TEST_NUMBER"
+  PIDS=()
+  HOST_BEFORE=$(host_snapshot)
+}
+
+teardown() {
+  local id
+  end_spawned
+  for id in $(runc list -q 2>/dev/null | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  unmount_below "$BATS_TEST_TMPDIR"
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
+}
+
+runc() {
+  command runc --root "$RUNC_ROOT" "$@"
+}
+
+# cid N: a container id of this test (teardown deletes them by the prefix).
+cid() {
+  echo "$PREFIX-$1"
+}
+
+wait_stopped() {
+  for _ in $(seq 200); do
+    [ "$(runc state "$1" 2>/dev/null | jq -r .status)" = stopped ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# System V keys in the named namespace pod1, one "type 0xKEY" a line.
+pod_keys() {
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" sh -c \
+    'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort
+}
+
+# join_pod DIR POLICY: the bundle joins pod1 and asks for POLICY.
+join_pod() {
+  bundle_edit "$1" --arg pin "$NSIPC_STATE_DIR/ns/pod1" --arg policy "$2" '.annotations = { "io.nsipc.policy": $policy }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+}
+
+# poststop_by_hand ID: what runc would run at poststop, with the strictest
+# idle time, so that anything judged an orphan would go.
+poststop_by_hand() {
+  "$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook --min-idle 0 poststop \
+    <<<"{\"id\": \"$1\", \"status\": \"stopped\"}"
+}
+
+@test "a running container's policy objects survive a host-wide gc" {
+  cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
+{ "version": 1,
+  "objects": [
+    { "type": "msg", "name": "jobs", "key": "0x1000" },
+    { "type": "sem", "name": "locks", "key": "0x1001", "nsems": 1 },
+    { "type": "shm", "name": "frames", "key": "0x1002", "size": 4096 },
+    { "type": "mqueue", "name": "/events", "max_messages": 4, "message_size": 128 } ] }
+EOF2
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ready; exec sleep 30'
+  with_hooks "$b" '["--min-idle", "0"]'
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  id=$(cid 1)
+  runc run -d --bundle "$b" "$id" >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null || { cat "$BATS_TEST_TMPDIR/out"; false; }
+  wait_for "$b/out/ready"
+  pid=$(runc state "$id" | jq .pid)
+  inode=$(stat -L -c %i "/proc/$pid/ns/ipc")
+  run jq '.provisioned | length' "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output 4
+  # A real orphan beside them (its creator exits at once): proof that gc
+  # did judge this namespace.
+  runc exec "$id" ipc-tool shm 0x1005 4096
+
+  # Host-wide gc reaches every container on the machine: only go on if it
+  # would remove nothing outside this test's container.
+  run "$NSIPC" gc --dry-run --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  others=$(jq --argjson ns "$inode" '[.removed[] | select(.namespace != $ns)] | length' <<<"$output")
+  [ "$others" -eq 0 ] || skip "a host-wide gc would remove objects of other containers on this machine"
+
+  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c --argjson ns "$inode" '[.removed[] | select(.namespace == $ns) | .key]' <<<"$output")" '["0x00001005"]'
+  # What the container itself sees.
+  run runc exec "$id" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done; ls /dev/mqueue'
+  assert_output "msg 0x1000
+sem 0x1001
+shm 0x1002
+events"
+  run jq '.provisioned | length' "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output 4
+}
+
+@test "two containers in a pod: one's poststop leaves the other's policy objects and ns apply's objects" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/podA.json"
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 },
+                                     { "type": "shm", "key": "0x730", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/podA2.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/memberA.json"
+  echo '{ "version": 1, "objects": [ { "type": "sem", "key": "0x720", "nsems": 1 } ] }' >"$NSIPC_POLICY_DIR/memberB.json"
+  "$NSIPC" ns create pod1 --policy podA
+
+  # Both run as a uid other than the provisioning root's: no live creator
+  # keeps an object, only the records of what policies provisioned do.  A
+  # also leaves a real orphan, proof that its poststop did clean up.
+  for x in a b; do
+    make_bundle "$BATS_TEST_TMPDIR/$x" '[ "$(hostname)" != a ] || ipc-tool shm 0x501 4096
+      touch /out/ready; while [ ! -e /out/go ]; do sleep 0.1; done'
+    chmod 777 "$BATS_TEST_TMPDIR/$x/out"
+    with_hooks "$BATS_TEST_TMPDIR/$x" '["--min-idle", "0"]'
+    bundle_edit "$BATS_TEST_TMPDIR/$x" --arg h "$x" '.process.user = { "uid": 4242, "gid": 4242 } | .hostname = $h'
+  done
+  a=$BATS_TEST_TMPDIR/a
+  b=$BATS_TEST_TMPDIR/b
+  join_pod "$a" memberA
+  join_pod "$b" memberB
+  ida=$(cid a)
+  idb=$(cid b)
+  runc run -d --bundle "$a" "$ida" >/dev/null 2>&1 </dev/null
+  runc run -d --bundle "$b" "$idb" >/dev/null 2>&1 </dev/null
+  wait_for "$a/out/ready"
+  wait_for "$b/out/ready"
+  run "$NSIPC" ns apply pod1 --policy podA2
+  assert_success
+  assert_equal "$(pod_keys)" "msg 0x710
+sem 0x720
+shm 0x501
+shm 0x700
+shm 0x730"
+
+  touch "$a/out/go"
+  wait_stopped "$ida"
+  run runc delete "$ida"
+  assert_success
+  expected="msg 0x710
+sem 0x720
+shm 0x700
+shm 0x730"
+  assert_equal "$(pod_keys)" "$expected"
+
+  # A's ledger is gone; the namespace's record still protects its queue.
+  run "$NSIPC" gc --ns pod1 --min-idle 0
+  assert_success
+  assert_equal "$(pod_keys)" "$expected"
+}
+
+@test "a refused start followed by poststop removes nothing" {
+  echo '{ "version": 1, "limits": { "msgmni": 21 }, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' \
+    >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "limits": { "msgmni": 22 } }' >"$NSIPC_POLICY_DIR/greedy.json"
+  "$NSIPC" ns create pod1 --policy pod
+  # An orphan by every rule: its creator's uid has no process left.
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x501 4096
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  # runc runs poststop itself after a failed createRuntime, at once; without
+  # it here, the poststop we run later still finds the ledger of the refused
+  # start, and an orphan made in between that is not "pre-existing".
+  with_hooks "$b" '["--min-idle", "0"]'
+  bundle_edit "$b" 'del(.hooks.poststop)'
+  join_pod "$b" greedy
+  id=$(cid 1)
+  run runc run --bundle "$b" "$id"
+  assert_failure
+  assert_output --partial "policy greedy asks limits.msgmni = 22, but the shared namespace (namespace pod1, policy pod) has 21"
+  [ ! -e "$b/out/ran" ]
+  run jq .complete "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output false
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x502 4096
+
+  run poststop_by_hand "$id"
+  assert_success
+  assert_output "nsipc: hook poststop: container $id: its start was refused or did not finish; removed nothing"
+  assert_equal "$(pod_keys)" "shm 0x501
+shm 0x502
+shm 0x700"
+  [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+}
+
+@test "a kill -9 of the createRuntime hook, then poststop, removes nothing" {
+  command -v strace >/dev/null || skip "strace is not installed"
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x501 4096
+  # The "container": a process in pod1 (nsenter execs sleep: $! is its pid),
+  # and a bundle whose config joins pod1.
+  spawn nsenter --ipc="$pin" sleep 30
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  id=$(cid 1)
+  state=$(jq -nc --arg id "$id" --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+    '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": "member" } }')
+
+  # Killed as it creates the policy's queue: after the ledger, before the end.
+  run strace -f -o /dev/null -e inject=msgget:signal=KILL -- \
+    "$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook createRuntime <<<"$state"
+  assert_failure 137
+  run jq .complete "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output false
+  # An orphan made after the hook's snapshot: not "pre-existing" either.
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x502 4096
+
+  run poststop_by_hand "$id"
+  assert_success
+  assert_output "nsipc: hook poststop: container $id: its start was refused or did not finish; removed nothing"
+  assert_equal "$(pod_keys)" "shm 0x501
+shm 0x502
+shm 0x700"
+}

@@ -1,0 +1,272 @@
+#!/usr/bin/env bats
+# The orphan rules (DESIGN.md §6), one by one, with real processes: for each
+# rule a live object that must survive gc and a true orphan that must go.
+# Orphans are made by a uid no process keeps running (AS_GONE); users run as
+# another uid (AS_USER), so that only the rule under test keeps an object.
+
+load common
+
+setup() {
+  common_setup
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  PIDS=()
+  # Processes of other uids say they are ready here (bats' own temporary
+  # directories are root's alone).
+  READY_DIR=$(mktemp -d /tmp/nsipc-ready.XXXXXX)
+  chmod 1777 "$READY_DIR"
+  READY=$READY_DIR/r
+  PREFIX="nsipc-orphans-$$-$BATS_TEST_NUMBER"
+  HOST_BEFORE=$(host_snapshot)
+  "$NSIPC" ns create t
+  PIN=$NSIPC_STATE_DIR/ns/t
+}
+
+teardown() {
+  local id
+  end_spawned
+  for id in $(runc list -q 2>/dev/null | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  unmount_below "$BATS_TEST_TMPDIR"
+  rm -rf "$READY_DIR"
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
+}
+
+in_t() {
+  nsenter --ipc="$PIN" "$@"
+}
+
+# hold NAME CMD...: runs CMD in t in the background until teardown, and
+# waits until it has reached its state (it touches $READY.NAME).
+hold() {
+  local name=$1
+  shift
+  spawn nsenter --ipc="$PIN" "$@" "$READY.$name"
+  wait_for "$READY.$name"
+}
+
+# The keys in t, "TYPE 0xKEY" a line, and the POSIX queues, "mqueue NAME".
+objects() {
+  {
+    in_t sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+    "$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "t") | .objects[] | select(.type == "mqueue") | "mqueue \(.name)"'
+  } | sort
+}
+
+# The rule audit gives each object of t: "0xKEY rule" (a queue by name).
+rules() {
+  "$NSIPC" audit --json "$@" |
+    jq -r '.namespaces[] | select(.name == "t") | .objects[] | "\(.key // .name) \(.rule)"' | sort
+}
+
+@test "shm: attached, or its creator alive, is kept; unattached with its creator gone goes" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x100 4096
+  hold attach "${AS_USER[@]}" "$IPC_TOOL" attach 0x100
+  hold creator "${AS_USER[@]}" "$IPC_TOOL" create shm 0x102
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x101 4096
+  run rules --min-idle 0
+  assert_output "0x00000100 attached
+0x00000101 orphan
+0x00000102 live-pid"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line --regexp '^removed shm key 0x00000101 id [0-9]+ from IPC namespace [0-9]+ t: not attached, creator pid [0-9]+ gone$'
+  assert_line "removed 1 orphan, kept 2 in use"
+  run objects
+  assert_output "shm 0x100
+shm 0x102"
+}
+
+@test "msg: a task blocked in msgrcv on a fresh queue, or in msgsnd on a full one, keeps it" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x200
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x201
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" fill 0x201
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x202
+  hold recv "${AS_USER[@]}" "$IPC_TOOL" wait-recv 0x200
+  hold send "${AS_USER[@]}" "$IPC_TOOL" wait-send 0x201
+  # Blocked in the kernel, not merely about to be.
+  for _ in $(seq 100); do grep -q '^7[01] ' /proc/"${PIDS[1]}"/syscall && break; sleep 0.02; done
+  run "$NSIPC" audit --json --min-idle 0
+  assert_equal "$(jq -r '.namespaces[] | select(.name == "t") | .objects[] | select(.key == "0x00000200") | .reason' <<<"$output")" \
+    "blocked msgrcv by pid ${PIDS[0]}"
+  run rules --min-idle 0
+  assert_output "0x00000200 blocked
+0x00000201 blocked
+0x00000202 orphan"
+  run "$NSIPC" gc --ns t --min-idle 0 --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[] | [.type, .key]]' <<<"$output")" '[["msg","0x00000202"]]'
+  # The receiver still gets what is sent: its queue is the same.
+  in_t "$IPC_TOOL" use 0x200 msg
+  run objects
+  assert_output "msg 0x200
+msg 0x201"
+}
+
+@test "sem: a waiter, a live last operator, and a SEM_UNDO holder's uid keep a set; a dead set goes" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1
+  hold wait "${AS_USER[@]}" "$IPC_TOOL" wait-sem 0x300
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x301 1
+  hold undo "${AS_USER[@]}" "$IPC_TOOL" undo 0x301
+  # PostgreSQL's pattern: the holder created the set and took it with
+  # SEM_UNDO; a short-lived process operated on it last and exited.
+  in_t "${AS_USER[@]}" "$IPC_TOOL" sem 0x302 1
+  hold undo2 "${AS_USER[@]}" "$IPC_TOOL" undo 0x302
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x302 0
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x303 2
+  for _ in $(seq 100); do grep -q '^\(65\|220\) ' /proc/"${PIDS[0]}"/syscall && break; sleep 0.02; done
+  run rules --min-idle 0
+  assert_output "0x00000300 waiters
+0x00000301 live-pid
+0x00000302 creator-uid
+0x00000303 orphan"
+  run "$NSIPC" gc --ns t --min-idle 0 --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[] | [.type, .key]]' <<<"$output")" '[["sem","0x00000303"]]'
+}
+
+@test "creator uid: a queue whose creator is alive but never used it stays; by-pid drops the rule" {
+  echo '{ "version": 1, "cleanup": "by-pid" }' >"$NSIPC_POLICY_DIR/bypid.json"
+  "$NSIPC" ns create b --policy bypid
+  # The python sysv_ipc server: creates its queue, then does other work.
+  hold server "${AS_USER[@]}" "$IPC_TOOL" create msg 0x400
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/b" "${AS_USER[@]}" "$IPC_TOOL" create msg 0x400 "$READY.b"
+  wait_for "$READY.b"
+  run rules --min-idle 0
+  assert_output "0x00000400 creator-uid"
+  assert_equal "$("$NSIPC" audit --json --min-idle 0 | jq -r '.namespaces[] | select(.name == "t") | .objects[0].reason')" \
+    "creator uid 4343 has 1 process here"
+  run "$NSIPC" gc --ns t --min-idle 0 --json
+  assert_equal "$(jq '.removed | length' <<<"$output")" 0
+  run "$NSIPC" gc --ns b --min-idle 0 --json
+  assert_equal "$(jq -c '[.removed[] | [.name, .key, .reason]]' <<<"$output")" '[["b","0x00000400","no live sender, receiver or waiter"]]'
+}
+
+@test "POSIX queues: one held open stays, one whose owner has a process stays, a forgotten one goes" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /held
+  hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /held
+  in_t "${AS_USER[@]}" "$IPC_TOOL" mq-create /mine
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /gone
+  run rules --min-idle 0
+  assert_output "/gone orphan
+/held open
+/mine creator-uid"
+  run "$NSIPC" gc --ns t --min-idle 0 --json
+  assert_success
+  assert_equal "$(jq -c '[.removed[] | [.type, .mqueue]]' <<<"$output")" '[["mqueue","/gone"]]'
+  run objects
+  assert_output "mqueue /held
+mqueue /mine"
+}
+
+@test "--min-idle: a fresh orphan is kept for 30 s by default; 0 removes it; bad values are usage errors" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x500 4096
+  run rules
+  assert_output --regexp '^0x00000500 recent$'
+  run "$NSIPC" gc --ns t
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_line "removed 1 orphan, kept 0 in use"
+  for bad in -1 abc 1.5 ""; do
+    run "$NSIPC" gc --ns t --min-idle "$bad"
+    assert_failure 2
+    assert_output "nsipc: gc: --min-idle \"$bad\": not a whole number of seconds"
+    run "$NSIPC" audit --min-idle "$bad"
+    assert_failure 2
+  done
+}
+
+@test "cleanup none: nothing is ever removed" {
+  echo '{ "version": 1, "cleanup": "none" }' >"$NSIPC_POLICY_DIR/keep.json"
+  "$NSIPC" ns apply t --policy keep
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x600 4096
+  run rules --min-idle 0
+  assert_output "0x00000600 cleanup-none"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_line "removed 0 orphans, kept 1 in use"
+}
+
+@test "in a child pid namespace gc removes nothing and says why; audit keeps everything" {
+  # Objects host processes use: a waited-on semaphore, an open queue.
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x700 1
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x700 -1
+  hold wait "${AS_USER[@]}" "$IPC_TOOL" wait-sem 0x700
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /q
+  hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /q
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x701 4096
+  before=$(objects)
+  run unshare --pid --fork --mount-proc "$NSIPC" gc --ns t --min-idle 0
+  assert_failure 1
+  assert_output --regexp '^nsipc: gc: nsipc runs in a child pid namespace \(pid:\[[0-9]+\]\), not the host.s: cannot tell live processes from dead ones, removed nothing$'
+  assert_equal "$(objects)" "$before"
+  run unshare --pid --fork --mount-proc "$NSIPC" audit --json --min-idle 0
+  assert_success
+  assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
+}
+
+@test "audit --orphans, gc --dry-run and gc agree exactly" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x800 4096
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x801
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x802 3
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /orphan
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x803 4096
+  hold attach "${AS_USER[@]}" "$IPC_TOOL" attach 0x803
+  audit=$("$NSIPC" audit --orphans --json --min-idle 0 |
+    jq -c '[.namespaces[] | select(.name == "t") | .objects[] | [.type, (.key // .name), .reason]] | sort')
+  dry=$("$NSIPC" gc --ns t --dry-run --json --min-idle 0 | jq -c '[.removed[] | [.type, (.key // .mqueue), .reason]] | sort')
+  real=$("$NSIPC" gc --ns t --json --min-idle 0 | jq -c '[.removed[] | [.type, (.key // .mqueue), .reason]] | sort')
+  assert_equal "$dry" "$audit"
+  assert_equal "$real" "$audit"
+  assert_equal "$(jq -c '[.[] | .[1]]' <<<"$real")" '["/orphan","0x00000801","0x00000802","0x00000800"]'
+}
+
+@test "a gc loop racing short-lived creators and their immediate users loses nothing" {
+  stop=$BATS_TEST_TMPDIR/stop
+  (while [ ! -e "$stop" ]; do "$NSIPC" gc --ns t >/dev/null 2>&1; done) &
+  PIDS+=("$!")
+  lost=0
+  types=(shm msg sem)
+  for i in $(seq 300); do
+    type=${types[i % 3]}
+    key=$((0x10000 + i))
+    case $type in
+      shm) in_t "${AS_GONE[@]}" "$IPC_TOOL" shm "$key" 4096 ;;
+      msg) in_t "${AS_GONE[@]}" "$IPC_TOOL" msg "$key" ;;
+      sem) in_t "${AS_GONE[@]}" "$IPC_TOOL" sem "$key" 1 ;;
+    esac
+    in_t "${AS_USER[@]}" "$IPC_TOOL" use "$key" "$type" 2>/dev/null || lost=$((lost + 1))
+  done
+  touch "$stop"
+  echo "# 300 objects created, $lost lost" >&3
+  assert_equal "$lost" 0
+  assert_equal "$(objects | wc -l)" 300
+}
+
+@test "pgpool: a segment holder OOM-killed and restarted ten times; orphans stay bounded, the live one survives" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  b=$BATS_TEST_TMPDIR/b
+  # pgpool's shape: an IPC_PRIVATE segment, attached, until killed.
+  make_bundle "$b" 'exec ipc-tool private 1048576 /out/ready'
+  with_hooks "$b" '["--min-idle", "0"]'
+  echo '{ "version": 1 }' >"$NSIPC_POLICY_DIR/pgpool.json"
+  bundle_edit "$b" --arg pin "$PIN" '.annotations = { "io.nsipc.policy": "pgpool" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+  segments() {
+    in_t awk 'NR > 1 && $1 == 0 { n++ } END { print n + 0 }' /proc/sysvipc/shm
+  }
+  for i in $(seq 10); do
+    rm -f "$b/out/ready"
+    runc run -d --bundle "$b" "$PREFIX-$i" >/dev/null 2>&1 </dev/null
+    wait_for "$b/out/ready"
+    # The killed one's poststop removed its segment; gc finds nothing more
+    # and keeps the live one.
+    assert_equal "$(segments)" 1
+    "$NSIPC" gc --ns t --min-idle 0 >/dev/null
+    assert_equal "$(segments)" 1
+    [ "$i" -eq 10 ] && break
+    runc kill "$PREFIX-$i" KILL
+    for _ in $(seq 100); do [ "$(runc state "$PREFIX-$i" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+    runc delete "$PREFIX-$i" 2>/dev/null # poststop
+  done
+  assert_equal "$(in_t awk 'NR > 1 && $1 == 0 { print $7 }' /proc/sysvipc/shm)" 1
+}
