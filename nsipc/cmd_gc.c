@@ -34,10 +34,21 @@ struct gc_result
   size_t n_removed, kept;
 };
 
+/* Whether a ledger of container ID (any, with ID NULL) names NS: a
+   stopped container's ledger outlives it in a namespace that does. */
+static bool
+ledger_names (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const char *id)
+{
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    if (c->ledgers[i].ns_inode == ns->inode && (id == NULL || strcmp (c->ledgers[i].id, id) == 0))
+      return true;
+  return false;
+}
+
 /* Which namespaces gc may touch: containers' and named ones, the host's
    only when asked, within --container / --ns. */
 static bool
-in_scope (const struct nsipc_census_ns *ns, const struct gc_args *a)
+in_scope (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct gc_args *a)
 {
   if (ns->kind == CENSUS_HOST)
     return a->host && !a->container && !a->ns;
@@ -48,9 +59,9 @@ in_scope (const struct nsipc_census_ns *ns, const struct gc_args *a)
       for (size_t i = 0; i < ns->n_owners; i++)
         if (ns->owners[i].container && strcmp (ns->owners[i].container, a->container) == 0)
           return true;
-      return false;
+      return ledger_names (c, ns, a->container);
     }
-  return ns->name || census_container (ns);
+  return ns->name || census_container (ns) || ledger_names (c, ns, NULL);
 }
 
 static void
@@ -185,7 +196,7 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
   for (size_t i = 0; i < c.n; i++)
     {
       const struct nsipc_census_ns *ns = &c.ns[i];
-      if (!in_scope (ns, a))
+      if (!in_scope (&c, ns, a))
         continue;
       struct nsipc_reap reap;
       int ok = gc_one (ns, &base, a, &reap, &err) == 0;

@@ -160,15 +160,16 @@ int
 ledger_enter (const struct nsipc_ledger *l, int ns_dirfd, nsipc_error *err)
 {
   _cleanup_close_ int nsfd = -1;
+  /* A stopped container's ledger may outlive it (its namespace does). */
+  uint64_t start;
+  if (procfs_start_time (l->pid, &start, err) < 0 || start != l->pid_start)
+    return nsipc_error_set (err, 0, "container %s has stopped: its process %d is gone", l->id, (int)l->pid);
   if (l->kind == NS_KIND_NAMED && l->ns_name)
     nsfd = namespace_open_pin (ns_dirfd, l->ns_name, err);
   else if (l->kind == NS_KIND_SHARED && l->ns_path)
     nsfd = namespace_open_path (l->ns_path, err);
   else
     {
-      uint64_t start;
-      if (procfs_start_time (l->pid, &start, err) < 0 || start != l->pid_start)
-        return nsipc_error_set (err, 0, "container %s: its process %d is gone", l->id, (int)l->pid);
       if (namespace_enter_pid (l->pid, err) < 0)
         return nsipc_error_prefix (err, "container %s", l->id);
       nsfd = namespace_open_current (err);

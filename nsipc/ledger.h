@@ -68,8 +68,8 @@ int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_e
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
 
-/* Joins the IPC namespace the ledger records: through its pin when named,
-   the joined path when shared, else through the container's init pid,
-   checked against its recorded start time; the inode is checked always, so
-   a recycled pid or path is never joined. */
+/* Joins the IPC namespace of the running container the ledger records
+   (its init pid is checked against its recorded start time): through its
+   pin when named, the joined path when shared, else through that pid; the
+   inode is checked always, so a recycled pid or path is never joined. */
 int ledger_enter (const struct nsipc_ledger *ledger, int ns_dirfd, nsipc_error *err);

@@ -223,3 +223,48 @@ shm 0x700"
 shm 0x502
 shm 0x700"
 }
+
+@test "a pod without a named namespace: a stopped container's ledger protects its policy objects until the namespace is gone" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  # The pause container: a process holding an IPC namespace of its own
+  # (unshare execs sleep: $! is its pid).
+  spawn unshare --ipc sleep 60
+  pause=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'ipc-tool shm 0x501 4096; touch /out/ready; while [ ! -e /out/go ]; do sleep 0.1; done'
+  chmod 777 "$a/out"
+  with_hooks "$a" '["--min-idle", "0"]'
+  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.process.user = { "uid": 4242, "gid": 4242 }
+    | .annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  id=$(cid a)
+  runc run -d --bundle "$a" "$id" >/dev/null 2>&1 </dev/null
+  wait_for "$a/out/ready"
+  touch "$a/out/go"
+  wait_stopped "$id"
+  run runc delete "$id"
+  assert_success
+  keys() {
+    nsenter --ipc=/proc/"$pause"/ns/ipc sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+  }
+  # poststop removed the orphan, kept the policy's queue.
+  assert_equal "$(keys)" "msg 0x710"
+  # No record of its own: the ledger stays while the namespace lives, and
+  # gc, which reaches the namespace through it, keeps the queue.
+  [ -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+  run "$NSIPC" exec --container "$id" -- true
+  assert_failure 1
+  assert_output --partial "nsipc: exec: container $id has stopped"
+  run "$NSIPC" gc --container "$id" --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+  assert_equal "$(keys)" "msg 0x710"
+  # Once the namespace is gone, so is the record.
+  kill "$pause"
+  wait "$pause" || true
+  run "$NSIPC" gc --container "$id" --min-idle 0 --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_line "dropped stale record of container $id"
+  [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+}

@@ -273,7 +273,7 @@ same.json"
   jq ".pid_start = $((start + 1))" "$NSIPC_STATE_DIR/containers/c1.json" >"$NSIPC_STATE_DIR/containers/c2.json"
   run "$NSIPC" exec --container c2 -- true
   assert_failure 1
-  assert_output "nsipc: exec: container c2: its process $pid is gone"
+  assert_output "nsipc: exec: container c2 has stopped: its process $pid is gone"
   run "$NSIPC" exec --container nope -- true
   assert_failure 1
   assert_output "nsipc: exec: no container nope recorded"
