@@ -32,8 +32,9 @@ cli_problems (const char *verb, const char *label, const struct nsipc_problems *
     fprintf (stderr, "nsipc: %s: %s: %s\n", verb, label, problems->lines[i]);
 }
 
-int
-cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy)
+static int
+load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, bool names_only,
+             struct nsipc_policy *policy)
 {
   _cleanup_free_ char *path = NULL;
   nsipc_error err = { 0 };
@@ -48,7 +49,9 @@ cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *ar
           return 0;
         }
     }
-  else if (policy_locate (g->policy_dir, arg, &path, &err) < 0)
+  else if ((names_only ? policy_locate_name (g->policy_dir, arg, &path, &err)
+                       : policy_locate (g->policy_dir, arg, &path, &err))
+           < 0)
     {
       cli_error (verb, "%s", err.msg);
       return EXIT_USAGE;
@@ -62,6 +65,18 @@ cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *ar
   cli_problems (verb, label, &problems);
   problems_free (&problems);
   return EXIT_USAGE;
+}
+
+int
+cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy)
+{
+  return load_policy (g, verb, arg, false, policy);
+}
+
+int
+cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const char *name, struct nsipc_policy *policy)
+{
+  return load_policy (g, verb, name, true, policy);
 }
 
 int

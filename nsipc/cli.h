@@ -38,6 +38,11 @@ void cli_problems (const char *verb, const char *label, const struct nsipc_probl
    and returns EXIT_USAGE, or 0. */
 int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, struct nsipc_policy *policy);
 
+/* The same for a NAME only (POLICY_DIR/NAME.json, see policy_locate_name):
+   what an annotation or a config asks for. */
+int cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const char *name,
+                          struct nsipc_policy *policy);
+
 /* Joins the named namespace NAME (its pin under STATE_DIR/ns). */
 int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err);
 

@@ -47,7 +47,7 @@ select_policy (const struct nsipc_globals *g, const char *verb, const struct nsi
       cli_error (verb, "container %s: %s", st->id, err.msg);
       return EXIT_USAGE;
     }
-  int r = cli_load_policy (g, verb, st->policy, p);
+  int r = cli_load_policy_name (g, verb, st->policy, p);
   if (r != 0)
     return r;
   if (st->policy == NULL && p->digest[0] == '\0')

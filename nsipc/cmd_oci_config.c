@@ -57,7 +57,7 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
       return EXIT_USAGE;
     }
   struct nsipc_policy p;
-  int r = cli_load_policy (g, "oci-config", name, &p);
+  int r = cli_load_policy_name (g, "oci-config", name, &p);
   if (r != 0)
     return r;
 

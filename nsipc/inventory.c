@@ -121,17 +121,50 @@ read_sysvipc (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_er
   return ret;
 }
 
+/* A detached mqueue mount of the caller's IPC namespace (fsopen/fsmount):
+   attached nowhere, so no mount namespace sees it and none is left behind
+   if we are killed; it goes with its fd.  -1 with errno ENOSYS on kernels
+   before 5.2. */
+static int
+mqueue_detached (void)
+{
+  _cleanup_close_ int fs = fsopen ("mqueue", FSOPEN_CLOEXEC);
+  if (fs < 0 || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  _cleanup_close_ int mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
+  return mnt < 0 ? -1 : openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The POSIX queues' directory: detached where the kernel can, else an
+   mqueue mount on /dev/mqueue (which then needs a private mount
+   namespace), unmounted by the caller when *MOUNTED. */
+static int
+mqueue_dir (bool *mounted, nsipc_error *err)
+{
+  *mounted = false;
+  int fd = mqueue_detached ();
+  if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+    return fd >= 0 ? fd : nsipc_error_set (err, errno, "mount an mqueue filesystem");
+  if (namespace_mount_dev (0, err) < 0)
+    return -1;
+  *mounted = true;
+  fd = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return fd >= 0 ? fd : nsipc_error_set (err, errno, "open /dev/mqueue");
+}
+
 static int
 read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
 {
-  if (namespace_mount_dev (0, err) < 0)
-    return -1;
-  DIR *d = opendir ("/dev/mqueue");
+  bool mounted;
+  int fd = mqueue_dir (&mounted, err);
+  DIR *d = fd < 0 ? NULL : fdopendir (fd);
   if (d == NULL)
     {
-      nsipc_error_set (err, errno, "open /dev/mqueue");
-      umount2 ("/dev/mqueue", MNT_DETACH);
-      return -1;
+      if (fd >= 0)
+        close (fd);
+      if (mounted)
+        umount2 ("/dev/mqueue", MNT_DETACH);
+      return fd < 0 ? -1 : nsipc_error_set (err, errno, "list POSIX queues");
     }
   int ret = 0;
   struct dirent *de;
@@ -143,7 +176,7 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
       struct stat st;
       if (o == NULL || asprintf (&o->name, "/%s", de->d_name) < 0)
         {
-          ret = nsipc_error_set (err, ENOMEM, "list /dev/mqueue");
+          ret = nsipc_error_set (err, ENOMEM, "list POSIX queues");
           break;
         }
       o->type = OBJECT_MQUEUE;
@@ -161,7 +194,8 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
         }
     }
   closedir (d);
-  umount2 ("/dev/mqueue", MNT_DETACH);
+  if (mounted)
+    umount2 ("/dev/mqueue", MNT_DETACH);
   return ret;
 }
 

@@ -38,8 +38,9 @@ struct nsipc_inventory
 };
 
 /* Reads the System V objects of the caller's IPC namespace and, with
-   MQUEUE, its POSIX queues (which needs a private mount namespace: an mqueue
-   filesystem is mounted on /dev/mqueue for the listing). */
+   MQUEUE, its POSIX queues, listed through a detached mqueue mount (on
+   kernels before 5.2, one on /dev/mqueue: call in a private mount
+   namespace there). */
 int inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err);
 
 /* Parses one /proc/sysvipc/TYPE file's text into INV (appending). */

@@ -71,18 +71,24 @@ ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *
   return 0;
 }
 
+json_t *
+ledger_to_json (const struct nsipc_ledger *l)
+{
+  return json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id,
+                    "bundle", l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind",
+                    kind_names[l->kind], "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
+                    (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
+                    (json_int_t)l->created, "complete", l->complete, "cleanup", policy_cleanup_name (l->cleanup),
+                    "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
+                    ledger_objects_to_json (l->provisioned, l->n_provisioned));
+}
+
 int
 ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
 {
   char file[LEDGER_ID_MAX + 8];
   snprintf (file, sizeof file, "%s.json", l->id);
-  _cleanup_json_ json_t *j = json_pack (
-      "{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id, "bundle",
-      l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind", kind_names[l->kind], "ns_name",
-      l->ns_name, "ns_path", l->ns_path, "ns_inode", (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start",
-      (json_int_t)l->pid_start, "created", (json_int_t)l->created, "complete", l->complete, "cleanup",
-      policy_cleanup_name (l->cleanup), "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting),
-      "provisioned", ledger_objects_to_json (l->provisioned, l->n_provisioned));
+  _cleanup_json_ json_t *j = ledger_to_json (l);
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
   return state_write_json (dirfd, file, j, err);
@@ -92,26 +98,28 @@ static char *
 dup_or_null (json_t *j, const char *key)
 {
   const char *s = json_string_value (json_object_get (j, key));
-  return s ? strdup (s) : NULL;
+  return s ? xstrdup (s) : NULL;
 }
 
 int
-ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err)
+ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *l, nsipc_error *err)
 {
   memset (l, 0, sizeof *l);
-  char file[LEDGER_ID_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", id);
-  _cleanup_json_ json_t *j = state_read_json (dirfd, file, err);
-  if (j == NULL)
-    return -1;
   const char *kind = json_string_value (json_object_get (j, "ns_kind"));
   int k = 0;
   while (kind && k < 4 && strcmp (kind, kind_names[k]) != 0)
     k++;
   if (kind == NULL || k == 4 || !json_is_integer (json_object_get (j, "ns_inode")))
     return nsipc_error_set (err, 0, "ledger of %s: no namespace recorded", id);
+  /* Names become paths and file names: checked again, as when written. */
+  const char *ns_name = json_string_value (json_object_get (j, "ns_name"));
+  const char *ns_path = json_string_value (json_object_get (j, "ns_path"));
+  if (ns_name && !state_valid_name (ns_name, STATE_NAME_MAX))
+    return nsipc_error_set (err, 0, "ledger of %s: \"ns_name\" is not a namespace name", id);
+  if (ns_path && ns_path[0] != '/')
+    return nsipc_error_set (err, 0, "ledger of %s: \"ns_path\" is not an absolute path", id);
   l->kind = k;
-  l->id = strdup (id);
+  l->id = xstrdup (id);
   l->bundle = dup_or_null (j, "bundle");
   l->policy = dup_or_null (j, "policy");
   l->policy_digest = dup_or_null (j, "policy_digest");
@@ -132,6 +140,20 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
       return nsipc_error_set (err, 0, "ledger of %s: malformed object list", id);
     }
   return 0;
+}
+
+int
+ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err)
+{
+  memset (l, 0, sizeof *l);
+  if (!state_valid_name (id, LEDGER_ID_MAX))
+    return nsipc_error_set (err, 0, "\"%s\" is not a container id", id);
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", id);
+  _cleanup_json_ json_t *j = state_read_json (dirfd, file, err);
+  if (j == NULL)
+    return -1;
+  return ledger_from_json (j, id, l, err);
 }
 
 void

@@ -64,6 +64,11 @@ json_t *ledger_objects_to_json (const struct nsipc_ledger_object *list, size_t n
 int ledger_objects_from_json (json_t *array, struct nsipc_ledger_object **list, size_t *n);
 void ledger_objects_free (struct nsipc_ledger_object *list, size_t n);
 
+/* A ledger as JSON and back; names read back are validated again, as
+   they become paths.  Pure, for unit tests and fuzzing. */
+json_t *ledger_to_json (const struct nsipc_ledger *ledger);
+int ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+
 int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);

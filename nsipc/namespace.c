@@ -159,26 +159,49 @@ check_ipc_ns (int fd, const char *what, nsipc_error *err)
   return 0;
 }
 
+/* Opens DIRFD/PATH only if it is an nsfs file: looked at through O_PATH
+   first, so that a device or FIFO planted where a namespace is recorded is
+   never opened for real (opening some devices acts). */
+static int
+open_nsfs (int dirfd, const char *path, int flags, const char *what, nsipc_error *err)
+{
+  _cleanup_close_ int look = openat (dirfd, path, O_PATH | O_CLOEXEC | flags);
+  struct stat st;
+  struct statfs fs;
+  if (look < 0 || fstat (look, &st) < 0 || fstatfs (look, &fs) < 0)
+    return -1;
+  if (S_ISLNK (st.st_mode)) /* O_PATH | O_NOFOLLOW opens the link itself */
+    return errno = ELOOP, -1;
+  if (fs.f_type != NSFS_MAGIC)
+    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what), errno = 0, -1;
+  char again[32];
+  state_fd_path (look, again);
+  _cleanup_close_ int fd = open (again, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  return check_ipc_ns (fd, what, err) < 0 ? (errno = 0, -1) : steal_fd (&fd);
+}
+
 int
 namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
 {
-  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == ELOOP)
-    return nsipc_error_set (err, 0, "pin %s is a symlink; refusing to follow it", name);
-  if (fd < 0)
-    return nsipc_error_set (err, errno, "open pin %s", name);
   char what[STATE_NAME_MAX + 8];
   snprintf (what, sizeof what, "pin %s", name);
-  return check_ipc_ns (fd, what, err) < 0 ? -1 : steal_fd (&fd);
+  int fd = open_nsfs (dirfd, name, O_NOFOLLOW, what, err);
+  if (fd < 0 && errno == ELOOP)
+    return nsipc_error_set (err, 0, "pin %s is a symlink; refusing to follow it", name);
+  if (fd < 0 && errno)
+    return nsipc_error_set (err, errno, "open pin %s", name);
+  return fd;
 }
 
 int
 namespace_open_path (const char *path, nsipc_error *err)
 {
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  int fd = open_nsfs (AT_FDCWD, path, 0, path, err);
+  if (fd < 0 && errno)
     return nsipc_error_set (err, errno, "open %s", path);
-  return check_ipc_ns (fd, path, err) < 0 ? -1 : steal_fd (&fd);
+  return fd;
 }
 
 int

@@ -96,13 +96,16 @@ oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_
   _cleanup_close_ int dir = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return nsipc_error_set (err, errno, "bundle %s", bundle);
-  _cleanup_close_ int fd = openat (dir, "config.json", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int fd = open_regular (dir, "config.json", false, err);
   if (fd < 0)
-    return nsipc_error_set (err, errno, "bundle %s: config.json", bundle);
+    return nsipc_error_prefix (err, "bundle %s", bundle);
   json_error_t jerr;
   _cleanup_json_ json_t *config = json_read_fd (fd, &jerr);
+  /* Not jansson's text: it quotes the file, which may not be the caller's
+     to read. */
   if (config == NULL)
-    return nsipc_error_set (err, 0, "bundle %s: config.json: line %d: %s", bundle, jerr.line, jerr.text);
+    return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle,
+                            jerr.line, jerr.column);
   *ipc = ipc_kind (config);
   *path = NULL;
   if (*ipc == OCI_IPC_PATH

@@ -659,16 +659,11 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
 {
   memset (policy, 0, sizeof *policy);
   memset (problems, 0, sizeof *problems);
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  struct stat st;
-  if (fd < 0 || fstat (fd, &st) < 0)
+  nsipc_error err;
+  _cleanup_close_ int fd = open_regular (AT_FDCWD, path, true, &err);
+  if (fd < 0)
     {
-      problems_add (problems, "cannot read", "%s", strerror (errno));
-      return -1;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      problems_add (problems, "cannot read", "not a regular file");
+      problems_add (problems, "cannot read", "%s", err.status ? strerror (err.status) : "not a regular file");
       return -1;
     }
   size_t len;
@@ -718,6 +713,16 @@ ends_with (const char *s, const char *suffix)
 {
   size_t n = strlen (s), m = strlen (suffix);
   return n >= m && strcmp (s + n - m, suffix) == 0;
+}
+
+int
+policy_locate_name (const char *policy_dir, const char *name, char **path, nsipc_error *err)
+{
+  if (!state_valid_name (name, NAME_MAX - 5))
+    return nsipc_error_set (err, 0, "\"%.64s\" is not a policy name ([A-Za-z0-9][A-Za-z0-9_.-])", name);
+  if (asprintf (path, "%s/%s.json", policy_dir, name) < 0)
+    abort ();
+  return 0;
 }
 
 int

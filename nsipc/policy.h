@@ -95,3 +95,8 @@ void policy_object_describe (const struct nsipc_object *obj, char *buf, size_t l
    ".json", else POLICY_DIR/ARG.json for a name of [A-Za-z0-9_.-].  Returns 0
    with a malloc'd *PATH, or -1 when ARG is neither. */
 int policy_locate (const char *policy_dir, const char *arg, char **path, nsipc_error *err);
+
+/* POLICY_DIR/NAME.json, and nothing else: for names that others write (a
+   pod's annotation), which must never reach a file outside POLICY_DIR,
+   whatever they end in. */
+int policy_locate_name (const char *policy_dir, const char *name, char **path, nsipc_error *err);

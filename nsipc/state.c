@@ -120,12 +120,9 @@ state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
 json_t *
 state_read_json (int dirfd, const char *file, nsipc_error *err)
 {
-  _cleanup_close_ int fd = openat (dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int fd = open_regular (dirfd, file, false, err);
   if (fd < 0)
-    {
-      nsipc_error_set (err, errno, "open %s", file);
-      return NULL;
-    }
+    return NULL;
   json_error_t jerr;
   json_t *j = json_read_fd (fd, &jerr);
   if (j == NULL)

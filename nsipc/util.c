@@ -1,8 +1,10 @@
 /* Small I/O helpers shared by the library. */
 #include "util.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 ssize_t
 write_all (int fd, const void *buf, size_t len)
@@ -74,4 +76,63 @@ json_read_fd (int fd, json_error_t *jerr)
       return NULL;
     }
   return json_loadb (text, len, 0, jerr);
+}
+
+static void
+out_of_memory (void)
+{
+  static const char msg[] = "nsipc: out of memory\n";
+  (void)!write (STDERR_FILENO, msg, sizeof msg - 1);
+  abort ();
+}
+
+void *
+xmalloc (size_t size)
+{
+  void *p = malloc (size ? size : 1);
+  if (p == NULL)
+    out_of_memory ();
+  return p;
+}
+
+void *
+xcalloc (size_t n, size_t size)
+{
+  void *p = calloc (n ? n : 1, size ? size : 1);
+  if (p == NULL)
+    out_of_memory ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t size)
+{
+  void *q = realloc (p, size ? size : 1);
+  if (q == NULL)
+    out_of_memory ();
+  return q;
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *d = strdup (s);
+  if (d == NULL)
+    out_of_memory ();
+  return d;
+}
+
+int
+open_regular (int dirfd, const char *path, bool follow, nsipc_error *err)
+{
+  _cleanup_close_ int fd
+      = openat (dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  struct stat st;
+  if (fd < 0 && errno == ELOOP && !follow)
+    return nsipc_error_set (err, ELOOP, "%s is a symlink; refusing to follow it", path);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return nsipc_error_set (err, errno, "open %s", path);
+  if (!S_ISREG (st.st_mode))
+    return nsipc_error_set (err, 0, "%s is not a regular file", path);
+  return steal_fd (&fd);
 }

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "error.h"
 
 static inline void
 cleanup_freep (void *p)
@@ -53,6 +56,19 @@ steal_fd (int *fd)
   *fd = -1;
   return v;
 }
+
+/* Allocations that cannot fail: out of memory, they print one line and
+   abort, as crun's do.  There is no sensible way on for nsipc then. */
+void *xmalloc (size_t size);
+void *xcalloc (size_t n, size_t size);
+void *xrealloc (void *p, size_t size);
+char *xstrdup (const char *s);
+
+/* Opens PATH (relative to DIRFD) for reading, and only if it is a regular
+   file: a FIFO, device or directory planted where a file is expected is
+   an error, never a hang (O_NONBLOCK).  FOLLOW: a symlink may lead there
+   (admins' policy paths); else a symlink is refused. */
+int open_regular (int dirfd, const char *path, bool follow, nsipc_error *err);
 
 /* Writes all of BUF, retrying on EINTR and short writes; -1 with errno set. */
 ssize_t write_all (int fd, const void *buf, size_t len);
