@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "named.h"
 #include "namespace.h"
 #include "procfs.h"
 #include "state.h"
@@ -152,7 +153,7 @@ scan_named (struct nsipc_census *c, const char *state_dir)
   for (size_t i = 0; i < n_files; i++)
     {
       _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
-      const char *name = json_string_value (json_object_get (record, "name"));
+      const char *name = named_record_name (record, files[i]);
       _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
       uint64_t inode;
       struct nsipc_ledger_object *list;
@@ -161,7 +162,8 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       if (pin < 0 || namespace_inode (pin, &inode, &err) < 0)
         continue;
       struct nsipc_census_ns *ns = entry (c, inode);
-      ns->name = strdup (name);
+      ns->name = xstrdup (name);
+      ns->incomplete = !named_record_complete (record);
       free (ns->path);
       if (asprintf (&ns->path, "%s/ns/%s", state_dir, name) < 0)
         abort ();

@@ -33,9 +33,10 @@ struct nsipc_census_ns
 {
   uint64_t inode;
   enum nsipc_census_kind kind;
-  char *name;  /* nsipc's named namespace */
-  char *path;  /* how to open it: a pin, or /proc/PID/ns/ipc */
-  pid_t *pids; /* processes inside, ascending */
+  char *name;      /* nsipc's named namespace */
+  bool incomplete; /* its record says a create or apply was interrupted */
+  char *path;      /* how to open it: a pin, or /proc/PID/ns/ipc */
+  pid_t *pids;     /* processes inside, ascending */
   size_t n_pids;
   struct nsipc_owner *owners;
   size_t n_owners;

@@ -17,12 +17,15 @@
 void
 cli_error (const char *verb, const char *fmt, ...)
 {
+  char text[2048], safe[4096];
   va_list ap;
   va_start (ap, fmt);
-  fprintf (stderr, "nsipc: %s: ", verb);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  vsnprintf (text, sizeof text, fmt, ap);
   va_end (ap);
+  /* Messages quote what others wrote (annotations, ids, names): one line,
+     no terminal escapes. */
+  escape_controls (text, safe, sizeof safe);
+  fprintf (stderr, "nsipc: %s: %s\n", verb, safe);
 }
 
 void

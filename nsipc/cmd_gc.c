@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "census.h"
+#include "named.h"
 #include "namespace.h"
 #include "privileges.h"
 #include "procfs.h"
@@ -74,12 +75,12 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
       char key[16];
       snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
       if (a->json)
-        json_array_append_new (r->removed, json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:s}", "namespace",
-                                                      (json_int_t)ns->inode, "name", ns->name, "container", container,
-                                                      "type", policy_type_name (o->type), "key",
-                                                      o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
-                                                      o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id),
-                                                      "mqueue", o->name, "reason", reap->removed[i].reason));
+        json_array_append_new (
+            r->removed, json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:o?, s:s}", "namespace", (json_int_t)ns->inode,
+                                   "name", ns->name, "container", container, "type", policy_type_name (o->type), "key",
+                                   o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
+                                   o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mqueue",
+                                   o->name ? json_string_bytes (o->name) : NULL, "reason", reap->removed[i].reason));
       char line[512];
       snprintf (line, sizeof line, "%s %s %s%s id %d from IPC namespace %" PRIu64 "%s%s: %s",
                 a->dry_run ? "would remove" : "removed", policy_type_name (o->type),
@@ -91,10 +92,12 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
                 : container ? container
                             : "",
                 reap->removed[i].reason);
+      char safe[1024];
+      escape_controls (line, safe, sizeof safe); /* a queue's name is anyone's */
       if (!a->json)
-        puts (line);
+        puts (safe);
       if (!a->dry_run && a->log)
-        syslog (LOG_INFO, "%s", line);
+        syslog (LOG_INFO, "%s", safe);
     }
   for (size_t i = 0; i < reap->errors.n; i++)
     json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]));
@@ -102,29 +105,63 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
   r->n_removed += reap->n_removed;
 }
 
-/* --pins: a named namespace nobody is in, holding nothing in use, goes. */
+/* --pins: the named namespace NAME goes when nobody is in it and it holds
+   nothing kept, or when its create was interrupted (INTERRUPTED: checked
+   again under the lock, which a create in progress holds). */
 static void
-drop_pin (const struct nsipc_globals *g, const struct nsipc_census_ns *ns, const struct gc_args *a, struct gc_result *r)
+drop_pin (const struct nsipc_globals *g, const char *name, uint64_t inode, bool interrupted, const struct gc_args *a,
+          struct gc_result *r)
 {
   nsipc_error err = { 0 };
   if (!a->dry_run)
     {
       _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-      char record[STATE_NAME_MAX + 8];
-      snprintf (record, sizeof record, "%s.json", ns->name);
-      if (dirfd < 0 || state_lock (dirfd, &err) < 0 || namespace_unpin (dirfd, ns->name, &err) < 0
-          || state_remove (dirfd, record, &err) < 0)
+      char file[STATE_NAME_MAX + 8];
+      snprintf (file, sizeof file, "%s.json", name);
+      if (dirfd < 0 || state_lock (dirfd, &err) < 0)
         {
-          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", ns->name, err.msg));
+          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", name, err.msg));
+          return;
+        }
+      _cleanup_json_ json_t *record = interrupted ? state_read_json (dirfd, file, &err) : NULL;
+      if (interrupted && (record == NULL || named_record_complete (record)))
+        return; /* finished meanwhile, or gone */
+      if (named_discard (dirfd, name, &err) < 0)
+        {
+          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", name, err.msg));
           return;
         }
       if (a->log)
-        syslog (LOG_INFO, "unpinned unused IPC namespace %s (%" PRIu64 ")", ns->name, ns->inode);
+        syslog (LOG_INFO, "unpinned %s IPC namespace %s (%" PRIu64 ")", interrupted ? "half-created" : "unused", name,
+                inode);
     }
-  json_array_append_new (r->pins, json_pack ("{s:s, s:I}", "name", ns->name, "namespace", (json_int_t)ns->inode));
+  json_array_append_new (r->pins, json_pack ("{s:s, s:I}", "name", name, "namespace", (json_int_t)inode));
   if (!a->json)
-    printf ("%s unused pinned namespace %s (%" PRIu64 ")\n", a->dry_run ? "would unpin" : "unpinned", ns->name,
-            ns->inode);
+    printf ("%s %s pinned namespace %s (%" PRIu64 ")\n", a->dry_run ? "would unpin" : "unpinned",
+            interrupted ? "half-created" : "unused", name, inode);
+}
+
+/* --pins: records of creates that were killed before their pin existed. */
+static void
+drop_interrupted (const struct nsipc_globals *g, const struct nsipc_census *c, const struct gc_args *a,
+                  struct gc_result *r)
+{
+  nsipc_error err;
+  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
+  char **files = NULL;
+  size_t n = dirfd < 0 || !a->pins || a->container ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
+      const char *name = named_record_name (record, files[i]);
+      bool pinned = false;
+      for (size_t k = 0; name && k < c->n; k++)
+        pinned |= c->ns[k].name && strcmp (c->ns[k].name, name) == 0;
+      if (name && !pinned && !named_record_complete (record) && (!a->ns || strcmp (a->ns, name) == 0))
+        drop_pin (g, name, 0, true, a, r);
+      free (files[i]);
+    }
+  free (files);
 }
 
 /* Ledger records of containers whose process is gone (poststop never ran,
@@ -198,6 +235,13 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
       const struct nsipc_census_ns *ns = &c.ns[i];
       if (!in_scope (&c, ns, a))
         continue;
+      /* Half-made: its policy objects are not all recorded yet. */
+      if (ns->incomplete)
+        {
+          if (a->pins && ns->n_pids == 0)
+            drop_pin (g, ns->name, ns->inode, true, a, r);
+          continue;
+        }
       struct nsipc_reap reap;
       int ok = gc_one (ns, &base, a, &reap, &err) == 0;
       if (namespace_enter (home, &err) < 0)
@@ -209,9 +253,10 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
         }
       report (ns, &reap, a, r);
       if (a->pins && ns->name && ns->n_pids == 0 && reap.kept == 0)
-        drop_pin (g, ns, a, r);
+        drop_pin (g, ns->name, ns->inode, false, a, r);
       reaper_free (&reap);
     }
+  drop_interrupted (g, &c, a, r);
   drop_stale_records (g, &c, a, r);
   inventory_open_files_free (&open);
   census_free (&c);

@@ -296,8 +296,11 @@ log_removals (const struct nsipc_ledger *l, const struct nsipc_reap *reap)
   for (size_t i = 0; i < reap->n_removed; i++)
     {
       const struct nsipc_ipc_object *o = &reap->removed[i].object;
+      char name[512] = "";
+      if (o->name)
+        escape_controls (o->name, name, sizeof name); /* chosen by the workload */
       syslog (LOG_INFO, "container %s: removed %s key 0x%08" PRIx32 " id %d%s%s from IPC namespace %" PRIu64 ": %s",
-              l->id, policy_type_name (o->type), o->key, o->id, o->name ? " " : "", o->name ? o->name : "", l->ns_inode,
+              l->id, policy_type_name (o->type), o->key, o->id, o->name ? " " : "", name, l->ns_inode,
               reap->removed[i].reason);
     }
 }

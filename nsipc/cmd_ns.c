@@ -59,9 +59,9 @@ record_provisioned (const struct nsipc_policy *p, json_t *record, nsipc_error *e
 static json_t *
 new_record (const char *name, uint64_t inode, const char *policy, const struct nsipc_policy *p, const char *created)
 {
-  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)inode, "policy",
-                         policy, "policy_digest", policy ? p->digest : NULL, "created", created, "cleanup",
-                         policy_cleanup_name (p->cleanup), "provisioned");
+  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)inode,
+                         "policy", policy, "policy_digest", policy ? p->digest : NULL, "created", created, "cleanup",
+                         policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
   if (j == NULL)
     abort ();
   return j;
@@ -121,15 +121,34 @@ create_pinned (int dirfd, const char *name, const struct nsipc_policy *p, json_t
   if (home < 0 || namespace_pin_new (dirfd, name, &inode, err) < 0)
     return -1;
   json_object_set_new (record, "inode", json_integer ((json_int_t)inode));
-  int r = provision_fresh (p, true, err);
+  char file[STATE_NAME_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", name);
+  int r = state_write_json (dirfd, file, record, err);
+  if (r == 0)
+    r = provision_fresh (p, true, err);
   if (r == 0)
     r = record_provisioned (p, record, err);
   nsipc_error back;
   if (namespace_enter (home, &back) < 0)
     abort (); /* cannot happen: we came from there */
-  if (r < 0)
-    namespace_unpin (dirfd, name, NULL);
   return r;
+}
+
+/* Makes room for a new namespace NAME: an existing one is an error, the
+   leftovers of a create that was killed are cleaned up. */
+static int
+clear_the_way (int dirfd, const char *name, const char *record, nsipc_error *err)
+{
+  if (!exists_at (dirfd, name) && !exists_at (dirfd, record))
+    return 0;
+  _cleanup_json_ json_t *j = exists_at (dirfd, record) ? state_read_json (dirfd, record, err) : NULL;
+  if ((j && named_record_complete (j)) || (!j && !named_pin_leftover (dirfd, name)))
+    return nsipc_error_set (err, 0, "namespace %s exists", name);
+  if (j == NULL && exists_at (dirfd, record))
+    return nsipc_error_prefix (err, "namespace %s exists, but", name);
+  if (named_discard (dirfd, name, err) < 0)
+    return nsipc_error_prefix (err, "namespace %s: an interrupted create left it", name);
+  return 0;
 }
 
 static int
@@ -151,12 +170,17 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
     cli_error (a->verb, "%s", err.msg);
   else if ((dirfd = open_ns_dir (g, a, true, &err)) < 0)
     ;
-  else if (exists_at (dirfd, a->name) || exists_at (dirfd, record))
-    cli_error (a->verb, "namespace %s exists", a->name);
-  else if (create_pinned (dirfd, a->name, &p, rec, &err) < 0 || state_write_json (dirfd, record, rec, &err) < 0)
+  else if (clear_the_way (dirfd, a->name, record, &err) < 0)
+    cli_error (a->verb, "%s", err.msg);
+  /* The record first, as "creating": a kill at any later point leaves
+     something ns list shows and create, delete and gc --pins clean up. */
+  else if (state_write_json (dirfd, record, rec, &err) < 0)
+    cli_error (a->verb, "%s: %s", a->name, err.msg);
+  else if (create_pinned (dirfd, a->name, &p, rec, &err) < 0
+           || (named_record_set_state (rec, "ready"), state_write_json (dirfd, record, rec, &err)) < 0)
     {
       cli_error (a->verb, "%s: %s", a->name, err.msg);
-      namespace_unpin (dirfd, a->name, NULL);
+      named_discard (dirfd, a->name, &err);
     }
   else
     r = 0;
@@ -208,12 +232,20 @@ ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
     ;
   else if ((record = state_read_json (dirfd, file, &err)) == NULL)
     cli_error (a->verb, err.status == ENOENT ? "no namespace %s" : "%s: %s", a->name, err.msg);
+  else if (strcmp (json_string_value (json_object_get (record, "state")) ?: "", "creating") == 0)
+    cli_error (a->verb, "namespace %s is incomplete (its create was interrupted): run ns create %s again, or ns delete",
+               a->name, a->name);
+  else if ((named_record_set_state (record, "applying"), state_write_json (dirfd, file, record, &err)) < 0)
+    cli_error (a->verb, "%s", err.msg);
   else if (apply_pinned (dirfd, a->name, &p, record, &conflicts, &err) < 0)
     {
       char where[STATE_NAME_MAX + 16];
       snprintf (where, sizeof where, "namespace %s", a->name);
       cli_problems (a->verb, where, &conflicts);
       cli_error (a->verb, "%s: %s", a->name, err.msg);
+      nsipc_error ignored;
+      if (conflicts.n > 0) /* nothing changed: as it was */
+        named_record_set_state (record, "ready"), state_write_json (dirfd, file, record, &ignored);
     }
   else
     {
@@ -223,6 +255,7 @@ ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
       json_object_set_new (record, "policy_digest", json_string (p.digest));
       json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p.cleanup)));
       json_object_set_new (record, "applied", json_string (now));
+      named_record_set_state (record, "ready");
       r = state_write_json (dirfd, file, record, &err) < 0 ? EXIT_RUNTIME : 0;
       if (r)
         cli_error (a->verb, "%s", err.msg);
@@ -254,7 +287,9 @@ ns_delete (const struct nsipc_globals *g, const struct ns_args *a)
 
   _cleanup_close_ int nsfd = namespace_open_pin (dirfd, a->name, &err);
   uint64_t inode;
-  if (nsfd < 0 && err.status != ENOENT)
+  /* An empty file where a create was killed before its bind mount goes
+     too; anything else that is not a namespace (a symlink) is refused. */
+  if (nsfd < 0 && err.status != ENOENT && !named_pin_leftover (dirfd, a->name))
     {
       cli_error (a->verb, "%s", err.msg);
       return EXIT_RUNTIME;
@@ -291,12 +326,13 @@ static json_t *
 describe (int dirfd, const char *file, int home, nsipc_error *err)
 {
   json_t *j = state_read_json (dirfd, file, err);
-  const char *name = json_string_value (json_object_get (j, "name"));
+  const char *name = named_record_name (j, file);
   if (name == NULL)
     {
       json_decref (j);
       return NULL;
     }
+  json_object_set_new (j, "complete", json_boolean (named_record_complete (j)));
   _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
   struct nsipc_inventory inv = { 0 };
   uint64_t inode = 0;
@@ -339,7 +375,9 @@ print_table (json_t *list)
             json_integer_value (json_object_get (o, "sem")), json_integer_value (json_object_get (o, "shm")),
             json_integer_value (json_object_get (o, "mqueue")), json_integer_value (json_object_get (ns, "processes")),
             json_string_value (json_object_get (ns, "created")),
-            json_is_true (json_object_get (ns, "pinned")) ? "" : "  (pin missing)");
+            !json_is_true (json_object_get (ns, "complete")) ? "  (incomplete: interrupted; run it again, or delete)"
+            : json_is_true (json_object_get (ns, "pinned"))  ? ""
+                                                             : "  (pin missing)");
   }
 }
 

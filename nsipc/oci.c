@@ -104,8 +104,8 @@ oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_
   /* Not jansson's text: it quotes the file, which may not be the caller's
      to read. */
   if (config == NULL)
-    return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle,
-                            jerr.line, jerr.column);
+    return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle, jerr.line,
+                            jerr.column);
   *ipc = ipc_kind (config);
   *path = NULL;
   if (*ipc == OCI_IPC_PATH

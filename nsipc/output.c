@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "units.h"
+#include "util.h"
 
 json_t *
 output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason)
@@ -37,7 +38,7 @@ output_object (const struct nsipc_ipc_object *o, const char *label, const char *
       json_object_set_new (j, "lrpid", json_integer (o->lrpid));
       break;
     default:
-      json_object_set_new (j, "name", json_string (o->name));
+      json_object_set_new (j, "name", json_string_bytes (o->name));
       break;
     }
   return j;
@@ -167,7 +168,7 @@ object_line (FILE *out, json_t *o)
     snprintf (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " messages %" JSON_INTEGER_FORMAT "B",
               json_integer_value (json_object_get (o, "messages")), json_integer_value (json_object_get (o, "bytes")));
   else
-    snprintf (detail, sizeof detail, "%s", json_string_value (json_object_get (o, "name")));
+    escape_controls (json_string_value (json_object_get (o, "name")) ?: "", detail, sizeof detail);
   char id[24] = "-";
   if (json_is_integer (json_object_get (o, "id")))
     snprintf (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));

@@ -95,9 +95,11 @@ state_lock (int dirfd, nsipc_error *err)
 int
 state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
 {
+  /* One name per record: writers hold the directory's lock, so a temp file
+     found is a killed writer's, and the next write takes it over. */
   char tmp[256];
-  snprintf (tmp, sizeof tmp, ".%s.tmp-%d", file, (int)getpid ());
-  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  snprintf (tmp, sizeof tmp, ".%s.tmp", file);
+  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return nsipc_error_set (err, errno, "create %s", tmp);
   /* One write; no fsync: the state lives on tmpfs, and pins die at reboot. */
@@ -133,6 +135,9 @@ state_read_json (int dirfd, const char *file, nsipc_error *err)
 int
 state_remove (int dirfd, const char *file, nsipc_error *err)
 {
+  char tmp[256];
+  snprintf (tmp, sizeof tmp, ".%s.tmp", file);
+  unlinkat (dirfd, tmp, 0); /* a killed writer's */
   if (unlinkat (dirfd, file, 0) < 0 && errno != ENOENT)
     return nsipc_error_set (err, errno, "remove %s", file);
   return 0;

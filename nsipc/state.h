@@ -21,7 +21,8 @@ int state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_e
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);
 
-/* Writes J to DIRFD/FILE through a temporary file and rename. */
+/* Writes J to DIRFD/FILE through a temporary file (.FILE.tmp) and rename;
+   the caller holds the directory's lock. */
 int state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err);
 
 /* Reads DIRFD/FILE; NULL with err->status ENOENT when it is missing. */
@@ -30,7 +31,8 @@ json_t *state_read_json (int dirfd, const char *file, nsipc_error *err);
 /* The record files (NAME.json, not hidden) of DIRFD, sorted; malloc'd. */
 size_t state_list_records (int dirfd, char ***files);
 
-/* Removes DIRFD/FILE; a missing file is not an error. */
+/* Removes DIRFD/FILE and a temporary file a killed writer left for it; a
+   missing file is not an error. */
 int state_remove (int dirfd, const char *file, nsipc_error *err);
 
 /* "/proc/self/fd/N": a path that reaches exactly what FD was opened on. */

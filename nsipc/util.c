@@ -136,3 +136,34 @@ open_regular (int dirfd, const char *path, bool follow, nsipc_error *err)
     return nsipc_error_set (err, 0, "%s is not a regular file", path);
   return steal_fd (&fd);
 }
+
+void
+escape_controls (const char *in, char *out, size_t len)
+{
+  size_t w = 0;
+  for (const unsigned char *p = (const unsigned char *)in; *p && w + 5 < len; p++)
+    if (*p < 0x20 || *p == 0x7f || *p == '\\')
+      w += snprintf (out + w, len - w, "\\x%02x", *p);
+    else
+      out[w++] = (char)*p;
+  if (len)
+    out[w < len ? w : len - 1] = '\0';
+}
+
+json_t *
+json_string_bytes (const char *s)
+{
+  json_t *j = json_string (s);
+  if (j)
+    return j;
+  size_t len = 4 * strlen (s) + 1;
+  _cleanup_free_ char *out = xmalloc (len);
+  size_t w = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+      w += snprintf (out + w, len - w, "\\x%02x", *p);
+    else
+      out[w++] = (char)*p;
+  out[w] = '\0';
+  return json_string (out);
+}

@@ -70,6 +70,17 @@ char *xstrdup (const char *s);
    (admins' policy paths); else a symlink is refused. */
 int open_regular (int dirfd, const char *path, bool follow, nsipc_error *err);
 
+/* IN with every control character (and the backslash) written as \xHH,
+   so that a name someone else chose (a POSIX queue, an annotation) can
+   neither break a line of output or log nor send a terminal escape.
+   Truncates to fit OUT (LEN bytes). */
+void escape_controls (const char *in, char *out, size_t len);
+
+/* A JSON string of S, which the kernel gave us (a queue's name may be any
+   bytes): as it is when it is UTF-8, else with every byte over 0x7f and
+   every control character written as \xHH. */
+json_t *json_string_bytes (const char *s);
+
 /* Writes all of BUF, retrying on EINTR and short writes; -1 with errno set. */
 ssize_t write_all (int fd, const void *buf, size_t len);
 
