@@ -32,7 +32,9 @@ void
 cli_problems (const char *verb, const char *label, const struct nsipc_problems *problems)
 {
   for (size_t i = 0; i < problems->n; i++)
-    fprintf (stderr, "nsipc: %s: %s: %s\n", verb, label, problems->lines[i]);
+    cli_error (verb, "%s: %s", label, problems->lines[i]);
+  if (problems->more)
+    cli_error (verb, "%s: … and %zu more problem%s", label, problems->more, problems->more == 1 ? "" : "s");
 }
 
 static int

@@ -32,6 +32,11 @@ policy_type_name (enum nsipc_object_type type)
 void
 problems_add (struct nsipc_problems *p, const char *path, const char *fmt, ...)
 {
+  if (p->n >= PROBLEMS_MAX)
+    {
+      p->more++;
+      return;
+    }
   char reason[512];
   va_list ap;
   va_start (ap, fmt);
@@ -332,10 +337,22 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
       return;
     }
   const char *s = json_string_value (name);
-  if (o->type == OBJECT_MQUEUE
-      && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s) > MQ_NAME_MAX))
+  bool controls = false;
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    controls |= *c < 0x20 || *c == 0x7f;
+  if (controls)
     {
-      problems_add (p, path, "\"%s\" must start with \"/\", have no other \"/\" and at most 255 characters", s);
+      problems_add (p, path, "must not contain control characters");
+      return;
+    }
+  if (o->type == OBJECT_MQUEUE
+      && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s) > MQ_NAME_MAX
+          || strcmp (s, "/.") == 0 || strcmp (s, "/..") == 0))
+    {
+      problems_add (p, path,
+                    "\"%s\" must start with \"/\", have no other \"/\", not be \"/.\" or \"/..\", and have at most 255 "
+                    "characters",
+                    s);
       return;
     }
   o->name = strdup (s);
@@ -422,28 +439,82 @@ read_one_object (struct nsipc_problems *p, json_t *obj, const char *base, struct
   read_type_fields (p, obj, base, o);
 }
 
+/* Duplicates are found by sorting, not by comparing every pair: a
+   policy's size is the author's to choose. */
+struct slot
+{
+  const struct nsipc_object *o;
+  size_t i;
+};
+
+static int
+compare_keys (const void *a, const void *b)
+{
+  const struct slot *x = a, *y = b;
+  if (x->o->type != y->o->type)
+    return x->o->type < y->o->type ? -1 : 1;
+  if (x->o->key != y->o->key)
+    return x->o->key < y->o->key ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+static int
+compare_names (const void *a, const void *b)
+{
+  const struct slot *x = a, *y = b;
+  if (x->o->type != y->o->type)
+    return x->o->type < y->o->type ? -1 : 1;
+  int c = strcmp (x->o->name ? x->o->name : "", y->o->name ? y->o->name : "");
+  return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* FIRST[i]: the first object that shares object i's key (or name), by
+   COMPARE's idea of equal; i itself when none does. */
+static void
+first_of_equals (const struct nsipc_policy *policy, int (*compare) (const void *, const void *), bool by_key,
+                 size_t *first)
+{
+  size_t n = policy->n_objects;
+  _cleanup_free_ struct slot *s = xcalloc (n, sizeof *s);
+  for (size_t i = 0; i < n; i++)
+    s[i] = (struct slot){ &policy->objects[i], i };
+  qsort (s, n, sizeof *s, compare);
+  for (size_t k = 0, run = 0; k < n; k++)
+    {
+      const struct nsipc_object *a = s[run].o, *b = s[k].o;
+      bool same = a->type == b->type
+                  && (by_key ? b->type != OBJECT_MQUEUE && b->key && a->key == b->key
+                             : a->name && b->name && strcmp (a->name, b->name) == 0);
+      if (!same)
+        run = k;
+      first[s[k].i] = s[run].i;
+    }
+}
+
 /* Two objects of one type with one key, or one name, could not both exist. */
 static void
 check_unique (struct nsipc_problems *p, const struct nsipc_policy *policy)
 {
-  for (size_t i = 0; i < policy->n_objects; i++)
-    for (size_t j = 0; j < i; j++)
-      {
-        const struct nsipc_object *a = &policy->objects[j], *b = &policy->objects[i];
-        if (a->type != b->type)
-          continue;
-        char path[PATH_LEN];
-        if (b->type != OBJECT_MQUEUE && a->key && a->key == b->key)
-          {
-            snprintf (path, sizeof path, "objects[%zu].key", i);
-            problems_add (p, path, "0x%08" PRIx32 " is already the key of objects[%zu]", b->key, j);
-          }
-        if (a->name && b->name && strcmp (a->name, b->name) == 0)
-          {
-            snprintf (path, sizeof path, "objects[%zu].name", i);
-            problems_add (p, path, "\"%s\" is already the name of objects[%zu]", b->name, j);
-          }
-      }
+  size_t n = policy->n_objects;
+  _cleanup_free_ size_t *key_first = xcalloc (n, sizeof *key_first);
+  _cleanup_free_ size_t *name_first = xcalloc (n, sizeof *name_first);
+  first_of_equals (policy, compare_keys, true, key_first);
+  first_of_equals (policy, compare_names, false, name_first);
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct nsipc_object *b = &policy->objects[i];
+      char path[PATH_LEN];
+      if (key_first[i] != i)
+        {
+          snprintf (path, sizeof path, "objects[%zu].key", i);
+          problems_add (p, path, "0x%08" PRIx32 " is already the key of objects[%zu]", b->key, key_first[i]);
+        }
+      if (name_first[i] != i)
+        {
+          snprintf (path, sizeof path, "objects[%zu].name", i);
+          problems_add (p, path, "\"%s\" is already the name of objects[%zu]", b->name, name_first[i]);
+        }
+    }
 }
 
 static void
@@ -504,7 +575,12 @@ check_against_limits (struct nsipc_problems *p, const struct nsipc_policy *polic
           check_over (p, policy, i, "nsems", o->nsems, LIMIT_SEMMSL);
           break;
         case OBJECT_SHM:
-          shm_pages += (o->size + page - 1) / page;
+          {
+            /* Rounded up without the wrap of size + page - 1, summed
+               without wrapping either. */
+            uint64_t pages = o->size / page + (o->size % page != 0);
+            shm_pages = pages > UINT64_MAX - shm_pages ? UINT64_MAX : shm_pages + pages;
+          }
           check_over (p, policy, i, "size", o->size, LIMIT_SHMMAX);
           break;
         case OBJECT_MSG:

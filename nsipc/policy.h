@@ -70,7 +70,11 @@ struct nsipc_problems
 {
   char **lines;
   size_t n;
+  size_t more; /* found beyond the first PROBLEMS_MAX, counted only */
 };
+
+/* A policy of 20 000 broken objects deserves a screenful, not 20 000 lines. */
+#define PROBLEMS_MAX 100
 
 /* Parse and validate the policy in the file PATH.  Returns 0, or -1 with
    PROBLEMS filled (also for a file that cannot be read) and POLICY empty. */

@@ -50,12 +50,56 @@ make_state_dir (const char *path, nsipc_error *err)
   return 0;
 }
 
+/* Whoever may write to a directory above STATE_DIR can swap what lies
+   below: every ancestor, symlinks resolved, must be root's (or ours) and
+   writable by no one else, unless sticky like /tmp. */
+static int
+check_ancestors (const char *state_dir, nsipc_error *err)
+{
+  /* The nearest parent that exists: the missing ones we make ourselves. */
+  _cleanup_free_ char *copy = xstrdup (state_dir);
+  _cleanup_free_ char *parent = NULL;
+  char *slash;
+  while (parent == NULL && (slash = strrchr (copy, '/')) != NULL)
+    {
+      *slash = '\0';
+      parent = realpath (copy[0] ? copy : "/", NULL);
+      if (parent == NULL && errno != ENOENT)
+        return nsipc_error_set (err, errno, "state directory %s", state_dir);
+    }
+  if (parent == NULL && (parent = realpath (".", NULL)) == NULL)
+    return nsipc_error_set (err, errno, "state directory %s", state_dir);
+  for (char *end = parent;; end++)
+    {
+      if (*end != '/' && *end != '\0')
+        continue;
+      char saved = *end;
+      *end = '\0';
+      const char *dir = parent[0] ? parent : "/";
+      struct stat st;
+      if (stat (dir, &st) < 0)
+        return nsipc_error_set (err, errno, "state directory %s: %s", state_dir, dir);
+      if (st.st_uid != 0 && st.st_uid != geteuid ())
+        return nsipc_error_set (err, 0, "state directory %s: %s belongs to uid %d; refusing to use it", state_dir, dir,
+                                (int)st.st_uid);
+      if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))
+        return nsipc_error_set (
+            err, 0, "state directory %s: %s is writable by others and not sticky; refusing to use it", state_dir, dir);
+      *end = saved;
+      if (saved == '\0')
+        return 0;
+    }
+}
+
 static int
 open_top (const char *state_dir, bool create, nsipc_error *err)
 {
-  if (create && make_state_dir (state_dir, err) < 0)
+  if (check_ancestors (state_dir, err) < 0 || (create && make_state_dir (state_dir, err) < 0))
     return -1;
-  _cleanup_close_ int fd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = open (state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+    return nsipc_error_set (err, 0, "state directory %s is not a directory (a symlink?); refusing to use it",
+                            state_dir);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open state directory %s", state_dir);
   struct stat st;
