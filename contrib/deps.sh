@@ -6,7 +6,8 @@ set -eu
 
 packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace"
+  packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace
+    clang libclang-rt-14-dev"
 fi
 
 missing=""

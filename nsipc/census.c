@@ -167,8 +167,11 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       free (ns->path);
       if (asprintf (&ns->path, "%s/ns/%s", state_dir, name) < 0)
         abort ();
+      /* A list we cannot read protects we know not what: nothing goes. */
       if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) == 0)
         add_keep (ns, list, n);
+      else
+        ns->incomplete = true;
       ledger_objects_free (list, n);
       enum nsipc_cleanup mode = CLEANUP_SAFE; /* also for a record that names none */
       policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &mode);

@@ -34,7 +34,7 @@ struct nsipc_census_ns
   uint64_t inode;
   enum nsipc_census_kind kind;
   char *name;      /* nsipc's named namespace */
-  bool incomplete; /* its record says a create or apply was interrupted */
+  bool incomplete; /* its record says a create or apply was interrupted, or is unreadable */
   char *path;      /* how to open it: a pin, or /proc/PID/ns/ipc */
   pid_t *pids;     /* processes inside, ascending */
   size_t n_pids;

@@ -166,3 +166,17 @@ cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
   *seconds = v;
   return 0;
 }
+
+int
+cli_check_names (const char *verb, const char *name, const char *id)
+{
+  if (name && !state_valid_name (name, STATE_NAME_MAX))
+    cli_error (verb, "\"%s\" is not a namespace name ([A-Za-z0-9][A-Za-z0-9_.-], at most %d characters)", name,
+               STATE_NAME_MAX);
+  else if (id && !state_valid_name (id, LEDGER_ID_MAX))
+    cli_error (verb, "\"%s\" is not a container id ([A-Za-z0-9][A-Za-z0-9_.-], at most %d characters)", id,
+               LEDGER_ID_MAX);
+  else
+    return 0;
+  return EXIT_USAGE;
+}

@@ -59,6 +59,11 @@ int cli_take_census (const struct nsipc_globals *g, const char *verb, const char
    problem and returns EXIT_USAGE, or 0. */
 int cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds);
 
+/* Checks the shape of a namespace NAME and a container ID given on the
+   command line (either may be NULL).  Prints the problem and returns
+   EXIT_USAGE, or 0. */
+int cli_check_names (const char *verb, const char *name, const char *id);
+
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);

@@ -81,6 +81,8 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
       cli_error ("exec", "give exactly one of NAME, --pid and --container (%s)", usage);
       return EXIT_USAGE;
     }
+  if (cli_check_names ("exec", name, container) != 0)
+    return EXIT_USAGE;
   char *end;
   long pid = pid_arg ? strtol (pid_arg, &end, 10) : 0;
   if (pid_arg && (*end != '\0' || pid <= 0 || pid > INT32_MAX))

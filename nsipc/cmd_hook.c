@@ -177,16 +177,59 @@ identity_map (pid_t pid)
   return sscanf (buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295ul;
 }
 
+/* Whether the namespace the process is in is the one the bundle's config
+   asks for: the hook provisions what the pid shows, so a state whose pid
+   is some other process must not pass. */
+static int
+check_agrees (const struct nsipc_ledger *l, enum nsipc_oci_ipc ipc, const char *path, uint64_t home, nsipc_error *err)
+{
+  if (ipc == OCI_IPC_HOST && l->ns_inode != home)
+    return nsipc_error_set (err, 0, "the config shares the runtime's IPC namespace, but process %d is in another",
+                            (int)l->pid);
+  if (ipc == OCI_IPC_NEW && (l->ns_inode == home || l->ns_name))
+    return nsipc_error_set (err, 0, "the config asks for a new IPC namespace, but process %d is in an existing one",
+                            (int)l->pid);
+  if (ipc == OCI_IPC_NEW)
+    {
+      _cleanup_free_ pid_t *pids = NULL;
+      size_t n, skipped;
+      if (namespace_members (l->ns_inode, &pids, &n, &skipped, err) < 0)
+        return -1;
+      size_t others = 0; /* besides the container's process and us, visiting */
+      for (size_t i = 0; i < n; i++)
+        others += pids[i] != l->pid && pids[i] != getpid ();
+      if (others > 0)
+        return nsipc_error_set (err, 0,
+                                "the config asks for a new IPC namespace, but %zu other process%s share%s that of "
+                                "process %d",
+                                others, others == 1 ? "" : "es", others == 1 ? "s" : "", (int)l->pid);
+    }
+  if (ipc == OCI_IPC_PATH)
+    {
+      uint64_t inode;
+      _cleanup_close_ int fd = namespace_open_path (path, err);
+      if (fd < 0 || namespace_inode (fd, &inode, err) < 0)
+        return nsipc_error_prefix (err, "the config's IPC namespace");
+      if (inode != l->ns_inode)
+        return nsipc_error_set (err, 0, "the config joins %s, but process %d is in another IPC namespace", path,
+                                (int)l->pid);
+    }
+  return 0;
+}
+
 /* What the container's IPC namespace is: the host's (ours), a named one,
-   its own, or one it joined. */
+   its own, or one it joined; as the bundle's config says and the process
+   shows, which must agree. */
 static int
 classify (const struct nsipc_globals *g, struct nsipc_ledger *l, const char *bundle, uint64_t home, nsipc_error *err)
 {
-  enum nsipc_oci_ipc ipc = OCI_IPC_NEW;
-  char *path = NULL;
-  if (bundle && oci_bundle_ipc (bundle, &ipc, &path, err) < 0)
+  enum nsipc_oci_ipc ipc;
+  _cleanup_free_ char *path = NULL;
+  if (oci_bundle_ipc (bundle, &ipc, &path, err) < 0)
     return -1;
   l->ns_name = cli_named_by_inode (g, l->ns_inode);
+  if (check_agrees (l, ipc, path, home, err) < 0)
+    return nsipc_error_prefix (err, "bundle %s", bundle);
   if (l->ns_inode == home)
     l->kind = NS_KIND_HOST;
   else if (l->ns_name)
@@ -197,7 +240,6 @@ classify (const struct nsipc_globals *g, struct nsipc_ledger *l, const char *bun
     l->kind = NS_KIND_SHARED;
   if (l->kind == NS_KIND_SHARED)
     l->ns_path = steal_pointer (&path);
-  free (path);
   return 0;
 }
 
@@ -235,11 +277,16 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
   struct nsipc_policy p = { 0 };
   struct nsipc_ledger l = { 0 };
   _cleanup_free_ char *label = NULL;
+  nsipc_error err = { 0 };
+  if (privileges_require_admin (&err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
   int r = select_policy (g, verb, st, &p, &label);
   if (r != 0)
     return r == 1 ? 0 : r;
 
-  nsipc_error err = { 0 };
   r = EXIT_RUNTIME;
   _cleanup_close_ int home = -1;
   uint64_t home_inode;
@@ -252,7 +299,9 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
                              .cleanup = p.cleanup };
   if (st->pid <= 0)
     nsipc_error_set (&err, 0, "the state has no pid; createRuntime needs the container's");
-  else if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0)
+  else if (st->bundle == NULL)
+    nsipc_error_set (&err, 0, "the state has no bundle; createRuntime needs the container's config");
+  else if (namespace_unshare_mount (&err) < 0)
     ;
   else if (procfs_start_time (st->pid, &l.pid_start, &err) < 0 || (home = namespace_open_current (&err)) < 0
            || namespace_inode (home, &home_inode, &err) < 0 || namespace_enter_pid (st->pid, &err) < 0)

@@ -71,6 +71,13 @@ new_record (const char *name, uint64_t inode, const char *policy, const struct n
 static int
 load_ns_policy (const struct nsipc_globals *g, const struct ns_args *a, struct nsipc_policy *p, char **label)
 {
+  /* Without the privilege nothing else is worth saying. */
+  nsipc_error err;
+  if (privileges_require_admin (&err) < 0)
+    {
+      cli_error (a->verb, "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
   int r = cli_load_policy (g, a->verb, a->policy, p);
   if (r != 0)
     return r;
@@ -166,9 +173,7 @@ ns_create (const struct nsipc_globals *g, const struct ns_args *a)
   iso_time (time (NULL), created);
   _cleanup_json_ json_t *rec = new_record (a->name, 0, label, &p, created);
   r = EXIT_RUNTIME;
-  if (privileges_require_admin (&err) < 0)
-    cli_error (a->verb, "%s", err.msg);
-  else if ((dirfd = open_ns_dir (g, a, true, &err)) < 0)
+  if ((dirfd = open_ns_dir (g, a, true, &err)) < 0)
     ;
   else if (clear_the_way (dirfd, a->name, record, &err) < 0)
     cli_error (a->verb, "%s", err.msg);
@@ -226,9 +231,7 @@ ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
   char file[STATE_NAME_MAX + 8];
   snprintf (file, sizeof file, "%s.json", a->name);
   r = EXIT_RUNTIME;
-  if (privileges_require_admin (&err) < 0)
-    cli_error (a->verb, "%s", err.msg);
-  else if ((dirfd = open_ns_dir (g, a, false, &err)) < 0)
+  if ((dirfd = open_ns_dir (g, a, false, &err)) < 0)
     ;
   else if ((record = state_read_json (dirfd, file, &err)) == NULL)
     cli_error (a->verb, err.status == ENOENT ? "no namespace %s" : "%s: %s", a->name, err.msg);

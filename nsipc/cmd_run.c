@@ -78,14 +78,22 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
       return EXIT_USAGE;
     }
 
+  if (cli_check_names ("run", ns, NULL) != 0)
+    return EXIT_USAGE;
+  /* Without the privilege nothing else is worth saying. */
+  nsipc_error err = { 0 };
+  if (privileges_require_admin (&err) < 0)
+    {
+      cli_error ("run", "%s", err.msg);
+      return EXIT_RUNTIME;
+    }
   struct nsipc_policy policy = { 0 };
   int r = ns ? 0 : cli_load_policy (g, "run", policy_arg, &policy);
   if (r != 0)
     return r;
 
-  nsipc_error err = { 0 };
   int status = EXIT_RUNTIME;
-  if (privileges_require_admin (&err) < 0 || (ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
+  if ((ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
       || process_run (argv + optind, &status, &err) < 0)
     cli_error ("run", "%s", err.msg);
   policy_free (&policy);

@@ -45,9 +45,9 @@ int
 ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *n)
 {
   *n = 0;
-  *objs = calloc (json_array_size (a) + 1, sizeof **objs);
-  if (*objs == NULL)
-    return -1;
+  *objs = xcalloc (json_array_size (a) + 1, sizeof **objs);
+  if (a && !json_is_array (a))
+    return -1; /* not silently an empty list: it may be what protects objects */
   size_t i;
   json_t *v;
   json_array_foreach (a, i, v)

@@ -74,7 +74,7 @@ named_merge_provisioned (json_t *record, const struct nsipc_ledger_object *list,
   json_t *old = json_object_get (record, "provisioned");
   struct nsipc_ledger_object *have = NULL;
   size_t n_have = 0;
-  if (old && ledger_objects_from_json (old, &have, &n_have) < 0)
+  if (!json_is_object (record) || ledger_objects_from_json (old, &have, &n_have) < 0)
     {
       ledger_objects_free (have, n_have);
       return nsipc_error_set (err, 0, "the record's provisioned list is malformed");

@@ -354,14 +354,17 @@ shm 0x601"
   [ ! -e "$NSIPC_STATE_DIR" ]
 }
 
-@test "createRuntime without a pid, or with a dead one, fails clearly" {
+@test "createRuntime without a pid or a bundle, or with a dead pid, fails clearly" {
   run "$NSIPC" hook createRuntime <<<'{"id": "c1", "status": "creating", "annotations": {"io.nsipc.policy": "web"}}'
   assert_failure 1
   assert_output "nsipc: hook createRuntime: container c1: the state has no pid; createRuntime needs the container's"
+  run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $$, \"annotations\": {\"io.nsipc.policy\": \"web\"}}"
+  assert_failure 1
+  assert_output "nsipc: hook createRuntime: container c1: the state has no bundle; createRuntime needs the container's config"
   sh -c 'exit 0' &
   dead=$!
   wait "$dead"
-  run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $dead, \"annotations\": {\"io.nsipc.policy\": \"web\"}}"
+  run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $dead, \"bundle\": \"$BATS_TEST_TMPDIR\", \"annotations\": {\"io.nsipc.policy\": \"web\"}}"
   assert_failure 1
   assert_output --partial "nsipc: hook createRuntime: container c1: process $dead"
   [ ! -e "$NSIPC_STATE_DIR/containers/c1.json" ]

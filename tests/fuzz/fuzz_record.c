@@ -1,6 +1,7 @@
 /* A named namespace's record gaining provisioned objects
    (named_merge_provisioned): the record is the input, the objects a fixed
-   list of each type.  After a merge the record lists every one of them. */
+   list of each type.  After a merge the record lists every one of them, and
+   a second merge adds nothing. */
 #include "fuzz.h"
 #include "named.h"
 #include "util.h"
