@@ -445,6 +445,21 @@ census_find (const struct nsipc_census *c, uint64_t inode)
   return NULL;
 }
 
+bool
+census_knows (const struct nsipc_census *c, const char *name, const char *id)
+{
+  bool name_ok = name == NULL, id_ok = id == NULL;
+  for (size_t k = 0; k < c->n; k++)
+    {
+      name_ok |= name && c->ns[k].name && strcmp (c->ns[k].name, name) == 0;
+      for (size_t i = 0; id && i < c->ns[k].n_owners; i++)
+        id_ok |= c->ns[k].owners[i].container && strcmp (c->ns[k].owners[i].container, id) == 0;
+    }
+  for (size_t i = 0; id && i < c->n_ledgers; i++)
+    id_ok |= strcmp (c->ledgers[i].id, id) == 0;
+  return name_ok && id_ok;
+}
+
 const char *
 census_container (const struct nsipc_census_ns *ns)
 {

@@ -63,6 +63,10 @@ int census_take (const char *state_dir, const char *runtime_root, struct nsipc_c
 /* The census entry of the namespace INODE, or NULL. */
 const struct nsipc_census_ns *census_find (const struct nsipc_census *c, uint64_t inode);
 
+/* Whether the census knows the named namespace NAME and the container ID
+   (a runtime's, or one with a ledger); NULL asks nothing. */
+bool census_knows (const struct nsipc_census *c, const char *name, const char *id);
+
 /* The scene NS is judged in: BASE (the clock, liveness, --min-idle, the
    open files) with NS's policy objects, cleanup mode and the evidence of
    its processes, read into EV (the caller frees it). */

@@ -93,6 +93,12 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
   _cleanup_close_ int home = -1;
   if (cli_take_census (g, "audit", a->runtime_root, &c, &home) < 0)
     return EXIT_RUNTIME;
+  if (!census_knows (&c, NULL, a->container))
+    {
+      cli_error ("audit", "no container %s", a->container);
+      census_free (&c);
+      return EXIT_RUNTIME;
+    }
   *skipped = c.skipped;
   for (size_t i = 0; i < c.n; i++)
     {
@@ -167,6 +173,8 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
       cli_error ("audit", "%s", usage);
       return EXIT_USAGE;
     }
+  if (cli_check_names ("audit", NULL, a.container) != 0)
+    return EXIT_USAGE;
   _cleanup_json_ json_t *namespaces = json_array ();
   size_t skipped = 0;
   int r = audit (g, &a, namespaces, &skipped);

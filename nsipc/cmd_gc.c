@@ -212,6 +212,20 @@ gc_one (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, const 
   return r;
 }
 
+/* Temp files of writers killed before their rename. */
+static void
+sweep_temp (const struct nsipc_globals *g)
+{
+  static const char *const subs[] = { "ns", "containers" };
+  for (size_t i = 0; i < 2; i++)
+    {
+      nsipc_error err;
+      _cleanup_close_ int dirfd = state_open_dir (g->state_dir, subs[i], false, &err);
+      if (dirfd >= 0 && state_lock (dirfd, &err) == 0)
+        state_sweep_temp (dirfd);
+    }
+}
+
 static int
 gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
 {
@@ -230,6 +244,13 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
   _cleanup_close_ int home = -1;
   if (cli_take_census (g, "gc", a->runtime_root, &c, &home) < 0)
     return EXIT_RUNTIME;
+  if (!census_knows (&c, a->ns, a->container))
+    {
+      /* A typo must not pass for "nothing to do". */
+      cli_error ("gc", a->ns ? "no namespace %s" : "no container %s", a->ns ? a->ns : a->container);
+      census_free (&c);
+      return EXIT_RUNTIME;
+    }
   for (size_t i = 0; i < c.n; i++)
     {
       const struct nsipc_census_ns *ns = &c.ns[i];
@@ -258,6 +279,8 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
     }
   drop_interrupted (g, &c, a, r);
   drop_stale_records (g, &c, a, r);
+  if (!a->dry_run)
+    sweep_temp (g);
   inventory_open_files_free (&open);
   census_free (&c);
   return 0;
@@ -322,6 +345,8 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       cli_error ("gc", "%s", usage);
       return EXIT_USAGE;
     }
+  if (cli_check_names ("gc", a.ns, a.container) != 0)
+    return EXIT_USAGE;
   struct gc_result r = { json_array (), json_array (), json_array (), json_array (), 0, 0 };
   a.log = cli_log_open ();
   int status = gc (g, &a, &r);

@@ -217,3 +217,22 @@ state_list_records (int dirfd, char ***files)
     qsort (*files, n, sizeof **files, compare_strings);
   return n;
 }
+
+size_t
+state_sweep_temp (int dirfd)
+{
+  DIR *d = fdopendir (dup (dirfd));
+  size_t n = 0;
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      /* ".NAME.json.tmp", and the first version's ".NAME.json.tmp-PID" */
+      if (de->d_name[0] == '.'
+          && (strstr (de->d_name, ".json.tmp-") || (len > 9 && strcmp (de->d_name + len - 9, ".json.tmp") == 0)))
+        n += unlinkat (dirfd, de->d_name, 0) == 0;
+    }
+  if (d)
+    closedir (d);
+  return n;
+}

@@ -35,5 +35,10 @@ size_t state_list_records (int dirfd, char ***files);
    missing file is not an error. */
 int state_remove (int dirfd, const char *file, nsipc_error *err);
 
+/* Removes the temporary files killed writers left in DIRFD (the caller
+   holds its lock, as every writer does: any found is a dead one's).
+   Returns how many. */
+size_t state_sweep_temp (int dirfd);
+
 /* "/proc/self/fd/N": a path that reaches exactly what FD was opened on. */
 void state_fd_path (int fd, char buf[32]);

@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# kill -9 between any two syscalls (DESIGN.md §5): strace kills nsipc at a
+# chosen system call during ns create, ns apply, hook createRuntime and gc;
+# then the documented recovery must leave no pin, mount, record, temp file
+# or object inconsistent, and nothing on the host changed.
+
+load common
+
+setup() {
+  common_setup
+  command -v strace >/dev/null || skip "strace is not installed"
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  PIDS=()
+  HOST_BEFORE=$(host_snapshot)
+  cat >"$NSIPC_POLICY_DIR/p.json" <<'EOF2'
+{ "version": 1, "objects": [ { "type": "msg", "key": "0x10" }, { "type": "sem", "key": "0x11", "nsems": 2 },
+                             { "type": "shm", "key": "0x12", "size": 4096 }, { "type": "mqueue", "name": "/q" } ] }
+EOF2
+  cat >"$NSIPC_POLICY_DIR/p2.json" <<'EOF2'
+{ "version": 1, "objects": [ { "type": "msg", "key": "0x10" }, { "type": "sem", "key": "0x11", "nsems": 2 },
+                             { "type": "shm", "key": "0x12", "size": 4096 }, { "type": "mqueue", "name": "/q" },
+                             { "type": "msg", "key": "0x20" }, { "type": "shm", "key": "0x22", "size": 4096 } ] }
+EOF2
+}
+
+teardown() {
+  end_spawned
+  unmount_below "$BATS_TEST_TMPDIR"
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
+}
+
+# killed_at SYSCALL N CMD...: runs CMD, killed with SIGKILL at its Nth
+# SYSCALL; fails unless the kill happened.
+killed_at() {
+  local call=$1 n=$2
+  shift 2
+  run strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=KILL:when="$n" -- "$@"
+  [ "$status" -eq 137 ] || { echo "not killed at $call #$n (status $status): $output"; return 1; }
+}
+
+# What is left of namespace a: its record's state, pin, temp files, mounts.
+leftovers() {
+  local d=$NSIPC_STATE_DIR/ns
+  [ ! -e "$d/a.json" ] || echo "record $(jq -r '.state // "ready"' "$d/a.json")"
+  [ ! -e "$d/a" ] || echo "pin"
+  ls -A "$d" 2>/dev/null | grep '\.tmp' || true
+  grep -c " $d/a " /proc/self/mountinfo | grep -v '^0$' | sed 's/^/mounts /' || true
+}
+
+keys_in_a() {
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/a" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort
+  "$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "a") | .objects[] | select(.type == "mqueue") | "mqueue \(.name)"'
+}
+
+# The kill points of ns create: the intent record, the empty pin, the pin
+# without its inode recorded, each object, the queue listing, the last record.
+CREATE_POINTS="renameat:1 unshare:1 renameat:2 msgget:1 semget:1 shmget:1 mq_open:1 fsmount:1 renameat:3"
+
+@test "ns create killed at any point: ns list shows it incomplete; create again finishes it" {
+  for point in $CREATE_POINTS; do
+    mkdir -p "$NSIPC_STATE_DIR"
+    killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns create a --policy p
+    # Visible, or (killed before the first record existed) only a temp file.
+    complete=$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')
+    case $point in renameat:1) assert_equal "$complete" "[]" ;; *) assert_equal "$complete" "[false]" ;; esac
+    run "$NSIPC" ns create a --policy p
+    assert_success
+    assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')" "[true]"
+    assert_equal "$(keys_in_a)" "msg 0x10
+sem 0x11
+shm 0x12
+mqueue /q"
+    assert_equal "$(leftovers)" "record ready
+pin
+mounts 1"
+    run "$NSIPC" ns delete a
+    assert_success
+    assert_equal "$(leftovers)" ""
+    unmount_below "$NSIPC_STATE_DIR"
+    rm -rf "$NSIPC_STATE_DIR"
+  done
+}
+
+@test "ns create killed at any point: ns delete, or gc --pins, removes every trace" {
+  for point in $CREATE_POINTS; do
+    for recovery in "ns delete a" "gc --pins --min-idle 0"; do
+      mkdir -p "$NSIPC_STATE_DIR"
+      killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns create a --policy p
+      # Killed before any record: ns delete has nothing to delete (and
+      # says so); the next write takes the temp file over.
+      if [ "$point" = renameat:1 ] && [ "$recovery" = "ns delete a" ]; then
+        run "$NSIPC" ns delete a
+        assert_failure 1
+        assert_output "nsipc: ns delete: no namespace a"
+      else
+        run "$NSIPC" $recovery
+        assert_success
+      fi
+      [ "$point" = renameat:1 ] || assert_equal "$(leftovers)" ""
+      unmount_below "$NSIPC_STATE_DIR"
+      rm -rf "$NSIPC_STATE_DIR"
+    done
+  done
+}
+
+@test "ns apply killed at any point: ns list shows it incomplete; apply again finishes it" {
+  for point in renameat:1 msgget:1 shmget:1 fsmount:1 renameat:2; do
+    "$NSIPC" ns create a --policy p
+    killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns apply a --policy p2
+    complete=$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')
+    # The intent is written by the first rename: killed before it, the
+    # record is as it was.
+    case $point in renameat:1) assert_equal "$complete" "[true]" ;; *) assert_equal "$complete" "[false]" ;; esac
+    run "$NSIPC" ns apply a --policy p2
+    assert_success
+    assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | [.complete, .policy, (.provisioned | length)]]')" '[[true,"p2",6]]'
+    assert_equal "$(leftovers)" "record ready
+pin
+mounts 1"
+    "$NSIPC" ns delete a
+  done
+}
+
+@test "hook createRuntime killed at any point: poststop removes nothing, leaves no ledger; the pod's record stays whole" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  # An orphan by every rule, which a poststop that ran would remove.
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x501 4096
+  spawn nsenter --ipc="$pin" sleep 60
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  pod_keys() {
+    nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort
+  }
+  # The ledger's intent, the preexisting snapshot's listing, the queue, the
+  # named record's update, the ledger's completion.
+  for point in renameat:1 fsmount:1 msgget:1 renameat:2 renameat:3; do
+    id=c-${point/:/-}
+    state=$(jq -nc --arg id "$id" --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+      '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+         "annotations": { "io.nsipc.policy": "member" } }')
+    before=$(pod_keys)
+    killed_at "${point%:*}" "${point#*:}" "$NSIPC" hook createRuntime <<<"$state"
+    after_kill=$(pod_keys)
+    run "$NSIPC" hook --min-idle 0 poststop <<<"{\"id\": \"$id\", \"status\": \"stopped\"}"
+    assert_success
+    assert_equal "$(pod_keys)" "$after_kill"
+    [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+    assert_equal "$(ls -A "$NSIPC_STATE_DIR/containers" | grep -c tmp)" 0
+    assert_equal "$(jq -r '.state' "$NSIPC_STATE_DIR/ns/pod1.json")" ready
+    grep -q "shm 0x501" <<<"$after_kill"
+  done
+  # A record's writer killed before its rename leaves a temp file, which the
+  # next write of that record takes over, and gc sweeps.
+  run "$NSIPC" gc --ns pod1
+  assert_success
+  assert_equal "$(find "$NSIPC_STATE_DIR/ns" "$NSIPC_STATE_DIR/containers" -name '.*.tmp*' | wc -l)" 0
+}
+
+@test "gc killed at any point: nothing mounted is left, and the next gc finishes the job" {
+  "$NSIPC" ns create a
+  pin=$NSIPC_STATE_DIR/ns/a
+  for point in fsmount:1 msgctl:2 semctl:3 shmctl:2; do
+    nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" msg 0x30
+    nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" sem 0x31 1
+    nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x32 4096
+    nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /r
+    mounts=$(grep -c . /proc/self/mountinfo)
+    killed_at "${point%:*}" "${point#*:}" "$NSIPC" gc --ns a --min-idle 0
+    assert_equal "$(grep -c . /proc/self/mountinfo)" "$mounts"
+    run "$NSIPC" gc --ns a --min-idle 0
+    assert_success
+    assert_equal "$(keys_in_a)" ""
+  done
+}
