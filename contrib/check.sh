@@ -12,6 +12,9 @@ meson test -C build --print-errorlogs
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --suite unit --print-errorlogs
 
+# cppcheck and gcc -fanalyzer on nsipc/: no new findings.
+contrib/analyze.sh
+
 # Every libFuzzer target of tests/fuzz for FUZZ_SECONDS, on a copy of its seeds: a
 # crash, leak, hang or sanitizer report fails the check; the input is kept in build-fuzz.
 if command -v clang >/dev/null; then

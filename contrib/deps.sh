@@ -7,7 +7,7 @@ set -eu
 packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace
-    clang libclang-rt-14-dev"
+    clang libclang-rt-14-dev cppcheck"
 fi
 
 missing=""

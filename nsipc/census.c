@@ -116,7 +116,7 @@ scan_pins (struct nsipc_census *c)
       unescape (point);
       struct nsipc_census_ns *ns = entry (c, inode);
       free (ns->path);
-      ns->path = strdup (point);
+      ns->path = xstrdup (point);
     }
   free (line);
   if (f)
@@ -130,7 +130,7 @@ add_keep (struct nsipc_census_ns *ns, const struct nsipc_ledger_object *list, si
     {
       ns->keep = grow (ns->keep, ns->n_keep, sizeof *ns->keep);
       ns->keep[ns->n_keep] = list[i];
-      ns->keep[ns->n_keep++].name = list[i].name ? strdup (list[i].name) : NULL;
+      ns->keep[ns->n_keep++].name = list[i].name ? xstrdup (list[i].name) : NULL;
     }
 }
 
@@ -230,7 +230,7 @@ read_runtime_root (const char *root, struct known **known, size_t *n)
           if (pid <= 0)
             continue;
           *known = grow (*known, *n, sizeof **known);
-          (*known)[(*n)++] = (struct known){ strdup (de->d_name), formats[i].runtime, pid };
+          (*known)[(*n)++] = (struct known){ xstrdup (de->d_name), formats[i].runtime, pid };
         }
     }
   if (d)
@@ -338,7 +338,7 @@ add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_
     {
       ns->owners = grow (ns->owners, ns->n_owners, sizeof *ns->owners);
       o = &ns->owners[ns->n_owners++];
-      *o = (struct nsipc_owner){ .container = id[0] ? strdup (id) : NULL, .runtime = runtime };
+      *o = (struct nsipc_owner){ .container = id[0] ? xstrdup (id) : NULL, .runtime = runtime };
     }
   o->pids = grow (o->pids, o->n_pids, sizeof *o->pids);
   o->pids[o->n_pids++] = pid;
@@ -360,7 +360,7 @@ find_owners (struct nsipc_census *c, const char *runtime_root)
   for (size_t i = 0; i < c->n_ledgers; i++)
     {
       known = grow (known, n_known, sizeof *known);
-      known[n_known++] = (struct known){ strdup (c->ledgers[i].id), "nsipc", -1 };
+      known[n_known++] = (struct known){ xstrdup (c->ledgers[i].id), "nsipc", -1 };
     }
   for (size_t k = 0; k < c->n; k++)
     {

@@ -52,7 +52,7 @@ select_policy (const struct nsipc_globals *g, const char *verb, const struct nsi
     return r;
   if (st->policy == NULL && p->digest[0] == '\0')
     return 1;
-  *label = strdup (st->policy ? st->policy : "default");
+  *label = xstrdup (st->policy ? st->policy : "default");
   return 0;
 }
 

@@ -83,9 +83,9 @@ load_ns_policy (const struct nsipc_globals *g, const struct ns_args *a, struct n
     return r;
   *label = NULL;
   if (a->policy)
-    *label = strdup (a->policy);
+    *label = xstrdup (a->policy);
   else if (p->digest[0])
-    *label = strdup ("default");
+    *label = xstrdup ("default");
   return 0;
 }
 

@@ -38,7 +38,7 @@ static bool
 parse_line (enum nsipc_object_type type, const char *line, struct nsipc_ipc_object *o)
 {
   const size_t n = type == OBJECT_SEM ? 10 : 14;
-  long long f[14];
+  long long f[14] = { 0 };
   const char *p = line;
   for (size_t i = 0; i < n; i++)
     {

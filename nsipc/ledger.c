@@ -64,7 +64,7 @@ ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *
     o->ctime = json_integer_value (json_object_get (v, "ctime"));
     o->key = json_integer_value (json_object_get (v, "key"));
     const char *name = json_string_value (json_object_get (v, t == OBJECT_MQUEUE ? "name" : "label"));
-    if ((t == OBJECT_MQUEUE && name == NULL) || (name && (o->name = strdup (name)) == NULL))
+    if ((t == OBJECT_MQUEUE && name == NULL) || (name && (o->name = xstrdup (name)) == NULL))
       return -1;
     (*n)++;
   }

@@ -37,10 +37,10 @@ oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc
   if (policy && !json_is_string (policy))
     return nsipc_error_set (err, 0, "annotation %s must be a string", OCI_POLICY_ANNOTATION);
 
-  st->id = strdup (json_string_value (id));
-  st->status = status ? strdup (json_string_value (status)) : NULL;
-  st->bundle = bundle ? strdup (json_string_value (bundle)) : NULL;
-  st->policy = policy ? strdup (json_string_value (policy)) : NULL;
+  st->id = xstrdup (json_string_value (id));
+  st->status = status ? xstrdup (json_string_value (status)) : NULL;
+  st->bundle = bundle ? xstrdup (json_string_value (bundle)) : NULL;
+  st->policy = policy ? xstrdup (json_string_value (policy)) : NULL;
   st->pid = json_integer_value (pid);
   return 0;
 }
@@ -108,9 +108,8 @@ oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_
                             jerr.column);
   *ipc = ipc_kind (config);
   *path = NULL;
-  if (*ipc == OCI_IPC_PATH
-      && (*path = strdup (json_string_value (json_object_get (ipc_entry (config), "path")))) == NULL)
-    return nsipc_error_set (err, ENOMEM, "bundle %s", bundle);
+  if (*ipc == OCI_IPC_PATH)
+    *path = xstrdup (json_string_value (json_object_get (ipc_entry (config), "path")));
   return 0;
 }
 

@@ -355,9 +355,7 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
                     s);
       return;
     }
-  o->name = strdup (s);
-  if (o->name == NULL)
-    abort ();
+  o->name = xstrdup (s);
 }
 
 static bool
@@ -805,7 +803,7 @@ int
 policy_locate (const char *policy_dir, const char *arg, char **path, nsipc_error *err)
 {
   if (strchr (arg, '/') || ends_with (arg, ".json"))
-    *path = strdup (arg);
+    *path = xstrdup (arg);
   else if (state_valid_name (arg, NAME_MAX - 5))
     {
       if (asprintf (path, "%s/%s.json", policy_dir, arg) < 0)

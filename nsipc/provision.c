@@ -96,7 +96,7 @@ provision_keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger
           mine = &p->objects[k];
       /* A SysV entry carries the policy's label, for audit. */
       if (mine && mine->type != OBJECT_MQUEUE && mine->name)
-        all[i].name = strdup (mine->name);
+        all[i].name = xstrdup (mine->name);
       if (mine)
         all[kept++] = all[i];
       else

@@ -33,9 +33,7 @@ state_fd_path (int fd, char buf[32])
 static int
 make_state_dir (const char *path, nsipc_error *err)
 {
-  _cleanup_free_ char *copy = strdup (path);
-  if (copy == NULL)
-    return nsipc_error_set (err, ENOMEM, "state directory");
+  _cleanup_free_ char *copy = xstrdup (path);
   for (char *p = copy + 1; *p; p++)
     {
       if (*p != '/')
@@ -206,7 +204,7 @@ state_list_records (int dirfd, char ***files)
       if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
         continue;
       char **bigger = realloc (*files, (n + 1) * sizeof **files);
-      if (bigger == NULL || (bigger[n] = strdup (de->d_name)) == NULL)
+      if (bigger == NULL || (bigger[n] = xstrdup (de->d_name)) == NULL)
         abort ();
       *files = bigger;
       n++;
