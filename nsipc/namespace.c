@@ -159,9 +159,10 @@ check_ipc_ns (int fd, const char *what, nsipc_error *err)
   return 0;
 }
 
-/* Opens DIRFD/PATH only if it is an nsfs file: looked at through O_PATH
-   first, so that a device or FIFO planted where a namespace is recorded is
-   never opened for real (opening some devices acts). */
+/* Opens DIRFD/PATH (WHAT, in messages) only if it is an nsfs file: looked
+   at through O_PATH first, so that a device or FIFO planted where a
+   namespace is recorded is never opened for real (opening some devices
+   acts).  err->status is ENOENT when there is nothing there. */
 static int
 open_nsfs (int dirfd, const char *path, int flags, const char *what, nsipc_error *err)
 {
@@ -169,17 +170,17 @@ open_nsfs (int dirfd, const char *path, int flags, const char *what, nsipc_error
   struct stat st;
   struct statfs fs;
   if (look < 0 || fstat (look, &st) < 0 || fstatfs (look, &fs) < 0)
-    return -1;
+    return nsipc_error_set (err, errno, "open %s", what);
   if (S_ISLNK (st.st_mode)) /* O_PATH | O_NOFOLLOW opens the link itself */
-    return errno = ELOOP, -1;
+    return nsipc_error_set (err, 0, "%s is a symlink; refusing to follow it", what);
   if (fs.f_type != NSFS_MAGIC)
-    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what), errno = 0, -1;
+    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
   char again[32];
   state_fd_path (look, again);
   _cleanup_close_ int fd = open (again, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return -1;
-  return check_ipc_ns (fd, what, err) < 0 ? (errno = 0, -1) : steal_fd (&fd);
+    return nsipc_error_set (err, errno, "open %s", what);
+  return check_ipc_ns (fd, what, err) < 0 ? -1 : steal_fd (&fd);
 }
 
 int
@@ -187,21 +188,13 @@ namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
 {
   char what[STATE_NAME_MAX + 8];
   snprintf (what, sizeof what, "pin %s", name);
-  int fd = open_nsfs (dirfd, name, O_NOFOLLOW, what, err);
-  if (fd < 0 && errno == ELOOP)
-    return nsipc_error_set (err, 0, "pin %s is a symlink; refusing to follow it", name);
-  if (fd < 0 && errno)
-    return nsipc_error_set (err, errno, "open pin %s", name);
-  return fd;
+  return open_nsfs (dirfd, name, O_NOFOLLOW, what, err);
 }
 
 int
 namespace_open_path (const char *path, nsipc_error *err)
 {
-  int fd = open_nsfs (AT_FDCWD, path, 0, path, err);
-  if (fd < 0 && errno)
-    return nsipc_error_set (err, errno, "open %s", path);
-  return fd;
+  return open_nsfs (AT_FDCWD, path, 0, path, err);
 }
 
 int
