@@ -146,38 +146,20 @@ add_cleanup (struct nsipc_census_ns *ns, enum nsipc_cleanup mode)
 static void
 scan_named (struct nsipc_census *c, const char *state_dir)
 {
-  nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, &err);
-  char **files = NULL;
-  size_t n_files = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
-  for (size_t i = 0; i < n_files; i++)
+  struct nsipc_named *all;
+  size_t n = named_read_all (state_dir, &all);
+  for (size_t i = 0; i < n; i++)
     {
-      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
-      const char *name = named_record_name (record, files[i]);
-      _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
-      uint64_t inode;
-      struct nsipc_ledger_object *list;
-      size_t n;
-      free (files[i]);
-      if (pin < 0 || namespace_inode (pin, &inode, &err) < 0)
-        continue;
-      struct nsipc_census_ns *ns = entry (c, inode);
-      ns->name = xstrdup (name);
-      ns->incomplete = !named_record_complete (record);
+      struct nsipc_census_ns *ns = entry (c, all[i].inode);
+      ns->name = xstrdup (all[i].name);
+      ns->incomplete = !all[i].complete;
       free (ns->path);
-      if (asprintf (&ns->path, "%s/ns/%s", state_dir, name) < 0)
+      if (asprintf (&ns->path, "%s/ns/%s", state_dir, all[i].name) < 0)
         abort ();
-      /* A list we cannot read protects we know not what: nothing goes. */
-      if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) == 0)
-        add_keep (ns, list, n);
-      else
-        ns->incomplete = true;
-      ledger_objects_free (list, n);
-      enum nsipc_cleanup mode = CLEANUP_SAFE; /* also for a record that names none */
-      policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &mode);
-      add_cleanup (ns, mode);
+      add_keep (ns, all[i].provisioned, all[i].n_provisioned);
+      add_cleanup (ns, all[i].cleanup);
     }
-  free (files);
+  named_free_all (all, n);
 }
 
 static void

@@ -85,40 +85,6 @@ cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const cha
 }
 
 int
-cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err)
-{
-  if (!state_valid_name (name, STATE_NAME_MAX))
-    return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
-  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, err);
-  _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
-  if (nsfd < 0 && err->status == ENOENT)
-    return nsipc_error_set (err, 0, "no namespace %s", name);
-  if (nsfd < 0)
-    return -1;
-  return namespace_enter (nsfd, err);
-}
-
-char *
-cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode)
-{
-  nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-  char **files = NULL, *found = NULL;
-  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
-  for (size_t i = 0; i < n; i++)
-    {
-      files[i][strlen (files[i]) - 5] = '\0'; /* NAME.json: the pin is NAME */
-      _cleanup_close_ int nsfd = found ? -1 : namespace_open_pin (dirfd, files[i], &err);
-      uint64_t ino;
-      if (nsfd >= 0 && namespace_inode (nsfd, &ino, &err) == 0 && ino == inode)
-        found = steal_pointer (&files[i]);
-      free (files[i]);
-    }
-  free (files);
-  return found;
-}
-
-int
 cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
                  int *home)
 {

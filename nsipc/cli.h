@@ -43,12 +43,6 @@ int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char
 int cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const char *name,
                           struct nsipc_policy *policy);
 
-/* Joins the named namespace NAME (its pin under STATE_DIR/ns). */
-int cli_enter_named (const struct nsipc_globals *g, const char *name, nsipc_error *err);
-
-/* The name of the named namespace whose inode is INODE (malloc'd), or NULL. */
-char *cli_named_by_inode (const struct nsipc_globals *g, uint64_t inode);
-
 /* The census of IPC namespaces (census.h), taken from a private mount
    namespace; *HOME is an fd of our IPC namespace, to come back to.  Prints
    its error and returns -1. */

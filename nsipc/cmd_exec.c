@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "named.h"
 #include "ledger.h"
 #include "namespace.h"
 #include "privileges.h"
@@ -94,7 +95,7 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
   nsipc_error err = { 0 };
   int status = EXIT_RUNTIME;
   if (privileges_require_admin (&err) < 0
-      || (name  ? cli_enter_named (g, name, &err)
+      || (name  ? named_enter (g->state_dir, name, &err)
           : pid ? namespace_enter_pid (pid, &err)
                 : enter_container (g, container, &err))
              < 0

@@ -106,35 +106,23 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
 }
 
 /* --pins: the named namespace NAME goes when nobody is in it and it holds
-   nothing kept, or when its create was interrupted (INTERRUPTED: checked
-   again under the lock, which a create in progress holds). */
+   nothing kept, or when its create was interrupted (INTERRUPTED). */
 static void
 drop_pin (const struct nsipc_globals *g, const char *name, uint64_t inode, bool interrupted, const struct gc_args *a,
           struct gc_result *r)
 {
   nsipc_error err = { 0 };
-  if (!a->dry_run)
+  bool done = a->dry_run;
+  if (!a->dry_run && named_drop (g->state_dir, name, interrupted, &done, &err) < 0)
     {
-      _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-      char file[STATE_NAME_MAX + 8];
-      snprintf (file, sizeof file, "%s.json", name);
-      if (dirfd < 0 || state_lock (dirfd, &err) < 0)
-        {
-          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", name, err.msg));
-          return;
-        }
-      _cleanup_json_ json_t *record = interrupted ? state_read_json (dirfd, file, &err) : NULL;
-      if (interrupted && (record == NULL || named_record_complete (record)))
-        return; /* finished meanwhile, or gone */
-      if (named_discard (dirfd, name, &err) < 0)
-        {
-          json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", name, err.msg));
-          return;
-        }
-      if (a->log)
-        syslog (LOG_INFO, "unpinned %s IPC namespace %s (%" PRIu64 ")", interrupted ? "half-created" : "unused", name,
-                inode);
+      json_array_append_new (r->errors, json_sprintf ("namespace %s: %s", name, err.msg));
+      return;
     }
+  if (!done)
+    return;
+  if (!a->dry_run && a->log)
+    syslog (LOG_INFO, "unpinned %s IPC namespace %s (%" PRIu64 ")", interrupted ? "half-created" : "unused", name,
+            inode);
   json_array_append_new (r->pins, json_pack ("{s:s, s:I}", "name", name, "namespace", (json_int_t)inode));
   if (!a->json)
     printf ("%s %s pinned namespace %s (%" PRIu64 ")\n", a->dry_run ? "would unpin" : "unpinned",
@@ -143,25 +131,17 @@ drop_pin (const struct nsipc_globals *g, const char *name, uint64_t inode, bool 
 
 /* --pins: records of creates that were killed before their pin existed. */
 static void
-drop_interrupted (const struct nsipc_globals *g, const struct nsipc_census *c, const struct gc_args *a,
-                  struct gc_result *r)
+drop_interrupted (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
 {
-  nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-  char **files = NULL;
-  size_t n = dirfd < 0 || !a->pins || a->container ? 0 : state_list_records (dirfd, &files);
+  char **names = NULL;
+  size_t n = !a->pins || a->container ? 0 : named_interrupted_unpinned (g->state_dir, &names);
   for (size_t i = 0; i < n; i++)
     {
-      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
-      const char *name = named_record_name (record, files[i]);
-      bool pinned = false;
-      for (size_t k = 0; name && k < c->n; k++)
-        pinned |= c->ns[k].name && strcmp (c->ns[k].name, name) == 0;
-      if (name && !pinned && !named_record_complete (record) && (!a->ns || strcmp (a->ns, name) == 0))
-        drop_pin (g, name, 0, true, a, r);
-      free (files[i]);
+      if (!a->ns || strcmp (a->ns, names[i]) == 0)
+        drop_pin (g, names[i], 0, true, a, r);
+      free (names[i]);
     }
-  free (files);
+  free (names);
 }
 
 /* Ledger records of containers whose process is gone (poststop never ran,
@@ -277,7 +257,7 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
         drop_pin (g, ns->name, ns->inode, false, a, r);
       reaper_free (&reap);
     }
-  drop_interrupted (g, &c, a, r);
+  drop_interrupted (g, a, r);
   drop_stale_records (g, &c, a, r);
   if (!a->dry_run)
     sweep_temp (g);

@@ -156,10 +156,7 @@ provision_container (const struct nsipc_globals *g, struct nsipc_ledger *l, stru
   provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
   if (l->kind != NS_KIND_NAMED)
     return 0;
-  _cleanup_close_ int ns_dir = state_open_dir (g->state_dir, "ns", false, err);
-  if (ns_dir < 0 || named_add_provisioned (ns_dir, l->ns_name, l->provisioned, l->n_provisioned, err) < 0)
-    return -1;
-  return 0;
+  return named_add_provisioned (g->state_dir, l->ns_name, l->provisioned, l->n_provisioned, err);
 }
 
 static bool
@@ -227,7 +224,7 @@ classify (const struct nsipc_globals *g, struct nsipc_ledger *l, const char *bun
   _cleanup_free_ char *path = NULL;
   if (oci_bundle_ipc (bundle, &ipc, &path, err) < 0)
     return -1;
-  l->ns_name = cli_named_by_inode (g, l->ns_inode);
+  l->ns_name = named_by_inode (g->state_dir, l->ns_inode, NULL);
   if (check_agrees (l, ipc, path, home, err) < 0)
     return nsipc_error_prefix (err, "bundle %s", bundle);
   if (l->ns_inode == home)
@@ -252,12 +249,8 @@ describe_shared (const struct nsipc_globals *g, const struct nsipc_ledger *l, ch
       snprintf (buf, len, "IPC namespace %s", l->ns_path ? l->ns_path : "");
       return;
     }
-  nsipc_error err;
-  char file[STATE_NAME_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", l->ns_name);
-  _cleanup_close_ int dirfd = state_open_dir (g->state_dir, "ns", false, &err);
-  _cleanup_json_ json_t *record = dirfd < 0 ? NULL : state_read_json (dirfd, file, &err);
-  const char *policy = json_string_value (json_object_get (record, "policy"));
+  _cleanup_free_ char *policy = NULL;
+  _cleanup_free_ char *name = named_by_inode (g->state_dir, l->ns_inode, &policy);
   snprintf (buf, len, "namespace %s, policy %s", l->ns_name, policy ? policy : "none");
 }
 

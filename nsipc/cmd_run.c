@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "named.h"
 #include "namespace.h"
 #include "provision.h"
 #include "privileges.h"
@@ -25,7 +26,7 @@ build_namespace (const struct nsipc_policy *policy, nsipc_error *err)
 static int
 join_namespace (const struct nsipc_globals *g, const char *name, nsipc_error *err)
 {
-  if (cli_enter_named (g, name, err) < 0 || namespace_unshare_mount (err) < 0)
+  if (named_enter (g->state_dir, name, err) < 0 || namespace_unshare_mount (err) < 0)
     return -1;
   return namespace_mount_dev (0, err);
 }

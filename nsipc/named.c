@@ -1,18 +1,24 @@
-/* Named namespace records: the provisioned list grows as policies are
-   applied and never shrinks while the namespace lives. */
+/* Named namespaces: pins and records under STATE_DIR/ns.  Every change
+   holds the directory's flock; a record's provisioned list grows as
+   policies are applied and never shrinks while the namespace lives. */
 #include "named.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "inventory.h"
 #include "namespace.h"
-
+#include "provision.h"
 #include "state.h"
 #include "util.h"
+
+/* ---- records, pure ---------------------------------------------------- */
 
 const char *
 named_record_name (json_t *record, const char *file)
@@ -36,36 +42,6 @@ void
 named_record_set_state (json_t *record, const char *state)
 {
   json_object_set_new (record, "state", json_string (state));
-}
-
-bool
-named_pin_leftover (int ns_dirfd, const char *name)
-{
-  struct stat st;
-  return fstatat (ns_dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode);
-}
-
-int
-named_discard (int ns_dirfd, const char *name, nsipc_error *err)
-{
-  _cleanup_close_ int nsfd = namespace_open_pin (ns_dirfd, name, err);
-  if (nsfd < 0 && err->status != ENOENT && !named_pin_leftover (ns_dirfd, name))
-    return -1; /* a symlink, a device: not ours to remove */
-  if (nsfd >= 0)
-    {
-      uint64_t inode;
-      _cleanup_free_ pid_t *pids = NULL;
-      size_t n = 0, skipped;
-      if (namespace_inode (nsfd, &inode, err) < 0 || namespace_members (inode, &pids, &n, &skipped, err) < 0)
-        return -1;
-      if (n > 0)
-        return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s", name, n, n == 1 ? "" : "es");
-    }
-  char file[STATE_NAME_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", name);
-  if (namespace_unpin (ns_dirfd, name, err) < 0 || state_remove (ns_dirfd, file, err) < 0)
-    return -1;
-  return 0;
 }
 
 int
@@ -93,16 +69,476 @@ named_merge_provisioned (json_t *record, const struct nsipc_ledger_object *list,
   return 0;
 }
 
+static json_t *
+new_record (const char *name, const char *label, const struct nsipc_policy *p)
+{
+  char created[32];
+  time_t now = time (NULL);
+  strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime (&now));
+  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)0, "policy",
+                         label, "policy_digest", label ? p->digest : NULL, "created", created, "cleanup",
+                         policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
+  if (j == NULL)
+    abort ();
+  return j;
+}
+
+/* ---- the directory ---------------------------------------------------- */
+
+static void
+record_file (const char *name, char file[STATE_NAME_MAX + 8])
+{
+  snprintf (file, STATE_NAME_MAX + 8, "%s.json", name);
+}
+
+/* STATE_DIR/ns, locked; CREATE also makes it a shared mount point, as
+   `ip netns` does, so that unpinning reaches mount namespaces copied later. */
+static int
+open_dir (const char *state_dir, bool create, nsipc_error *err)
+{
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", create, err);
+  if (dirfd >= 0 && create)
+    {
+      _cleanup_free_ char *path = NULL;
+      if (asprintf (&path, "%s/ns", state_dir) < 0)
+        abort ();
+      close (steal_fd (&dirfd));
+      if (namespace_share_dir (path, err) == 0)
+        dirfd = state_open_dir (state_dir, "ns", false, err);
+    }
+  if (dirfd < 0 || state_lock (dirfd, err) < 0)
+    return -1;
+  return steal_fd (&dirfd);
+}
+
+static bool
+exists_at (int dirfd, const char *file)
+{
+  struct stat st;
+  return fstatat (dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* A plain file where the pin belongs: the empty pin of a create killed
+   before its bind mount (a mounted pin is an nsfs file). */
+static bool
+pin_leftover (int dirfd, const char *name)
+{
+  struct stat st;
+  return fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode);
+}
+
+static int
+count_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
+{
+  uint64_t inode;
+  size_t skipped;
+  return namespace_inode (nsfd, &inode, err) < 0 ? -1 : namespace_members (inode, pids, n, &skipped, err);
+}
+
+/* Removes the pin (even an empty file), the record and its temp file of
+   NAME; refuses while processes are in the namespace. */
+static int
+discard (int dirfd, const char *name, nsipc_error *err)
+{
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  if (nsfd < 0 && err->status != ENOENT && !pin_leftover (dirfd, name))
+    return -1; /* a symlink, a device: not ours to remove */
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (nsfd >= 0 && count_members (nsfd, &n, &pids, err) < 0)
+    return -1;
+  if (n > 0)
+    return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s", name, n, n == 1 ? "" : "es");
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  if (namespace_unpin (dirfd, name, err) < 0 || state_remove (dirfd, file, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* ---- provisioning, inside the namespace ----------------------------- */
+
+struct provisioning
+{
+  const struct nsipc_policy *policy;
+  json_t *record;
+  struct nsipc_problems *conflicts; /* NULL: a fresh namespace */
+};
+
+/* Provisions, then adds the policy's objects now in the namespace to the
+   record's list. */
+static int
+provision_in (void *ctx, nsipc_error *err)
+{
+  struct provisioning *pv = ctx;
+  if ((pv->conflicts ? provision_apply (pv->policy, true, pv->conflicts, err) : provision_fresh (pv->policy, true, err))
+      < 0)
+    return -1;
+  struct nsipc_ledger_object *now;
+  size_t n_now;
+  if (provision_snapshot (&now, &n_now, err) < 0)
+    return -1;
+  provision_keep_policy_objects (pv->policy, now, &n_now);
+  int r = named_merge_provisioned (pv->record, now, n_now, err);
+  ledger_objects_free (now, n_now);
+  return r;
+}
+
+static int
+provision_pinned (int dirfd, const char *name, struct provisioning *pv, nsipc_error *err)
+{
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  return nsfd < 0 ? -1 : namespace_visit (nsfd, provision_in, pv, err);
+}
+
+/* ---- operations --------------------------------------------------------- */
+
+/* Makes room for a new namespace NAME: an existing one is an error, the
+   leftovers of a create that was killed are cleaned up. */
+static int
+clear_the_way (int dirfd, const char *name, const char *file, nsipc_error *err)
+{
+  if (!exists_at (dirfd, name) && !exists_at (dirfd, file))
+    return 0;
+  _cleanup_json_ json_t *j = exists_at (dirfd, file) ? state_read_json (dirfd, file, err) : NULL;
+  if ((j && named_record_complete (j)) || (!j && !pin_leftover (dirfd, name)))
+    return nsipc_error_set (err, 0, "namespace %s exists", name);
+  if (j == NULL && exists_at (dirfd, file))
+    return nsipc_error_prefix (err, "namespace %s exists, but", name);
+  if (discard (dirfd, name, err) < 0)
+    return nsipc_error_prefix (err, "namespace %s: an interrupted create left it", name);
+  return 0;
+}
+
 int
-named_add_provisioned (int ns_dirfd, const char *name, const struct nsipc_ledger_object *list, size_t n,
+named_create (const char *state_dir, const char *name, const struct nsipc_policy *p, const char *label,
+              nsipc_error *err)
+{
+  _cleanup_close_ int dirfd = open_dir (state_dir, true, err);
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  if (dirfd < 0 || clear_the_way (dirfd, name, file, err) < 0)
+    return -1;
+  _cleanup_json_ json_t *record = new_record (name, label, p);
+  if (state_write_json (dirfd, file, record, err) < 0)
+    return nsipc_error_prefix (err, "%s", name);
+  struct provisioning pv = { p, record, NULL };
+  uint64_t inode;
+  int r = namespace_pin_new (dirfd, name, &inode, err);
+  if (r == 0)
+    {
+      json_object_set_new (record, "inode", json_integer ((json_int_t)inode));
+      r = state_write_json (dirfd, file, record, err);
+    }
+  if (r == 0)
+    r = provision_pinned (dirfd, name, &pv, err);
+  if (r == 0)
+    {
+      named_record_set_state (record, "ready");
+      r = state_write_json (dirfd, file, record, err);
+    }
+  if (r < 0)
+    {
+      nsipc_error ignored;
+      nsipc_error_prefix (err, "%s", name);
+      discard (dirfd, name, &ignored);
+    }
+  return r;
+}
+
+int
+named_apply (const char *state_dir, const char *name, const struct nsipc_policy *p, const char *label,
+             struct nsipc_problems *conflicts, nsipc_error *err)
+{
+  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
+  if (dirfd < 0)
+    return -1;
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  _cleanup_json_ json_t *record = state_read_json (dirfd, file, err);
+  if (record == NULL)
+    return err->status == ENOENT ? nsipc_error_set (err, 0, "no namespace %s", name)
+                                 : nsipc_error_prefix (err, "%s", name);
+  if (strcmp (json_string_value (json_object_get (record, "state")) ?: "", "creating") == 0)
+    return nsipc_error_set (err, 0,
+                            "namespace %s is incomplete (its create was interrupted): run ns create %s again, or "
+                            "ns delete",
+                            name, name);
+  named_record_set_state (record, "applying");
+  if (state_write_json (dirfd, file, record, err) < 0)
+    return -1;
+  struct provisioning pv = { p, record, conflicts };
+  if (provision_pinned (dirfd, name, &pv, err) < 0)
+    {
+      nsipc_error ignored;
+      nsipc_error_prefix (err, "%s", name);
+      if (conflicts->n > 0) /* nothing changed: as it was */
+        named_record_set_state (record, "ready"), state_write_json (dirfd, file, record, &ignored);
+      return -1;
+    }
+  char now[32];
+  time_t t = time (NULL);
+  strftime (now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime (&t));
+  json_object_set_new (record, "policy", label ? json_string (label) : json_null ());
+  json_object_set_new (record, "policy_digest", json_string (p->digest));
+  json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p->cleanup)));
+  json_object_set_new (record, "applied", json_string (now));
+  named_record_set_state (record, "ready");
+  return state_write_json (dirfd, file, record, err);
+}
+
+int
+named_delete (const char *state_dir, const char *name, bool force, nsipc_error *err)
+{
+  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
+  if (dirfd < 0)
+    return -1;
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  if (!exists_at (dirfd, name) && !exists_at (dirfd, file))
+    return nsipc_error_set (err, 0, "no namespace %s", name);
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  /* An empty file where a create was killed before its bind mount goes
+     too; anything else that is not a namespace (a symlink) is refused. */
+  if (nsfd < 0 && err->status != ENOENT && !pin_leftover (dirfd, name))
+    return -1;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (nsfd >= 0 && !force && count_members (nsfd, &n, &pids, err) < 0)
+    return -1;
+  if (n > 0)
+    {
+      char list[256] = "";
+      for (size_t i = 0, len = 0; i < n && len < sizeof list - 16; i++)
+        len += snprintf (list + len, sizeof list - len, "%s%d", i ? " " : "", (int)pids[i]);
+      return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s (pid%s %s%s); --force unpins it anyway",
+                              name, n, n == 1 ? "" : "es", n == 1 ? "" : "s", list, strlen (list) > 230 ? " …" : "");
+    }
+  if (namespace_unpin (dirfd, name, err) < 0 || state_remove (dirfd, file, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+read_inventory (void *ctx, nsipc_error *err)
+{
+  return inventory_read (ctx, true, err);
+}
+
+/* One namespace as ns list shows it: the record, plus what is inside. */
+static json_t *
+describe (int dirfd, const char *file, nsipc_error *err)
+{
+  json_t *j = state_read_json (dirfd, file, err);
+  const char *name = named_record_name (j, file);
+  if (name == NULL)
+    {
+      json_decref (j);
+      return NULL;
+    }
+  json_object_set_new (j, "complete", json_boolean (named_record_complete (j)));
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  struct nsipc_inventory inv = { 0 };
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n_pids = 0;
+  bool pinned = nsfd >= 0;
+  if (pinned && namespace_visit (nsfd, read_inventory, &inv, err) == 0)
+    count_members (nsfd, &n_pids, &pids, err);
+  json_object_set_new (j, "pinned", json_boolean (pinned));
+  json_object_set_new (j, "processes", json_integer (n_pids));
+  json_object_set_new (j, "objects",
+                       json_pack ("{s:I, s:I, s:I, s:I}", "msg", (json_int_t)inventory_count (&inv, OBJECT_MSG), "sem",
+                                  (json_int_t)inventory_count (&inv, OBJECT_SEM), "shm",
+                                  (json_int_t)inventory_count (&inv, OBJECT_SHM), "mqueue",
+                                  (json_int_t)inventory_count (&inv, OBJECT_MQUEUE)));
+  inventory_free (&inv);
+  return j;
+}
+
+json_t *
+named_list (const char *state_dir, nsipc_error *err)
+{
+  json_t *list = json_array ();
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
+  if (dirfd < 0 && err->status != ENOENT)
+    {
+      json_decref (list);
+      return NULL;
+    }
+  char **files = NULL;
+  size_t n = dirfd >= 0 ? state_list_records (dirfd, &files) : 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      json_t *ns = describe (dirfd, files[i], err);
+      if (ns)
+        json_array_append_new (list, ns);
+      free (files[i]);
+    }
+  free (files);
+  return list;
+}
+
+int
+named_enter (const char *state_dir, const char *name, nsipc_error *err)
+{
+  if (!state_valid_name (name, STATE_NAME_MAX))
+    return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
+  _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
+  if (nsfd < 0 && err->status == ENOENT)
+    return nsipc_error_set (err, 0, "no namespace %s", name);
+  if (nsfd < 0)
+    return -1;
+  return namespace_enter (nsfd, err);
+}
+
+/* Calls FN on each record of STATE_DIR/ns that names itself rightly, with
+   its pin open (or -1). */
+static void
+each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const char *name, int pin), void *ctx)
+{
+  nsipc_error err;
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, &err);
+  char **files = NULL;
+  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
+      const char *name = named_record_name (record, files[i]);
+      _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
+      if (name)
+        fn (ctx, record, name, pin);
+      free (files[i]);
+    }
+  free (files);
+}
+
+struct by_inode
+{
+  uint64_t inode;
+  char *name, **policy;
+};
+
+static void
+match_inode (void *ctx, json_t *record, const char *name, int pin)
+{
+  struct by_inode *b = ctx;
+  uint64_t inode;
+  nsipc_error err;
+  if (b->name || pin < 0 || namespace_inode (pin, &inode, &err) < 0 || inode != b->inode)
+    return;
+  b->name = xstrdup (name);
+  const char *policy = json_string_value (json_object_get (record, "policy"));
+  if (b->policy)
+    *b->policy = policy ? xstrdup (policy) : NULL;
+}
+
+char *
+named_by_inode (const char *state_dir, uint64_t inode, char **policy)
+{
+  struct by_inode b = { inode, NULL, policy };
+  if (policy)
+    *policy = NULL;
+  each_record (state_dir, match_inode, &b);
+  return b.name;
+}
+
+struct all
+{
+  struct nsipc_named *list;
+  size_t n;
+};
+
+static void
+collect (void *ctx, json_t *record, const char *name, int pin)
+{
+  struct all *a = ctx;
+  nsipc_error err;
+  uint64_t inode;
+  if (pin < 0 || namespace_inode (pin, &inode, &err) < 0)
+    return;
+  a->list = xrealloc (a->list, (a->n + 1) * sizeof *a->list);
+  struct nsipc_named *r = &a->list[a->n++];
+  *r = (struct nsipc_named){ .name = xstrdup (name), .inode = inode, .complete = named_record_complete (record) };
+  /* A list we cannot read protects we know not what: incomplete, so that
+     nothing in the namespace is removed. */
+  if (ledger_objects_from_json (json_object_get (record, "provisioned"), &r->provisioned, &r->n_provisioned) < 0)
+    r->complete = false;
+  r->cleanup = CLEANUP_SAFE; /* also for a record that names none */
+  policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &r->cleanup);
+}
+
+size_t
+named_read_all (const char *state_dir, struct nsipc_named **all)
+{
+  struct all a = { NULL, 0 };
+  each_record (state_dir, collect, &a);
+  *all = a.list;
+  return a.n;
+}
+
+void
+named_free_all (struct nsipc_named *all, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (all[i].name);
+      ledger_objects_free (all[i].provisioned, all[i].n_provisioned);
+    }
+  free (all);
+}
+
+int
+named_add_provisioned (const char *state_dir, const char *name, const struct nsipc_ledger_object *list, size_t n,
                        nsipc_error *err)
 {
+  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
   char file[STATE_NAME_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", name);
-  if (state_lock (ns_dirfd, err) < 0)
+  record_file (name, file);
+  if (dirfd < 0)
     return -1;
-  _cleanup_json_ json_t *record = state_read_json (ns_dirfd, file, err);
+  _cleanup_json_ json_t *record = state_read_json (dirfd, file, err);
   if (record == NULL || named_merge_provisioned (record, list, n, err) < 0)
     return nsipc_error_prefix (err, "record of namespace %s", name);
-  return state_write_json (ns_dirfd, file, record, err);
+  return state_write_json (dirfd, file, record, err);
+}
+
+int
+named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err)
+{
+  *done = false;
+  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
+  if (dirfd < 0)
+    return -1;
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
+  if (only_if_interrupted && (record == NULL || named_record_complete (record)))
+    return 0; /* finished meanwhile, or gone */
+  if (discard (dirfd, name, err) < 0)
+    return -1;
+  *done = true;
+  return 0;
+}
+
+static void
+interrupted_unpinned (void *ctx, json_t *record, const char *name, int pin)
+{
+  struct all *a = ctx;
+  if (pin >= 0 || named_record_complete (record))
+    return;
+  a->list = xrealloc (a->list, (a->n + 1) * sizeof *a->list);
+  a->list[a->n++] = (struct nsipc_named){ .name = xstrdup (name) };
+}
+
+size_t
+named_interrupted_unpinned (const char *state_dir, char ***names)
+{
+  struct all a = { NULL, 0 };
+  each_record (state_dir, interrupted_unpinned, &a);
+  *names = xcalloc (a.n + 1, sizeof **names);
+  for (size_t i = 0; i < a.n; i++)
+    (*names)[i] = a.list[i].name;
+  free (a.list);
+  return a.n;
 }

@@ -1,39 +1,87 @@
-/* Named namespaces' records, STATE_DIR/ns/NAME.json: the objects that every
-   policy applied to the namespace provisioned (ns create, ns apply and each
-   container's createRuntime), which gc and poststop never remove. */
+/* Named namespaces, STATE_DIR/ns: the pins, the records NAME.json beside
+   them, and the operations on both (create, apply, delete, list, enter,
+   find by inode).  This is the only code that knows a record's fields.  A
+   record lists the objects every policy applied to the namespace
+   provisioned (ns create, ns apply and each container's createRuntime):
+   gc and poststop never remove them. */
 #pragma once
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "ledger.h"
+#include "policy.h"
+
+/* Creates NAME with policy P (LABEL: how it was named, or NULL for no
+   policy).  The record is written first ("state": "creating") and marked
+   ready last, so that a kill at any point leaves something ns list shows
+   and create, delete and gc --pins clean up; an interrupted create's
+   leftovers are cleaned up here. */
+int named_create (const char *state_dir, const char *name, const struct nsipc_policy *p, const char *label,
+                  nsipc_error *err);
+
+/* Applies P to NAME idempotently ("state": "applying" meanwhile).  When
+   objects conflict, CONFLICTS gets each, nothing changes, -1. */
+int named_apply (const char *state_dir, const char *name, const struct nsipc_policy *p, const char *label,
+                 struct nsipc_problems *conflicts, nsipc_error *err);
+
+/* Unpins NAME and removes its record; refuses while processes are in it
+   unless FORCE (the namespace then lives until they exit). */
+int named_delete (const char *state_dir, const char *name, bool force, nsipc_error *err);
+
+/* Every named namespace as ns list shows it: its record, "complete",
+   "pinned", "processes" and "objects" per type.  Call in a private mount
+   namespace on kernels without fsmount (inventory.h). */
+json_t *named_list (const char *state_dir, nsipc_error *err);
+
+/* Joins NAME's IPC namespace. */
+int named_enter (const char *state_dir, const char *name, nsipc_error *err);
+
+/* The named namespace whose inode is INODE: its name (malloc'd) and, when
+   POLICY is not NULL, its policy label (malloc'd, or NULL); NULL if none. */
+char *named_by_inode (const char *state_dir, uint64_t inode, char **policy);
+
+/* A record as the census needs it. */
+struct nsipc_named
+{
+  char *name;
+  uint64_t inode; /* of its pin */
+  bool complete;  /* false: interrupted, or its object list is unreadable */
+  enum nsipc_cleanup cleanup;
+  struct nsipc_ledger_object *provisioned;
+  size_t n_provisioned;
+};
+
+/* Every pinned named namespace; records without a working pin are left out. */
+size_t named_read_all (const char *state_dir, struct nsipc_named **all);
+void named_free_all (struct nsipc_named *all, size_t n);
+
+/* Adds LIST (what a container's createRuntime provisioned) to NAME's record. */
+int named_add_provisioned (const char *state_dir, const char *name, const struct nsipc_ledger_object *list, size_t n,
+                           nsipc_error *err);
+
+/* gc --pins: discards NAME when no process is in it and, with ONLY_IF_INTERRUPTED,
+   only if its create or apply was interrupted (checked under the lock,
+   which a create in progress holds).  *DONE: whether it went. */
+int named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err);
+
+/* The names of records whose create was interrupted before their pin. */
+size_t named_interrupted_unpinned (const char *state_dir, char ***names);
+
+/* Pure, for unit tests. */
 
 /* The namespace NAME a record file FILE ("NAME.json") names: its "name"
    field, valid as a file name and FILE's own stem, or NULL.  A record is
    read back from disk: a planted one must not lead anywhere else. */
 const char *named_record_name (json_t *record, const char *file);
 
-/* A record is written before anything else ("state": "creating") and
-   marked complete last, so that a kill at any point leaves something to
-   see and clean up.  "applying" while ns apply changes the namespace. */
+/* Whether RECORD's "state" says it is finished (ready, or a record older
+   than the state field), and setting it. */
 bool named_record_complete (json_t *record);
 void named_record_set_state (json_t *record, const char *state);
 
-/* Removes what an interrupted ns create of NAME left in NS_DIRFD (locked by
-   the caller): the pin (even an empty file where the bind mount never
-   happened), the record and its temporary file.  Refuses while processes
-   are in the namespace. */
-int named_discard (int ns_dirfd, const char *name, nsipc_error *err);
-
-/* Whether NS_DIRFD/NAME is a plain file: the empty pin of a create killed
-   before its bind mount (a mounted pin is an nsfs file). */
-bool named_pin_leftover (int ns_dirfd, const char *name);
-
 /* Adds to RECORD's "provisioned" list the objects of LIST it lacks. */
 int named_merge_provisioned (json_t *record, const struct nsipc_ledger_object *list, size_t n, nsipc_error *err);
-
-/* The same on the record of NAME in NS_DIRFD (STATE_DIR/ns), under its lock. */
-int named_add_provisioned (int ns_dirfd, const char *name, const struct nsipc_ledger_object *list, size_t n,
-                           nsipc_error *err);

@@ -120,32 +120,45 @@ namespace_share_dir (const char *path, nsipc_error *err)
 }
 
 int
+namespace_visit (int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
+{
+  _cleanup_close_ int home = namespace_open_current (err);
+  if (home < 0 || namespace_enter (nsfd, err) < 0)
+    return -1;
+  int r = fn (ctx, err);
+  nsipc_error back;
+  /* We came from there: failing to return would leave us working in a
+     namespace that is not ours. */
+  if (namespace_enter (home, &back) < 0)
+    abort ();
+  return r;
+}
+
+int
 namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *err)
 {
+  _cleanup_close_ int home = namespace_open_current (err);
+  if (home < 0)
+    return -1;
   _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
   if (fd < 0)
     return nsipc_error_set (err, errno, "create pin %s", name);
   char target[32];
   state_fd_path (fd, target);
+  int r = 0;
+  _cleanup_close_ int ns = -1;
   if (unshare (CLONE_NEWIPC) < 0)
-    {
-      nsipc_error_set (err, errno, "unshare the IPC namespace");
-      unlinkat (dirfd, name, 0);
-      return -1;
-    }
-  if (mount ("/proc/thread-self/ns/ipc", target, NULL, MS_BIND, NULL) < 0)
-    {
-      nsipc_error_set (err, errno, "bind mount the namespace on pin %s", name);
-      unlinkat (dirfd, name, 0);
-      return -1;
-    }
-  _cleanup_close_ int ns = namespace_open_current (err);
-  if (ns < 0 || namespace_inode (ns, inode, err) < 0)
-    {
-      namespace_unpin (dirfd, name, NULL);
-      return -1;
-    }
-  return 0;
+    r = nsipc_error_set (err, errno, "unshare the IPC namespace");
+  else if (mount ("/proc/thread-self/ns/ipc", target, NULL, MS_BIND, NULL) < 0)
+    r = nsipc_error_set (err, errno, "bind mount the namespace on pin %s", name);
+  else if ((ns = namespace_open_current (err)) < 0 || namespace_inode (ns, inode, err) < 0)
+    r = -1;
+  nsipc_error back;
+  if (namespace_enter (home, &back) < 0)
+    abort (); /* we came from there */
+  if (r < 0)
+    namespace_unpin (dirfd, name, NULL);
+  return r;
 }
 
 static int

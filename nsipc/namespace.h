@@ -40,8 +40,12 @@ int namespace_inode (int nsfd, uint64_t *inode, nsipc_error *err);
    directory under the new mount. */
 int namespace_share_dir (const char *path, nsipc_error *err);
 
-/* Creates the file DIRFD/NAME, moves the caller into a new IPC namespace and
-   pins that namespace with a bind mount on the file. */
+/* Calls FN (CTX, ERR) inside the IPC namespace NSFD and comes back to the
+   caller's, whatever FN did; returns what FN returned. */
+int namespace_visit (int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err);
+
+/* Creates the file DIRFD/NAME and pins a new IPC namespace on it with a
+   bind mount; the caller stays in its own. */
 int namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *err);
 
 /* Opens DIRFD/NAME, checking it is a pinned IPC namespace (not a symlink,

@@ -231,9 +231,12 @@ shm 0x601"
   run "$NSIPC" gc --min-idle 0 --ns other --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | [.name, .key]]' <<<"$output")" '[["other","0x00000801"]]'
+  # An unknown container is an error, not "nothing to do"; nothing changes.
+  before=$(keys)
   run "$NSIPC" gc --min-idle 0 --container nope --json
-  assert_success
-  assert_equal "$(jq -c '.removed' <<<"$output")" '[]'
+  assert_failure 1
+  assert_output "nsipc: gc: no container nope"
+  assert_equal "$(keys)" "$before"
   run "$NSIPC" gc --min-idle 0 --ns pod1 --container x
   assert_failure 2
 }
