@@ -81,10 +81,13 @@ report (const struct nsipc_census_ns *ns, const struct nsipc_reap *reap, const s
                                    o->type == OBJECT_MQUEUE ? json_null () : json_string (key), "id",
                                    o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mqueue",
                                    o->name ? json_string_bytes (o->name) : NULL, "reason", reap->removed[i].reason));
-      char line[512];
-      snprintf (line, sizeof line, "%s %s %s%s id %d from IPC namespace %" PRIu64 "%s%s: %s",
-                a->dry_run ? "would remove" : "removed", policy_type_name (o->type),
-                o->type == OBJECT_MQUEUE ? o->name : "key ", o->type == OBJECT_MQUEUE ? "" : key, o->id, ns->inode,
+      char line[512], what[320];
+      if (o->type == OBJECT_MQUEUE) /* a queue has a name, no key or id */
+        snprintf (what, sizeof what, "mqueue %s", o->name);
+      else
+        snprintf (what, sizeof what, "%s key %s id %d", policy_type_name (o->type), key, o->id);
+      snprintf (line, sizeof line, "%s %s from IPC namespace %" PRIu64 "%s%s: %s",
+                a->dry_run ? "would remove" : "removed", what, ns->inode,
                 ns->name    ? " "
                 : container ? " container "
                             : "",

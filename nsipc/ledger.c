@@ -156,6 +156,40 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   return ledger_from_json (j, id, l, err);
 }
 
+/* STATE_DIR/containers, locked. */
+static int
+open_dir (const char *state_dir, bool create, nsipc_error *err)
+{
+  _cleanup_close_ int dir = state_open_dir (state_dir, "containers", create, err);
+  if (dir < 0 || state_lock (dir, err) < 0)
+    return -1;
+  return steal_fd (&dir);
+}
+
+int
+ledger_store (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  _cleanup_close_ int dir = open_dir (state_dir, true, err);
+  return dir < 0 ? -1 : ledger_write (dir, l, err);
+}
+
+int
+ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *l, nsipc_error *err)
+{
+  memset (l, 0, sizeof *l);
+  _cleanup_close_ int dir = open_dir (state_dir, false, err);
+  return dir < 0 ? -1 : ledger_read (dir, id, l, err);
+}
+
+int
+ledger_drop (const char *state_dir, const char *id, nsipc_error *err)
+{
+  char file[LEDGER_ID_MAX + 8];
+  snprintf (file, sizeof file, "%s.json", id);
+  _cleanup_close_ int dir = open_dir (state_dir, false, err);
+  return dir < 0 ? -1 : state_remove (dir, file, err);
+}
+
 void
 ledger_objects_free (struct nsipc_ledger_object *objs, size_t n)
 {

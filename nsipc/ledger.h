@@ -70,6 +70,13 @@ json_t *ledger_to_json (const struct nsipc_ledger *ledger);
 int ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 
 int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+
+/* STATE_DIR/containers, each call under its lock (released on return: a
+   long poststop must not hold up other containers' starts).  ledger_take
+   fails with err->status ENOENT when there is no ledger. */
+int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
+int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
 

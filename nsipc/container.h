@@ -1,0 +1,35 @@
+/* One container's IPC life as an OCI hook sees it: createRuntime and
+   poststop (DESIGN.md §5, §6). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "oci.h"
+#include "policy.h"
+#include "reaper.h"
+
+/* createRuntime: joins the namespace of the state's pid, checks it agrees
+   with the bundle's config, provisions P there as its kind allows and
+   writes the ledger (first incomplete, complete last).  LABEL names P in
+   the ledger; P's owners may be mapped into the container's user namespace. */
+int container_create (const char *state_dir, const struct nsipc_oci_state *st, struct nsipc_policy *p,
+                      const char *label, nsipc_error *err);
+
+/* What poststop did, for the caller to print and log. */
+struct nsipc_poststop
+{
+  char note[1024]; /* one line: what was done, or why nothing was */
+  bool reaped;     /* REAP holds what was removed */
+  struct nsipc_reap reap;
+  uint64_t ns_inode;
+  bool keep_record; /* the ledger stays: its namespace lives on without a record */
+};
+
+/* poststop of container ID: from its ledger (no pid arrives), removes the
+   orphans it left in a namespace that outlives it; never anything when the
+   ledger is incomplete, or when nsipc cannot see every process. */
+int container_poststop (const char *state_dir, const char *id, int64_t min_idle, struct nsipc_poststop *out,
+                        nsipc_error *err);
+void container_poststop_free (struct nsipc_poststop *out);
