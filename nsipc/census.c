@@ -407,7 +407,7 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
 }
 
 int
-census_enter (const struct nsipc_census_ns *ns, nsipc_error *err)
+census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
 {
   _cleanup_close_ int fd = namespace_open_path (ns->path, err);
   uint64_t inode;
@@ -415,7 +415,38 @@ census_enter (const struct nsipc_census_ns *ns, nsipc_error *err)
     return -1;
   if (inode != ns->inode)
     return nsipc_error_set (err, 0, "%s is no longer IPC namespace %" PRIu64, ns->path, ns->inode);
-  return namespace_enter (fd, err);
+  return namespace_visit (fd, fn, ctx, err);
+}
+
+struct reaping
+{
+  const struct nsipc_scene *scene;
+  bool dry_run;
+  struct nsipc_reap *out;
+};
+
+static int
+reap_here (void *ctx, nsipc_error *err)
+{
+  struct reaping *r = ctx;
+  return reaper_reap (r->scene, r->dry_run, r->out, err);
+}
+
+int
+census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, const struct nsipc_ledger_object *pre,
+             size_t n_pre, bool dry_run, struct nsipc_reap *out, nsipc_error *err)
+{
+  struct nsipc_evidence ev;
+  struct nsipc_scene s;
+  memset (out, 0, sizeof *out);
+  int r = census_scene (ns, base, &ev, &s, err);
+  s.preexisting = pre;
+  s.n_preexisting = n_pre;
+  struct reaping reaping = { &s, dry_run, out };
+  if (r == 0)
+    r = census_visit (ns, reap_here, &reaping, err);
+  evidence_free (&ev);
+  return r;
 }
 
 const struct nsipc_census_ns *

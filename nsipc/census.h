@@ -73,8 +73,17 @@ bool census_knows (const struct nsipc_census *c, const char *name, const char *i
 int census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
                   struct nsipc_scene *s, nsipc_error *err);
 
-/* setns into NS (through its path, checked against its inode). */
-int census_enter (const struct nsipc_census_ns *ns, nsipc_error *err);
+/* Calls FN (CTX, ERR) inside NS (through its path, checked against its
+   inode) and comes back. */
+int census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err), void *ctx,
+                  nsipc_error *err);
+
+/* Judges NS's objects and removes its orphans (DRY_RUN: lists them) from
+   inside it, in BASE with NS's own evidence; PRE (poststop's snapshot of
+   what existed before the container) is outside the scope. */
+int census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base,
+                 const struct nsipc_ledger_object *pre, size_t n_pre, bool dry_run, struct nsipc_reap *out,
+                 nsipc_error *err);
 
 const char *census_kind_name (enum nsipc_census_kind kind);
 

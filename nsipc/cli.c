@@ -85,15 +85,13 @@ cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const cha
 }
 
 int
-cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
-                 int *home)
+cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c)
 {
   nsipc_error err = { 0 };
-  *home = -1;
-  /* POSIX queues are listed through mqueue mounts: in a mount namespace of
-     our own. */
+  /* On kernels without fsmount, POSIX queues are listed through mqueue
+     mounts: in a mount namespace of our own. */
   if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
-      || (*home = namespace_open_current (&err)) < 0 || census_take (g->state_dir, runtime_root, c, &err) < 0)
+      || census_take (g->state_dir, runtime_root, c, &err) < 0)
     {
       cli_error (verb, "%s", err.msg);
       return -1;

@@ -44,10 +44,8 @@ int cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const
                           struct nsipc_policy *policy);
 
 /* The census of IPC namespaces (census.h), taken from a private mount
-   namespace; *HOME is an fd of our IPC namespace, to come back to.  Prints
-   its error and returns -1. */
-int cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c,
-                     int *home);
+   namespace.  Prints its error and returns -1. */
+int cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c);
 
 /* --min-idle SECONDS: a whole number of seconds, 0 or more.  Prints the
    problem and returns EXIT_USAGE, or 0. */

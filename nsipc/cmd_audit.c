@@ -31,43 +31,52 @@ label_of (const struct nsipc_census_ns *ns, const struct nsipc_ipc_object *o)
   return NULL;
 }
 
-/* Inside NS: its limits, objects and verdicts, as JSON. */
-static json_t *
-audit_one (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_scene *s, nsipc_error *err)
+struct auditing
 {
+  const struct nsipc_census_ns *ns;
+  const struct audit_args *args;
+  const struct nsipc_scene *scene;
+  json_t *out;
+};
+
+/* Inside NS: its limits, objects and verdicts, as JSON. */
+static int
+audit_here (void *ctx, nsipc_error *err)
+{
+  struct auditing *a = ctx;
   struct nsipc_inventory inv;
   struct nsipc_limit_set limits = { 0 };
   if (inventory_read (&inv, true, err) < 0)
-    return NULL;
+    return -1;
   limits_read_all (&limits);
   json_t *objects = json_array ();
   for (size_t i = 0; i < inv.n; i++)
     {
       const struct nsipc_ipc_object *o = &inv.objects[i];
-      const char *label = label_of (ns, o);
+      const char *label = label_of (a->ns, o);
       struct nsipc_verdict v;
-      reaper_judge_live (o, s, &v);
-      if (!a->orphans || v.rule == RULE_ORPHAN)
+      reaper_judge_live (o, a->scene, &v);
+      if (!a->args->orphans || v.rule == RULE_ORPHAN)
         json_array_append_new (objects,
                                output_object (o, label && *label ? label : NULL, reaper_rule_name (v.rule), v.reason));
     }
-  json_t *j = output_namespace (ns, &limits, &inv, objects);
+  a->out = output_namespace (a->ns, &limits, &inv, objects);
   inventory_free (&inv);
-  return j;
+  return 0;
 }
 
 /* Judged from inside NS as gc would judge it. */
 static json_t *
-audit_ns (const struct nsipc_census_ns *ns, const struct audit_args *a, const struct nsipc_scene *base,
+audit_ns (const struct nsipc_census_ns *ns, const struct audit_args *args, const struct nsipc_scene *base,
           nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
-  json_t *j = NULL;
-  if (census_scene (ns, base, &ev, &s, err) == 0 && census_enter (ns, err) == 0)
-    j = audit_one (ns, a, &s, err);
+  struct auditing a = { ns, args, &s, NULL };
+  if (census_scene (ns, base, &ev, &s, err) == 0)
+    census_visit (ns, audit_here, &a, err);
   evidence_free (&ev);
-  return j;
+  return a.out;
 }
 
 static bool
@@ -90,8 +99,7 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
   char why[160];
   struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
   reaper_scene_live (&base, why, sizeof why);
-  _cleanup_close_ int home = -1;
-  if (cli_take_census (g, "audit", a->runtime_root, &c, &home) < 0)
+  if (cli_take_census (g, "audit", a->runtime_root, &c) < 0)
     return EXIT_RUNTIME;
   if (!census_knows (&c, NULL, a->container))
     {
@@ -108,8 +116,6 @@ audit (const struct nsipc_globals *g, const struct audit_args *a, json_t *namesp
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
       j = audit_ns (&c.ns[i], a, &base, &err);
-      if (namespace_enter (home, &err) < 0)
-        abort ();
       if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
         json_array_append_new (namespaces, j);
       else if (j)

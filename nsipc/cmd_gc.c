@@ -181,20 +181,6 @@ drop_stale_records (const struct nsipc_globals *g, const struct nsipc_census *c,
     }
 }
 
-/* Reaps NS, from inside it. */
-static int
-gc_one (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, const struct gc_args *a,
-        struct nsipc_reap *reap, nsipc_error *err)
-{
-  struct nsipc_evidence ev;
-  struct nsipc_scene s;
-  int r = -1;
-  if (census_scene (ns, base, &ev, &s, err) == 0 && census_enter (ns, err) == 0)
-    r = reaper_reap (&s, a->dry_run, reap, err);
-  evidence_free (&ev);
-  return r;
-}
-
 /* Temp files of writers killed before their rename. */
 static void
 sweep_temp (const struct nsipc_globals *g)
@@ -224,8 +210,7 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
       cli_error ("gc", "%s: cannot tell live processes from dead ones, removed nothing", base.blind);
       return EXIT_RUNTIME;
     }
-  _cleanup_close_ int home = -1;
-  if (cli_take_census (g, "gc", a->runtime_root, &c, &home) < 0)
+  if (cli_take_census (g, "gc", a->runtime_root, &c) < 0)
     return EXIT_RUNTIME;
   if (!census_knows (&c, a->ns, a->container))
     {
@@ -247,10 +232,7 @@ gc (const struct nsipc_globals *g, const struct gc_args *a, struct gc_result *r)
           continue;
         }
       struct nsipc_reap reap;
-      int ok = gc_one (ns, &base, a, &reap, &err) == 0;
-      if (namespace_enter (home, &err) < 0)
-        abort ();
-      if (!ok)
+      if (census_reap (ns, &base, NULL, 0, a->dry_run, &reap, &err) < 0)
         {
           json_array_append_new (r->errors, json_sprintf ("namespace %" PRIu64 ": %s", ns->inode, err.msg));
           continue;

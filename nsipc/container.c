@@ -304,14 +304,7 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
       return 0;
     }
   out->keep_record = l->kind == NS_KIND_SHARED;
-  struct nsipc_evidence ev;
-  struct nsipc_scene s;
-  int r = census_scene (ns, &base, &ev, &s, err);
-  s.preexisting = l->preexisting;
-  s.n_preexisting = l->n_preexisting;
-  if (r == 0 && (census_enter (ns, err) < 0 || reaper_reap (&s, false, &out->reap, err) < 0))
-    r = -1;
-  evidence_free (&ev);
+  int r = census_reap (ns, &base, l->preexisting, l->n_preexisting, false, &out->reap, err);
   inventory_open_files_free (&open);
   if (r == 0)
     {
@@ -333,13 +326,12 @@ container_poststop (const char *state_dir, const char *id, int64_t min_idle, str
   struct nsipc_ledger l;
   if (ledger_take (state_dir, id, &l, err) < 0)
     {
+      /* None, or unreadable: a note, not a failure.  Dropping it also
+         removes a temp file a killed createRuntime left. */
       if (err->status == ENOENT)
-        {
-          snprintf (out->note, sizeof out->note, "container %s: no ledger, nothing to clean", id);
-          return 0;
-        }
-      /* Unreadable: a note, not a failure; the record cannot serve. */
-      snprintf (out->note, sizeof out->note, "container %s: %s; the record is dropped", id, err->msg);
+        snprintf (out->note, sizeof out->note, "container %s: no ledger, nothing to clean", id);
+      else
+        snprintf (out->note, sizeof out->note, "container %s: %s; the record is dropped", id, err->msg);
       nsipc_error ignored;
       ledger_drop (state_dir, id, &ignored);
       return 0;
