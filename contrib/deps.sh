@@ -4,7 +4,8 @@
 #   contrib/deps.sh --test   build and test dependencies
 set -eu
 
-packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev"
+packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev libmount-dev
+  libsmartcols-dev"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace
     clang libclang-rt-14-dev cppcheck"

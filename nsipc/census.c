@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,6 @@
 #include "procfs.h"
 #include "state.h"
 #include "util.h"
-
-static const char *const kind_names[] = { "host", "private", "shared", "pinned" };
-
-const char *
-census_kind_name (enum nsipc_census_kind kind)
-{
-  return kind_names[kind];
-}
 
 /* A container a runtime keeps state for. */
 struct known
@@ -81,46 +74,28 @@ scan_processes (struct nsipc_census *c)
   free (m);
 }
 
-/* mountinfo escapes spaces and the like as \ooo. */
-static void
-unescape (char *s)
-{
-  char *w = s;
-  for (char *r = s; *r; r++)
-    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] && r[3])
-      {
-        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-        r += 3;
-      }
-    else
-      *w++ = *r;
-  *w = '\0';
-}
-
 /* Pins: nsfs bind mounts of IPC namespaces, whoever made them.  A pin is
-   preferred to a process for entering: it cannot be recycled. */
+   preferred to a process for entering: it cannot be recycled.  libmount
+   reads mountinfo (and undoes its escapes). */
 static void
 scan_pins (struct nsipc_census *c)
 {
-  FILE *f = fopen ("/proc/self/mountinfo", "re");
-  char *line = NULL;
-  size_t len = 0;
-  while (f && getline (&line, &len, f) > 0)
+  struct libmnt_table *table = mnt_new_table_from_file ("/proc/self/mountinfo");
+  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_fs *fs;
+  while (table && it && mnt_table_next_fs (table, it, &fs) == 0)
     {
-      char root[64], point[4096];
+      const char *root = mnt_fs_get_root (fs), *target = mnt_fs_get_target (fs);
       uint64_t inode;
-      char *sep = strstr (line, " - nsfs ");
-      if (sep == NULL || sscanf (line, "%*s %*s %*s %63s %4095s", root, point) != 2
+      if (!mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL
           || sscanf (root, "ipc:[%" SCNu64 "]", &inode) != 1)
         continue;
-      unescape (point);
       struct nsipc_census_ns *ns = entry (c, inode);
       free (ns->path);
-      ns->path = xstrdup (point);
+      ns->path = xstrdup (target);
     }
-  free (line);
-  if (f)
-    fclose (f);
+  mnt_free_iter (it);
+  mnt_unref_table (table);
 }
 
 static void
@@ -153,6 +128,7 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       struct nsipc_census_ns *ns = entry (c, all[i].inode);
       ns->name = xstrdup (all[i].name);
       ns->incomplete = !all[i].complete;
+      ns->policy_changed = all[i].policy_changed;
       free (ns->path);
       if (asprintf (&ns->path, "%s/ns/%s", state_dir, all[i].name) < 0)
         abort ();
@@ -370,11 +346,11 @@ classify (struct nsipc_census *c)
       struct nsipc_census_ns *ns = &c->ns[k];
       bool pinned = ns->name || (ns->path && strncmp (ns->path, "/proc/", 6) != 0);
       if (ns->inode == c->host)
-        ns->kind = CENSUS_HOST;
+        ns->kind = NS_KIND_HOST;
       else if (pinned)
-        ns->kind = CENSUS_PINNED;
+        ns->kind = NS_KIND_PINNED;
       else
-        ns->kind = ns->n_owners > 1 ? CENSUS_SHARED : CENSUS_PRIVATE;
+        ns->kind = ns->n_owners > 1 ? NS_KIND_SHARED : NS_KIND_PRIVATE;
     }
 }
 

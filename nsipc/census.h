@@ -21,22 +21,15 @@ struct nsipc_owner
   size_t n_pids;
 };
 
-enum nsipc_census_kind
-{
-  CENSUS_HOST,
-  CENSUS_PRIVATE,
-  CENSUS_SHARED,
-  CENSUS_PINNED,
-};
-
 struct nsipc_census_ns
 {
   uint64_t inode;
-  enum nsipc_census_kind kind;
-  char *name;      /* nsipc's named namespace */
-  bool incomplete; /* its record says a create or apply was interrupted, or is unreadable */
-  char *path;      /* how to open it: a pin, or /proc/PID/ns/ipc */
-  pid_t *pids;     /* processes inside, ascending */
+  enum nsipc_ns_kind kind; /* host, private, shared or pinned */
+  char *name;              /* nsipc's named namespace */
+  bool incomplete;         /* its record says a create or apply was interrupted, or is unreadable */
+  int policy_changed;      /* named: its policy file changed since applied (1) or not (0); -1: no file */
+  char *path;              /* how to open it: a pin, or /proc/PID/ns/ipc */
+  pid_t *pids;             /* processes inside, ascending */
   size_t n_pids;
   struct nsipc_owner *owners;
   size_t n_owners;
@@ -84,8 +77,6 @@ int census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_
 int census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base,
                  const struct nsipc_ledger_object *pre, size_t n_pre, bool dry_run, struct nsipc_reap *out,
                  nsipc_error *err);
-
-const char *census_kind_name (enum nsipc_census_kind kind);
 
 /* The container owning NS first (or NULL). */
 const char *census_container (const struct nsipc_census_ns *ns);

@@ -51,7 +51,7 @@ ledger_names (const struct nsipc_census *c, const struct nsipc_census_ns *ns, co
 static bool
 in_scope (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct gc_args *a)
 {
-  if (ns->kind == CENSUS_HOST)
+  if (ns->kind == NS_KIND_HOST)
     return a->host && !a->container && !a->ns;
   if (a->ns)
     return ns->name && strcmp (ns->name, a->ns) == 0;

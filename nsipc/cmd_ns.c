@@ -10,11 +10,12 @@
 #include "privileges.h"
 #include "named.h"
 #include "state.h"
+#include "table.h"
 #include "util.h"
 
 static const char usage[] = "usage: nsipc ns create NAME [--policy FILE|NAME]\n"
                             "       nsipc ns apply NAME --policy FILE|NAME\n"
-                            "       nsipc ns list [--json]\n"
+                            "       nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]\n"
                             "       nsipc ns delete NAME [--force]";
 
 struct ns_args
@@ -23,6 +24,7 @@ struct ns_args
   const char *name;
   const char *policy;
   bool json, force;
+  struct table_options table; /* ns list: -o, -r, -n */
 };
 
 /* The policy a named namespace gets: --policy, else default.json if any. */
@@ -103,28 +105,80 @@ ns_delete (const struct nsipc_globals *g, const struct ns_args *a)
   return 0;
 }
 
-static void
-print_table (json_t *list)
+enum
 {
-  printf ("%-20s %-12s %-16s %5s %5s %5s %6s %5s  %s\n", "NAME", "INODE", "POLICY", "MSG", "SEM", "SHM", "MQUEUE",
-          "PROCS", "CREATED");
-  size_t i;
-  json_t *ns;
-  json_array_foreach (list, i, ns)
-  {
-    json_t *o = json_object_get (ns, "objects");
-    const char *policy = json_string_value (json_object_get (ns, "policy"));
-    printf ("%-20s %-12" JSON_INTEGER_FORMAT " %-16s %5" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT
-            " %5" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT "  %s%s\n",
-            json_string_value (json_object_get (ns, "name")), json_integer_value (json_object_get (ns, "inode")),
-            policy ? policy : "-", json_integer_value (json_object_get (o, "msg")),
-            json_integer_value (json_object_get (o, "sem")), json_integer_value (json_object_get (o, "shm")),
-            json_integer_value (json_object_get (o, "mqueue")), json_integer_value (json_object_get (ns, "processes")),
-            json_string_value (json_object_get (ns, "created")),
-            !json_is_true (json_object_get (ns, "complete")) ? "  (incomplete: interrupted; run it again, or delete)"
-            : json_is_true (json_object_get (ns, "pinned"))  ? ""
-                                                             : "  (pin missing)");
-  }
+  COL_NAME,
+  COL_INODE,
+  COL_POLICY,
+  COL_MSG,
+  COL_SEM,
+  COL_SHM,
+  COL_MQUEUE,
+  COL_PROCS,
+  COL_CREATED,
+  COL_STATE,
+  COL_COUNT
+};
+
+static const struct table_column columns[COL_COUNT] = {
+  [COL_NAME] = { "NAME", "namespace name", false },
+  [COL_INODE] = { "INODE", "IPC namespace inode", true },
+  [COL_POLICY] = { "POLICY", "policy last applied", false },
+  [COL_MSG] = { "MSG", "message queues", true },
+  [COL_SEM] = { "SEM", "semaphore sets", true },
+  [COL_SHM] = { "SHM", "shared memory segments", true },
+  [COL_MQUEUE] = { "MQUEUE", "POSIX message queues", true },
+  [COL_PROCS] = { "PROCS", "processes inside", true },
+  [COL_CREATED] = { "CREATED", "creation time (UTC)", false },
+  [COL_STATE] = { "STATE", "ready, incomplete, pin missing, or policy changed", false },
+};
+
+static const char default_columns[] = "NAME,INODE,POLICY,MSG,SEM,SHM,MQUEUE,PROCS,CREATED,STATE";
+
+static char *
+number (json_t *j)
+{
+  char *s;
+  if (asprintf (&s, "%" JSON_INTEGER_FORMAT, json_integer_value (j)) < 0)
+    abort ();
+  return s;
+}
+
+static const char *
+state_of (json_t *ns)
+{
+  if (!json_is_true (json_object_get (ns, "complete")))
+    return "incomplete";
+  if (!json_is_true (json_object_get (ns, "pinned")))
+    return "pin missing";
+  return json_is_true (json_object_get (ns, "policy_changed")) ? "policy changed" : "ready";
+}
+
+static int
+print_table (json_t *list, const struct table_options *o, nsipc_error *err)
+{
+  size_t n = json_array_size (list);
+  _cleanup_free_ char **cells = xcalloc (n * COL_COUNT + 1, sizeof *cells);
+  for (size_t i = 0; i < n; i++)
+    {
+      json_t *ns = json_array_get (list, i), *objects = json_object_get (ns, "objects");
+      char **row = cells + i * COL_COUNT;
+      const char *policy = json_string_value (json_object_get (ns, "policy"));
+      row[COL_NAME] = xstrdup (json_string_value (json_object_get (ns, "name")));
+      row[COL_INODE] = number (json_object_get (ns, "inode"));
+      row[COL_POLICY] = xstrdup (policy ? policy : "-");
+      row[COL_MSG] = number (json_object_get (objects, "msg"));
+      row[COL_SEM] = number (json_object_get (objects, "sem"));
+      row[COL_SHM] = number (json_object_get (objects, "shm"));
+      row[COL_MQUEUE] = number (json_object_get (objects, "mqueue"));
+      row[COL_PROCS] = number (json_object_get (ns, "processes"));
+      row[COL_CREATED] = xstrdup (json_string_value (json_object_get (ns, "created")) ?: "-");
+      row[COL_STATE] = xstrdup (state_of (ns));
+    }
+  int r = table_print (stdout, columns, COL_COUNT, default_columns, o, cells, n, err);
+  for (size_t i = 0; i < n * COL_COUNT; i++)
+    free (cells[i]);
+  return r;
 }
 
 static int
@@ -145,8 +199,11 @@ ns_list (const struct nsipc_globals *g, const struct ns_args *a)
       _cleanup_json_ json_t *top = json_pack ("{s:O}", "namespaces", list);
       cli_print_json (stdout, top);
     }
-  else
-    print_table (list);
+  else if (print_table (list, &a->table, &err) < 0)
+    {
+      cli_error (a->verb, "%s", err.msg);
+      return EXIT_USAGE;
+    }
   return 0;
 }
 
@@ -154,11 +211,10 @@ int
 cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
-    { "policy", required_argument, NULL, 'p' },
-    { "json", no_argument, NULL, 'j' },
-    { "force", no_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { "policy", required_argument, NULL, 'p' }, { "json", no_argument, NULL, 'J' },
+    { "output", required_argument, NULL, 'o' }, { "raw", no_argument, NULL, 'r' },
+    { "noheadings", no_argument, NULL, 'n' },   { "force", no_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
   static const char *const subs[] = { "create", "apply", "list", "delete" };
   if (argc < 2)
@@ -184,20 +240,31 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
   struct ns_args a = { .verb = verb };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc - 1, argv + 1, ":", options, NULL)) != -1)
+  while ((c = getopt_long (argc - 1, argv + 1, ":Jo:rn", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
         a.policy = optarg;
         break;
-      case 'j':
+      case 'J':
         a.json = true;
+        break;
+      case 'o':
+        a.table.columns = optarg;
+        break;
+      case 'r':
+        a.table.raw = true;
+        break;
+      case 'n':
+        a.table.noheadings = true;
         break;
       case 'f':
         a.force = true;
         break;
       case 'h':
         puts (usage);
+        puts ("\nns list columns (-o NAME,...; -r raw; -n no headings; -J JSON):");
+        table_help (stdout, columns, COL_COUNT);
         return 0;
       case ':':
         cli_error (verb, "option \"%s\" needs an argument", argv[optind]);
@@ -208,10 +275,17 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
       }
   int operands = argc - 1 - optind;
   bool wants_name = sub != 2;
-  bool option_ok = (a.policy == NULL || sub <= 1) && (!a.json || sub == 2) && (!a.force || sub == 3);
+  bool table = a.json || a.table.columns || a.table.raw || a.table.noheadings;
+  bool option_ok = (a.policy == NULL || sub <= 1) && (!table || sub == 2) && (!a.force || sub == 3);
   if (!option_ok || operands != (wants_name ? 1 : 0))
     {
       cli_error (verb, "wrong arguments (see nsipc ns --help)");
+      return EXIT_USAGE;
+    }
+  nsipc_error err;
+  if (table_check_columns (columns, COL_COUNT, a.table.columns, &err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
       return EXIT_USAGE;
     }
   if (wants_name)

@@ -14,8 +14,6 @@
 #include "state.h"
 #include "util.h"
 
-static const char *const kind_names[] = { "private", "named", "shared", "host" };
-
 json_t *
 ledger_objects_to_json (const struct nsipc_ledger_object *objs, size_t n)
 {
@@ -76,7 +74,7 @@ ledger_to_json (const struct nsipc_ledger *l)
 {
   return json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id,
                     "bundle", l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind",
-                    kind_names[l->kind], "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
+                    namespace_kind_name (l->kind), "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
                     (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
                     (json_int_t)l->created, "complete", l->complete, "cleanup", policy_cleanup_name (l->cleanup),
                     "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
@@ -105,11 +103,9 @@ int
 ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *l, nsipc_error *err)
 {
   memset (l, 0, sizeof *l);
-  const char *kind = json_string_value (json_object_get (j, "ns_kind"));
-  int k = 0;
-  while (kind && k < 4 && strcmp (kind, kind_names[k]) != 0)
-    k++;
-  if (kind == NULL || k == 4 || !json_is_integer (json_object_get (j, "ns_inode")))
+  enum nsipc_ns_kind k;
+  if (!namespace_kind_parse (json_string_value (json_object_get (j, "ns_kind")), &k) || k == NS_KIND_PINNED
+      || !json_is_integer (json_object_get (j, "ns_inode")))
     return nsipc_error_set (err, 0, "ledger of %s: no namespace recorded", id);
   /* Names become paths and file names: checked again, as when written. */
   const char *ns_name = json_string_value (json_object_get (j, "ns_name"));

@@ -9,18 +9,11 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "namespace.h"
 #include "policy.h"
 
 /* OCI ids are longer than namespace names (podman uses 64 hex digits). */
 #define LEDGER_ID_MAX 128
-
-enum nsipc_ns_kind
-{
-  NS_KIND_PRIVATE, /* the container's own */
-  NS_KIND_NAMED,   /* pinned by nsipc ns create */
-  NS_KIND_SHARED,  /* another container's or process's */
-  NS_KIND_HOST,    /* the runtime's own */
-};
 
 /* An object that existed, or that the policy provisioned: SysV by type, id
    and key (ids advance a sequence, so a recycled one rarely has the same

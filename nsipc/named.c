@@ -75,9 +75,10 @@ new_record (const char *name, const char *label, const struct nsipc_policy *p)
   char created[32];
   time_t now = time (NULL);
   strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime (&now));
-  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)0, "policy",
-                         label, "policy_digest", label ? p->digest : NULL, "created", created, "cleanup",
-                         policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
+  json_t *j
+      = json_pack ("{s:s, s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)0, "policy",
+                   label, "policy_digest", label ? p->digest : NULL, "policy_path", label ? p->source : NULL, "created",
+                   created, "cleanup", policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
   if (j == NULL)
     abort ();
   return j;
@@ -281,6 +282,7 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
   strftime (now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime (&t));
   json_object_set_new (record, "policy", label ? json_string (label) : json_null ());
   json_object_set_new (record, "policy_digest", json_string (p->digest));
+  json_object_set_new (record, "policy_path", p->source ? json_string (p->source) : json_null ());
   json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p->cleanup)));
   json_object_set_new (record, "applied", json_string (now));
   named_record_set_state (record, "ready");
@@ -325,6 +327,22 @@ read_inventory (void *ctx, nsipc_error *err)
   return inventory_read (ctx, true, err);
 }
 
+/* Whether the policy file a record names differs now from what was
+   applied: true, false, or null when there is no file to compare. */
+static json_t *
+policy_changed (json_t *record)
+{
+  const char *path = json_string_value (json_object_get (record, "policy_path"));
+  const char *applied = json_string_value (json_object_get (record, "policy_digest"));
+  char now[DIGEST_TEXT_LEN];
+  nsipc_error err;
+  if (path == NULL || applied == NULL)
+    return json_null ();
+  if (policy_file_digest (path, now, &err) < 0)
+    return json_true (); /* gone or unreadable: not what was applied */
+  return json_boolean (strcmp (now, applied) != 0);
+}
+
 /* One namespace as ns list shows it: the record, plus what is inside. */
 static json_t *
 describe (int dirfd, const char *file, nsipc_error *err)
@@ -337,6 +355,7 @@ describe (int dirfd, const char *file, nsipc_error *err)
       return NULL;
     }
   json_object_set_new (j, "complete", json_boolean (named_record_complete (j)));
+  json_object_set_new (j, "policy_changed", policy_changed (j));
   _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
   struct nsipc_inventory inv = { 0 };
   _cleanup_free_ pid_t *pids = NULL;
@@ -464,6 +483,9 @@ collect (void *ctx, json_t *record, const char *name, int pin)
      nothing in the namespace is removed. */
   if (ledger_objects_from_json (json_object_get (record, "provisioned"), &r->provisioned, &r->n_provisioned) < 0)
     r->complete = false;
+  json_t *changed = policy_changed (record);
+  r->policy_changed = json_is_null (changed) ? -1 : json_is_true (changed);
+  json_decref (changed);
   r->cleanup = CLEANUP_SAFE; /* also for a record that names none */
   policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &r->cleanup);
 }

@@ -48,8 +48,9 @@ char *named_by_inode (const char *state_dir, uint64_t inode, char **policy);
 struct nsipc_named
 {
   char *name;
-  uint64_t inode; /* of its pin */
-  bool complete;  /* false: interrupted, or its object list is unreadable */
+  uint64_t inode;     /* of its pin */
+  bool complete;      /* false: interrupted, or its object list is unreadable */
+  int policy_changed; /* its policy file differs from what was applied: 1, 0, or -1 for no file */
   enum nsipc_cleanup cleanup;
   struct nsipc_ledger_object *provisioned;
   size_t n_provisioned;

@@ -119,6 +119,23 @@ namespace_share_dir (const char *path, nsipc_error *err)
   return 0;
 }
 
+static const char *const kind_names[NS_KIND_COUNT] = { "host", "private", "shared", "pinned", "named" };
+
+const char *
+namespace_kind_name (enum nsipc_ns_kind kind)
+{
+  return kind_names[kind];
+}
+
+bool
+namespace_kind_parse (const char *name, enum nsipc_ns_kind *kind)
+{
+  for (int k = 0; k < NS_KIND_COUNT; k++)
+    if (name && strcmp (name, kind_names[k]) == 0)
+      return *kind = k, true;
+  return false;
+}
+
 int
 namespace_visit (int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
 {

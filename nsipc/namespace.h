@@ -2,11 +2,27 @@
    entering and finding who is inside. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
+
+/* What an IPC namespace is to nsipc: one vocabulary for ledgers, the
+   census and audit's JSON ("host", "private", …). */
+enum nsipc_ns_kind
+{
+  NS_KIND_HOST,    /* the host's: nsipc's own, the runtime's */
+  NS_KIND_PRIVATE, /* one container's own */
+  NS_KIND_SHARED,  /* several containers', or one joined by path */
+  NS_KIND_PINNED,  /* held by a bind mount */
+  NS_KIND_NAMED,   /* pinned by nsipc ns create (audit shows it as pinned, with its name) */
+  NS_KIND_COUNT
+};
+
+const char *namespace_kind_name (enum nsipc_ns_kind kind);
+bool namespace_kind_parse (const char *name, enum nsipc_ns_kind *kind);
 
 /* Moves the caller into a new IPC namespace and a new mount namespace whose
    mounts do not propagate back to the host. */

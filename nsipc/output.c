@@ -92,10 +92,13 @@ output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set
                            limits->value[id] > INT64_MAX ? json_real ((double)limits->value[id])
                                                          : json_integer ((json_int_t)limits->value[id]));
   json_t *j = json_pack ("{s:I, s:s, s:o, s:o, s:o, s:o}", "inode", (json_int_t)ns->inode, "kind",
-                         census_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
+                         namespace_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
                          usage_json (inv), "objects", objects);
-  if (ns->kind == CENSUS_PINNED)
+  if (ns->kind == NS_KIND_PINNED)
     json_object_set_new (j, "name", json_string (ns->name ? ns->name : ns->path));
+  if (ns->name) /* nsipc's own: whether its policy file changed since applied */
+    json_object_set_new (j, "policy_changed",
+                         ns->policy_changed < 0 ? json_null () : json_boolean (ns->policy_changed));
   return j;
 }
 
@@ -131,7 +134,8 @@ owner_text (json_t *ns, char *buf, size_t len)
   json_t *first = json_array_get (owners, 0);
   int n = 0;
   if (name)
-    n = snprintf (buf, len, "%s", name);
+    n = snprintf (buf, len, "%s%s", name,
+                  json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
   if (first && (size_t)n < len)
     {
       const char *container = json_string_value (json_object_get (first, "container"));

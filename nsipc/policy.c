@@ -747,12 +747,28 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
       problems_add (problems, "cannot read", "%s", strerror (errno));
       return -1;
     }
-  return load_buffer (text, len, policy, problems);
+  int r = load_buffer (text, len, policy, problems);
+  if (r == 0)
+    policy->source = realpath (path, NULL);
+  return r;
+}
+
+int
+policy_file_digest (const char *path, char out[DIGEST_TEXT_LEN], nsipc_error *err)
+{
+  _cleanup_close_ int fd = open_regular (AT_FDCWD, path, true, err);
+  size_t len;
+  _cleanup_free_ char *text = fd < 0 ? NULL : read_fd_all (fd, POLICY_MAX_BYTES, &len);
+  if (text == NULL)
+    return fd < 0 ? -1 : nsipc_error_set (err, errno, "read %s", path);
+  digest_sha256_text (text, len, out);
+  return 0;
 }
 
 void
 policy_free (struct nsipc_policy *policy)
 {
+  free (policy->source);
   for (size_t i = 0; i < policy->n_objects; i++)
     {
       free (policy->objects[i].name);

@@ -62,6 +62,7 @@ struct nsipc_policy
   size_t n_objects;
   enum nsipc_cleanup cleanup;
   char digest[DIGEST_TEXT_LEN]; /* of the policy's text */
+  char *source;                 /* the file's absolute path, when loaded from one */
 };
 
 /* Every problem found, each one line: "PATH: reason", or
@@ -84,6 +85,10 @@ int policy_load_file (const char *path, struct nsipc_policy *policy, struct nsip
 int policy_load_string (const char *text, struct nsipc_policy *policy, struct nsipc_problems *problems);
 
 void policy_free (struct nsipc_policy *policy);
+
+/* The digest of the file PATH as it is now ("sha256:…"), to tell whether a
+   policy changed since it was applied. */
+int policy_file_digest (const char *path, char out[DIGEST_TEXT_LEN], nsipc_error *err);
 
 /* Adds "PATH: reason" to PROBLEMS. */
 void problems_add (struct nsipc_problems *problems, const char *path, const char *fmt, ...)

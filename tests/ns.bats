@@ -168,8 +168,29 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
 ["b","number",1,1,0,1,0]'
   run "$NSIPC" ns list
   assert_success
-  assert_line --index 0 --regexp '^NAME +INODE +POLICY +MSG +SEM +SHM +MQUEUE +PROCS +CREATED$'
-  assert_line --index 2 --regexp "^b +[0-9]+ +.*pod.json +0 +1 +1 +1 +0 +[0-9T:-]+Z$"
+  assert_line --index 0 --regexp '^NAME +INODE +POLICY +MSG +SEM +SHM +MQUEUE +PROCS +CREATED +STATE$'
+  assert_line --index 2 --regexp "^b +[0-9]+ +.*pod.json +0 +1 +1 +1 +0 +[0-9T:-]+Z +ready$"
+}
+
+@test "list: -o picks columns, -r and -n as lsipc has them; a changed policy file shows" {
+  file=$(policy pod <<<"$POD")
+  "$NSIPC" ns create b --policy "$file"
+  run "$NSIPC" ns list -o name,state,policy -n
+  assert_success
+  assert_output --regexp "^b +ready +$file$"
+  run "$NSIPC" ns list -r -o NAME,MSG,SHM
+  assert_output "NAME MSG SHM
+b 0 1"
+  # The file changes after it was applied: ns list says so, until applied.
+  echo '{ "version": 1 }' >"$file"
+  run "$NSIPC" ns list -o NAME,STATE -n
+  assert_output --regexp "^b +policy changed$"
+  assert_equal "$("$NSIPC" ns list -J | jq .namespaces[0].policy_changed)" true
+  run "$NSIPC" ns list -o NAME,BOGUS
+  assert_failure 2
+  assert_output 'nsipc: ns list: unknown column "BOGUS" (see --help)'
+  run "$NSIPC" ns create c -o NAME
+  assert_failure 2
 }
 
 @test "list with no state directory is empty" {
