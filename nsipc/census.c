@@ -14,18 +14,11 @@
 #include <unistd.h>
 
 #include "named.h"
+#include "owners.h"
 #include "namespace.h"
 #include "procfs.h"
 #include "state.h"
 #include "util.h"
-
-/* A container a runtime keeps state for. */
-struct known
-{
-  char *id;
-  const char *runtime;
-  pid_t pid;
-};
 
 static void *
 grow (void *p, size_t n, size_t size)
@@ -163,127 +156,6 @@ read_ledgers (struct nsipc_census *c, const char *state_dir)
         }
 }
 
-/* runc keeps DIR/ID/state.json ("init_process_pid"), crun DIR/ID/status
-   ("pid"). */
-static void
-read_runtime_root (const char *root, struct known **known, size_t *n)
-{
-  DIR *d = opendir (root);
-  struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
-    {
-      if (de->d_name[0] == '.')
-        continue;
-      static const struct
-      {
-        const char *file, *field, *runtime;
-      } formats[] = { { "state.json", "init_process_pid", "runc" }, { "status", "pid", "crun" } };
-      for (size_t i = 0; i < 2; i++)
-        {
-          char path[4096];
-          snprintf (path, sizeof path, "%s/%s/%s", root, de->d_name, formats[i].file);
-          json_error_t jerr;
-          _cleanup_json_ json_t *j = json_load_file (path, 0, &jerr);
-          json_int_t pid = json_integer_value (json_object_get (j, formats[i].field));
-          if (pid <= 0)
-            continue;
-          *known = grow (*known, *n, sizeof **known);
-          (*known)[(*n)++] = (struct known){ xstrdup (de->d_name), formats[i].runtime, pid };
-        }
-    }
-  if (d)
-    closedir (d);
-}
-
-bool
-census_cgroup_container (const char *path, char *id, size_t len, const char **runtime)
-{
-  static const struct
-  {
-    const char *prefix, *runtime;
-  } scopes[] = {
-    { "docker-", "docker" },
-    { "libpod-", "podman" },
-    { "crio-", "crio" },
-    { "cri-containerd-", "containerd" },
-  };
-  const char *base = strrchr (path, '/');
-  base = base ? base + 1 : path;
-  for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
-    {
-      size_t p = strlen (scopes[i].prefix);
-      const char *dot = strstr (base, ".scope");
-      if (strncmp (base, scopes[i].prefix, p) != 0 || dot == NULL || strncmp (base + p, "conmon-", 7) == 0)
-        continue;
-      snprintf (id, len, "%.*s", (int)(dot - base - p), base + p);
-      *runtime = scopes[i].runtime;
-      return id[0] != '\0';
-    }
-  /* cgroupfs drivers: /docker/ID, /kubepods/…/podUID/ID: a 64-hex last part. */
-  if (strlen (base) == 64 && strspn (base, "0123456789abcdef") == 64)
-    {
-      snprintf (id, len, "%s", base);
-      *runtime = strstr (path, "/docker/") ? "docker" : strstr (path, "kubepods") ? "crio" : "unknown";
-      return true;
-    }
-  return false;
-}
-
-/* Which container PID belongs to: the runtime's init pid, its cgroup, or a
-   ledger's pid (checked against its start time). */
-static void
-attribute (pid_t pid, const struct known *known, size_t n_known, const struct nsipc_census *c, char *id, size_t len,
-           const char **runtime)
-{
-  id[0] = '\0';
-  *runtime = "unknown";
-  for (size_t i = 0; i < n_known; i++)
-    if (known[i].pid == pid)
-      {
-        snprintf (id, len, "%s", known[i].id);
-        *runtime = known[i].runtime;
-        return;
-      }
-  char path[64], line[4096];
-  snprintf (path, sizeof path, "/proc/%d/cgroup", (int)pid);
-  FILE *f = fopen (path, "re");
-  while (f && fgets (line, sizeof line, f))
-    {
-      line[strcspn (line, "\n")] = '\0';
-      const char *cg = strchr (strchr (line, ':') ? strchr (line, ':') + 1 : line, ':');
-      cg = cg ? cg + 1 : line;
-      for (size_t i = 0; i < n_known; i++)
-        {
-          const char *hit = strstr (cg, known[i].id);
-          size_t k = strlen (known[i].id);
-          if (hit && (hit == cg || hit[-1] == '/') && (hit[k] == '\0' || hit[k] == '/'))
-            {
-              snprintf (id, len, "%s", known[i].id);
-              *runtime = known[i].runtime;
-              fclose (f);
-              return;
-            }
-        }
-      if (census_cgroup_container (cg, id, len, runtime))
-        break;
-    }
-  if (f)
-    fclose (f);
-  if (id[0])
-    return;
-  for (size_t i = 0; i < c->n_ledgers; i++)
-    {
-      uint64_t start;
-      nsipc_error err;
-      if (c->ledgers[i].pid == pid && procfs_start_time (pid, &start, &err) == 0 && start == c->ledgers[i].pid_start)
-        {
-          snprintf (id, len, "%s", c->ledgers[i].id);
-          *runtime = "nsipc";
-          return;
-        }
-    }
-}
-
 static void
 add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_t pid)
 {
@@ -305,21 +177,8 @@ add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_
 static void
 find_owners (struct nsipc_census *c, const char *runtime_root)
 {
-  struct known *known = NULL;
-  size_t n_known = 0;
-  if (runtime_root)
-    read_runtime_root (runtime_root, &known, &n_known);
-  else
-    {
-      read_runtime_root ("/run/runc", &known, &n_known);
-      read_runtime_root ("/run/crun", &known, &n_known);
-    }
-  /* A ledger names a container the runtime may not: it is known too. */
-  for (size_t i = 0; i < c->n_ledgers; i++)
-    {
-      known = grow (known, n_known, sizeof *known);
-      known[n_known++] = (struct known){ xstrdup (c->ledgers[i].id), "nsipc", -1 };
-    }
+  struct nsipc_owners owners;
+  owners_load (runtime_root, c->ledgers, c->n_ledgers, &owners);
   for (size_t k = 0; k < c->n; k++)
     {
       struct nsipc_census_ns *ns = &c->ns[k];
@@ -329,13 +188,11 @@ find_owners (struct nsipc_census *c, const char *runtime_root)
         {
           char id[LEDGER_ID_MAX + 1];
           const char *runtime;
-          attribute (ns->pids[i], known, n_known, c, id, sizeof id, &runtime);
+          owners_of (&owners, ns->pids[i], id, sizeof id, &runtime);
           add_owner (ns, id, runtime, ns->pids[i]);
         }
     }
-  for (size_t i = 0; i < n_known; i++)
-    free (known[i].id);
-  free (known);
+  owners_free (&owners);
 }
 
 static void

@@ -82,7 +82,3 @@ int census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *bas
 const char *census_container (const struct nsipc_census_ns *ns);
 
 void census_free (struct nsipc_census *c);
-
-/* The container in a cgroup path ("…/docker-ID.scope" …), and its runtime;
-   false when the path names none.  Pure, for unit tests. */
-bool census_cgroup_container (const char *path, char *id, size_t len, const char **runtime);

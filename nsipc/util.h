@@ -2,9 +2,11 @@
    few I/O helpers every file needs. */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -34,7 +36,23 @@ cleanup_jsonp (json_t **j)
   json_decref (*j);
 }
 
+static inline void
+cleanup_filep (FILE **f)
+{
+  if (*f)
+    fclose (*f);
+}
+
+static inline void
+cleanup_dirp (DIR **d)
+{
+  if (*d)
+    closedir (*d);
+}
+
 #define _cleanup_free_ __attribute__ ((cleanup (cleanup_freep)))
+#define _cleanup_file_ __attribute__ ((cleanup (cleanup_filep)))
+#define _cleanup_dir_ __attribute__ ((cleanup (cleanup_dirp)))
 #define _cleanup_close_ __attribute__ ((cleanup (cleanup_closep)))
 #define _cleanup_json_ __attribute__ ((cleanup (cleanup_jsonp)))
 

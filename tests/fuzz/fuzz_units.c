@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "census.h"
+#include "owners.h"
 #include "fuzz.h"
 #include "ledger.h"
 #include "units.h"
@@ -47,7 +48,7 @@ cgroup (const char *path)
 {
   char id[LEDGER_ID_MAX + 1];
   const char *runtime = NULL;
-  if (census_cgroup_container (path, id, sizeof id, &runtime))
+  if (owners_cgroup_container (path, id, sizeof id, &runtime))
     CHECK (id[0] != '\0' && strlen (id) < sizeof id && runtime != NULL);
 }
 

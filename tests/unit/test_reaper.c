@@ -1,6 +1,7 @@
 /* The orphan rules (DESIGN.md §6) on synthetic objects, with a liveness
    table standing in for /proc. */
 #include "census.h"
+#include "owners.h"
 #include "reaper.h"
 #include "tap.h"
 
@@ -296,24 +297,24 @@ main (void)
   static const char *const hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   char path[256];
   snprintf (path, sizeof path, "/system.slice/docker-%s.scope", hex);
-  ok (census_cgroup_container (path, id, sizeof id, &runtime) && strcmp (id, hex) == 0
+  ok (owners_cgroup_container (path, id, sizeof id, &runtime) && strcmp (id, hex) == 0
           && strcmp (runtime, "docker") == 0,
       "docker-ID.scope is docker's");
   snprintf (path, sizeof path, "/machine.slice/libpod-%s.scope/container", hex);
-  ok (!census_cgroup_container (path, id, sizeof id, &runtime), "only the last path component counts");
+  ok (!owners_cgroup_container (path, id, sizeof id, &runtime), "only the last path component counts");
   snprintf (path, sizeof path, "/machine.slice/libpod-%s.scope", hex);
-  ok (census_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "podman") == 0, "libpod is podman");
+  ok (owners_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "podman") == 0, "libpod is podman");
   snprintf (path, sizeof path, "/machine.slice/libpod-conmon-%s.scope", hex);
-  ok (!census_cgroup_container (path, id, sizeof id, &runtime), "conmon's scope is not the container");
+  ok (!owners_cgroup_container (path, id, sizeof id, &runtime), "conmon's scope is not the container");
   snprintf (path, sizeof path, "/kubepods.slice/kubepods-burstable.slice/crio-%s.scope", hex);
-  ok (census_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "crio") == 0, "crio-ID.scope");
+  ok (owners_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "crio") == 0, "crio-ID.scope");
   snprintf (path, sizeof path, "/kubepods/besteffort/pod1/cri-containerd-%s.scope", hex);
-  ok (census_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "containerd") == 0,
+  ok (owners_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "containerd") == 0,
       "cri-containerd-ID.scope");
   snprintf (path, sizeof path, "/docker/%s", hex);
-  ok (census_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "docker") == 0,
+  ok (owners_cgroup_container (path, id, sizeof id, &runtime) && strcmp (runtime, "docker") == 0,
       "cgroupfs /docker/ID");
-  ok (!census_cgroup_container ("/user.slice/user-0.slice/session-1.scope", id, sizeof id, &runtime),
+  ok (!owners_cgroup_container ("/user.slice/user-0.slice/session-1.scope", id, sizeof id, &runtime),
       "a session is no container");
   return tap_done ();
 }
