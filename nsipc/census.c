@@ -26,10 +26,7 @@ grow (void *p, size_t n, size_t size)
   /* Powers of two: amortised appends without a capacity field. */
   if (n && (n & (n - 1)))
     return p;
-  void *q = realloc (p, (n ? 2 * n : 8) * size);
-  if (q == NULL)
-    abort ();
-  return q;
+  return xrealloc (p, (n ? 2 * n : 8) * size);
 }
 
 static struct nsipc_census_ns *
@@ -59,8 +56,8 @@ scan_processes (struct nsipc_census *c)
       /* Sorted by inode: look the entry up once per namespace. */
       if (ns == NULL || ns->inode != m[i].inode)
         ns = entry (c, m[i].inode);
-      if (ns->path == NULL && asprintf (&ns->path, "/proc/%d/ns/ipc", (int)m[i].pid) < 0)
-        abort ();
+      if (ns->path == NULL)
+        ns->path = xasprintf ("/proc/%d/ns/ipc", (int)m[i].pid);
       ns->pids = grow (ns->pids, ns->n_pids, sizeof *ns->pids);
       ns->pids[ns->n_pids++] = m[i].pid;
     }
@@ -123,8 +120,7 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       ns->incomplete = !all[i].complete;
       ns->policy_changed = all[i].policy_changed;
       free (ns->path);
-      if (asprintf (&ns->path, "%s/ns/%s", state_dir, all[i].name) < 0)
-        abort ();
+      ns->path = xasprintf ("%s/ns/%s", state_dir, all[i].name);
       add_keep (ns, all[i].provisioned, all[i].n_provisioned);
       add_cleanup (ns, all[i].cleanup);
     }

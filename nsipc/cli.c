@@ -45,8 +45,7 @@ load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, b
   nsipc_error err = { 0 };
   if (arg == NULL)
     {
-      if (asprintf (&path, "%s/default.json", g->policy_dir) < 0)
-        abort ();
+      path = xasprintf ("%s/default.json", g->policy_dir);
       struct stat st;
       if (stat (path, &st) < 0 && errno == ENOENT)
         {

@@ -139,8 +139,7 @@ static char *
 number (json_t *j)
 {
   char *s;
-  if (asprintf (&s, "%" JSON_INTEGER_FORMAT, json_integer_value (j)) < 0)
-    abort ();
+  s = xasprintf ("%" JSON_INTEGER_FORMAT, json_integer_value (j));
   return s;
 }
 

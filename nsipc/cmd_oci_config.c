@@ -67,9 +67,7 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
   _cleanup_json_ json_t *config = text ? json_loadb (text, len, 0, &jerr) : NULL;
   char self[PATH_MAX];
   ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
-  _cleanup_free_ char *ns_path = NULL;
-  if (ns && asprintf (&ns_path, "%s/ns/%s", g->state_dir, ns) < 0)
-    abort ();
+  _cleanup_free_ char *ns_path = ns ? xasprintf ("%s/ns/%s", g->state_dir, ns) : NULL;
   char *hook_args[]
       = { "nsipc", "--state-dir", (char *)g->state_dir, "--policy-dir", (char *)g->policy_dir, "hook", NULL };
   struct nsipc_oci_amend a = { .policy_name = name, .ns_path = ns_path, .hook_path = self, .hook_args = hook_args };

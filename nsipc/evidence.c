@@ -90,10 +90,7 @@ grow (void *p, size_t n, size_t size)
 {
   if (n && (n & (n - 1)))
     return p;
-  void *q = realloc (p, (n ? 2 * n : 16) * size);
-  if (q == NULL)
-    abort ();
-  return q;
+  return xrealloc (p, (n ? 2 * n : 16) * size);
 }
 
 static void

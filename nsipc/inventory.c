@@ -21,10 +21,7 @@ append (struct nsipc_inventory *inv)
   /* Grow in powers of two. */
   if ((inv->n & (inv->n - 1)) == 0)
     {
-      struct nsipc_ipc_object *bigger = realloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *bigger);
-      if (bigger == NULL)
-        return NULL;
-      inv->objects = bigger;
+      inv->objects = xrealloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *inv->objects);
     }
   struct nsipc_ipc_object *o = &inv->objects[inv->n++];
   memset (o, 0, sizeof *o);
@@ -44,8 +41,12 @@ parse_line (enum nsipc_object_type type, const char *line, struct nsipc_ipc_obje
     {
       char *end;
       errno = 0;
+      /* strtoll skips any white space, a newline too: a short line must
+         not borrow the next one's numbers. */
+      if (*p == '\n')
+        return false;
       f[i] = strtoll (p, &end, i == 2 ? 8 : 10);
-      if (end == p || errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+      if (end == p || errno || (*end != ' ' && *end != '\n' && *end != '\0') || memchr (p, '\n', end - p))
         return false;
       p = end;
     }
@@ -82,8 +83,6 @@ inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct n
     {
       line++;
       struct nsipc_ipc_object *o = append (inv);
-      if (o == NULL)
-        return nsipc_error_set (err, ENOMEM, "read /proc/sysvipc");
       if (!parse_line (type, line, o))
         {
           inv->n--;
@@ -166,19 +165,14 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
         umount2 ("/dev/mqueue", MNT_DETACH);
       return fd < 0 ? -1 : nsipc_error_set (err, errno, "list POSIX queues");
     }
-  int ret = 0;
   struct dirent *de;
-  while (ret == 0 && (de = readdir (d)) != NULL)
+  while ((de = readdir (d)) != NULL)
     {
       if (de->d_name[0] == '.')
         continue;
       struct nsipc_ipc_object *o = append (inv);
       struct stat st;
-      if (o == NULL || asprintf (&o->name, "/%s", de->d_name) < 0)
-        {
-          ret = nsipc_error_set (err, ENOMEM, "list POSIX queues");
-          break;
-        }
+      o->name = xasprintf ("/%s", de->d_name);
       o->type = OBJECT_MQUEUE;
       o->id = -1;
       if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -196,7 +190,7 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
   closedir (d);
   if (mounted)
     umount2 ("/dev/mqueue", MNT_DETACH);
-  return ret;
+  return 0;
 }
 
 int
@@ -269,10 +263,7 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
           if (set->n == cap)
             {
               cap = cap ? 2 * cap : 256;
-              struct nsipc_open_file *bigger = realloc (set->files, cap * sizeof *bigger);
-              if (bigger == NULL)
-                abort ();
-              set->files = bigger;
+              set->files = xrealloc (set->files, cap * sizeof *set->files);
             }
           set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
         }

@@ -57,7 +57,8 @@ named_merge_provisioned (json_t *record, const struct nsipc_ledger_object *list,
     }
   json_t *merged = old ? json_copy (old) : json_array ();
   for (size_t i = 0; merged && i < n; i++)
-    if (!ledger_object_listed (have, n_have, list[i].type, list[i].id, list[i].key, list[i].name))
+    if (!ledger_object_listed (have, n_have, list[i].type, list[i].id, list[i].key, list[i].name)
+        && !ledger_object_listed (list, i, list[i].type, list[i].id, list[i].key, list[i].name))
       {
         _cleanup_json_ json_t *one = ledger_objects_to_json (&list[i], 1);
         json_array_extend (merged, one);
@@ -80,7 +81,7 @@ new_record (const char *name, const char *label, const struct nsipc_policy *p)
                    label, "policy_digest", label ? p->digest : NULL, "policy_path", label ? p->source : NULL, "created",
                    created, "cleanup", policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
   if (j == NULL)
-    abort ();
+    abort (); /* only out of memory: every field is valid */
   return j;
 }
 
@@ -101,8 +102,7 @@ open_dir (const char *state_dir, bool create, nsipc_error *err)
   if (dirfd >= 0 && create)
     {
       _cleanup_free_ char *path = NULL;
-      if (asprintf (&path, "%s/ns", state_dir) < 0)
-        abort ();
+      path = xasprintf ("%s/ns", state_dir);
       close (steal_fd (&dirfd));
       if (namespace_share_dir (path, err) == 0)
         dirfd = state_open_dir (state_dir, "ns", false, err);

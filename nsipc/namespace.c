@@ -285,13 +285,7 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
       if (*n == cap)
         {
           cap = cap ? cap * 2 : 256;
-          struct nsipc_ns_member *bigger = realloc (*members, cap * sizeof *bigger);
-          if (bigger == NULL)
-            {
-              closedir (proc);
-              return nsipc_error_set (err, ENOMEM, "list processes");
-            }
-          *members = bigger;
+          *members = xrealloc (*members, cap * sizeof **members);
         }
       (*members)[(*n)++] = (struct nsipc_ns_member){ st.st_ino, pid };
     }
@@ -310,9 +304,7 @@ namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsi
   *n = 0;
   if (namespace_scan (&all, &n_all, skipped, err) < 0)
     return -1;
-  *pids = calloc (n_all + 1, sizeof **pids);
-  if (*pids == NULL)
-    return nsipc_error_set (err, ENOMEM, "list processes");
+  *pids = xcalloc (n_all + 1, sizeof **pids);
   /* Sorted by inode, then pid: the members come out ascending. */
   for (size_t i = 0; i < n_all; i++)
     if (all[i].inode == inode)

@@ -324,9 +324,7 @@ static int
 apply (const struct nsipc_policy *policy, const struct nsipc_object_state *states, const struct creator *as,
        nsipc_error *err)
 {
-  _cleanup_free_ int *created = calloc (policy->n_objects + 1, sizeof *created);
-  if (created == NULL)
-    return nsipc_error_set (err, ENOMEM, "provision objects");
+  _cleanup_free_ int *created = xcalloc (policy->n_objects + 1, sizeof *created);
   for (size_t i = 0; i < policy->n_objects; i++)
     {
       const struct nsipc_object *obj = &policy->objects[i];
@@ -355,9 +353,7 @@ objects_apply (const struct nsipc_policy *policy, const struct nsipc_object_stat
 static int
 provision (const struct nsipc_policy *policy, const struct creator *as, nsipc_error *err)
 {
-  _cleanup_free_ struct nsipc_object_state *states = calloc (policy->n_objects + 1, sizeof *states);
-  if (states == NULL)
-    return nsipc_error_set (err, ENOMEM, "provision objects");
+  _cleanup_free_ struct nsipc_object_state *states = xcalloc (policy->n_objects + 1, sizeof *states);
   return apply (policy, states, as, err);
 }
 

@@ -58,6 +58,9 @@ owners_cgroup_container (const char *path, char *id, size_t len, const char **ru
     { "crio-", "crio" },
     { "cri-containerd-", "containerd" },
   };
+  if (len == 0)
+    return false;
+  id[0] = '\0';
   const char *base = strrchr (path, '/');
   base = base ? base + 1 : path;
   for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
@@ -66,12 +69,14 @@ owners_cgroup_container (const char *path, char *id, size_t len, const char **ru
       const char *dot = strstr (base, ".scope");
       if (strncmp (base, scopes[i].prefix, p) != 0 || dot == NULL || strncmp (base + p, "conmon-", 7) == 0)
         continue;
+      if ((size_t)(dot - base - p) >= len)
+        return false; /* a cut id would name another container */
       snprintf (id, len, "%.*s", (int)(dot - base - p), base + p);
       *runtime = scopes[i].runtime;
       return id[0] != '\0';
     }
   /* cgroupfs drivers: /docker/ID, /kubepods/…/podUID/ID: a 64-hex last part. */
-  if (strlen (base) == 64 && strspn (base, "0123456789abcdef") == 64)
+  if (strlen (base) == 64 && strspn (base, "0123456789abcdef") == 64 && len > 64)
     {
       snprintf (id, len, "%s", base);
       *runtime = strstr (path, "/docker/") ? "docker" : strstr (path, "kubepods") ? "crio" : "unknown";

@@ -43,12 +43,8 @@ problems_add (struct nsipc_problems *p, const char *path, const char *fmt, ...)
   vsnprintf (reason, sizeof reason, fmt, ap);
   va_end (ap);
 
-  char **lines = realloc (p->lines, (p->n + 1) * sizeof *lines);
-  if (lines == NULL)
-    abort ();
-  p->lines = lines;
-  if (asprintf (&p->lines[p->n], "%s: %s", path, reason) < 0)
-    abort ();
+  p->lines = xrealloc (p->lines, (p->n + 1) * sizeof *p->lines);
+  p->lines[p->n] = xasprintf ("%s: %s", path, reason);
   p->n++;
 }
 
@@ -298,9 +294,7 @@ read_sem_values (struct nsipc_problems *p, json_t *obj, const char *base, struct
     }
   if (o->nsems > 0 && json_array_size (values) != o->nsems)
     problems_add (p, path, "has %zu values for nsems %u", json_array_size (values), o->nsems);
-  o->values = calloc (json_array_size (values) + 1, sizeof *o->values);
-  if (o->values == NULL)
-    abort ();
+  o->values = xcalloc (json_array_size (values) + 1, sizeof *o->values);
   size_t i;
   json_t *v;
   json_array_foreach (values, i, v)
@@ -611,9 +605,7 @@ read_objects (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
       return;
     }
   policy->n_objects = json_array_size (v);
-  policy->objects = calloc (policy->n_objects + 1, sizeof *policy->objects);
-  if (policy->objects == NULL)
-    abort ();
+  policy->objects = xcalloc (policy->n_objects + 1, sizeof *policy->objects);
   size_t i;
   json_t *obj;
   json_array_foreach (v, i, obj)
@@ -810,8 +802,7 @@ policy_locate_name (const char *policy_dir, const char *name, char **path, nsipc
 {
   if (!state_valid_name (name, NAME_MAX - 5))
     return nsipc_error_set (err, 0, "\"%.64s\" is not a policy name ([A-Za-z0-9][A-Za-z0-9_.-])", name);
-  if (asprintf (path, "%s/%s.json", policy_dir, name) < 0)
-    abort ();
+  *path = xasprintf ("%s/%s.json", policy_dir, name);
   return 0;
 }
 

@@ -47,9 +47,7 @@ provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsi
   if (check_rmid_forced (policy, rmid, err) < 0)
     return -1;
 
-  _cleanup_free_ struct nsipc_object_state *states = calloc (policy->n_objects + 1, sizeof *states);
-  if (states == NULL)
-    return nsipc_error_set (err, ENOMEM, "provision objects");
+  _cleanup_free_ struct nsipc_object_state *states = xcalloc (policy->n_objects + 1, sizeof *states);
   if (objects_plan (policy, states, conflicts, err) < 0)
     return -1;
   if (conflicts->n > 0)
@@ -67,9 +65,7 @@ provision_snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *e
   struct nsipc_inventory inv;
   if (inventory_read (&inv, true, err) < 0)
     return -1;
-  *list = calloc (inv.n + 1, sizeof **list);
-  if (*list == NULL)
-    abort ();
+  *list = xcalloc (inv.n + 1, sizeof **list);
   for (size_t i = 0; i < inv.n; i++)
     {
       const struct nsipc_ipc_object *o = &inv.objects[i];

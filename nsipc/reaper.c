@@ -227,7 +227,8 @@ reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_scene *s
       reaper_judge (o, NULL, s, v);
       return;
     }
-  /* On the heap: a set may have millions of members. */
+  /* On the heap: a set may have millions of members.  Not xcalloc: if
+     that much memory is not there, the set is kept, not nsipc aborted. */
   _cleanup_free_ pid_t *pids = calloc (o->nsems + 1, sizeof *pids);
   struct nsipc_sem_detail sem = { pids, o->nsems, 0 };
   bool read = pids && inventory_sem_members (o->id, o->nsems, pids, &sem.waiters, &ignored) == 0;
@@ -338,10 +339,7 @@ record (struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
   size_t n = out->n_removed;
   if ((n & (n - 1)) == 0) /* at powers of two: amortised growth */
     {
-      struct nsipc_removal *bigger = realloc (out->removed, (n ? 2 * n : 16) * sizeof *bigger);
-      if (bigger == NULL)
-        abort ();
-      out->removed = bigger;
+      out->removed = xrealloc (out->removed, (n ? 2 * n : 16) * sizeof *out->removed);
     }
   struct nsipc_removal *r = &out->removed[out->n_removed++];
   r->object = *o;

@@ -203,10 +203,8 @@ state_list_records (int dirfd, char ***files)
       size_t len = strlen (de->d_name);
       if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
         continue;
-      char **bigger = realloc (*files, (n + 1) * sizeof **files);
-      if (bigger == NULL || (bigger[n] = xstrdup (de->d_name)) == NULL)
-        abort ();
-      *files = bigger;
+      *files = xrealloc (*files, (n + 1) * sizeof **files);
+      (*files)[n] = xstrdup (de->d_name);
       n++;
     }
   if (d)

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -111,6 +112,19 @@ xrealloc (void *p, size_t size)
   if (q == NULL)
     out_of_memory ();
   return q;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  char *s;
+  va_list ap;
+  va_start (ap, fmt);
+  int r = vasprintf (&s, fmt, ap);
+  va_end (ap);
+  if (r < 0)
+    out_of_memory ();
+  return s;
 }
 
 char *

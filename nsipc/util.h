@@ -81,6 +81,7 @@ void *xmalloc (size_t size);
 void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 /* Opens PATH (relative to DIRFD) for reading, and only if it is a regular
    file: a FIFO, device or directory planted where a file is expected is

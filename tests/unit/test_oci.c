@@ -1,0 +1,398 @@
+/* The OCI side: the state runc and crun give a hook (fixtures/oci holds
+   runc 1.1's, captured from a real container; crun's shape is its
+   do_hooks ()), policy names in annotations, and amending the config
+   `runc spec` writes (fixtures/oci/config.json). */
+#include <stdlib.h>
+
+#include "ledger.h"
+#include "oci.h"
+#include "tap.h"
+#include "util.h"
+
+static const char *fixtures;
+
+static char *
+fixture (const char *name)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/oci/%s", fixtures, name);
+  return tap_slurp (path);
+}
+
+static int
+parse (const char *text, struct nsipc_oci_state *st, nsipc_error *err)
+{
+  return oci_state_parse (text, strlen (text), st, err);
+}
+
+/* Whether TEXT is refused, with nothing left allocated. */
+static bool
+refused (const char *text, nsipc_error *err)
+{
+  struct nsipc_oci_state st;
+  bool r = parse (text, &st, err) < 0;
+  if (!r)
+    oci_state_free (&st);
+  return r && st.id == NULL && st.policy == NULL;
+}
+
+static void
+test_state (void)
+{
+  struct nsipc_oci_state st;
+  nsipc_error err = { 0 };
+  _cleanup_free_ char *runc = fixture ("runc-createRuntime.json");
+  ok (runc && parse (runc, &st, &err) == 0, "runc's createRuntime state is accepted");
+  is_str (st.id, "nsipc-unit-probe", "its id");
+  is_str (st.status, "creating", "its status");
+  ok (st.pid == 7820, "its pid");
+  is_str (st.bundle, "/tmp/cap/bundle", "its bundle");
+  is_str (st.policy, "web", "the policy annotation among others");
+  oci_state_free (&st);
+
+  _cleanup_free_ char *stopped = fixture ("runc-poststop.json");
+  ok (stopped && parse (stopped, &st, &err) == 0 && st.pid == 0, "runc's poststop state has no pid: pid 0");
+  is_str (st.status, "stopped", "status stopped");
+  oci_state_free (&st);
+
+  ok (parse ("{\"ociVersion\":\"1.0\",\"id\":\"db-1\",\"pid\":4242,\"root\":\"rootfs\",\"bundle\":\"/srv/b\","
+             "\"status\":\"created\",\"annotations\":{\"io.nsipc.policy\":\"db\"}}",
+             &st, &err)
+              == 0
+          && st.pid == 4242,
+      "crun's createRuntime state (with \"root\") is accepted");
+  is_str (st.policy, "db", "crun's annotation");
+  oci_state_free (&st);
+  ok (parse ("{\"ociVersion\":\"1.0\",\"id\":\"db-1\",\"pid\":0,\"root\":\"rootfs\",\"bundle\":\"/srv/b\","
+             "\"status\":\"stopped\"}",
+             &st, &err)
+              == 0
+          && st.pid == 0 && st.policy == NULL,
+      "crun's poststop: pid 0 is \"none\", and no annotations means no policy");
+  oci_state_free (&st);
+
+  ok (parse ("{\"id\":\"x\"}", &st, &err) == 0 && st.status == NULL && st.bundle == NULL && st.pid == 0,
+      "an id alone is enough");
+  oci_state_free (&st);
+  char id[200];
+  memset (id, 'a', sizeof id);
+  char text[256];
+  snprintf (text, sizeof text, "{\"id\":\"%.*s\"}", LEDGER_ID_MAX, id);
+  ok (parse (text, &st, &err) == 0, "an id of %d characters is accepted", LEDGER_ID_MAX);
+  oci_state_free (&st);
+  snprintf (text, sizeof text, "{\"id\":\"%.*s\"}", LEDGER_ID_MAX + 1, id);
+  ok (refused (text, &err), "one of %d is refused", LEDGER_ID_MAX + 1);
+
+  ok (parse ("{\"id\":\"x\",\"annotations\":{\"io.nsipc.policy\":\"../../etc/x\"}}", &st, &err) == 0,
+      "a policy annotation is taken as written...");
+  ok (st.policy && oci_check_policy_name (st.policy, &err) < 0, "...and checked by oci_check_policy_name");
+  oci_state_free (&st);
+}
+
+static void
+test_bad_state (void)
+{
+  nsipc_error err = { 0 };
+  ok (refused ("{\"status\":\"creating\",\"pid\":1}", &err), "no id: refused");
+  is_str (err.msg, "state on stdin: \"id\" must be a container id of [A-Za-z0-9_.-]", "and says what an id is");
+  ok (refused ("{\"id\":\"../x\"}", &err), "id \"../x\": refused (it becomes a file name)");
+  ok (refused ("{\"id\":\"a/b\"}", &err), "id with a slash: refused");
+  ok (refused ("{\"id\":\"\"}", &err), "an empty id: refused");
+  ok (refused ("{\"id\":\".hidden\"}", &err), "an id starting with a dot: refused");
+  ok (refused ("{\"id\":42}", &err), "a numeric id: refused");
+  ok (refused ("{\"id\":\"x\",\"pid\":\"42\"}", &err), "pid as a string: refused");
+  is_str (err.msg, "state on stdin: \"pid\" must be a process id", "and says so");
+  ok (refused ("{\"id\":\"x\",\"pid\":-1}", &err), "a negative pid: refused");
+  ok (refused ("{\"id\":\"x\",\"pid\":2147483648}", &err), "a pid beyond 32 bits: refused");
+  ok (refused ("{\"id\":\"x\",\"pid\":1.5}", &err), "a fractional pid: refused");
+  ok (refused ("{\"id\":\"x\",\"pid\":null}", &err), "a null pid: refused");
+  ok (refused ("{\"id\":\"x\",\"status\":1}", &err), "status not a string: refused");
+  ok (refused ("{\"id\":\"x\",\"bundle\":[]}", &err), "bundle not a string: refused");
+  ok (refused ("{\"id\":\"x\",\"annotations\":[\"io.nsipc.policy\"]}", &err), "annotations not an object: refused");
+  ok (refused ("{\"id\":\"x\",\"annotations\":{\"io.nsipc.policy\":{\"version\":1}}}", &err),
+      "an inline policy in the annotation: refused");
+  is_str (err.msg, "annotation io.nsipc.policy must be a string", "and says so");
+  ok (refused ("[\"id\"]", &err), "a JSON array: refused");
+  is_str (err.msg, "state on stdin: not a JSON object", "and says so");
+  ok (refused ("{\"id\":", &err), "truncated JSON: refused");
+  ok (strncmp (err.msg, "state on stdin: line 1, column ", 31) == 0, "with the line and column");
+  ok (refused ("", &err), "nothing on stdin: refused");
+}
+
+static void
+test_policy_name (void)
+{
+  nsipc_error err = { 0 };
+  ok (oci_check_policy_name ("web", &err) == 0, "a plain name");
+  ok (oci_check_policy_name ("my-policy_1.2", &err) == 0, "- _ . inside a name");
+  char name[80];
+  memset (name, 'p', sizeof name);
+  name[64] = '\0';
+  ok (oci_check_policy_name (name, &err) == 0, "64 characters");
+  name[64] = 'p';
+  name[65] = '\0';
+  ok (oci_check_policy_name (name, &err) < 0, "65 are refused");
+  static const struct
+  {
+    const char *value, *what;
+  } bad[] = {
+    { "", "an empty name" },
+    { "../x", "a relative path" },
+    { "/etc/nsipc/policies/web.json", "an absolute path" },
+    { "./web", "./web" },
+    { ".hidden", "a name starting with a dot" },
+    { "-web", "a name starting with a dash" },
+    { "{\"version\":1}", "an inline policy" },
+    { "web json", "a space" },
+    { "web\n", "a trailing newline" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ok (oci_check_policy_name (bad[i].value, &err) < 0, "%s is refused", bad[i].what);
+  oci_check_policy_name ("../x", &err);
+  is_str (err.msg,
+          "annotation io.nsipc.policy: \"../x\" is not a policy name ([A-Za-z0-9][A-Za-z0-9_.-]); paths and inline "
+          "policies are refused",
+          "the message names the annotation and the rule");
+}
+
+static json_t *
+spec (void)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/oci/config.json", fixtures);
+  json_error_t jerr;
+  return json_load_file (path, 0, &jerr);
+}
+
+static const char *
+sysctl (json_t *config, const char *key)
+{
+  return json_string_value (json_object_get (json_object_get (json_object_get (config, "linux"), "sysctl"), key));
+}
+
+static json_t *
+mount_at (json_t *config, const char *dest)
+{
+  size_t i;
+  json_t *m;
+  json_array_foreach (json_object_get (config, "mounts"), i, m)
+  {
+    const char *d = json_string_value (json_object_get (m, "destination"));
+    if (d && strcmp (d, dest) == 0)
+      return m;
+  }
+  return NULL;
+}
+
+/* The options of the /dev/shm mount, joined with ",". */
+static void
+shm_options (json_t *config, char *buf, size_t len)
+{
+  buf[0] = '\0';
+  size_t i;
+  json_t *o;
+  json_array_foreach (json_object_get (mount_at (config, "/dev/shm"), "options"), i, o)
+  {
+    size_t used = strlen (buf);
+    snprintf (buf + used, len - used, "%s%s", used ? "," : "", json_string_value (o));
+  }
+}
+
+static json_t *
+ipc_entry (json_t *config)
+{
+  size_t i;
+  json_t *ns;
+  json_array_foreach (json_object_get (json_object_get (config, "linux"), "namespaces"), i, ns)
+  {
+    const char *type = json_string_value (json_object_get (ns, "type"));
+    if (type && strcmp (type, "ipc") == 0)
+      return ns;
+  }
+  return NULL;
+}
+
+/* The args of hook INDEX of STAGE, joined with " ". */
+static void
+hook_args (json_t *config, const char *stage, size_t index, char *buf, size_t len)
+{
+  buf[0] = '\0';
+  json_t *hook = json_array_get (json_object_get (json_object_get (config, "hooks"), stage), index);
+  size_t i;
+  json_t *a;
+  json_array_foreach (json_object_get (hook, "args"), i, a)
+  {
+    size_t used = strlen (buf);
+    snprintf (buf + used, len - used, "%s%s", used ? " " : "", json_string_value (a));
+  }
+}
+
+static void
+set_limit (struct nsipc_policy *p, enum nsipc_limit_id id, uint64_t value)
+{
+  p->limits.set[id] = true;
+  p->limits.value[id] = value;
+}
+
+static void
+test_amend (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_policy p = { 0 };
+  set_limit (&p, LIMIT_MSGMNI, 32);
+  set_limit (&p, LIMIT_SHMMAX, 64 << 20);
+  set_limit (&p, LIMIT_SHM_RMID_FORCED, 1);
+  set_limit (&p, LIMIT_MQ_QUEUES_MAX, 16);
+  set_limit (&p, LIMIT_SEMOPM, 64);
+  p.dev_shm_size = 64 << 20;
+  char *const args[] = { "nsipc", "hook", "--state-dir", "/run/nsipc", NULL };
+  struct nsipc_oci_amend a = { .policy_name = "web", .hook_path = "/usr/libexec/nsipc/nsipc", .hook_args = args };
+  _cleanup_json_ json_t *c = spec ();
+  ok (c != NULL, "runc spec's config.json loads");
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "a policy with limits amends a config with its own IPC namespace");
+  is_str (sysctl (c, "kernel.msgmni"), "32", "limits become linux.sysctl: kernel.msgmni");
+  is_str (sysctl (c, "kernel.shmmax"), "67108864", "sizes in bytes: kernel.shmmax");
+  is_str (sysctl (c, "kernel.shm_rmid_forced"), "1", "booleans as 0/1: kernel.shm_rmid_forced");
+  is_str (sysctl (c, "fs.mqueue.queues_max"), "16", "mqueue limits: fs.mqueue.queues_max");
+  is_str (sysctl (c, "kernel.sem"), "32000 1024000000 64 32000",
+          "kernel.sem is written whole: the unset fields a fresh namespace's");
+  ok (sysctl (c, "kernel.msgmax") == NULL && sysctl (c, "kernel.semopm") == NULL,
+      "unset limits are not written, nor sem fields one by one");
+  ok (json_object_size (json_object_get (json_object_get (c, "linux"), "sysctl")) == 5, "five sysctls in all");
+  char buf[512];
+  shm_options (c, buf, sizeof buf);
+  is_str (buf, "nosuid,noexec,nodev,mode=1777,size=67108864",
+          "the /dev/shm mount gets the policy's size instead of runc's 65536k");
+  is_str (json_string_value (json_object_get (json_object_get (c, "annotations"), "io.nsipc.policy")), "web",
+          "the policy annotation");
+  hook_args (c, "createRuntime", 0, buf, sizeof buf);
+  is_str (buf, "nsipc hook --state-dir /run/nsipc createRuntime", "a createRuntime hook with the given argv + stage");
+  hook_args (c, "poststop", 0, buf, sizeof buf);
+  is_str (buf, "nsipc hook --state-dir /run/nsipc poststop", "a poststop hook the same way");
+  is_str (json_string_value (
+              json_object_get (json_array_get (json_object_get (json_object_get (c, "hooks"), "poststop"), 0), "path")),
+          "/usr/libexec/nsipc/nsipc", "the hooks run the given path");
+  ok (json_object_get (ipc_entry (c), "path") == NULL, "the container keeps its own IPC namespace");
+  ok (json_array_size (json_object_get (c, "mounts")) == 7, "no mount added or lost");
+
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "amending twice works");
+  shm_options (c, buf, sizeof buf);
+  is_str (buf, "nosuid,noexec,nodev,mode=1777,size=67108864", "still one size= on /dev/shm");
+  ok (json_array_size (json_object_get (json_object_get (c, "hooks"), "createRuntime")) == 2,
+      "but the hooks are added again (the caller amends once)");
+}
+
+static void
+test_amend_join (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_policy p = { 0 };
+  set_limit (&p, LIMIT_MSGMNI, 32);
+  struct nsipc_oci_amend a = { .policy_name = "web", .ns_path = "/run/nsipc/ns/pod1" };
+  _cleanup_json_ json_t *c = spec ();
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "joining a named namespace");
+  is_str (json_string_value (json_object_get (ipc_entry (c), "path")), "/run/nsipc/ns/pod1",
+          "the ipc entry gets the namespace's path");
+  ok (json_array_size (json_object_get (json_object_get (c, "linux"), "namespaces")) == 5, "and no second ipc entry");
+  ok (sysctl (c, "kernel.msgmni") == NULL, "a joined namespace keeps its own limits: no sysctls");
+  ok (json_object_get (c, "hooks") == NULL, "no hook path, no hooks");
+
+  /* A config without an ipc entry would share the runtime's namespace. */
+  json_decref (c);
+  c = spec ();
+  json_array_remove (json_object_get (json_object_get (c, "linux"), "namespaces"), 2);
+  ok (ipc_entry (c) == NULL, "(a config without an ipc namespace)");
+  ok (oci_config_amend (c, &p, &a, &err) == 0 && ipc_entry (c) != NULL, "joining adds the ipc entry");
+  is_str (json_string_value (json_object_get (ipc_entry (c), "path")), "/run/nsipc/ns/pod1", "with the path");
+}
+
+static void
+test_amend_refused (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_policy p = { 0 };
+  set_limit (&p, LIMIT_SHMMNI, 64);
+  struct nsipc_oci_amend a = { .policy_name = "web" };
+  _cleanup_json_ json_t *c = spec ();
+  json_array_remove (json_object_get (json_object_get (c, "linux"), "namespaces"), 2);
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "limits with the host's IPC namespace are refused");
+  is_str (err.msg, "the policy's limits need a private IPC namespace: the config has none (it shares the host's)",
+          "and the message says why");
+  ok (sysctl (c, "kernel.shmmni") == NULL, "no sysctl is written");
+
+  json_decref (c);
+  c = spec ();
+  json_object_set_new (ipc_entry (c), "path", json_string ("/proc/1/ns/ipc"));
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "limits with a namespace the config joins are refused");
+  is_str (err.msg, "the policy's limits need a private IPC namespace: the config has a joined one", "and says so");
+
+  json_decref (c);
+  c = spec ();
+  json_array_remove (json_object_get (json_object_get (c, "linux"), "namespaces"), 2);
+  struct nsipc_policy objects_only = { .dev_shm_size = 1 << 20 };
+  ok (oci_config_amend (c, &objects_only, &a, &err) == 0, "a policy without limits is fine in any namespace");
+  ok (json_object_get (json_object_get (c, "linux"), "sysctl") == NULL, "and writes no sysctl");
+
+  _cleanup_json_ json_t *array = json_array ();
+  ok (oci_config_amend (array, &objects_only, &a, &err) < 0, "a config that is not an object is refused");
+  is_str (err.msg, "config: not a JSON object", "and says so");
+}
+
+static void
+test_amend_existing (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_policy p = { 0 };
+  set_limit (&p, LIMIT_MSGMNI, 32);
+  set_limit (&p, LIMIT_SEMMNI, 256);
+  struct nsipc_oci_amend a = { .policy_name = "web" };
+  _cleanup_json_ json_t *c = spec ();
+  json_object_set_new (json_object_get (c, "linux"), "sysctl",
+                       json_pack ("{s:s, s:s, s:s, s:s}", "kernel.msgmni", "8", "kernel.sem", "250 32000 32 128",
+                                  "kernel.shmmni", "100", "net.ipv4.ip_forward", "1"));
+  json_object_set_new (c, "annotations", json_pack ("{s:s, s:s}", "io.nsipc.policy", "old", "org.example", "x"));
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "a config with its own sysctls is amended, not refused");
+  is_str (sysctl (c, "kernel.msgmni"), "32", "a sysctl the policy sets replaces the config's");
+  is_str (sysctl (c, "kernel.sem"), "32000 1024000000 500 256",
+          "kernel.sem is replaced whole: the config's other sem fields give way to a fresh namespace's");
+  is_str (sysctl (c, "kernel.shmmni"), "100", "an IPC sysctl the policy leaves unset is kept");
+  is_str (sysctl (c, "net.ipv4.ip_forward"), "1", "other sysctls are kept");
+  is_str (json_string_value (json_object_get (json_object_get (c, "annotations"), "io.nsipc.policy")), "web",
+          "the policy annotation is replaced");
+  is_str (json_string_value (json_object_get (json_object_get (c, "annotations"), "org.example")), "x",
+          "other annotations are kept");
+
+  /* A config without mounts and hooks of its own. */
+  json_decref (c);
+  c = json_pack ("{s:{s:[{s:s}]}, s:{s:[{s:s}]}}", "linux", "namespaces", "type", "ipc", "hooks", "createRuntime",
+                 "path", "/usr/bin/other");
+  struct nsipc_policy shm = { .dev_shm_size = 1 << 20 };
+  char *const args[] = { "nsipc", NULL };
+  struct nsipc_oci_amend hooked = { .hook_path = "/usr/bin/nsipc", .hook_args = args };
+  ok (oci_config_amend (c, &shm, &hooked, &err) == 0, "a bare config");
+  char buf[256];
+  shm_options (c, buf, sizeof buf);
+  is_str (buf, "nosuid,noexec,nodev,mode=1777,size=1048576", "gets a /dev/shm tmpfs with the size");
+  is_str (json_string_value (json_object_get (mount_at (c, "/dev/shm"), "type")), "tmpfs", "of type tmpfs");
+  json_t *create = json_object_get (json_object_get (c, "hooks"), "createRuntime");
+  ok (json_array_size (create) == 2
+          && strcmp (json_string_value (json_object_get (json_array_get (create, 0), "path")), "/usr/bin/other") == 0,
+      "an existing createRuntime hook stays first");
+  hook_args (c, "createRuntime", 1, buf, sizeof buf);
+  is_str (buf, "nsipc createRuntime", "ours comes after it");
+  ok (json_object_size (json_object_get (c, "annotations")) == 0, "no policy name, no annotation");
+}
+
+int
+main (int argc, char **argv)
+{
+  fixtures = argc > 1 ? argv[1] : "tests/fixtures";
+  test_state ();
+  test_bad_state ();
+  test_policy_name ();
+  test_amend ();
+  test_amend_join ();
+  test_amend_refused ();
+  test_amend_existing ();
+  return tap_done ();
+}
