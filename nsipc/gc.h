@@ -1,0 +1,51 @@
+/* What nsipc gc does (DESIGN.md §6 scope), as a library: removes the
+   orphans of every container and named namespace it can reach (the host's
+   only when asked), drops ledger records that protect nothing any more and,
+   with PINS, pins nobody uses; returns what it did, in order, for the
+   caller to print and log. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "inventory.h"
+#include "policy.h"
+
+struct gc_options
+{
+  bool dry_run, host, pins;
+  const char *container, *ns; /* scope: one container's, one named namespace */
+  const char *runtime_root;
+  int64_t min_idle;
+};
+
+enum gc_event_kind
+{
+  GC_REMOVED,  /* an orphan (or, dry, one that would be) */
+  GC_UNPINNED, /* a named namespace */
+  GC_DROPPED,  /* a stale ledger record */
+};
+
+struct gc_event
+{
+  enum gc_event_kind kind;
+  uint64_t ns;
+  char *name;                     /* named namespace, or NULL */
+  char *container;                /* GC_REMOVED: the namespace's container; GC_DROPPED: the record's */
+  bool interrupted;               /* GC_UNPINNED: a half-made namespace */
+  struct nsipc_ipc_object object; /* GC_REMOVED; its name owned here */
+  char reason[160];
+};
+
+struct gc_report
+{
+  struct gc_event *events;
+  size_t n, removed, kept;
+  struct nsipc_problems errors; /* what failed, one line each; the rest went on */
+};
+
+/* -1 (nothing done) when nsipc cannot see every process, or the scope
+   names a namespace or container that does not exist. */
+int gc_run (const char *state_dir, const struct gc_options *o, struct gc_report *r, nsipc_error *err);
+void gc_report_free (struct gc_report *r);
