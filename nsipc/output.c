@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "table.h"
 #include "units.h"
 #include "util.h"
 
@@ -295,3 +296,81 @@ output_audit_prometheus (FILE *out, json_t *audit)
   fprintf (out, "nsipc_skipped_processes %" JSON_INTEGER_FORMAT "\n",
            json_integer_value (json_object_get (audit, "skipped")));
 }
+
+/* ns list's table, as lsipc prints its own: columns declared once. */
+enum
+{
+  COL_NAME,
+  COL_INODE,
+  COL_POLICY,
+  COL_MSG,
+  COL_SEM,
+  COL_SHM,
+  COL_MQUEUE,
+  COL_PROCS,
+  COL_CREATED,
+  COL_STATE,
+  COL_COUNT
+};
+
+const struct table_column output_ns_columns[COL_COUNT] = {
+  [COL_NAME] = { "NAME", "namespace name", false },
+  [COL_INODE] = { "INODE", "IPC namespace inode", true },
+  [COL_POLICY] = { "POLICY", "policy last applied", false },
+  [COL_MSG] = { "MSG", "message queues", true },
+  [COL_SEM] = { "SEM", "semaphore sets", true },
+  [COL_SHM] = { "SHM", "shared memory segments", true },
+  [COL_MQUEUE] = { "MQUEUE", "POSIX message queues", true },
+  [COL_PROCS] = { "PROCS", "processes inside", true },
+  [COL_CREATED] = { "CREATED", "creation time (UTC)", false },
+  [COL_STATE] = { "STATE", "ready, incomplete, pin missing, or policy changed", false },
+};
+
+static const char default_columns[] = "NAME,INODE,POLICY,MSG,SEM,SHM,MQUEUE,PROCS,CREATED,STATE";
+
+static char *
+number (json_t *j)
+{
+  char *s;
+  s = xasprintf ("%" JSON_INTEGER_FORMAT, json_integer_value (j));
+  return s;
+}
+
+static const char *
+state_of (json_t *ns)
+{
+  if (!json_is_true (json_object_get (ns, "complete")))
+    return "incomplete";
+  if (!json_is_true (json_object_get (ns, "pinned")))
+    return "pin missing";
+  return json_is_true (json_object_get (ns, "policy_changed")) ? "policy changed" : "ready";
+}
+
+int
+output_ns_table (FILE *out, json_t *list, const struct table_options *o, nsipc_error *err)
+{
+  size_t n = json_array_size (list);
+  _cleanup_free_ char **cells = xcalloc (n * COL_COUNT + 1, sizeof *cells);
+  for (size_t i = 0; i < n; i++)
+    {
+      json_t *ns = json_array_get (list, i), *objects = json_object_get (ns, "objects");
+      char **row = cells + i * COL_COUNT;
+      const char *policy = json_string_value (json_object_get (ns, "policy"));
+      row[COL_NAME] = xstrdup (json_string_value (json_object_get (ns, "name")));
+      row[COL_INODE] = number (json_object_get (ns, "inode"));
+      row[COL_POLICY] = xstrdup (policy ? policy : "-");
+      row[COL_MSG] = number (json_object_get (objects, "msg"));
+      row[COL_SEM] = number (json_object_get (objects, "sem"));
+      row[COL_SHM] = number (json_object_get (objects, "shm"));
+      row[COL_MQUEUE] = number (json_object_get (objects, "mqueue"));
+      row[COL_PROCS] = number (json_object_get (ns, "processes"));
+      row[COL_CREATED] = xstrdup (json_string_value (json_object_get (ns, "created")) ?: "-");
+      row[COL_STATE] = xstrdup (state_of (ns));
+    }
+  int r = table_print (out, output_ns_columns, COL_COUNT, default_columns, o, cells, n, err);
+  for (size_t i = 0; i < n * COL_COUNT; i++)
+    free (cells[i]);
+  return r;
+}
+
+const size_t output_ns_n_columns = COL_COUNT;

@@ -10,6 +10,7 @@
 #include "census.h"
 #include "inventory.h"
 #include "limits.h"
+#include "table.h"
 
 /* One object: type, key, id, mode, owners, type-specific fields, its
    policy label (or null), the rule that kept it ("orphan": none did) and
@@ -27,3 +28,10 @@ void output_audit_table (FILE *out, json_t *audit);
 
 /* The text exposition format, labelled by namespace and container. */
 void output_audit_prometheus (FILE *out, json_t *audit);
+
+/* ns list's columns (NAME, INODE, POLICY, …, STATE), for -o and --help. */
+extern const struct table_column output_ns_columns[];
+extern const size_t output_ns_n_columns;
+
+/* ns list's table of LIST (named_list's JSON) as O selects. */
+int output_ns_table (FILE *out, json_t *list, const struct table_options *o, nsipc_error *err);

@@ -1,0 +1,116 @@
+/* nsipc audit's work: every IPC namespace on the host, who owns it, how
+   full it is, and each object judged as gc would judge it, as the JSON of
+   DESIGN.md §7.  Nothing printed here. */
+#include "audit.h"
+
+#include <string.h>
+
+#include "census.h"
+#include "namespace.h"
+#include "output.h"
+#include "reaper.h"
+#include "util.h"
+
+static const char *
+label_of (const struct nsipc_census_ns *ns, const struct nsipc_ipc_object *o)
+{
+  for (size_t i = 0; i < ns->n_keep; i++)
+    if (ledger_object_listed (&ns->keep[i], 1, o->type, o->id, o->key, o->name))
+      return ns->keep[i].name ? ns->keep[i].name : "";
+  return NULL;
+}
+
+struct auditing
+{
+  const struct nsipc_census_ns *ns;
+  const struct audit_options *args;
+  const struct nsipc_scene *scene;
+  json_t *out;
+};
+
+/* Inside NS: its limits, objects and verdicts, as JSON. */
+static int
+audit_here (void *ctx, nsipc_error *err)
+{
+  struct auditing *a = ctx;
+  struct nsipc_inventory inv;
+  struct nsipc_limit_set limits = { 0 };
+  if (inventory_read (&inv, true, err) < 0)
+    return -1;
+  limits_read_all (&limits);
+  json_t *objects = json_array ();
+  for (size_t i = 0; i < inv.n; i++)
+    {
+      const struct nsipc_ipc_object *o = &inv.objects[i];
+      const char *label = label_of (a->ns, o);
+      struct nsipc_verdict v;
+      reaper_judge_live (o, a->scene, &v);
+      if (!a->args->orphans || v.rule == RULE_ORPHAN)
+        json_array_append_new (objects,
+                               output_object (o, label && *label ? label : NULL, reaper_rule_name (v.rule), v.reason));
+    }
+  a->out = output_namespace (a->ns, &limits, &inv, objects);
+  inventory_free (&inv);
+  return 0;
+}
+
+/* Judged from inside NS as gc would judge it. */
+static json_t *
+audit_ns (const struct nsipc_census_ns *ns, const struct audit_options *args, const struct nsipc_scene *base,
+          nsipc_error *err)
+{
+  struct nsipc_evidence ev;
+  struct nsipc_scene s;
+  struct auditing a = { ns, args, &s, NULL };
+  if (census_scene (ns, base, &ev, &s, err) == 0)
+    census_visit (ns, audit_here, &a, err);
+  evidence_free (&ev);
+  return a.out;
+}
+
+static bool
+selected (const struct nsipc_census_ns *ns, const struct audit_options *a)
+{
+  if (a->container == NULL)
+    return true;
+  for (size_t i = 0; i < ns->n_owners; i++)
+    if (ns->owners[i].container && strcmp (ns->owners[i].container, a->container) == 0)
+      return true;
+  return false;
+}
+
+json_t *
+audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *err)
+{
+  struct nsipc_census c;
+  struct nsipc_open_files open = { 0 };
+  char why[160];
+  struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
+  reaper_scene_live (&base, why, sizeof why);
+  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, &c, err) < 0)
+    return NULL;
+  if (!census_knows (&c, NULL, a->container))
+    {
+      census_free (&c);
+      return nsipc_error_set (err, 0, "no container %s", a->container), NULL;
+    }
+  json_t *namespaces = json_array ();
+  size_t skipped = c.skipped;
+  for (size_t i = 0; i < c.n; i++)
+    {
+      if (!selected (&c.ns[i], a))
+        continue;
+      /* A namespace that vanished meanwhile, or cannot be entered, counts
+         as skipped like an unreadable process. */
+      json_t *j = audit_ns (&c.ns[i], a, &base, err);
+      if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
+        json_array_append_new (namespaces, j);
+      else if (j)
+        json_decref (j);
+      else
+        skipped++;
+    }
+  inventory_open_files_free (&open);
+  census_free (&c);
+  return json_pack ("{s:o, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);
+}
