@@ -28,19 +28,6 @@ runc() {
   command runc --root "$RUNC_ROOT" "$@"
 }
 
-# cid N: a container id of this test (teardown deletes them by the prefix).
-cid() {
-  echo "$PREFIX-$1"
-}
-
-wait_stopped() {
-  for _ in $(seq 200); do
-    [ "$(runc state "$1" 2>/dev/null | jq -r .status)" = stopped ] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 # System V keys in the named namespace pod1, one "type 0xKEY" a line.
 pod_keys() {
   nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" sh -c \

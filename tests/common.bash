@@ -102,3 +102,17 @@ unmount_below() {
 # exits.  AS_USER is a second such uid, for users that are not the creator.
 AS_GONE=(setpriv --reuid=4242 --regid=4242 --clear-groups env IPC_MODE=0666)
 AS_USER=(setpriv --reuid=4343 --regid=4343 --clear-groups env IPC_MODE=0666)
+
+# cid N: a container id of this test ($PREFIX; teardowns delete by it).
+cid() {
+  echo "$PREFIX-$1"
+}
+
+# wait_stopped ID: until runc says the container has stopped.
+wait_stopped() {
+  for _ in $(seq 200); do
+    [ "$(runc state "$1" 2>/dev/null | jq -r .status)" = stopped ] && return 0
+    sleep 0.05
+  done
+  return 1
+}

@@ -29,19 +29,6 @@ teardown() {
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$NSIPC_STATE_DIR")" "$(grep -v "$NSIPC_STATE_DIR" <<<"$HOST_BEFORE")"
 }
 
-# cid N: a container id of this test (teardown deletes them by the prefix).
-cid() {
-  echo "$PREFIX-$1"
-}
-
-wait_stopped() {
-  for _ in $(seq 200); do
-    [ "$(runc state "$1" 2>/dev/null | jq -r .status)" = stopped ] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 ledgers() {
   ls "$NSIPC_STATE_DIR/containers" 2>/dev/null | grep -c '\.json$' || true
 }

@@ -49,11 +49,6 @@ one_line() {
   [[ $stderr == *"$2"* ]] || fail "stderr lacks \"$2\": $stderr"
 }
 
-# cid N: a container id of this test (teardown deletes them by the prefix).
-cid() {
-  echo "$PREFIX-$1"
-}
-
 ledgers() {
   ls -A "$NSIPC_STATE_DIR/containers" 2>/dev/null | wc -l
 }
