@@ -14,18 +14,56 @@
 #include "state.h"
 #include "util.h"
 
-void
-cli_error (const char *verb, const char *fmt, ...)
+/* What nsipc has to say on stderr, kept until main prints it (crun's
+   shape: the verbs report, main alone writes). */
+static struct
+{
+  char **lines;
+  size_t n;
+} said;
+
+static void
+record (const char *verb, const char *fmt, va_list ap)
 {
   char text[2048], safe[4096];
-  va_list ap;
-  va_start (ap, fmt);
   vsnprintf (text, sizeof text, fmt, ap);
-  va_end (ap);
   /* Messages quote what others wrote (annotations, ids, names): one line,
      no terminal escapes. */
   escape_controls (text, safe, sizeof safe);
-  fprintf (stderr, "nsipc: %s: %s\n", verb, safe);
+  said.lines = xrealloc (said.lines, (said.n + 1) * sizeof *said.lines);
+  said.lines[said.n++] = verb ? xasprintf ("nsipc: %s: %s\n", verb, safe) : xasprintf ("nsipc: %s\n", safe);
+}
+
+void
+cli_error (const char *verb, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  record (verb, fmt, ap);
+  va_end (ap);
+}
+
+int
+cli_fail (const char *verb, int status, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  record (verb, fmt, ap);
+  va_end (ap);
+  return status;
+}
+
+void
+cli_flush (void)
+{
+  for (size_t i = 0; i < said.n; i++)
+    {
+      fputs (said.lines[i], stderr);
+      free (said.lines[i]);
+    }
+  free (said.lines);
+  said.lines = NULL;
+  said.n = 0;
 }
 
 void
@@ -56,10 +94,7 @@ load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, b
   else if ((names_only ? policy_locate_name (g->policy_dir, arg, &path, &err)
                        : policy_locate (g->policy_dir, arg, &path, &err))
            < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
 
   struct nsipc_problems problems;
   if (policy_load_file (path, policy, &problems) == 0)
@@ -122,10 +157,7 @@ cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
   errno = 0;
   long long v = strtoll (arg, &end, 10);
   if (end == arg || *end != '\0' || errno || v < 0 || arg[0] == '-' || arg[0] == '+')
-    {
-      cli_error (verb, "--min-idle \"%s\": not a whole number of seconds", arg);
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": not a whole number of seconds", arg);
   *seconds = v;
   return 0;
 }

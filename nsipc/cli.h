@@ -20,8 +20,12 @@ struct nsipc_globals
   const char *policy_dir;
 };
 
-/* Prints "nsipc: VERB: message" on stderr. */
+/* Records "nsipc: VERB: message" (VERB NULL: "nsipc: message") for stderr,
+   control characters escaped; main prints what was recorded, once, with
+   cli_flush.  cli_fail does the same and returns STATUS. */
 void cli_error (const char *verb, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+int cli_fail (const char *verb, int status, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+void cli_flush (void);
 
 /* Writes J indented, then a newline, in one piece. */
 void cli_print_json (FILE *out, json_t *j);

@@ -57,24 +57,17 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
         puts (usage);
         return 0;
       default:
-        cli_error ("audit", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
-                   usage);
-        return EXIT_USAGE;
+        return cli_fail ("audit", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
+                         argv[optind - 1], usage);
       }
   if (optind != argc || (json && prometheus))
-    {
-      cli_error ("audit", "%s", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("audit", EXIT_USAGE, "%s", usage);
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
   nsipc_error err = { 0 };
   _cleanup_json_ json_t *top = NULL;
   if (privileges_require_admin (&err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
-    {
-      cli_error ("audit", "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
   /* Formatted in memory, written at once: stdout is line-buffered. */
   char *text = NULL;
   size_t len = 0;

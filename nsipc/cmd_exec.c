@@ -59,11 +59,9 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
         puts (usage);
         return 0;
       case ':':
-        cli_error ("exec", "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
-        return EXIT_USAGE;
+        return cli_fail ("exec", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        cli_error ("exec", "unknown option \"%s\" (%s)", argv[optind - 1], usage);
-        return EXIT_USAGE;
+        return cli_fail ("exec", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
       }
   /* getopt stops at "--" (and eats it) or at NAME, which "--" must follow. */
   bool dashes = strcmp (argv[optind - 1], "--") == 0;
@@ -73,24 +71,15 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
       dashes = optind < argc && strcmp (argv[optind++], "--") == 0;
     }
   if (!dashes || optind >= argc)
-    {
-      cli_error ("exec", "missing \"--\" and a command (%s)", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("exec", EXIT_USAGE, "missing \"--\" and a command (%s)", usage);
   if ((name != NULL) + (pid_arg != NULL) + (container != NULL) != 1)
-    {
-      cli_error ("exec", "give exactly one of NAME, --pid and --container (%s)", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("exec", EXIT_USAGE, "give exactly one of NAME, --pid and --container (%s)", usage);
   if (cli_check_names ("exec", name, container) != 0)
     return EXIT_USAGE;
   char *end;
   long pid = pid_arg ? strtol (pid_arg, &end, 10) : 0;
   if (pid_arg && (*end != '\0' || pid <= 0 || pid > INT32_MAX))
-    {
-      cli_error ("exec", "\"%s\" is not a pid", pid_arg);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("exec", EXIT_USAGE, "\"%s\" is not a pid", pid_arg);
 
   nsipc_error err = { 0 };
   int status = EXIT_RUNTIME;

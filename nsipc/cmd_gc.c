@@ -148,24 +148,17 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
         puts (usage);
         return 0;
       default:
-        cli_error ("gc", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
-                   usage);
-        return EXIT_USAGE;
+        return cli_fail ("gc", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
+                         argv[optind - 1], usage);
       }
   if (optind != argc || (a.container && a.ns))
-    {
-      cli_error ("gc", "%s", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("gc", EXIT_USAGE, "%s", usage);
   if (cli_check_names ("gc", a.ns, a.container) != 0)
     return EXIT_USAGE;
   nsipc_error err = { 0 };
   struct gc_report r;
   if (privileges_require_admin (&err) < 0 || gc_run (g->state_dir, &a, &r, &err) < 0)
-    {
-      cli_error ("gc", "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail ("gc", EXIT_RUNTIME, "%s", err.msg);
   bool log = !json && cli_log_open ();
   if (json)
     print_json (&r, a.dry_run);

@@ -33,10 +33,7 @@ select_policy (const struct nsipc_globals *g, const char *verb, const struct nsi
 {
   nsipc_error err;
   if (st->policy && oci_check_policy_name (st->policy, &err) < 0)
-    {
-      cli_error (verb, "container %s: %s", st->id, err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "container %s: %s", st->id, err.msg);
   int r = cli_load_policy_name (g, verb, st->policy, p);
   if (r != 0)
     return r;
@@ -52,10 +49,7 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
   const char *verb = stage_verbs[STAGE_CREATE];
   nsipc_error err = { 0 };
   if (privileges_require_admin (&err) < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   struct nsipc_policy p = { 0 };
   _cleanup_free_ char *label = NULL;
   int r = select_policy (g, verb, st, &p, &label);
@@ -94,10 +88,7 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   struct nsipc_poststop out;
   int r = privileges_require_admin (&err) < 0 ? -1 : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
   if (r < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   if (out.reaped)
     log_removals (st->id, out.ns_inode, &out.reap);
   cli_error (verb, "%s", out.note);
@@ -118,10 +109,7 @@ precreate (const struct nsipc_globals *g, const char *text, size_t len)
   json_error_t jerr;
   _cleanup_json_ json_t *config = json_loadb (text, len, 0, &jerr);
   if (config == NULL)
-    {
-      cli_error (verb, "config on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "config on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
   struct nsipc_oci_state st = { .id = "precreate" };
   json_t *name = json_object_get (json_object_get (config, "annotations"), OCI_POLICY_ANNOTATION);
   st.policy = (char *)json_string_value (name);
@@ -196,33 +184,24 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
         printf ("%s\n  (OCI state on stdin; the config for precreate)\n", usage);
         return 0;
       default:
-        cli_error ("hook", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", argv[optind - 1],
-                   usage);
-        return EXIT_USAGE;
+        return cli_fail ("hook", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
+                         argv[optind - 1], usage);
       }
   if (argc - optind > 1)
-    {
-      cli_error ("hook", "%s", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("hook", EXIT_USAGE, "%s", usage);
   const char *arg = optind < argc ? argv[optind] : NULL;
   size_t len;
   _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, OCI_STATE_MAX, &len);
   if (text == NULL)
-    {
-      cli_error ("hook", "read stdin: %s", errno == EFBIG ? "more than 1MiB, not an OCI state" : strerror (errno));
-      return EXIT_USAGE;
-    }
+    return cli_fail ("hook", EXIT_USAGE, "read stdin: %s",
+                     errno == EFBIG ? "more than 1MiB, not an OCI state" : strerror (errno));
   if (arg && strcmp (arg, "precreate") == 0)
     return precreate (g, text, len);
 
   struct nsipc_oci_state st;
   nsipc_error err = { 0 };
   if (oci_state_parse (text, len, &st, &err) < 0)
-    {
-      cli_error ("hook", "%s", err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("hook", EXIT_USAGE, "%s", err.msg);
   enum stage stage;
   logging = cli_log_open ();
   int r = parse_stage (arg, &st, &stage) < 0 ? EXIT_USAGE

@@ -35,10 +35,7 @@ load_ns_policy (const struct nsipc_globals *g, const struct ns_args *a, struct n
   /* Without the privilege nothing else is worth saying. */
   nsipc_error err;
   if (privileges_require_admin (&err) < 0)
-    {
-      cli_error (a->verb, "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail (a->verb, EXIT_RUNTIME, "%s", err.msg);
   int r = cli_load_policy (g, a->verb, a->policy, p);
   if (r != 0)
     return r;
@@ -70,10 +67,7 @@ static int
 ns_apply (const struct nsipc_globals *g, const struct ns_args *a)
 {
   if (a->policy == NULL)
-    {
-      cli_error (a->verb, "--policy is required (see nsipc ns --help)");
-      return EXIT_USAGE;
-    }
+    return cli_fail (a->verb, EXIT_USAGE, "--policy is required (see nsipc ns --help)");
   struct nsipc_policy p;
   _cleanup_free_ char *label = NULL;
   int r = load_ns_policy (g, a, &p, &label);
@@ -99,10 +93,7 @@ ns_delete (const struct nsipc_globals *g, const struct ns_args *a)
 {
   nsipc_error err = { 0 };
   if (privileges_require_admin (&err) < 0 || named_delete (g->state_dir, a->name, a->force, &err) < 0)
-    {
-      cli_error (a->verb, "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail (a->verb, EXIT_RUNTIME, "%s", err.msg);
   return 0;
 }
 
@@ -115,20 +106,14 @@ ns_list (const struct nsipc_globals *g, const struct ns_args *a)
   _cleanup_json_ json_t *list = NULL;
   if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
       || (list = named_list (g->state_dir, &err)) == NULL)
-    {
-      cli_error (a->verb, "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail (a->verb, EXIT_RUNTIME, "%s", err.msg);
   if (a->json)
     {
       _cleanup_json_ json_t *top = json_pack ("{s:O}", "namespaces", list);
       cli_print_json (stdout, top);
     }
   else if (output_ns_table (stdout, list, &a->table, &err) < 0)
-    {
-      cli_error (a->verb, "%s", err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail (a->verb, EXIT_USAGE, "%s", err.msg);
   return 0;
 }
 
@@ -143,10 +128,7 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
   };
   static const char *const subs[] = { "create", "apply", "list", "delete" };
   if (argc < 2)
-    {
-      cli_error ("ns", "missing subcommand (see nsipc ns --help)");
-      return EXIT_USAGE;
-    }
+    return cli_fail ("ns", EXIT_USAGE, "missing subcommand (see nsipc ns --help)");
   int sub = 0;
   while (sub < 4 && strcmp (argv[1], subs[sub]) != 0)
     sub++;
@@ -156,10 +138,7 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
       return 0;
     }
   if (sub == 4)
-    {
-      cli_error ("ns", "unknown subcommand \"%s\" (see nsipc ns --help)", argv[1]);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("ns", EXIT_USAGE, "unknown subcommand \"%s\" (see nsipc ns --help)", argv[1]);
   char verb[16];
   snprintf (verb, sizeof verb, "ns %s", subs[sub]);
   struct ns_args a = { .verb = verb };
@@ -192,36 +171,26 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
         table_help (stdout, output_ns_columns, output_ns_n_columns);
         return 0;
       case ':':
-        cli_error (verb, "option \"%s\" needs an argument", argv[optind]);
-        return EXIT_USAGE;
+        return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument", argv[optind]);
       default:
-        cli_error (verb, "unknown option \"%s\" (see nsipc ns --help)", argv[optind]);
-        return EXIT_USAGE;
+        return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (see nsipc ns --help)", argv[optind]);
       }
   int operands = argc - 1 - optind;
   bool wants_name = sub != 2;
   bool table = a.json || a.table.columns || a.table.raw || a.table.noheadings;
   bool option_ok = (a.policy == NULL || sub <= 1) && (!table || sub == 2) && (!a.force || sub == 3);
   if (!option_ok || operands != (wants_name ? 1 : 0))
-    {
-      cli_error (verb, "wrong arguments (see nsipc ns --help)");
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
   nsipc_error err;
   if (table_check_columns (output_ns_columns, output_ns_n_columns, a.table.columns, &err) < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
   if (wants_name)
     {
       a.name = argv[1 + optind];
       if (!state_valid_name (a.name, STATE_NAME_MAX))
-        {
-          cli_error (verb, "\"%s\" is not a namespace name ([A-Za-z0-9][A-Za-z0-9_.-], at most %d characters)", a.name,
-                     STATE_NAME_MAX);
-          return EXIT_USAGE;
-        }
+        return cli_fail (verb, EXIT_USAGE,
+                         "\"%s\" is not a namespace name ([A-Za-z0-9][A-Za-z0-9_.-], at most %d characters)", a.name,
+                         STATE_NAME_MAX);
     }
   switch (sub)
     {

@@ -40,22 +40,15 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
         puts (usage);
         return 0;
       default:
-        cli_error ("oci-config", "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
-                   argv[optind - 1], usage);
-        return EXIT_USAGE;
+        return cli_fail ("oci-config", EXIT_USAGE, "%s \"%s\" (%s)",
+                         c == ':' ? "missing argument of" : "unknown option", argv[optind - 1], usage);
       }
   nsipc_error err = { 0 };
   if (name == NULL || optind != argc)
-    {
-      cli_error ("oci-config", "%s", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("oci-config", EXIT_USAGE, "%s", usage);
   /* The hook finds the policy again by the annotation: a name, not a file. */
   if (oci_check_policy_name (name, &err) < 0 || (ns && !state_valid_name (ns, STATE_NAME_MAX)))
-    {
-      cli_error ("oci-config", "%s", ns && err.msg[0] == '\0' ? "--ns: not a namespace name" : err.msg);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("oci-config", EXIT_USAGE, "%s", ns && err.msg[0] == '\0' ? "--ns: not a namespace name" : err.msg);
   struct nsipc_policy p;
   int r = cli_load_policy_name (g, "oci-config", name, &p);
   if (r != 0)

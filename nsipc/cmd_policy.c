@@ -8,10 +8,7 @@ static int
 check_files (int argc, char **argv)
 {
   if (argc == 0)
-    {
-      cli_error ("policy check", "no policy file given (usage: nsipc policy check FILE...)");
-      return EXIT_USAGE;
-    }
+    return cli_fail ("policy check", EXIT_USAGE, "no policy file given (usage: nsipc policy check FILE...)");
   int status = 0;
   for (int i = 0; i < argc; i++)
     {

@@ -56,38 +56,25 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
         puts (usage);
         return 0;
       case ':':
-        cli_error ("run", "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
-        return EXIT_USAGE;
+        return cli_fail ("run", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        cli_error ("run", "unknown option \"%s\" (%s)", argv[optind - 1], usage);
-        return EXIT_USAGE;
+        return cli_fail ("run", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
       }
   if (optind == 0 || strcmp (argv[optind - 1], "--") != 0)
-    {
-      cli_error ("run", "missing \"--\" before the command (%s)", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("run", EXIT_USAGE, "missing \"--\" before the command (%s)", usage);
   if (optind >= argc)
-    {
-      cli_error ("run", "missing command after \"--\" (%s)", usage);
-      return EXIT_USAGE;
-    }
+    return cli_fail ("run", EXIT_USAGE, "missing command after \"--\" (%s)", usage);
 
   if (ns && policy_arg)
-    {
-      cli_error ("run", "--policy and --ns exclude each other: a named namespace has its policy (nsipc ns apply)");
-      return EXIT_USAGE;
-    }
+    return cli_fail ("run", EXIT_USAGE,
+                     "--policy and --ns exclude each other: a named namespace has its policy (nsipc ns apply)");
 
   if (cli_check_names ("run", ns, NULL) != 0)
     return EXIT_USAGE;
   /* Without the privilege nothing else is worth saying. */
   nsipc_error err = { 0 };
   if (privileges_require_admin (&err) < 0)
-    {
-      cli_error ("run", "%s", err.msg);
-      return EXIT_RUNTIME;
-    }
+    return cli_fail ("run", EXIT_RUNTIME, "%s", err.msg);
   struct nsipc_policy policy = { 0 };
   int r = ns ? 0 : cli_load_policy (g, "run", policy_arg, &policy);
   if (r != 0)

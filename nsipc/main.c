@@ -71,8 +71,8 @@ env_or (const char *name, const char *fallback)
   return v && *v ? v : fallback;
 }
 
-int
-main (int argc, char **argv)
+static int
+dispatch (int argc, char **argv)
 {
   static const struct option options[] = {
     { "state-dir", required_argument, NULL, 's' },
@@ -103,21 +103,26 @@ main (int argc, char **argv)
         puts ("nsipc " NSIPC_VERSION);
         return 0;
       case ':':
-        fprintf (stderr, "nsipc: option \"%s\" needs an argument (see nsipc --help)\n", argv[optind - 1]);
-        return EXIT_USAGE;
+        return cli_fail (NULL, EXIT_USAGE, "option \"%s\" needs an argument (see nsipc --help)", argv[optind - 1]);
       default:
-        fprintf (stderr, "nsipc: unknown option \"%s\" (see nsipc --help)\n", argv[optind - 1]);
-        return EXIT_USAGE;
+        return cli_fail (NULL, EXIT_USAGE, "unknown option \"%s\" (see nsipc --help)", argv[optind - 1]);
       }
   if (optind >= argc)
     {
-      fprintf (stderr, "nsipc: missing command (see nsipc --help)\n");
-      return EXIT_USAGE;
+      return cli_fail (NULL, EXIT_USAGE, "missing command (see nsipc --help)");
     }
   const char *verb = argv[optind];
   for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
     if (strcmp (verbs[i].name, verb) == 0)
       return verbs[i].fn (&g, argc - optind, argv + optind);
-  fprintf (stderr, "nsipc: unknown command \"%s\" (see nsipc --help)\n", verb);
-  return EXIT_USAGE;
+  return cli_fail (NULL, EXIT_USAGE, "unknown command \"%s\" (see nsipc --help)", verb);
+}
+
+/* The one place that writes what nsipc has to say on stderr. */
+int
+main (int argc, char **argv)
+{
+  int status = dispatch (argc, argv);
+  cli_flush ();
+  return status;
 }
