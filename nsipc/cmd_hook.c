@@ -13,17 +13,13 @@
 #include "cli.h"
 #include "container.h"
 #include "oci.h"
+#include "output.h"
 #include "privileges.h"
 #include "reaper.h"
 #include "util.h"
 
-enum stage
-{
-  STAGE_CREATE,
-  STAGE_POSTSTOP,
-};
-
-static const char *const stage_verbs[] = { "hook createRuntime", "hook poststop" };
+static const char *const stage_verbs[]
+    = { [OCI_STAGE_CREATE_RUNTIME] = "hook createRuntime", [OCI_STAGE_POSTSTOP] = "hook poststop" };
 
 /* The policy the container asks for: its annotation (a name only), else
    default.json.  1: no policy at all, the hook has nothing to do. */
@@ -46,7 +42,7 @@ select_policy (const struct nsipc_globals *g, const char *verb, const struct nsi
 static int
 create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
 {
-  const char *verb = stage_verbs[STAGE_CREATE];
+  const char *verb = stage_verbs[OCI_STAGE_CREATE_RUNTIME];
   nsipc_error err = { 0 };
   if (privileges_require_admin (&err) < 0)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
@@ -67,23 +63,18 @@ static bool logging;
 static void
 log_removals (const char *id, uint64_t ns_inode, const struct nsipc_reap *reap)
 {
-  if (!logging)
-    return;
-  for (size_t i = 0; i < reap->n_removed; i++)
+  for (size_t i = 0; logging && i < reap->n_removed; i++)
     {
-      const struct nsipc_ipc_object *o = &reap->removed[i].object;
-      char name[512] = "";
-      if (o->name)
-        escape_controls (o->name, name, sizeof name); /* chosen by the workload */
-      syslog (LOG_INFO, "container %s: removed %s key 0x%08" PRIx32 " id %d%s%s from IPC namespace %" PRIu64 ": %s", id,
-              policy_type_name (o->type), o->key, o->id, o->name ? " " : "", name, ns_inode, reap->removed[i].reason);
+      char line[1024];
+      output_removal_line (id, ns_inode, &reap->removed[i], line, sizeof line);
+      syslog (LOG_INFO, "%s", line);
     }
 }
 
 static int
 poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64_t min_idle)
 {
-  const char *verb = stage_verbs[STAGE_POSTSTOP];
+  const char *verb = stage_verbs[OCI_STAGE_POSTSTOP];
   nsipc_error err = { 0 };
   struct nsipc_poststop out;
   int r = privileges_require_admin (&err) < 0 ? -1 : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
@@ -134,33 +125,6 @@ precreate (const struct nsipc_globals *g, const char *text, size_t len)
   return r;
 }
 
-static int
-parse_stage (const char *arg, const struct nsipc_oci_state *st, enum stage *stage)
-{
-  if (arg)
-    {
-      if (strcmp (arg, "createRuntime") != 0 && strcmp (arg, "poststop") != 0)
-        {
-          cli_error ("hook", "unknown stage \"%s\" (createRuntime, poststop or precreate)", arg);
-          return -1;
-        }
-      *stage = strcmp (arg, "poststop") == 0 ? STAGE_POSTSTOP : STAGE_CREATE;
-      return 0;
-    }
-  const char *status = st->status ? st->status : "";
-  if (strcmp (status, "stopped") == 0)
-    *stage = STAGE_POSTSTOP;
-  else if ((strcmp (status, "creating") == 0 || strcmp (status, "created") == 0) && st->pid > 0)
-    *stage = STAGE_CREATE;
-  else
-    {
-      cli_error ("hook", "container %s: cannot tell the stage from status \"%s\"; give it as an argument", st->id,
-                 status);
-      return -1;
-    }
-  return 0;
-}
-
 int
 cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
 {
@@ -202,11 +166,14 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
   nsipc_error err = { 0 };
   if (oci_state_parse (text, len, &st, &err) < 0)
     return cli_fail ("hook", EXIT_USAGE, "%s", err.msg);
-  enum stage stage;
+  enum nsipc_oci_stage stage;
+  if (oci_stage (arg, &st, &stage, &err) < 0)
+    {
+      oci_state_free (&st);
+      return cli_fail ("hook", EXIT_USAGE, "%s", err.msg);
+    }
   logging = cli_log_open ();
-  int r = parse_stage (arg, &st, &stage) < 0 ? EXIT_USAGE
-          : stage == STAGE_CREATE            ? create_runtime (g, &st)
-                                             : poststop (g, &st, min_idle);
+  int r = stage == OCI_STAGE_CREATE_RUNTIME ? create_runtime (g, &st) : poststop (g, &st, min_idle);
   oci_state_free (&st);
   if (logging)
     closelog ();

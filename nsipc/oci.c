@@ -252,3 +252,24 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
     }
   return 0;
 }
+
+int
+oci_stage (const char *arg, const struct nsipc_oci_state *st, enum nsipc_oci_stage *stage, nsipc_error *err)
+{
+  if (arg)
+    {
+      if (strcmp (arg, "createRuntime") != 0 && strcmp (arg, "poststop") != 0)
+        return nsipc_error_set (err, 0, "unknown stage \"%s\" (createRuntime, poststop or precreate)", arg);
+      *stage = strcmp (arg, "poststop") == 0 ? OCI_STAGE_POSTSTOP : OCI_STAGE_CREATE_RUNTIME;
+      return 0;
+    }
+  const char *status = st->status ? st->status : "";
+  if (strcmp (status, "stopped") == 0)
+    *stage = OCI_STAGE_POSTSTOP;
+  else if ((strcmp (status, "creating") == 0 || strcmp (status, "created") == 0) && st->pid > 0)
+    *stage = OCI_STAGE_CREATE_RUNTIME;
+  else
+    return nsipc_error_set (err, 0, "container %s: cannot tell the stage from status \"%s\"; give it as an argument",
+                            st->id, status);
+  return 0;
+}

@@ -26,6 +26,17 @@ struct nsipc_oci_state
 int oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc_error *err);
 void oci_state_free (struct nsipc_oci_state *st);
 
+enum nsipc_oci_stage
+{
+  OCI_STAGE_CREATE_RUNTIME,
+  OCI_STAGE_POSTSTOP,
+};
+
+/* The hook stage: ARG when given ("createRuntime", "poststop"), else from
+   the state's status (runc sends "creating", crun "created", with a pid;
+   "stopped" is poststop).  Pure, for unit tests. */
+int oci_stage (const char *arg, const struct nsipc_oci_state *st, enum nsipc_oci_stage *stage, nsipc_error *err);
+
 /* An annotation names a policy, never a path or JSON: whoever creates the
    container writes it. */
 int oci_check_policy_name (const char *value, nsipc_error *err);

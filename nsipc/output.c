@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gc.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
@@ -374,3 +375,81 @@ output_ns_table (FILE *out, json_t *list, const struct table_options *o, nsipc_e
 }
 
 const size_t output_ns_n_columns = COL_COUNT;
+
+/* One line per event, as the log and a person read it: "removed shm key
+   0x00000501 id 3 from IPC namespace 4026532177 pod1: not attached, …". */
+void
+output_gc_line (const struct gc_event *e, bool dry_run, char *out, size_t len)
+{
+  char line[1024], what[320];
+  const struct nsipc_ipc_object *o = &e->object;
+  if (e->kind == GC_UNPINNED)
+    snprintf (line, sizeof line, "%s %s pinned namespace %s (%" PRIu64 ")", dry_run ? "would unpin" : "unpinned",
+              e->interrupted ? "half-created" : "unused", e->name, e->ns);
+  else if (e->kind == GC_DROPPED)
+    snprintf (line, sizeof line, "%s stale record of container %s", dry_run ? "would drop" : "dropped", e->container);
+  else
+    {
+      if (o->type == OBJECT_MQUEUE) /* a queue has a name, no key or id */
+        snprintf (what, sizeof what, "mqueue %s", o->name);
+      else
+        snprintf (what, sizeof what, "%s key 0x%08" PRIx32 " id %d", policy_type_name (o->type), o->key, o->id);
+      snprintf (line, sizeof line, "%s %s from IPC namespace %" PRIu64 "%s%s: %s", dry_run ? "would remove" : "removed",
+                what, e->ns,
+                e->name        ? " "
+                : e->container ? " container "
+                               : "",
+                e->name        ? e->name
+                : e->container ? e->container
+                               : "",
+                e->reason);
+    }
+  escape_controls (line, out, len); /* a queue's name is anyone's */
+}
+
+static json_t *
+removal_json (const struct gc_event *e)
+{
+  const struct nsipc_ipc_object *o = &e->object;
+  bool mq = o->type == OBJECT_MQUEUE;
+  return json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:o?, s:s}", "namespace", (json_int_t)e->ns, "name", e->name,
+                    "container", e->container, "type", policy_type_name (o->type), "key",
+                    mq ? json_null () : json_sprintf ("0x%08" PRIx32, o->key), "id",
+                    mq ? json_null () : json_integer (o->id), "mqueue", o->name ? json_string_bytes (o->name) : NULL,
+                    "reason", e->reason);
+}
+
+void
+output_gc_json (FILE *out, const struct gc_report *r, bool dry_run)
+{
+  json_t *removed = json_array (), *pins = json_array (), *records = json_array (), *errors = json_array ();
+  for (size_t i = 0; i < r->n; i++)
+    {
+      const struct gc_event *e = &r->events[i];
+      if (e->kind == GC_REMOVED)
+        json_array_append_new (removed, removal_json (e));
+      else if (e->kind == GC_UNPINNED)
+        json_array_append_new (pins, json_pack ("{s:s, s:I}", "name", e->name, "namespace", (json_int_t)e->ns));
+      else
+        json_array_append_new (records, json_string (e->container));
+    }
+  for (size_t i = 0; i < r->errors.n; i++)
+    json_array_append_new (errors, json_string (r->errors.lines[i]));
+  _cleanup_json_ json_t *top
+      = json_pack ("{s:b, s:o, s:I, s:o, s:o, s:o}", "dry_run", dry_run, "removed", removed, "kept_in_use",
+                   (json_int_t)r->kept, "errors", errors, "pins_removed", pins, "records_removed", records);
+  _cleanup_free_ char *text = json_dumps (top, JSON_INDENT (2));
+  if (text)
+    fprintf (out, "%s\n", text);
+}
+
+void
+output_removal_line (const char *container, uint64_t ns, const struct nsipc_removal *r, char *out, size_t len)
+{
+  const struct nsipc_ipc_object *o = &r->object;
+  char line[1024];
+  snprintf (line, sizeof line,
+            "container %s: removed %s key 0x%08" PRIx32 " id %d%s%s from IPC namespace %" PRIu64 ": %s", container,
+            policy_type_name (o->type), o->key, o->id, o->name ? " " : "", o->name ? o->name : "", ns, r->reason);
+  escape_controls (line, out, len); /* a queue's name is the workload's */
+}

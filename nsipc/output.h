@@ -9,6 +9,7 @@
 
 #include "census.h"
 #include "inventory.h"
+#include "gc.h"
 #include "limits.h"
 #include "table.h"
 
@@ -35,3 +36,11 @@ extern const size_t output_ns_n_columns;
 
 /* ns list's table of LIST (named_list's JSON) as O selects. */
 int output_ns_table (FILE *out, json_t *list, const struct table_options *o, nsipc_error *err);
+
+/* gc's events: one line each for people and the log ("removed shm key …"),
+   control characters escaped; and the whole report as gc --json. */
+void output_gc_line (const struct gc_event *e, bool dry_run, char *out, size_t len);
+void output_gc_json (FILE *out, const struct gc_report *r, bool dry_run);
+
+/* One removal by a container's poststop, as the log reads it. */
+void output_removal_line (const char *container, uint64_t ns, const struct nsipc_removal *r, char *out, size_t len);

@@ -383,6 +383,29 @@ test_amend_existing (void)
   ok (json_object_size (json_object_get (c, "annotations")) == 0, "no policy name, no annotation");
 }
 
+static void
+test_stage (void)
+{
+  nsipc_error err;
+  enum nsipc_oci_stage stage;
+  struct nsipc_oci_state runc = { .id = "c1", .status = "creating", .pid = 42 };
+  struct nsipc_oci_state crun = { .id = "c1", .status = "created", .pid = 42 };
+  struct nsipc_oci_state stopped = { .id = "c1", .status = "stopped" };
+  struct nsipc_oci_state running = { .id = "c1", .status = "running", .pid = 42 };
+  struct nsipc_oci_state nopid = { .id = "c1", .status = "creating" };
+  ok (oci_stage (NULL, &runc, &stage, &err) == 0 && stage == OCI_STAGE_CREATE_RUNTIME,
+      "runc's \"creating\" with a pid is createRuntime");
+  ok (oci_stage (NULL, &crun, &stage, &err) == 0 && stage == OCI_STAGE_CREATE_RUNTIME,
+      "crun's \"created\" with a pid is createRuntime");
+  ok (oci_stage (NULL, &stopped, &stage, &err) == 0 && stage == OCI_STAGE_POSTSTOP, "\"stopped\" is poststop");
+  ok (oci_stage (NULL, &running, &stage, &err) < 0, "\"running\" tells no stage");
+  is_str (err.msg, "container c1: cannot tell the stage from status \"running\"; give it as an argument",
+          "and says what to do");
+  ok (oci_stage (NULL, &nopid, &stage, &err) < 0, "\"creating\" without a pid tells no stage");
+  ok (oci_stage ("poststop", &runc, &stage, &err) == 0 && stage == OCI_STAGE_POSTSTOP, "the argument wins");
+  ok (oci_stage ("prestart", &runc, &stage, &err) < 0, "an unknown stage is refused");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -394,5 +417,6 @@ main (int argc, char **argv)
   test_amend_join ();
   test_amend_refused ();
   test_amend_existing ();
+  test_stage ();
   return tap_done ();
 }
