@@ -9,33 +9,51 @@
 #include "output.h"
 #include "privileges.h"
 #include "reaper.h"
+#include "table.h"
 #include "util.h"
 
 static const char usage[]
-    = "usage: nsipc audit [--json|--prometheus] [--container ID] [--orphans] [--min-idle SECONDS] [--runtime-root DIR]";
+    = "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"
+      "                   [--min-idle SECONDS] [--runtime-root DIR]";
 
 int
 cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
-    { "json", no_argument, NULL, 'j' },
+    { "json", no_argument, NULL, 'J' },
+    { "output", required_argument, NULL, 'O' },
+    { "raw", no_argument, NULL, 'R' },
+    { "noheadings", no_argument, NULL, 'N' },
     { "prometheus", no_argument, NULL, 'p' },
     { "container", required_argument, NULL, 'c' },
-    { "orphans", no_argument, NULL, 'o' },
-    { "runtime-root", required_argument, NULL, 'r' },
+    { "orphans", no_argument, NULL, 'x' },
+    { "runtime-root", required_argument, NULL, 'T' },
     { "min-idle", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   struct audit_options a = { .min_idle = REAPER_MIN_IDLE_DEFAULT };
   bool json = false, prometheus = false;
+  struct table_options table = { 0 };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
     switch (c)
       {
-      case 'j':
+      case 'J':
         json = true;
+        break;
+      case 'o':
+      case 'O':
+        table.columns = optarg;
+        break;
+      case 'r':
+      case 'R':
+        table.raw = true;
+        break;
+      case 'n':
+      case 'N':
+        table.noheadings = true;
         break;
       case 'p':
         prometheus = true;
@@ -43,10 +61,10 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
       case 'c':
         a.container = optarg;
         break;
-      case 'o':
+      case 'x':
         a.orphans = true;
         break;
-      case 'r':
+      case 'T':
         a.runtime_root = optarg;
         break;
       case 'i':
@@ -55,16 +73,21 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
         break;
       case 'h':
         puts (usage);
+        puts ("\nColumns for -o (one row per object; -r raw, -n no headings):");
+        table_help (stdout, output_audit_columns, output_audit_n_columns);
         return 0;
       default:
         return cli_fail ("audit", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
                          argv[optind - 1], usage);
       }
-  if (optind != argc || (json && prometheus))
+  bool rows = table.columns || table.raw || table.noheadings;
+  if (optind != argc || json + prometheus + rows > 1)
     return cli_fail ("audit", EXIT_USAGE, "%s", usage);
+  nsipc_error err = { 0 };
+  if (table_check_columns (output_audit_columns, output_audit_n_columns, table.columns, &err) < 0)
+    return cli_fail ("audit", EXIT_USAGE, "%s", err.msg);
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
-  nsipc_error err = { 0 };
   _cleanup_json_ json_t *top = NULL;
   if (privileges_require_admin (&err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
     return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
@@ -76,7 +99,9 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
     cli_print_json (mem, top);
   else if (prometheus)
     output_audit_prometheus (mem, top);
-  else
+  else if (rows && output_audit_objects (mem, top, &table, &err) < 0)
+    cli_error ("audit", "%s", err.msg);
+  else if (!rows)
     output_audit_table (mem, top);
   fclose (mem);
   fwrite (text, 1, len, stdout);

@@ -453,3 +453,112 @@ output_removal_line (const char *container, uint64_t ns, const struct nsipc_remo
             policy_type_name (o->type), o->key, o->id, o->name ? " " : "", o->name ? o->name : "", ns, r->reason);
   escape_controls (line, out, len); /* a queue's name is the workload's */
 }
+
+/* audit -o/-r/-n: one row per object, lsipc's way, with its namespace. */
+enum
+{
+  AC_NAMESPACE,
+  AC_KIND,
+  AC_NAME,
+  AC_TYPE,
+  AC_KEY,
+  AC_ID,
+  AC_QUEUE,
+  AC_MODE,
+  AC_UID,
+  AC_GID,
+  AC_CUID,
+  AC_CPID,
+  AC_SIZE,
+  AC_NATTCH,
+  AC_NSEMS,
+  AC_MESSAGES,
+  AC_POLICY,
+  AC_RULE,
+  AC_REASON,
+  AC_COUNT
+};
+
+const struct table_column output_audit_columns[AC_COUNT] = {
+  [AC_NAMESPACE] = { "NAMESPACE", "IPC namespace inode", true },
+  [AC_KIND] = { "KIND", "host, private, shared or pinned", false },
+  [AC_NAME] = { "NAME", "named namespace, or first container", false },
+  [AC_TYPE] = { "TYPE", "msg, sem, shm or mqueue", false },
+  [AC_KEY] = { "KEY", "System V key", false },
+  [AC_ID] = { "ID", "System V id", true },
+  [AC_QUEUE] = { "QUEUE", "POSIX queue name", false },
+  [AC_MODE] = { "MODE", "permissions", false },
+  [AC_UID] = { "UID", "owner", true },
+  [AC_GID] = { "GID", "group", true },
+  [AC_CUID] = { "CUID", "creator's uid", true },
+  [AC_CPID] = { "CPID", "creator's pid (segments)", true },
+  [AC_SIZE] = { "SIZE", "segment bytes, or bytes queued", true },
+  [AC_NATTCH] = { "NATTCH", "attaches (segments)", true },
+  [AC_NSEMS] = { "NSEMS", "semaphores in the set", true },
+  [AC_MESSAGES] = { "MESSAGES", "messages queued", true },
+  [AC_POLICY] = { "POLICY", "the policy's label for it", false },
+  [AC_RULE] = { "RULE", "the rule that keeps it, or orphan", false },
+  [AC_REASON] = { "REASON", "why, in words", false },
+};
+
+const size_t output_audit_n_columns = AC_COUNT;
+
+static char *
+cell_of (json_t *j)
+{
+  if (json_is_string (j))
+    return xstrdup (json_string_value (j));
+  if (json_is_integer (j))
+    return xasprintf ("%" JSON_INTEGER_FORMAT, json_integer_value (j));
+  return NULL;
+}
+
+static void
+object_row (json_t *ns, json_t *obj, char **row)
+{
+  json_t *name = json_object_get (ns, "name");
+  if (name == NULL) /* else the first container's id */
+    name = json_object_get (json_array_get (json_object_get (ns, "owners"), 0), "container");
+  const char *type = json_string_value (json_object_get (obj, "type"));
+  row[AC_NAMESPACE] = cell_of (json_object_get (ns, "inode"));
+  row[AC_KIND] = cell_of (json_object_get (ns, "kind"));
+  row[AC_NAME] = cell_of (name);
+  row[AC_TYPE] = cell_of (json_object_get (obj, "type"));
+  row[AC_KEY] = cell_of (json_object_get (obj, "key"));
+  row[AC_ID] = cell_of (json_object_get (obj, "id"));
+  row[AC_QUEUE] = cell_of (json_object_get (obj, "name"));
+  row[AC_MODE] = cell_of (json_object_get (obj, "mode"));
+  row[AC_UID] = cell_of (json_object_get (obj, "uid"));
+  row[AC_GID] = cell_of (json_object_get (obj, "gid"));
+  row[AC_CUID] = cell_of (json_object_get (obj, "cuid"));
+  row[AC_CPID] = cell_of (json_object_get (obj, "cpid"));
+  row[AC_SIZE] = cell_of (json_object_get (obj, strcmp (type ? type : "", "msg") == 0 ? "bytes" : "size"));
+  row[AC_NATTCH] = cell_of (json_object_get (obj, "nattch"));
+  row[AC_NSEMS] = cell_of (json_object_get (obj, "nsems"));
+  row[AC_MESSAGES] = cell_of (json_object_get (obj, "messages"));
+  row[AC_POLICY] = cell_of (json_object_get (obj, "policy_object"));
+  row[AC_RULE] = cell_of (json_object_get (obj, "rule"));
+  char reason[512];
+  escape_controls (json_string_value (json_object_get (obj, "reason")) ?: "", reason, sizeof reason);
+  row[AC_REASON] = xstrdup (reason);
+}
+
+int
+output_audit_objects (FILE *out, json_t *audit, const struct table_options *o, nsipc_error *err)
+{
+  size_t rows = 0, i, k;
+  json_t *ns, *obj;
+  json_array_foreach (json_object_get (audit, "namespaces"), i, ns) rows
+      += json_array_size (json_object_get (ns, "objects"));
+  _cleanup_free_ char **cells = xcalloc (rows * AC_COUNT + 1, sizeof *cells);
+  size_t r = 0;
+  json_array_foreach (json_object_get (audit, "namespaces"), i, ns)
+  {
+    json_array_foreach (json_object_get (ns, "objects"), k, obj) object_row (ns, obj, cells + AC_COUNT * r++);
+  }
+  int ret = table_print (out, output_audit_columns, AC_COUNT,
+                         "NAMESPACE,NAME,TYPE,KEY,ID,QUEUE,MODE,UID,GID,SIZE,RULE,REASON", o, cells, rows, err);
+  for (size_t c = 0; c < rows * AC_COUNT; c++)
+    free (cells[c]);
+  return ret;
+}

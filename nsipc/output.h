@@ -44,3 +44,9 @@ void output_gc_json (FILE *out, const struct gc_report *r, bool dry_run);
 
 /* One removal by a container's poststop, as the log reads it. */
 void output_removal_line (const char *container, uint64_t ns, const struct nsipc_removal *r, char *out, size_t len);
+
+/* audit -o COLUMNS (-r, -n): one row per object, with its namespace, as
+   lsipc prints; the columns for -o and --help. */
+extern const struct table_column output_audit_columns[];
+extern const size_t output_audit_n_columns;
+int output_audit_objects (FILE *out, json_t *audit, const struct table_options *o, nsipc_error *err);

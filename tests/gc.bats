@@ -133,6 +133,24 @@ shm 0x601"
   assert_line "nsipc_ipc_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 3"
 }
 
+@test "audit -o: one row per object with chosen columns, -r and -n as lsipc has them" {
+  make_pod
+  run "$NSIPC" audit --min-idle 0 -n -o NAME,TYPE,KEY,RULE
+  assert_success
+  assert_line --regexp '^pod1 +shm +0x00000700 +policy$'
+  assert_line --regexp '^pod1 +shm +0x00000501 +orphan$'
+  assert_line --regexp '^pod1 +msg +0x00000650 +blocked$'
+  run "$NSIPC" audit --min-idle 0 -r -o TYPE,KEY,RULE --orphans
+  assert_success
+  assert_output "TYPE KEY RULE
+shm 0x00000501 orphan"
+  run "$NSIPC" audit -o NAME,NOPE
+  assert_failure 2
+  assert_output 'nsipc: audit: unknown column "NOPE" (see --help)'
+  run "$NSIPC" audit -J -o NAME
+  assert_failure 2
+}
+
 @test "audit names the owners: an nsipc ledger container and a runc container" {
   command -v runc >/dev/null || skip "runc is not installed"
   b=$BATS_TEST_TMPDIR/b
