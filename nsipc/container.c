@@ -131,11 +131,10 @@ identity_map (pid_t pid)
 {
   char path[64], buf[128] = "";
   snprintf (path, sizeof path, "/proc/%d/uid_map", (int)pid);
-  FILE *f = fopen (path, "re");
+  _cleanup_file_ FILE *f = fopen (path, "re");
   if (f == NULL)
     return true;
   size_t n = fread (buf, 1, sizeof buf - 1, f);
-  fclose (f);
   buf[n] = '\0';
   unsigned long a, b, c;
   return sscanf (buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295ul;

@@ -105,7 +105,7 @@ static bool
 read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
 {
   _cleanup_close_ int fd = openat (procdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
+  _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
   if (tasks == NULL)
     return false;
   fd = -1; /* the DIR owns it */
@@ -128,7 +128,6 @@ read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
       ev->blocked = grow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
       ev->blocked[ev->n_blocked++] = b;
     }
-  closedir (tasks);
   return all;
 }
 

@@ -99,7 +99,7 @@ read_sysvipc (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_er
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/sysvipc/%s", policy_type_name (type));
-  FILE *f = fopen (path, "re");
+  _cleanup_file_ FILE *f = fopen (path, "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "open %s", path);
   char *text = NULL;
@@ -109,7 +109,6 @@ read_sysvipc (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_er
   size_t r;
   while (mem && (r = fread (buf, 1, sizeof buf, f)) > 0)
     fwrite (buf, 1, r, mem);
-  fclose (f);
   if (mem == NULL || fclose (mem) != 0)
     {
       free (text);
@@ -156,7 +155,7 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
 {
   bool mounted;
   int fd = mqueue_dir (&mounted, err);
-  DIR *d = fd < 0 ? NULL : fdopendir (fd);
+  _cleanup_dir_ DIR *d = fd < 0 ? NULL : fdopendir (fd);
   if (d == NULL)
     {
       if (fd >= 0)
@@ -187,9 +186,8 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
           o->ino = st.st_ino;
         }
     }
-  closedir (d);
   if (mounted)
-    umount2 ("/dev/mqueue", MNT_DETACH);
+    umount2 ("/dev/mqueue", MNT_DETACH); /* lazily: the open DIR does not hold it */
   return 0;
 }
 
@@ -242,7 +240,7 @@ int
 inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
 {
   memset (set, 0, sizeof *set);
-  DIR *proc = opendir ("/proc");
+  _cleanup_dir_ DIR *proc = opendir ("/proc");
   if (proc == NULL)
     return nsipc_error_set (err, errno, "open /proc");
   size_t cap = 0;
@@ -253,7 +251,7 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
         continue;
       char path[64];
       snprintf (path, sizeof path, "/proc/%s/fd", de->d_name);
-      DIR *fds = opendir (path);
+      _cleanup_dir_ DIR *fds = opendir (path);
       struct dirent *fe;
       while (fds && (fe = readdir (fds)) != NULL)
         {
@@ -267,10 +265,7 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
             }
           set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
         }
-      if (fds)
-        closedir (fds);
     }
-  closedir (proc);
   if (set->n)
     qsort (set->files, set->n, sizeof *set->files, compare_files);
   set->loaded = true;

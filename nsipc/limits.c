@@ -75,7 +75,7 @@ limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
 {
   char path[128];
   snprintf (path, sizeof path, "/proc/sys/%s", nsipc_limits[id].sysctl);
-  FILE *f = fopen (path, "re");
+  _cleanup_file_ FILE *f = fopen (path, "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "open %s", path);
   /* kernel.sem holds four: skip to ours. */
@@ -84,7 +84,6 @@ limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
   for (int i = 0; i < nsipc_limits[id].sem_index; i++)
     n -= fscanf (f, "%" SCNu64, &skip) != 1;
   n += fscanf (f, "%" SCNu64, value);
-  fclose (f);
   if (n != 1)
     return nsipc_error_set (err, 0, "read %s: unexpected contents", path);
   return 0;
@@ -100,12 +99,11 @@ sem_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
   if (!any)
     return 0;
 
-  FILE *f = fopen ("/proc/sys/kernel/sem", "re");
+  _cleanup_file_ FILE *f = fopen ("/proc/sys/kernel/sem", "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "open /proc/sys/kernel/sem");
   uint64_t cur[4];
   int n = fscanf (f, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &cur[0], &cur[1], &cur[2], &cur[3]);
-  fclose (f);
   if (n != 4)
     return nsipc_error_set (err, 0, "read /proc/sys/kernel/sem: unexpected contents");
 

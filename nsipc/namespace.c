@@ -260,7 +260,7 @@ compare_members (const void *a, const void *b)
 int
 namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
 {
-  DIR *proc = opendir ("/proc");
+  _cleanup_dir_ DIR *proc = opendir ("/proc");
   if (proc == NULL)
     return nsipc_error_set (err, errno, "open /proc");
   *members = NULL;
@@ -289,7 +289,6 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
         }
       (*members)[(*n)++] = (struct nsipc_ns_member){ st.st_ino, pid };
     }
-  closedir (proc);
   if (*n)
     qsort (*members, *n, sizeof **members, compare_members);
   return 0;

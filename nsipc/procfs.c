@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util.h"
+
 /* A zombie whose every thread has exited: it holds no attachment, no
    open queue, no SEM_UNDO, and will never make a call again.  A leader
    that exited while its other threads run shows as a zombie too, but its
@@ -20,13 +22,11 @@ exited (pid_t pid, char state)
     return false;
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/task", (int)pid);
-  DIR *d = opendir (path);
+  _cleanup_dir_ DIR *d = opendir (path);
   struct dirent *de;
   int tasks = 0;
   while (d && tasks < 2 && (de = readdir (d)) != NULL)
     tasks += de->d_name[0] != '.';
-  if (d)
-    closedir (d);
   return tasks < 2;
 }
 
@@ -35,11 +35,10 @@ procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
 {
   char path[64], buf[1024];
   snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
-  FILE *f = fopen (path, "re");
+  _cleanup_file_ FILE *f = fopen (path, "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "process %d", (int)pid);
   size_t n = fread (buf, 1, sizeof buf - 1, f);
-  fclose (f);
   buf[n] = '\0';
   /* comm may hold spaces and parentheses: count fields after the last ')'. */
   char *p = strrchr (buf, ')');
@@ -62,13 +61,11 @@ boot_time (void)
   static int64_t btime = -1;
   if (btime >= 0)
     return btime;
-  FILE *f = fopen ("/proc/stat", "re");
+  _cleanup_file_ FILE *f = fopen ("/proc/stat", "re");
   char line[256];
   while (f && fgets (line, sizeof line, f))
     if (sscanf (line, "btime %" SCNd64, &btime) == 1)
       break;
-  if (f)
-    fclose (f);
   return btime;
 }
 
@@ -118,7 +115,7 @@ procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, map);
-  FILE *f = fopen (path, "re");
+  _cleanup_file_ FILE *f = fopen (path, "re");
   if (f == NULL)
     return nsipc_error_set (err, errno, "open %s", path);
   uint64_t in, out, count;
@@ -129,7 +126,6 @@ procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc
         *outside = out + (id - in);
         found = true;
       }
-  fclose (f);
   if (!found)
     return nsipc_error_set (err, 0, "%s %u is not mapped in the container's user namespace (%s)",
                             strcmp (map, "uid_map") == 0 ? "uid" : "gid", id, path);
@@ -154,15 +150,13 @@ procfs_sees_every_process (char *why, size_t len)
       return false;
     }
   /* NSpid lists our pid in each namespace from /proc's down to ours. */
-  FILE *f = fopen ("/proc/self/status", "re");
+  _cleanup_file_ FILE *f = fopen ("/proc/self/status", "re");
   char line[256];
   int levels = 0;
   while (f && fgets (line, sizeof line, f))
     if (strncmp (line, "NSpid:", 6) == 0)
       for (char *p = strtok (line + 6, " \t\n"); p; p = strtok (NULL, " \t\n"))
         levels++;
-  if (f)
-    fclose (f);
   if (levels != 1)
     {
       snprintf (why, len, "NSpid in /proc/self/status has %d entries: /proc is not the host's", levels);

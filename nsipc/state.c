@@ -195,7 +195,7 @@ size_t
 state_list_records (int dirfd, char ***files)
 {
   *files = NULL;
-  DIR *d = fdopendir (dup (dirfd));
+  _cleanup_dir_ DIR *d = fdopendir (dup (dirfd));
   size_t n = 0;
   struct dirent *de;
   while (d && (de = readdir (d)) != NULL)
@@ -207,8 +207,6 @@ state_list_records (int dirfd, char ***files)
       (*files)[n] = xstrdup (de->d_name);
       n++;
     }
-  if (d)
-    closedir (d);
   if (n)
     qsort (*files, n, sizeof **files, compare_strings);
   return n;
@@ -217,7 +215,7 @@ state_list_records (int dirfd, char ***files)
 size_t
 state_sweep_temp (int dirfd)
 {
-  DIR *d = fdopendir (dup (dirfd));
+  _cleanup_dir_ DIR *d = fdopendir (dup (dirfd));
   size_t n = 0;
   struct dirent *de;
   while (d && (de = readdir (d)) != NULL)
@@ -228,7 +226,5 @@ state_sweep_temp (int dirfd)
           && (strstr (de->d_name, ".json.tmp-") || (len > 9 && strcmp (de->d_name + len - 9, ".json.tmp") == 0)))
         n += unlinkat (dirfd, de->d_name, 0) == 0;
     }
-  if (d)
-    closedir (d);
   return n;
 }
