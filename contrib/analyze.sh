@@ -6,9 +6,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # unknownMacro: jansson's iteration macros; ctuuninitvar: an nsipc_error
-# handed down uninitialised is written, never read.
+# handed down uninitialised is written, never read; resourceLeak: cppcheck
+# does not know __attribute__((cleanup)), which closes every FILE and DIR.
 cppcheck --enable=warning,portability --inline-suppr --error-exitcode=1 --quiet -D_GNU_SOURCE --std=c11 \
-  --suppress=unknownMacro --suppress=ctuuninitvar -I nsipc nsipc/
+  --suppress=unknownMacro --suppress=ctuuninitvar --suppress=resourceLeak -I nsipc nsipc/
 
 [ -d build-analyzer ] || meson setup build-analyzer -Dc_args=-fanalyzer >/dev/null
 ninja -C build-analyzer -t clean >/dev/null
