@@ -85,27 +85,27 @@ procfs_started_at (pid_t pid, int64_t *when, nsipc_error *err)
 bool
 procfs_alive_since (pid_t pid, int64_t since)
 {
-  /* Objects share their pids (one creator makes many): remember the last
-     answers.  A cached answer can only err towards "in use": a pid that
-     died keeps its old start time, a pid reused started later anyway. */
+  /* Objects share their pids (one creator makes many): remember the start
+     times found.  Such an answer can only err towards "in use": a pid that
+     died keeps its old start time, a pid reused started later anyway.  "No
+     such process" is never remembered: the pid may be reused meanwhile, by
+     a process that then uses the object. */
   static struct
   {
     pid_t pid;
-    int64_t started; /* -1: no such process */
+    int64_t started;
   } cache[256];
   if (pid <= 0)
     return false;
   nsipc_error err;
   unsigned slot = (unsigned)pid % 256;
-  if (cache[slot].pid != pid)
-    {
-      int64_t t;
-      cache[slot].pid = pid;
-      cache[slot].started = procfs_started_at (pid, &t, &err) < 0 ? -1 : t;
-    }
-  int64_t started = cache[slot].started;
-  if (started < 0)
+  int64_t started;
+  if (cache[slot].pid == pid)
+    started = cache[slot].started;
+  else if (procfs_started_at (pid, &started, &err) < 0)
     return false;
+  else
+    cache[slot].pid = pid, cache[slot].started = started;
   /* btime and the start tick are rounded down: a second of slack. */
   return started <= since + 1;
 }
