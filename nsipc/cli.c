@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "namespace.h"
+#include "oci.h"
 #include "privileges.h"
 #include "state.h"
 #include "util.h"
@@ -174,4 +175,22 @@ cli_check_names (const char *verb, const char *name, const char *id)
   else
     return 0;
   return EXIT_USAGE;
+}
+
+/* The policy the container asks for: its annotation (a name only), else
+   default.json.  1: no policy at all, the hook has nothing to do. */
+int
+cli_container_policy (const struct nsipc_globals *g, const char *verb, const char *id, const char *annotation,
+                      struct nsipc_policy *p, char **label)
+{
+  nsipc_error err;
+  if (annotation && oci_check_policy_name (annotation, &err) < 0)
+    return cli_fail (verb, EXIT_USAGE, "container %s: %s", id, err.msg);
+  int r = cli_load_policy_name (g, verb, annotation, p);
+  if (r != 0)
+    return r;
+  if (annotation == NULL && p->digest[0] == '\0')
+    return 1;
+  *label = xstrdup (annotation ? annotation : "default");
+  return 0;
 }

@@ -60,11 +60,19 @@ int cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds);
    EXIT_USAGE, or 0. */
 int cli_check_names (const char *verb, const char *name, const char *id);
 
+/* The policy a container asks for: its annotation ANNOTATION (a name
+   only), else default.json; *LABEL names it.  1: no policy at all, there
+   is nothing to do; else 0 or the exit status, problems recorded. */
+int cli_container_policy (const struct nsipc_globals *g, const char *verb, const char *id, const char *annotation,
+                          struct nsipc_policy *p, char **label);
+
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_hook (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_hook_precreate (const struct nsipc_globals *g, const char *config, size_t len);
 int cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_ns (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_run (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_policy (const struct nsipc_globals *g, int argc, char **argv);

@@ -21,24 +21,6 @@
 static const char *const stage_verbs[]
     = { [OCI_STAGE_CREATE_RUNTIME] = "hook createRuntime", [OCI_STAGE_POSTSTOP] = "hook poststop" };
 
-/* The policy the container asks for: its annotation (a name only), else
-   default.json.  1: no policy at all, the hook has nothing to do. */
-static int
-select_policy (const struct nsipc_globals *g, const char *verb, const struct nsipc_oci_state *st,
-               struct nsipc_policy *p, char **label)
-{
-  nsipc_error err;
-  if (st->policy && oci_check_policy_name (st->policy, &err) < 0)
-    return cli_fail (verb, EXIT_USAGE, "container %s: %s", st->id, err.msg);
-  int r = cli_load_policy_name (g, verb, st->policy, p);
-  if (r != 0)
-    return r;
-  if (st->policy == NULL && p->digest[0] == '\0')
-    return 1;
-  *label = xstrdup (st->policy ? st->policy : "default");
-  return 0;
-}
-
 static int
 create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
 {
@@ -48,7 +30,7 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   struct nsipc_policy p = { 0 };
   _cleanup_free_ char *label = NULL;
-  int r = select_policy (g, verb, st, &p, &label);
+  int r = cli_container_policy (g, verb, st->id, st->policy, &p, &label);
   if (r != 0)
     return r == 1 ? 0 : r;
   r = container_create (g->state_dir, st, &p, label, &err) < 0 ? EXIT_RUNTIME : 0;
@@ -92,39 +74,6 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   return r;
 }
 
-/* podman's precreate: the config on stdin, amended on stdout. */
-static int
-precreate (const struct nsipc_globals *g, const char *text, size_t len)
-{
-  const char *verb = "hook precreate";
-  json_error_t jerr;
-  _cleanup_json_ json_t *config = json_loadb (text, len, 0, &jerr);
-  if (config == NULL)
-    return cli_fail (verb, EXIT_USAGE, "config on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-  struct nsipc_oci_state st = { .id = "precreate" };
-  json_t *name = json_object_get (json_object_get (config, "annotations"), OCI_POLICY_ANNOTATION);
-  st.policy = (char *)json_string_value (name);
-  struct nsipc_policy p = { 0 };
-  _cleanup_free_ char *label = NULL;
-  int r = select_policy (g, verb, &st, &p, &label);
-  nsipc_error err = { 0 };
-  struct nsipc_oci_amend a = { .policy_name = st.policy };
-  if (r == 0 && oci_config_amend (config, &p, &a, &err) < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      r = EXIT_USAGE;
-    }
-  policy_free (&p);
-  if (r == 1)
-    r = 0;
-  if (r == 0)
-    {
-      json_dumpf (config, stdout, JSON_COMPACT);
-      putchar ('\n');
-    }
-  return r;
-}
-
 int
 cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
 {
@@ -160,7 +109,7 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("hook", EXIT_USAGE, "read stdin: %s",
                      errno == EFBIG ? "more than 1MiB, not an OCI state" : strerror (errno));
   if (arg && strcmp (arg, "precreate") == 0)
-    return precreate (g, text, len);
+    return cmd_hook_precreate (g, text, len);
 
   struct nsipc_oci_state st;
   nsipc_error err = { 0 };

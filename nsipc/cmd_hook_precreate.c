@@ -1,0 +1,40 @@
+/* nsipc hook precreate: podman's precreate stage.  The container's
+   config on stdin, printed amended with the policy its annotation names
+   (sysctls, /dev/shm size, annotation) on stdout. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "oci.h"
+#include "util.h"
+
+int
+cmd_hook_precreate (const struct nsipc_globals *g, const char *text, size_t len)
+{
+  const char *verb = "hook precreate";
+  json_error_t jerr;
+  _cleanup_json_ json_t *config = json_loadb (text, len, 0, &jerr);
+  if (config == NULL)
+    return cli_fail (verb, EXIT_USAGE, "config on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+  struct nsipc_oci_state st = { .id = "precreate" };
+  json_t *name = json_object_get (json_object_get (config, "annotations"), OCI_POLICY_ANNOTATION);
+  st.policy = (char *)json_string_value (name);
+  struct nsipc_policy p = { 0 };
+  _cleanup_free_ char *label = NULL;
+  int r = cli_container_policy (g, verb, st.id, st.policy, &p, &label);
+  nsipc_error err = { 0 };
+  struct nsipc_oci_amend a = { .policy_name = st.policy };
+  if (r == 0 && oci_config_amend (config, &p, &a, &err) < 0)
+    {
+      cli_error (verb, "%s", err.msg);
+      r = EXIT_USAGE;
+    }
+  policy_free (&p);
+  if (r == 1)
+    r = 0;
+  if (r == 0)
+    {
+      json_dumpf (config, stdout, JSON_COMPACT);
+      putchar ('\n');
+    }
+  return r;
+}

@@ -1,0 +1,70 @@
+/* nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]: each named namespace,
+   its record and what is inside, as lsipc prints its tables. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "named.h"
+#include "namespace.h"
+#include "output.h"
+#include "privileges.h"
+#include "table.h"
+#include "util.h"
+
+static const char usage[] = "usage: nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]";
+
+int
+cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "json", no_argument, NULL, 'J' }, { "output", required_argument, NULL, 'o' },
+    { "raw", no_argument, NULL, 'r' },  { "noheadings", no_argument, NULL, 'n' },
+    { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+  };
+  const char *verb = "ns list";
+  struct table_options table = { 0 };
+  bool json = false;
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'J':
+        json = true;
+        break;
+      case 'o':
+        table.columns = optarg;
+        break;
+      case 'r':
+        table.raw = true;
+        break;
+      case 'n':
+        table.noheadings = true;
+        break;
+      case 'h':
+        printf ("%s\n\nColumns (-o NAME,...; -r raw; -n no headings; -J JSON):\n", usage);
+        table_help (stdout, output_ns_columns, output_ns_n_columns);
+        return 0;
+      default:
+        return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
+      }
+  nsipc_error err = { 0 };
+  if (optind != argc || (json && (table.columns || table.raw || table.noheadings)))
+    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
+  if (table_check_columns (output_ns_columns, output_ns_n_columns, table.columns, &err) < 0)
+    return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
+  /* Counting what is inside needs the privilege, and on kernels without
+     fsmount a mount namespace of our own. */
+  _cleanup_json_ json_t *list = NULL;
+  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
+      || (list = named_list (g->state_dir, &err)) == NULL)
+    return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
+  if (json)
+    {
+      _cleanup_json_ json_t *top = json_pack ("{s:O}", "namespaces", list);
+      cli_print_json (stdout, top);
+    }
+  else if (output_ns_table (stdout, list, &table, &err) < 0)
+    return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
+  return 0;
+}
