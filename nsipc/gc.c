@@ -129,9 +129,6 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
                     struct gc_report *r)
 {
   nsipc_error err = { 0 };
-  _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &err);
-  if (dirfd < 0 || (!a->dry_run && state_lock (dirfd, &err) < 0))
-    return;
   for (size_t i = 0; i < c->n_ledgers; i++)
     {
       const struct nsipc_ledger *l = &c->ledgers[i];
@@ -140,9 +137,7 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
           || (procfs_start_time (l->pid, &start, &err) == 0 && start == l->pid_start)
           || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
         continue;
-      char file[LEDGER_ID_MAX + 8];
-      snprintf (file, sizeof file, "%s.json", l->id);
-      if (!a->dry_run && state_remove (dirfd, file, &err) < 0)
+      if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)
         problem (r, "record %s: %s", l->id, err.msg);
       else
         add_event (r, GC_DROPPED, l->ns_inode, NULL, l->id);

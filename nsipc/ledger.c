@@ -85,7 +85,7 @@ int
 ledger_write (int dirfd, const struct nsipc_ledger *l, nsipc_error *err)
 {
   char file[LEDGER_ID_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", l->id);
+  state_record_file (l->id, file, sizeof file);
   _cleanup_json_ json_t *j = ledger_to_json (l);
   if (j == NULL)
     return nsipc_error_set (err, ENOMEM, "ledger of %s", l->id);
@@ -145,7 +145,7 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   if (!state_valid_name (id, LEDGER_ID_MAX))
     return nsipc_error_set (err, 0, "\"%s\" is not a container id", id);
   char file[LEDGER_ID_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", id);
+  state_record_file (id, file, sizeof file);
   _cleanup_json_ json_t *j = state_read_json (dirfd, file, err);
   if (j == NULL)
     return -1;
@@ -181,7 +181,7 @@ int
 ledger_drop (const char *state_dir, const char *id, nsipc_error *err)
 {
   char file[LEDGER_ID_MAX + 8];
-  snprintf (file, sizeof file, "%s.json", id);
+  state_record_file (id, file, sizeof file);
   _cleanup_close_ int dir = open_dir (state_dir, false, err);
   return dir < 0 ? -1 : state_remove (dir, file, err);
 }

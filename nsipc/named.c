@@ -90,7 +90,7 @@ new_record (const char *name, const char *label, const struct nsipc_policy *p)
 static void
 record_file (const char *name, char file[STATE_NAME_MAX + 8])
 {
-  snprintf (file, STATE_NAME_MAX + 8, "%s.json", name);
+  state_record_file (name, file, STATE_NAME_MAX + 8);
 }
 
 /* STATE_DIR/ns, locked; CREATE also makes it a shared mount point, as

@@ -24,6 +24,12 @@ state_valid_name (const char *name, size_t max)
 }
 
 void
+state_record_file (const char *name, char *file, size_t len)
+{
+  snprintf (file, len, "%s.json", name);
+}
+
+void
 state_fd_path (int fd, char buf[32])
 {
   snprintf (buf, 32, "/proc/self/fd/%d", fd);

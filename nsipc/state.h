@@ -21,6 +21,9 @@ int state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_e
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);
 
+/* "NAME.json": the file of a record, a pin's or a container's, by its name. */
+void state_record_file (const char *name, char *file, size_t len);
+
 /* Writes J to DIRFD/FILE through a temporary file (.FILE.tmp) and rename;
    the caller holds the directory's lock. */
 int state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err);
