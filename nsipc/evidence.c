@@ -196,10 +196,16 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
       if (!read_tasks (dir, pids[i], ev))
         ev->unreadable++;
     }
+  evidence_sort (ev);
+  return 0;
+}
+
+void
+evidence_sort (struct nsipc_evidence *ev)
+{
   merge_uids (ev);
   if (ev->n_blocked)
     qsort (ev->blocked, ev->n_blocked, sizeof *ev->blocked, compare_blocked);
-  return 0;
 }
 
 size_t

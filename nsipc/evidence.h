@@ -40,6 +40,10 @@ struct nsipc_evidence
    meanwhile is skipped. */
 int evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_error *err);
 
+/* Puts EV in the order the look-ups below need: uids sorted, one entry
+   each with their process counts summed; blocked tasks by type and id. */
+void evidence_sort (struct nsipc_evidence *ev);
+
 /* How many of the processes run with UID (any of their four ids). */
 size_t evidence_uid_processes (const struct nsipc_evidence *ev, uid_t uid);
 

@@ -159,23 +159,6 @@ parse_members (char *list, struct set_members *m)
   return m->n > 0;
 }
 
-static int
-compare_uids (const void *a, const void *b)
-{
-  const struct nsipc_uid_count *x = a, *y = b;
-  return (x->uid > y->uid) - (x->uid < y->uid);
-}
-
-/* By type, then id, as evidence_read sorts them for evidence_blocked_on. */
-static int
-compare_blocked (const void *a, const void *b)
-{
-  const struct nsipc_blocked *x = a, *y = b;
-  if (x->type != y->type)
-    return x->type < y->type ? -1 : 1;
-  return (x->id > y->id) - (x->id < y->id);
-}
-
 /* One evidence line of N words into W; false when it is not one. */
 static bool
 evidence_line (struct world *w, char **word, int n, int64_t *now, bool *have_now)
@@ -280,16 +263,7 @@ read_evidence (struct world *w, const char *dir, char *why, size_t len)
       snprintf (why, len, "%s: no \"now\"", path);
       return false;
     }
-  if (w->ev.n_uids)
-    qsort (w->ev.uids, w->ev.n_uids, sizeof *w->ev.uids, compare_uids);
-  for (size_t i = 1; i < w->ev.n_uids; i++)
-    if (w->ev.uids[i].uid == w->ev.uids[i - 1].uid)
-      {
-        snprintf (why, len, "%s: uid %u twice", path, (unsigned)w->ev.uids[i].uid);
-        return false;
-      }
-  if (w->ev.n_blocked)
-    qsort (w->ev.blocked, w->ev.n_blocked, sizeof *w->ev.blocked, compare_blocked);
+  evidence_sort (&w->ev); /* as evidence_read leaves it */
   w->open.loaded = true;
   w->scene.keep = w->keep;
   w->scene.n_keep = w->n_keep;
