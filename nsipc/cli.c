@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "namespace.h"
+#include "process.h"
 #include "oci.h"
 #include "privileges.h"
 #include "state.h"
@@ -192,5 +193,32 @@ cli_container_policy (const struct nsipc_globals *g, const char *verb, const cha
   if (annotation == NULL && p->digest[0] == '\0')
     return 1;
   *label = xstrdup (annotation ? annotation : "default");
+  return 0;
+}
+
+int
+cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const argv[])
+{
+  nsipc_error err = { 0 };
+  int status = EXIT_RUNTIME;
+  if (sandbox_enter (sb, &err) < 0)
+    return cli_fail (verb, status, "%s", err.msg);
+  if (sb->keep_caps)
+    cli_error (verb, "--keep-caps: the command keeps every capability and can undo the namespace's limits and "
+                     "remove its objects");
+  /* Said now: after the exec nobody is left to say it. */
+  cli_flush ();
+  process_exec (argv, &status, &err);
+  return cli_fail (verb, status, "%s", err.msg);
+}
+
+int
+cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_sandbox *sb)
+{
+  nsipc_error err;
+  if (option == 'k')
+    sb->keep_caps = true;
+  else if (sandbox_parse_user (arg, sb, &err) < 0)
+    return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "census.h"
 #include "error.h"
 #include "policy.h"
+#include "sandbox.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -65,6 +66,14 @@ int cli_check_names (const char *verb, const char *name, const char *id);
    is nothing to do; else 0 or the exit status, problems recorded. */
 int cli_container_policy (const struct nsipc_globals *g, const char *verb, const char *id, const char *annotation,
                           struct nsipc_policy *p, char **label);
+
+/* Becomes ARGV (run, exec) in the sandbox SB: the least privilege, then
+   execve in place.  Returns only on failure, with the exit status. */
+int cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const argv[]);
+
+/* --keep-caps (OPTION 'k') and --user ARG (OPTION 'u') into SB; EXIT_USAGE
+   for a bad --user, recorded. */
+int cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_sandbox *sb);
 
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);

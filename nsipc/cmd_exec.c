@@ -11,11 +11,11 @@
 #include "ledger.h"
 #include "namespace.h"
 #include "privileges.h"
-#include "process.h"
 #include "state.h"
 #include "util.h"
 
-static const char usage[] = "usage: nsipc exec NAME|--pid PID|--container ID -- CMD [ARG...]";
+static const char usage[]
+    = "usage: nsipc exec NAME|--pid PID|--container ID [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]";
 
 static int
 enter_container (const struct nsipc_globals *g, const char *id, nsipc_error *err)
@@ -38,12 +38,12 @@ int
 cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
-    { "pid", required_argument, NULL, 'p' },
-    { "container", required_argument, NULL, 'c' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { "pid", required_argument, NULL, 'p' },  { "container", required_argument, NULL, 'c' },
+    { "user", required_argument, NULL, 'u' }, { "keep-caps", no_argument, NULL, 'k' },
+    { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
   };
   const char *pid_arg = NULL, *container = NULL, *name = NULL;
+  struct nsipc_sandbox sb = { 0 };
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
@@ -54,6 +54,11 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
         break;
       case 'c':
         container = optarg;
+        break;
+      case 'u':
+      case 'k':
+        if (cli_parse_sandbox ("exec", c, optarg, &sb) != 0)
+          return EXIT_USAGE;
         break;
       case 'h':
         puts (usage);
@@ -82,14 +87,12 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("exec", EXIT_USAGE, "\"%s\" is not a pid", pid_arg);
 
   nsipc_error err = { 0 };
-  int status = EXIT_RUNTIME;
   if (privileges_require_admin (&err) < 0
       || (name  ? named_enter (g->state_dir, name, &err)
           : pid ? namespace_enter_pid (pid, &err)
                 : enter_container (g, container, &err))
              < 0
-      || namespace_unshare_mount (&err) < 0 || namespace_mount_dev (0, &err) < 0
-      || process_run (argv + optind, &status, &err) < 0)
-    cli_error ("exec", "%s", err.msg);
-  return status;
+      || namespace_unshare_mount (&err) < 0 || namespace_mount_dev (0, &err) < 0)
+    return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);
+  return cli_become ("exec", &sb, argv + optind);
 }

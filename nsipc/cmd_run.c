@@ -8,9 +8,9 @@
 #include "namespace.h"
 #include "provision.h"
 #include "privileges.h"
-#include "process.h"
 
-static const char usage[] = "usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...]";
+static const char usage[]
+    = "usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]";
 
 /* Everything between the checks and the command: a failure here leaves
    nothing behind, since the namespaces die with us. */
@@ -35,12 +35,12 @@ int
 cmd_run (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
-    { "policy", required_argument, NULL, 'p' },
-    { "ns", required_argument, NULL, 'n' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { "policy", required_argument, NULL, 'p' }, { "ns", required_argument, NULL, 'n' },
+    { "user", required_argument, NULL, 'u' },   { "keep-caps", no_argument, NULL, 'k' },
+    { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
   const char *policy_arg = NULL, *ns = NULL;
+  struct nsipc_sandbox sb = { 0 };
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
@@ -51,6 +51,11 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
         break;
       case 'n':
         ns = optarg;
+        break;
+      case 'u':
+      case 'k':
+        if (cli_parse_sandbox ("run", c, optarg, &sb) != 0)
+          return EXIT_USAGE;
         break;
       case 'h':
         puts (usage);
@@ -80,10 +85,9 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
   if (r != 0)
     return r;
 
-  int status = EXIT_RUNTIME;
-  if ((ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
-      || process_run (argv + optind, &status, &err) < 0)
-    cli_error ("run", "%s", err.msg);
+  r = (ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
+          ? cli_fail ("run", EXIT_RUNTIME, "%s", err.msg)
+          : cli_become ("run", &sb, argv + optind);
   policy_free (&policy);
-  return status;
+  return r;
 }

@@ -11,6 +11,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/fsuid.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "limits.h"
@@ -181,8 +182,16 @@ create_mqueue (const struct nsipc_object *obj, const struct creator *as, nsipc_e
   mode_t old = umask (0);
   uid_t old_fsuid = as ? setfsuid (as->uid) : 0;
   gid_t old_fsgid = as ? setfsgid (as->gid) : 0;
+  /* Every queue is charged to its creator's uid, across all namespaces,
+     against RLIMIT_MSGQUEUE (800 KiB by default): root's namespaces would
+     share that.  The policy bounds each queue; the limit is ours again
+     right after, so a command nsipc becomes does not inherit it raised. */
+  struct rlimit limit, unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+  bool raised = getrlimit (RLIMIT_MSGQUEUE, &limit) == 0 && setrlimit (RLIMIT_MSGQUEUE, &unlimited) == 0;
   mqd_t mq = mq_open (obj->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, obj->mode, &attr);
   int saved = errno;
+  if (raised)
+    setrlimit (RLIMIT_MSGQUEUE, &limit);
   if (as)
     {
       setfsuid (old_fsuid);

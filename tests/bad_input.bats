@@ -119,23 +119,23 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
 @test "a missing --" {
   run "$NSIPC" run --policy x.json touch "$RAN"
   assert_failure 2
-  assert_output 'nsipc: run: missing "--" before the command (usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...])'
+  assert_output 'nsipc: run: missing "--" before the command (usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...])'
   [ ! -e "$RAN" ]
 }
 
 @test "nothing after --" {
   run "$NSIPC" run --
   assert_failure 2
-  assert_output 'nsipc: run: missing command after "--" (usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...])'
+  assert_output 'nsipc: run: missing command after "--" (usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...])'
 }
 
 @test "an unknown option and a missing option argument" {
   run "$NSIPC" run --polcy x -- true
   assert_failure 2
-  assert_output 'nsipc: run: unknown option "--polcy" (usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...])'
+  assert_output 'nsipc: run: unknown option "--polcy" (usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...])'
   run "$NSIPC" run --policy
   assert_failure 2
-  assert_output 'nsipc: run: option "--policy" needs an argument (usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...])'
+  assert_output 'nsipc: run: option "--policy" needs an argument (usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...])'
 }
 
 @test "a policy argument that is neither file nor name" {

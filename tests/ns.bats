@@ -134,7 +134,8 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
   wait_for "$BATS_TEST_TMPDIR/in"
   run "$NSIPC" ns delete pod1
   assert_failure 1
-  assert_output --regexp '^nsipc: ns delete: namespace pod1 is in use by 2 processes \(pids [0-9]+ [0-9]+\); --force unpins it anyway$'
+  # exec becomes the command (execve in place): one process inside.
+  assert_output --regexp '^nsipc: ns delete: namespace pod1 is in use by 1 process \(pid [0-9]+\); --force unpins it anyway$'
   assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/pod1"
 
   inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
@@ -351,4 +352,37 @@ same.json"
   assert_failure 2
   run "$NSIPC" ns list --force
   assert_failure 2
+}
+
+@test "exec and run --ns give the command least privilege; --user switches ids" {
+  "$NSIPC" ns create a
+  for cmd in "exec a" "run --ns a"; do
+    run "$NSIPC" $cmd -- sh -c 'grep ^CapBnd /proc/self/status; echo 1 > /proc/sys/kernel/msgmni 2>/dev/null || echo refused'
+    assert_success
+    mask=$(awk '$1 == "CapBnd:" { print $2 }' <<<"$output")
+    (( (0x$mask & ((1 << 15) | (1 << 21) | (1 << 24))) == 0 )) || fail "$cmd: CapBnd $mask"
+    assert_line refused
+  done
+  run "$NSIPC" exec --user 4242 a -- id -u
+  assert_success
+  assert_output 4242
+  # Options come before NAME, as everywhere in exec.
+  run "$NSIPC" exec a --user 4242 -- id -u
+  assert_failure 2
+}
+
+@test "twelve namespaces with a 10 x 8 KiB queue each: root's RLIMIT_MSGQUEUE is no limit to nsipc" {
+  # Raising the limit's hard value takes CAP_SYS_RESOURCE (bit 24).
+  (( (0x$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status) & (1 << 24)) != 0 )) ||
+    skip "no CAP_SYS_RESOURCE here: RLIMIT_MSGQUEUE cannot be raised"
+  p=$(policy q <<<'{ "version": 1, "limits": { "mqueue": { "msgsize_max": 8192 } },
+    "objects": [ { "type": "mqueue", "name": "/jobs", "max_messages": 10, "message_size": 8192 } ] }')
+  for i in $(seq 12); do
+    run "$NSIPC" ns create "q$i" --policy "$p"
+    assert_success
+  done
+  # The command nsipc becomes has the limit it had.
+  run "$NSIPC" exec q1 -- sh -c 'ulimit -q'
+  assert_output "$(ulimit -q)"
+  for i in $(seq 12); do "$NSIPC" ns delete "q$i"; done
 }

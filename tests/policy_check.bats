@@ -57,5 +57,5 @@ nsipc: policy check: $bad: objects[0].size: required field is missing"
   assert_output --regexp '^nsipc [0-9]+\.[0-9]+\.[0-9]+$'
   run "$NSIPC" run --help
   assert_success
-  assert_output 'usage: nsipc run [--policy FILE|NAME | --ns NAME] -- CMD [ARG...]'
+  assert_output 'usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]'
 }

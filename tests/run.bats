@@ -214,3 +214,46 @@ events"
   assert_output "nsipc: run: needs CAP_SYS_ADMIN to create namespaces (run it as root)"
   [ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
+
+@test "the command keeps least privilege: no CAP_SYS_ADMIN/SYS_RESOURCE/IPC_OWNER, no_new_privs, read-only sysctls" {
+  p=$(policy p <<<'{ "version": 1, "limits": { "msgmni": 77 } }')
+  run "$NSIPC" run --policy "$p" -- sh -c 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status
+    echo 20000 > /proc/sys/kernel/msgmni 2>/dev/null || echo "write refused"; cat /proc/sys/kernel/msgmni'
+  assert_success
+  # bit 15 IPC_OWNER, 21 SYS_ADMIN, 24 SYS_RESOURCE: none in any set.
+  for set in CapEff CapPrm CapBnd; do
+    mask=$(awk -v s="$set:" '$1 == s { print $2 }' <<<"$output")
+    (( (0x$mask & ((1 << 15) | (1 << 21) | (1 << 24))) == 0 )) || fail "$set has $mask"
+  done
+  assert_line $'NoNewPrivs:\t1'
+  assert_line "write refused"
+  assert_line 77
+}
+
+@test "--user switches ids and drops every capability; --keep-caps keeps them, loudly" {
+  run "$NSIPC" run --user 4242:4243 -- sh -c 'id -u; id -g; grep -E "^(CapEff|CapBnd)" /proc/self/status'
+  assert_success
+  assert_output "4242
+4243
+CapEff:	0000000000000000
+CapBnd:	0000000000000000"
+  run "$NSIPC" run --keep-caps -- sh -c 'grep ^CapEff /proc/self/status'
+  assert_success
+  assert_line --index 0 "nsipc: run: --keep-caps: the command keeps every capability and can undo the namespace's limits and remove its objects"
+  mask=$(awk '$1 == "CapEff:" { print $2 }' <<<"$output")
+  (( (0x$mask & (1 << 21)) != 0 ))
+  for bad in abc 12: -1 1:x; do
+    run "$NSIPC" run --user "$bad" -- true
+    assert_failure 2
+    assert_output "nsipc: run: --user \"$bad\": not UID[:GID] (numbers)"
+  done
+}
+
+@test "run becomes the command (execve in place): same pid, its status is ours" {
+  "$NSIPC" run -- sh -c "echo \$\$ >$BATS_TEST_TMPDIR/pid; exit 3" &
+  pid=$!
+  status=0
+  wait "$pid" || status=$?
+  assert_equal "$status" 3
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/pid")" "$pid"
+}

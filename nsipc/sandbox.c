@@ -1,0 +1,103 @@
+/* Least privilege for the command nsipc becomes.  Order matters: the
+   read-only remount needs CAP_SYS_ADMIN, dropping the bounding set needs
+   CAP_SETPCAP, and switching ids ends with what the kernel leaves. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static const cap_value_t dropped[] = { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_IPC_OWNER };
+#define N_DROPPED (sizeof dropped / sizeof dropped[0])
+
+int
+sandbox_parse_user (const char *arg, struct nsipc_sandbox *sb, nsipc_error *err)
+{
+  char *end;
+  errno = 0;
+  unsigned long uid = strtoul (arg, &end, 10), gid = uid;
+  if (end != arg && *end == ':')
+    {
+      const char *g = end + 1;
+      gid = strtoul (g, &end, 10);
+      if (end == g)
+        end = (char *)arg; /* "UID:" is not a group */
+    }
+  if (end == arg || *end != '\0' || errno || arg[0] == '-' || uid >= (uid_t)-1 || gid >= (gid_t)-1)
+    return nsipc_error_set (err, 0, "--user \"%s\": not UID[:GID] (numbers)", arg);
+  sb->switch_user = true;
+  sb->uid = uid;
+  sb->gid = gid;
+  return 0;
+}
+
+/* A read-only bind of /proc/sys on itself: the limits nsipc wrote hold. */
+static int
+readonly_sysctls (nsipc_error *err)
+{
+  if (mount ("/proc/sys", "/proc/sys", NULL, MS_BIND | MS_REC, NULL) < 0
+      || mount (NULL, "/proc/sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+    return nsipc_error_set (err, errno, "make /proc/sys read-only");
+  return 0;
+}
+
+/* Out of the bounding set, so that no exec gives them back (root's
+   permitted set after exec is the bounding set). */
+static int
+drop_bound (bool all, nsipc_error *err)
+{
+  for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+    {
+      bool drop = all;
+      for (size_t i = 0; i < N_DROPPED && !drop; i++)
+        drop = dropped[i] == c;
+      if (drop && cap_drop_bound (c) < 0 && errno != EINVAL)
+        return nsipc_error_set (err, errno, "drop capability %d from the bounding set", (int)c);
+    }
+  prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  return 0;
+}
+
+/* Out of the effective, permitted and inheritable sets: all, or ours. */
+static int
+drop_sets (bool all, nsipc_error *err)
+{
+  cap_t caps = all ? cap_init () : cap_get_proc ();
+  if (caps == NULL)
+    return nsipc_error_set (err, errno, "read the capabilities");
+  int r = 0;
+  static const cap_flag_t sets[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+  for (size_t i = 0; !all && r == 0 && i < 3; i++)
+    r = cap_set_flag (caps, sets[i], N_DROPPED, dropped, CAP_CLEAR);
+  if (r == 0)
+    r = cap_set_proc (caps);
+  int e = errno;
+  cap_free (caps);
+  return r < 0 ? nsipc_error_set (err, e, "drop capabilities") : 0;
+}
+
+static int
+switch_ids (uid_t uid, gid_t gid, nsipc_error *err)
+{
+  if (setgroups (0, NULL) < 0 || setresgid (gid, gid, gid) < 0 || setresuid (uid, uid, uid) < 0)
+    return nsipc_error_set (err, errno, "switch to uid %u gid %u", (unsigned)uid, (unsigned)gid);
+  return 0;
+}
+
+int
+sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
+{
+  bool drop = !sb->keep_caps;
+  if (readonly_sysctls (err) < 0 || (drop && drop_bound (sb->switch_user, err) < 0)
+      || (sb->switch_user && switch_ids (sb->uid, sb->gid, err) < 0) || (drop && drop_sets (sb->switch_user, err) < 0))
+    return -1;
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return nsipc_error_set (err, errno, "set no_new_privs");
+  return 0;
+}
