@@ -85,6 +85,13 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
   if (r != 0)
     return r;
 
+  /* A named namespace's seal is the one its record keeps. */
+  if (ns && named_seal (g->state_dir, ns, &policy, &err) < 0)
+    {
+      policy_free (&policy);
+      return cli_fail ("run", EXIT_RUNTIME, "%s", err.msg);
+    }
+  sb.seal = policy.seal ? &policy : NULL;
   r = (ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
           ? cli_fail ("run", EXIT_RUNTIME, "%s", err.msg)
           : cli_become ("run", &sb, argv + optind);

@@ -82,6 +82,7 @@ new_record (const char *name, const char *label, const struct nsipc_policy *p)
                    created, "cleanup", policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
   if (j == NULL)
     abort (); /* only out of memory: every field is valid */
+  json_object_set_new (j, "seal", json_boolean (p->seal));
   return j;
 }
 
@@ -285,6 +286,7 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
   json_object_set_new (record, "policy_path", p->source ? json_string (p->source) : json_null ());
   json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p->cleanup)));
   json_object_set_new (record, "applied", json_string (now));
+  json_object_set_new (record, "seal", json_boolean (p->seal));
   named_record_set_state (record, "ready");
   return state_write_json (dirfd, file, record, err);
 }
@@ -563,4 +565,33 @@ named_interrupted_unpinned (const char *state_dir, char ***names)
     (*names)[i] = a.list[i].name;
   free (a.list);
   return a.n;
+}
+
+int
+named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err)
+{
+  memset (seal, 0, sizeof *seal);
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  _cleanup_json_ json_t *record = dirfd < 0 ? NULL : state_read_json (dirfd, file, err);
+  /* No record: no seal, and entering the namespace says what is wrong. */
+  if (record == NULL)
+    return err->status == ENOENT || dirfd < 0 ? 0 : -1;
+  if (!json_is_true (json_object_get (record, "seal")))
+    return 0;
+  struct nsipc_ledger_object *list;
+  size_t n;
+  if (ledger_objects_from_json (json_object_get (record, "provisioned"), &list, &n) < 0)
+    {
+      ledger_objects_free (list, n);
+      return nsipc_error_set (err, 0, "record of namespace %s: the provisioned list is malformed", name);
+    }
+  seal->seal = true;
+  seal->objects = xcalloc (n + 1, sizeof *seal->objects);
+  for (size_t i = 0; i < n; i++)
+    if (list[i].type != OBJECT_MQUEUE)
+      seal->objects[seal->n_objects++] = (struct nsipc_object){ .type = list[i].type, .key = list[i].key };
+  ledger_objects_free (list, n);
+  return 0;
 }

@@ -37,6 +37,11 @@ int named_delete (const char *state_dir, const char *name, bool force, nsipc_err
    namespace on kernels without fsmount (inventory.h). */
 json_t *named_list (const char *state_dir, nsipc_error *err);
 
+/* The seal of NAME, when its policy asked for one: SEAL's seal set and its
+   objects the System V ones the record lists (type and key); else SEAL is
+   empty.  Free with policy_free. */
+int named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err);
+
 /* Joins NAME's IPC namespace. */
 int named_enter (const char *state_dir, const char *name, nsipc_error *err);
 

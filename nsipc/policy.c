@@ -654,7 +654,7 @@ read_cleanup (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
 static void
 read_policy (struct nsipc_problems *p, json_t *root, struct nsipc_policy *policy)
 {
-  static const char *const fields[] = { "version", "limits", "dev_shm", "objects", "cleanup", NULL };
+  static const char *const fields[] = { "version", "limits", "dev_shm", "objects", "cleanup", "seal", NULL };
   if (!json_is_object (root))
     {
       problems_add (p, "(top level)", "must be an object");
@@ -675,6 +675,12 @@ read_policy (struct nsipc_problems *p, json_t *root, struct nsipc_policy *policy
     read_dev_shm (p, v, policy);
   if ((v = json_object_get (root, "objects")))
     read_objects (p, v, policy);
+  if ((v = json_object_get (root, "seal")))
+    {
+      if (!json_is_boolean (v))
+        problems_add (p, "seal", "must be true or false");
+      policy->seal = json_is_true (v);
+    }
   if ((v = json_object_get (root, "cleanup")))
     read_cleanup (p, v, policy);
   check_against_limits (p, policy);

@@ -61,6 +61,7 @@ struct nsipc_policy
   struct nsipc_object *objects;
   size_t n_objects;
   enum nsipc_cleanup cleanup;
+  bool seal;                    /* the workload reaches System V objects only by the policy's keys */
   char digest[DIGEST_TEXT_LEN]; /* of the policy's text */
   char *source;                 /* the file's absolute path, when loaded from one */
 };

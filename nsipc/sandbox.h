@@ -10,9 +10,12 @@
 
 #include "error.h"
 
+struct nsipc_policy;
+
 struct nsipc_sandbox
 {
-  bool keep_caps; /* --keep-caps: capabilities stay (the sysctls stay read-only) */
+  const struct nsipc_policy *seal; /* a policy with "seal": its keys only; NULL: none */
+  bool keep_caps;                  /* --keep-caps: capabilities stay (the sysctls stay read-only) */
   bool switch_user;
   uid_t uid; /* --user UID[:GID] */
   gid_t gid;
@@ -21,5 +24,14 @@ struct nsipc_sandbox
 /* Parses --user UID[:GID] (numbers; GID defaults to UID). */
 int sandbox_parse_user (const char *arg, struct nsipc_sandbox *sb, nsipc_error *err);
 
-/* Call last, in the command's private mount namespace, right before exec. */
+/* Call last, in the command's private mount namespace, right before exec;
+   the seal's filter is loaded last of all. */
 int sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err);
+
+/* The seal of policy P as a libseccomp filter, built but not loaded (the
+   caller seccomp_release()s it): an allowlist whose default is EPERM, every
+   syscall the architecture knows allowed but the System V get and ctl
+   calls, msgget/semget/shmget allowed for P's keys of their type only, and
+   the ctl calls for every command but IPC_RMID, IPC_SET, SHM_LOCK and
+   SHM_UNLOCK.  POSIX queues cannot be sealed: mq_open's name is a pointer. */
+void *sandbox_seal_filter (const struct nsipc_policy *p, nsipc_error *err);

@@ -386,3 +386,16 @@ same.json"
   assert_output "$(ulimit -q)"
   for i in $(seq 12); do "$NSIPC" ns delete "q$i"; done
 }
+
+@test "a named namespace keeps its seal: exec and run --ns apply it" {
+  p=$(policy sealed <<<'{ "version": 1, "seal": true, "objects": [ { "type": "msg", "key": "0x1001" } ] }')
+  "$NSIPC" ns create s --policy "$p"
+  for cmd in "exec s" "run --ns s"; do
+    run "$NSIPC" $cmd -- sh -c "$IPC_TOOL use 0x1001 msg && echo declared; $IPC_TOOL msg 0x2001 2>&1; ipcrm -Q 0x1001 2>&1 || true"
+    assert_success
+    assert_output "declared
+msgget: Operation not permitted
+ipcrm: permission denied for key (0)"
+  done
+  assert_equal "$(nsenter --ipc="$NSIPC_STATE_DIR/ns/s" awk 'NR > 1 { print $1 }' /proc/sysvipc/msg)" 4097
+}

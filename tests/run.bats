@@ -257,3 +257,30 @@ CapBnd:	0000000000000000"
   assert_equal "$status" 3
   assert_equal "$(cat "$BATS_TEST_TMPDIR/pid")" "$pid"
 }
+
+@test "a sealed policy: the declared keys work; undeclared keys, IPC_PRIVATE and ipcrm fail with EPERM" {
+  p=$(policy sealed <<<'{ "version": 1, "seal": true,
+    "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 }, { "type": "msg", "key": "0x1001" } ] }')
+  run "$NSIPC" run --policy "$p" -- sh -c "
+    $IPC_TOOL use 0x1000 shm && echo 'shm 0x1000 ok'
+    $IPC_TOOL use 0x1001 msg && echo 'msg 0x1001 ok'
+    $IPC_TOOL shm 0x2000 4096 2>&1
+    $IPC_TOOL msg 0x1000 2>&1
+    $IPC_TOOL private 4096 /dev/null 2>&1
+    ipcrm -M 0x1000 2>&1 || true
+    awk 'NR > 1 { print \"left\", \$1 }' /proc/sysvipc/shm"
+  assert_success
+  assert_output "shm 0x1000 ok
+msg 0x1001 ok
+shmget: Operation not permitted
+msgget: Operation not permitted
+private: Operation not permitted
+ipcrm: permission denied for key (0)
+left 4096"
+  # Without the seal the same undeclared key works: it is the seal that refuses.
+  run "$NSIPC" run -- "$IPC_TOOL" shm 0x2000 4096
+  assert_success
+  run "$NSIPC" policy check "$(policy badseal <<<'{ "version": 1, "seal": "yes" }')"
+  assert_failure 2
+  assert_output --partial "seal: must be true or false"
+}
