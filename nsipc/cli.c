@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "ledger.h"
 #include "namespace.h"
 #include "process.h"
 #include "oci.h"
@@ -118,21 +119,6 @@ int
 cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const char *name, struct nsipc_policy *policy)
 {
   return load_policy (g, verb, name, true, policy);
-}
-
-int
-cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c)
-{
-  nsipc_error err = { 0 };
-  /* On kernels without fsmount, POSIX queues are listed through mqueue
-     mounts: in a mount namespace of our own. */
-  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
-      || census_take (g->state_dir, runtime_root, c, &err) < 0)
-    {
-      cli_error (verb, "%s", err.msg);
-      return -1;
-    }
-  return 0;
 }
 
 void

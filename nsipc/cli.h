@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "census.h"
 #include "error.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -47,10 +46,6 @@ int cli_load_policy (const struct nsipc_globals *g, const char *verb, const char
    what an annotation or a config asks for. */
 int cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const char *name,
                           struct nsipc_policy *policy);
-
-/* The census of IPC namespaces (census.h), taken from a private mount
-   namespace.  Prints its error and returns -1. */
-int cli_take_census (const struct nsipc_globals *g, const char *verb, const char *runtime_root, struct nsipc_census *c);
 
 /* --min-idle SECONDS: a whole number of seconds, 0 or more.  Prints the
    problem and returns EXIT_USAGE, or 0. */
