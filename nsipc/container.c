@@ -184,11 +184,12 @@ check_agrees (const struct nsipc_ledger *l, enum nsipc_oci_ipc ipc, const char *
    its own, or one it joined; as the bundle's config says and the process
    shows, which must agree. */
 static int
-classify (const char *state_dir, struct nsipc_ledger *l, const char *bundle, uint64_t home, nsipc_error *err)
+classify (const char *state_dir, struct nsipc_ledger *l, const struct nsipc_policy *p, const char *bundle,
+          uint64_t home, nsipc_error *err)
 {
   enum nsipc_oci_ipc ipc;
   _cleanup_free_ char *path = NULL;
-  if (oci_bundle_ipc (bundle, &ipc, &path, err) < 0)
+  if (oci_bundle_ipc (bundle, p, &ipc, &path, err) < 0)
     return -1;
   l->ns_name = named_by_inode (state_dir, l->ns_inode, NULL);
   if (check_agrees (l, ipc, path, home, err) < 0)
@@ -228,7 +229,8 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
 {
   _cleanup_close_ int ns = namespace_open_current (err);
   char other[160];
-  if (ns < 0 || namespace_inode (ns, &l->ns_inode, err) < 0 || classify (state_dir, l, l->bundle, home_inode, err) < 0)
+  if (ns < 0 || namespace_inode (ns, &l->ns_inode, err) < 0
+      || classify (state_dir, l, p, l->bundle, home_inode, err) < 0)
     return -1;
   describe_shared (state_dir, l, other, sizeof other);
   /* What existed before the container, then the ledger, both before any

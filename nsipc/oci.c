@@ -91,7 +91,8 @@ ipc_kind (json_t *config)
 }
 
 int
-oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_error *err)
+oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path,
+                nsipc_error *err)
 {
   _cleanup_close_ int dir = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
@@ -106,6 +107,8 @@ oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_
   if (config == NULL)
     return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle, jerr.line,
                             jerr.column);
+  if (p && oci_sysctl_conflicts (config, p, err) < 0)
+    return nsipc_error_prefix (err, "bundle %s", bundle);
   *ipc = ipc_kind (config);
   *path = NULL;
   if (*ipc == OCI_IPC_PATH)
@@ -121,6 +124,46 @@ sysctl_key (const char *path, char *buf, size_t len)
   for (char *p = buf; *p; p++)
     if (*p == '/')
       *p = '.';
+}
+
+/* kernel.sem's four fields as a linux.sysctl object has them; false when
+   it has none. */
+static bool
+sysctl_sem (json_t *sysctl, uint64_t v[4])
+{
+  const char *s = json_string_value (json_object_get (sysctl, "kernel.sem"));
+  return s && sscanf (s, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &v[0], &v[1], &v[2], &v[3]) == 4;
+}
+
+int
+oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
+{
+  json_t *sysctl = json_object_get (json_object_get (config, "linux"), "sysctl");
+  uint64_t sem[4];
+  bool have_sem = sysctl_sem (sysctl, sem);
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    {
+      if (!p->limits.set[id])
+        continue;
+      char key[64];
+      sysctl_key (nsipc_limits[id].sysctl, key, sizeof key);
+      uint64_t theirs;
+      const char *s = json_string_value (json_object_get (sysctl, key));
+      if (nsipc_limits[id].sem_index >= 0 ? !have_sem : s == NULL)
+        continue;
+      if (nsipc_limits[id].sem_index >= 0)
+        theirs = sem[nsipc_limits[id].sem_index];
+      else if (sscanf (s, "%" SCNu64, &theirs) != 1)
+        return nsipc_error_set (err, 0, "the config's %s \"%.32s\" is not a number", key, s);
+      if (theirs != p->limits.value[id])
+        return nsipc_error_set (err, 0,
+                                "the config sets %s%s%s = %" PRIu64 ", the policy %" PRIu64
+                                ": the admin's policy is not overridden; drop the setting or change the policy",
+                                key, nsipc_limits[id].sem_index >= 0 ? " " : "",
+                                nsipc_limits[id].sem_index >= 0 ? nsipc_limits[id].field : "", theirs,
+                                p->limits.value[id]);
+    }
+  return 0;
 }
 
 static void
@@ -146,11 +189,15 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
     }
   if (sem)
     {
-      /* kernel.sem is written whole: unset fields keep a fresh namespace's. */
+      /* kernel.sem is written whole: the fields the policy leaves unset keep
+         the config's values, else a fresh namespace's. */
+      static const enum nsipc_limit_id order[] = { LIMIT_SEMMSL, LIMIT_SEMMNS, LIMIT_SEMOPM, LIMIT_SEMMNI };
+      uint64_t theirs[4], v[4];
+      bool have = sysctl_sem (sysctl, theirs);
+      for (int i = 0; i < 4; i++)
+        v[i] = p->limits.set[order[i]] || !have ? limits_effective (&p->limits, order[i]) : theirs[i];
       char value[96];
-      snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
-                limits_effective (&p->limits, LIMIT_SEMMSL), limits_effective (&p->limits, LIMIT_SEMMNS),
-                limits_effective (&p->limits, LIMIT_SEMOPM), limits_effective (&p->limits, LIMIT_SEMMNI));
+      snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, v[0], v[1], v[2], v[3]);
       json_object_set_new (sysctl, "kernel.sem", json_string (value));
     }
 }
@@ -231,6 +278,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
       if (ipc_kind (config) != OCI_IPC_NEW)
         return nsipc_error_set (err, 0, "the policy's limits need a private IPC namespace: the config has %s",
                                 ipc_kind (config) == OCI_IPC_HOST ? "none (it shares the host's)" : "a joined one");
+      if (oci_sysctl_conflicts (config, p, err) < 0)
+        return -1;
       add_sysctls (linux_, p);
     }
   if (p->dev_shm_size)

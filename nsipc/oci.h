@@ -49,8 +49,10 @@ enum nsipc_oci_ipc
 };
 
 /* What the config.json in BUNDLE asks for the IPC namespace; *PATH is the
-   joined path (malloc'd) for OCI_IPC_PATH. */
-int oci_bundle_ipc (const char *bundle, enum nsipc_oci_ipc *ipc, char **path, nsipc_error *err);
+   joined path (malloc'd) for OCI_IPC_PATH.  With P, a sysctl of the config
+   that contradicts P is an error (oci_sysctl_conflicts). */
+int oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path,
+                    nsipc_error *err);
 
 struct nsipc_oci_amend
 {
@@ -60,8 +62,13 @@ struct nsipc_oci_amend
   char *const *hook_args;  /* their argv, ending in NULL */
 };
 
+/* Whether CONFIG's linux.sysctl sets an IPC sysctl the policy P sets too,
+   to another value (podman --sysctl): -1 with one line naming both. */
+int oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error *err);
+
 /* Writes POLICY into CONFIG: limits as linux.sysctl (refused unless the
-   container gets its own IPC namespace), dev_shm as the size of the
+   container gets its own IPC namespace, and when the config already sets
+   one of them to another value), dev_shm as the size of the
    /dev/shm mount, the annotation and the hooks, as A says. */
 int oci_config_amend (json_t *config, const struct nsipc_policy *policy, const struct nsipc_oci_amend *a,
                       nsipc_error *err);

@@ -404,3 +404,26 @@ shm 0x601"
   assert_output 17
   assert_equal "$(ledgers)" 0
 }
+
+@test "a runtime sysctl that contradicts the policy stops the container, naming both values" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  # podman --sysctl kernel.msgmni=100 writes the same linux.sysctl entry.
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" } | .linux.sysctl = { "kernel.msgmni": "100" }'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "the config sets kernel.msgmni = 100, the policy 17: the admin's policy is not overridden"
+  [ ! -e "$b/out/ran" ]
+  # The same value agrees: the container starts.
+  bundle_edit "$b" '.linux.sysctl = { "kernel.msgmni": "17" }'
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_success
+  [ -e "$b/out/ran" ]
+  run "$NSIPC" oci-config --policy web <"$b/config.json"
+  assert_success
+  bundle_edit "$b" '.linux.sysctl = { "kernel.msgmni": "100" }'
+  run "$NSIPC" oci-config --policy web <"$b/config.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: the config sets kernel.msgmni = 100, the policy 17: the admin's policy is not overridden; drop the setting or change the policy"
+}

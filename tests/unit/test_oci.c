@@ -350,11 +350,24 @@ test_amend_existing (void)
   json_object_set_new (json_object_get (c, "linux"), "sysctl",
                        json_pack ("{s:s, s:s, s:s, s:s}", "kernel.msgmni", "8", "kernel.sem", "250 32000 32 128",
                                   "kernel.shmmni", "100", "net.ipv4.ip_forward", "1"));
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "a config setting a sysctl the policy sets otherwise is refused");
+  is_str (err.msg,
+          "the config sets kernel.msgmni = 8, the policy 32: the admin's policy is not overridden; drop the setting "
+          "or change the policy",
+          "naming both values");
+  json_object_set_new (json_object_get (json_object_get (c, "linux"), "sysctl"), "kernel.msgmni", json_string ("32"));
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "a kernel.sem field that differs is refused too");
+  is_str (err.msg,
+          "the config sets kernel.sem semmni = 128, the policy 256: the admin's policy is not overridden; drop the "
+          "setting or change the policy",
+          "naming the field");
+  json_object_set_new (json_object_get (json_object_get (c, "linux"), "sysctl"), "kernel.sem",
+                       json_string ("250 32000 32 256"));
   json_object_set_new (c, "annotations", json_pack ("{s:s, s:s}", "io.nsipc.policy", "old", "org.example", "x"));
-  ok (oci_config_amend (c, &p, &a, &err) == 0, "a config with its own sysctls is amended, not refused");
-  is_str (sysctl (c, "kernel.msgmni"), "32", "a sysctl the policy sets replaces the config's");
-  is_str (sysctl (c, "kernel.sem"), "32000 1024000000 500 256",
-          "kernel.sem is replaced whole: the config's other sem fields give way to a fresh namespace's");
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "a config whose sysctls agree with the policy is amended");
+  is_str (sysctl (c, "kernel.msgmni"), "32", "the policy's value");
+  is_str (sysctl (c, "kernel.sem"), "250 32000 32 256",
+          "kernel.sem fields the policy leaves unset keep the config's values, not a fresh namespace's");
   is_str (sysctl (c, "kernel.shmmni"), "100", "an IPC sysctl the policy leaves unset is kept");
   is_str (sysctl (c, "net.ipv4.ip_forward"), "1", "other sysctls are kept");
   is_str (json_string_value (json_object_get (json_object_get (c, "annotations"), "io.nsipc.policy")), "web",
