@@ -208,7 +208,8 @@ classify (struct nsipc_census *c)
 }
 
 int
-census_take (const char *state_dir, const char *runtime_root, struct nsipc_census *c, nsipc_error *err)
+census_take (const char *state_dir, const char *runtime_root, bool with_owners, struct nsipc_census *c,
+             nsipc_error *err)
 {
   memset (c, 0, sizeof *c);
   _cleanup_close_ int self = namespace_open_current (err);
@@ -218,8 +219,11 @@ census_take (const char *state_dir, const char *runtime_root, struct nsipc_censu
   scan_pins (c);
   scan_named (c, state_dir);
   read_ledgers (c, state_dir);
-  find_owners (c, runtime_root);
-  classify (c);
+  if (with_owners)
+    {
+      find_owners (c, runtime_root);
+      classify (c);
+    }
   return 0;
 }
 

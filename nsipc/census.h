@@ -49,9 +49,12 @@ struct nsipc_census
   size_t n_ledgers;
 };
 
-/* Takes the census.  RUNTIME_ROOT: where runc/crun keep container state
-   (NULL: /run/runc and /run/crun). */
-int census_take (const char *state_dir, const char *runtime_root, struct nsipc_census *c, nsipc_error *err);
+/* Takes the census.  WITH_OWNERS: also who owns each namespace and what
+   kind it is, from every process's cgroup and the runtimes' state under
+   RUNTIME_ROOT (NULL: /run/runc and /run/crun); audit and gc need them, a
+   container's poststop, which knows its own namespace, does not. */
+int census_take (const char *state_dir, const char *runtime_root, bool with_owners, struct nsipc_census *c,
+                 nsipc_error *err);
 
 /* The census entry of the namespace INODE, or NULL. */
 const struct nsipc_census_ns *census_find (const struct nsipc_census *c, uint64_t inode);

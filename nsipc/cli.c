@@ -208,3 +208,25 @@ cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_s
     return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
   return 0;
 }
+
+bool
+cli_table_option (int option, const char *arg, struct table_options *t, bool *json)
+{
+  switch (option)
+    {
+    case 'J':
+      *json = true;
+      return true;
+    case 'o':
+      t->columns = arg;
+      return true;
+    case 'r':
+      t->raw = true;
+      return true;
+    case 'n':
+      t->noheadings = true;
+      return true;
+    default:
+      return false;
+    }
+}

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "policy.h"
 #include "sandbox.h"
+#include "table.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -69,6 +70,10 @@ int cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const ar
 /* --keep-caps (OPTION 'k') and --user ARG (OPTION 'u') into SB; EXIT_USAGE
    for a bad --user, recorded. */
 int cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_sandbox *sb);
+
+/* The table options lsipc has: -J/--json sets *JSON, -o/--output, -r/--raw
+   and -n/--noheadings fill T.  False when OPTION is none of them. */
+bool cli_table_option (int option, const char *arg, struct table_options *t, bool *json);
 
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);

@@ -21,9 +21,9 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const struct option options[] = {
     { "json", no_argument, NULL, 'J' },
-    { "output", required_argument, NULL, 'O' },
-    { "raw", no_argument, NULL, 'R' },
-    { "noheadings", no_argument, NULL, 'N' },
+    { "output", required_argument, NULL, 'o' },
+    { "raw", no_argument, NULL, 'r' },
+    { "noheadings", no_argument, NULL, 'n' },
     { "prometheus", no_argument, NULL, 'p' },
     { "container", required_argument, NULL, 'c' },
     { "orphans", no_argument, NULL, 'x' },
@@ -38,22 +38,9 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
-    switch (c)
+    switch (cli_table_option (c, optarg, &table, &json) ? 0 : c)
       {
-      case 'J':
-        json = true;
-        break;
-      case 'o':
-      case 'O':
-        table.columns = optarg;
-        break;
-      case 'r':
-      case 'R':
-        table.raw = true;
-        break;
-      case 'n':
-      case 'N':
-        table.noheadings = true;
+      case 0:
         break;
       case 'p':
         prometheus = true;

@@ -27,19 +27,9 @@ cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv)
   int c;
   optind = 0;
   while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
-    switch (c)
+    switch (cli_table_option (c, optarg, &table, &json) ? 0 : c)
       {
-      case 'J':
-        json = true;
-        break;
-      case 'o':
-        table.columns = optarg;
-        break;
-      case 'r':
-        table.raw = true;
-        break;
-      case 'n':
-        table.noheadings = true;
+      case 0:
         break;
       case 'h':
         printf ("%s\n\nColumns (-o NAME,...; -r raw; -n no headings; -J JSON):\n", usage);

@@ -66,8 +66,8 @@ oci_check_policy_name (const char *value, nsipc_error *err)
                           OCI_POLICY_ANNOTATION, value);
 }
 
-static json_t *
-ipc_entry (json_t *config)
+json_t *
+oci_ipc_entry (json_t *config)
 {
   size_t i;
   json_t *ns;
@@ -83,7 +83,7 @@ ipc_entry (json_t *config)
 static enum nsipc_oci_ipc
 ipc_kind (json_t *config)
 {
-  json_t *ns = ipc_entry (config);
+  json_t *ns = oci_ipc_entry (config);
   if (ns == NULL)
     return OCI_IPC_HOST;
   const char *path = json_string_value (json_object_get (ns, "path"));
@@ -112,7 +112,7 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
   *ipc = ipc_kind (config);
   *path = NULL;
   if (*ipc == OCI_IPC_PATH)
-    *path = xstrdup (json_string_value (json_object_get (ipc_entry (config), "path")));
+    *path = xstrdup (json_string_value (json_object_get (oci_ipc_entry (config), "path")));
   return 0;
 }
 
@@ -259,7 +259,7 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
 
   if (a->ns_path)
     {
-      json_t *ns = ipc_entry (config);
+      json_t *ns = oci_ipc_entry (config);
       if (ns == NULL)
         {
           json_t *list = json_object_get (linux_, "namespaces");

@@ -48,6 +48,9 @@ enum nsipc_oci_ipc
   OCI_IPC_PATH, /* an entry with a path: joins one */
 };
 
+/* CONFIG's linux.namespaces entry of type ipc, or NULL. */
+json_t *oci_ipc_entry (json_t *config);
+
 /* What the config.json in BUNDLE asks for the IPC namespace; *PATH is the
    joined path (malloc'd) for OCI_IPC_PATH.  With P, a sysctl of the config
    that contradicts P is an error (oci_sysctl_conflicts). */

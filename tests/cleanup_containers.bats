@@ -47,6 +47,18 @@ poststop_by_hand() {
     <<<"{\"id\": \"$1\", \"status\": \"stopped\"}"
 }
 
+# poststop_removes_nothing ID: a poststop after a start that did not finish
+# says so and leaves pod1 as it was (0x501 before the start, 0x502 after it,
+# 0x700 the pod's policy).
+poststop_removes_nothing() {
+  run poststop_by_hand "$1"
+  assert_success
+  assert_output "nsipc: hook poststop: container $1: its start was refused or did not finish; removed nothing"
+  assert_equal "$(pod_keys)" "shm 0x501
+shm 0x502
+shm 0x700"
+}
+
 @test "a running container's policy objects survive a host-wide gc" {
   cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
 { "version": 1,
@@ -167,12 +179,7 @@ shm 0x730"
   assert_output false
   nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x502 4096
 
-  run poststop_by_hand "$id"
-  assert_success
-  assert_output "nsipc: hook poststop: container $id: its start was refused or did not finish; removed nothing"
-  assert_equal "$(pod_keys)" "shm 0x501
-shm 0x502
-shm 0x700"
+  poststop_removes_nothing "$id"
   [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
 }
 
@@ -203,12 +210,7 @@ shm 0x700"
   # An orphan made after the hook's snapshot: not "pre-existing" either.
   nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x502 4096
 
-  run poststop_by_hand "$id"
-  assert_success
-  assert_output "nsipc: hook poststop: container $id: its start was refused or did not finish; removed nothing"
-  assert_equal "$(pod_keys)" "shm 0x501
-shm 0x502
-shm 0x700"
+  poststop_removes_nothing "$id"
 }
 
 @test "a pod without a named namespace: a stopped container's ledger protects its policy objects until the namespace is gone" {

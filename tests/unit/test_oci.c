@@ -198,20 +198,6 @@ shm_options (json_t *config, char *buf, size_t len)
   }
 }
 
-static json_t *
-ipc_entry (json_t *config)
-{
-  size_t i;
-  json_t *ns;
-  json_array_foreach (json_object_get (json_object_get (config, "linux"), "namespaces"), i, ns)
-  {
-    const char *type = json_string_value (json_object_get (ns, "type"));
-    if (type && strcmp (type, "ipc") == 0)
-      return ns;
-  }
-  return NULL;
-}
-
 /* The args of hook INDEX of STAGE, joined with " ". */
 static void
 hook_args (json_t *config, const char *stage, size_t index, char *buf, size_t len)
@@ -272,7 +258,7 @@ test_amend (void)
   is_str (json_string_value (
               json_object_get (json_array_get (json_object_get (json_object_get (c, "hooks"), "poststop"), 0), "path")),
           "/usr/libexec/nsipc/nsipc", "the hooks run the given path");
-  ok (json_object_get (ipc_entry (c), "path") == NULL, "the container keeps its own IPC namespace");
+  ok (json_object_get (oci_ipc_entry (c), "path") == NULL, "the container keeps its own IPC namespace");
   ok (json_array_size (json_object_get (c, "mounts")) == 7, "no mount added or lost");
 
   ok (oci_config_amend (c, &p, &a, &err) == 0, "amending twice works");
@@ -291,7 +277,7 @@ test_amend_join (void)
   struct nsipc_oci_amend a = { .policy_name = "web", .ns_path = "/run/nsipc/ns/pod1" };
   _cleanup_json_ json_t *c = spec ();
   ok (oci_config_amend (c, &p, &a, &err) == 0, "joining a named namespace");
-  is_str (json_string_value (json_object_get (ipc_entry (c), "path")), "/run/nsipc/ns/pod1",
+  is_str (json_string_value (json_object_get (oci_ipc_entry (c), "path")), "/run/nsipc/ns/pod1",
           "the ipc entry gets the namespace's path");
   ok (json_array_size (json_object_get (json_object_get (c, "linux"), "namespaces")) == 5, "and no second ipc entry");
   ok (sysctl (c, "kernel.msgmni") == NULL, "a joined namespace keeps its own limits: no sysctls");
@@ -301,9 +287,9 @@ test_amend_join (void)
   json_decref (c);
   c = spec ();
   json_array_remove (json_object_get (json_object_get (c, "linux"), "namespaces"), 2);
-  ok (ipc_entry (c) == NULL, "(a config without an ipc namespace)");
-  ok (oci_config_amend (c, &p, &a, &err) == 0 && ipc_entry (c) != NULL, "joining adds the ipc entry");
-  is_str (json_string_value (json_object_get (ipc_entry (c), "path")), "/run/nsipc/ns/pod1", "with the path");
+  ok (oci_ipc_entry (c) == NULL, "(a config without an ipc namespace)");
+  ok (oci_config_amend (c, &p, &a, &err) == 0 && oci_ipc_entry (c) != NULL, "joining adds the ipc entry");
+  is_str (json_string_value (json_object_get (oci_ipc_entry (c), "path")), "/run/nsipc/ns/pod1", "with the path");
 }
 
 static void
@@ -322,7 +308,7 @@ test_amend_refused (void)
 
   json_decref (c);
   c = spec ();
-  json_object_set_new (ipc_entry (c), "path", json_string ("/proc/1/ns/ipc"));
+  json_object_set_new (oci_ipc_entry (c), "path", json_string ("/proc/1/ns/ipc"));
   ok (oci_config_amend (c, &p, &a, &err) < 0, "limits with a namespace the config joins are refused");
   is_str (err.msg, "the policy's limits need a private IPC namespace: the config has a joined one", "and says so");
 
