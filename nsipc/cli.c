@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "container.h"
 #include "ledger.h"
 #include "namespace.h"
 #include "process.h"
@@ -180,6 +181,16 @@ cli_container_policy (const struct nsipc_globals *g, const char *verb, const cha
     return 1;
   *label = xstrdup (annotation ? annotation : "default");
   return 0;
+}
+
+int
+cli_namespace_seal (const struct nsipc_globals *g, struct nsipc_policy *seal, nsipc_error *err)
+{
+  _cleanup_close_ int fd = namespace_open_current (err);
+  uint64_t inode;
+  if (fd < 0 || namespace_inode (fd, &inode, err) < 0)
+    return -1;
+  return container_namespace_seal (g->state_dir, inode, seal, err);
 }
 
 int

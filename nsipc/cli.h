@@ -63,6 +63,10 @@ int cli_check_names (const char *verb, const char *name, const char *id);
 int cli_container_policy (const struct nsipc_globals *g, const char *verb, const char *id, const char *annotation,
                           struct nsipc_policy *p, char **label);
 
+/* Adds to SEAL the seal of the IPC namespace we are in (after joining it:
+   run --ns, exec). */
+int cli_namespace_seal (const struct nsipc_globals *g, struct nsipc_policy *seal, nsipc_error *err);
+
 /* Becomes ARGV (run, exec) in the sandbox SB: the least privilege, then
    execve in place.  Returns only on failure, with the exit status. */
 int cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const argv[]);

@@ -88,19 +88,18 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
 
   nsipc_error err = { 0 };
   struct nsipc_policy seal = { 0 };
-  if (name && named_seal (g->state_dir, name, &seal, &err) < 0)
-    return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);
-  sb.seal = seal.seal ? &seal : NULL;
   if (privileges_require_admin (&err) < 0
       || (name  ? named_enter (g->state_dir, name, &err)
           : pid ? namespace_enter_pid (pid, &err)
                 : enter_container (g, container, &err))
              < 0
-      || namespace_unshare_mount (&err) < 0 || namespace_mount_dev (0, &err) < 0)
+      || cli_namespace_seal (g, &seal, &err) < 0 || namespace_unshare_mount (&err) < 0
+      || namespace_mount_dev (0, &err) < 0)
     {
       policy_free (&seal);
       return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);
     }
+  sb.seal = seal.seal ? &seal : NULL;
   int status = cli_become ("exec", &sb, argv + optind);
   policy_free (&seal);
   return status;

@@ -1,6 +1,6 @@
 /* nsipc hook precreate: podman's precreate stage.  The container's
    config on stdin, printed amended with the policy its annotation names
-   (sysctls, /dev/shm size, annotation) on stdout. */
+   (sysctls, /dev/shm size, seal, annotation) on stdout. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -23,18 +23,17 @@ cmd_hook_precreate (const struct nsipc_globals *g, const char *text, size_t len)
   int r = cli_container_policy (g, verb, st.id, st.policy, &p, &label);
   nsipc_error err = { 0 };
   struct nsipc_oci_amend a = { .policy_name = st.policy };
-  if (r == 0 && oci_config_amend (config, &p, &a, &err) < 0)
+  _cleanup_json_ json_t *amended = json_deep_copy (config);
+  if (r == 0 && oci_config_amend (amended, &p, &a, &err) < 0)
     {
       cli_error (verb, "%s", err.msg);
       r = EXIT_USAGE;
     }
   policy_free (&p);
-  if (r == 1)
-    r = 0;
-  if (r == 0)
-    {
-      json_dumpf (config, stdout, JSON_COMPACT);
-      putchar ('\n');
-    }
-  return r;
+  /* podman shows a precreate hook's exit status, never its words: on a
+     refusal the config goes on unchanged, and createRuntime, which
+     checks the same, stops the container with the message. */
+  json_dumpf (r == 0 ? amended : config, stdout, JSON_COMPACT);
+  putchar ('\n');
+  return 0;
 }

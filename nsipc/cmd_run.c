@@ -22,11 +22,13 @@ build_namespace (const struct nsipc_policy *policy, nsipc_error *err)
   return provision_fresh (policy, false, err);
 }
 
-/* --ns: the named namespace has its policy already; only the mounts are ours. */
+/* --ns: the named namespace has its policy (and seal) already; only the
+   mounts are ours. */
 static int
-join_namespace (const struct nsipc_globals *g, const char *name, nsipc_error *err)
+join_namespace (const struct nsipc_globals *g, const char *name, struct nsipc_policy *seal, nsipc_error *err)
 {
-  if (named_enter (g->state_dir, name, err) < 0 || namespace_unshare_mount (err) < 0)
+  if (named_enter (g->state_dir, name, err) < 0 || cli_namespace_seal (g, seal, err) < 0
+      || namespace_unshare_mount (err) < 0)
     return -1;
   return namespace_mount_dev (0, err);
 }
@@ -85,16 +87,13 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
   if (r != 0)
     return r;
 
-  /* A named namespace's seal is the one its record keeps. */
-  if (ns && named_seal (g->state_dir, ns, &policy, &err) < 0)
+  if ((ns ? join_namespace (g, ns, &policy, &err) : build_namespace (&policy, &err)) < 0)
+    r = cli_fail ("run", EXIT_RUNTIME, "%s", err.msg);
+  else
     {
-      policy_free (&policy);
-      return cli_fail ("run", EXIT_RUNTIME, "%s", err.msg);
+      sb.seal = policy.seal ? &policy : NULL;
+      r = cli_become ("run", &sb, argv + optind);
     }
-  sb.seal = policy.seal ? &policy : NULL;
-  r = (ns ? join_namespace (g, ns, &err) : build_namespace (&policy, &err)) < 0
-          ? cli_fail ("run", EXIT_RUNTIME, "%s", err.msg)
-          : cli_become ("run", &sb, argv + optind);
   policy_free (&policy);
   return r;
 }

@@ -21,6 +21,7 @@
 #include "procfs.h"
 #include "provision.h"
 #include "reaper.h"
+#include "state.h"
 #include "util.h"
 
 /* Policy owners are the container's ids: outside a user namespace they
@@ -260,6 +261,8 @@ container_create (const char *state_dir, const struct nsipc_oci_state *st, struc
                             .pid = st->pid,
                             .created = time (NULL),
                             .cleanup = p->cleanup };
+  if (p->seal)
+    l.n_sealed = ledger_seal_list (p, &l.sealed);
   _cleanup_close_ int home = -1;
   uint64_t home_inode;
   int r = -1;
@@ -358,4 +361,30 @@ void
 container_poststop_free (struct nsipc_poststop *out)
 {
   reaper_free (&out->reap);
+}
+
+int
+container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_policy *seal, nsipc_error *err)
+{
+  _cleanup_free_ char *name = named_by_inode (state_dir, inode, NULL);
+  if (name && named_seal (state_dir, name, seal, err) < 0)
+    return -1;
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, err);
+  char **files = NULL;
+  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  for (size_t i = 0; i < n; i++)
+    {
+      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
+      struct nsipc_ledger l;
+      nsipc_error ignored;
+      if (ledger_read (dirfd, files[i], &l, &ignored) == 0)
+        {
+          if (l.ns_inode == inode && l.sealed)
+            ledger_objects_seal (l.sealed, l.n_sealed, seal);
+          ledger_free (&l);
+        }
+      free (files[i]);
+    }
+  free (files);
+  return 0;
 }

@@ -33,3 +33,9 @@ struct nsipc_poststop
 int container_poststop (const char *state_dir, const char *id, int64_t min_idle, struct nsipc_poststop *out,
                         nsipc_error *err);
 void container_poststop_free (struct nsipc_poststop *out);
+
+/* Adds to SEAL the seal that holds in IPC namespace INODE: the keys of
+   every sealed policy applied to it (the named namespace's record, the
+   ledgers of the containers in it), so that exec and run --ns into it are
+   sealed as its workload is.  SEAL's seal stays unset when none is. */
+int container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_policy *seal, nsipc_error *err);

@@ -69,16 +69,40 @@ ledger_objects_from_json (json_t *a, struct nsipc_ledger_object **objs, size_t *
   return 0;
 }
 
+void
+ledger_objects_seal (const struct nsipc_ledger_object *list, size_t n, struct nsipc_policy *seal)
+{
+  seal->seal = true;
+  seal->objects = xrealloc (seal->objects, (seal->n_objects + n + 1) * sizeof *seal->objects);
+  for (size_t i = 0; i < n; i++)
+    if (list[i].type != OBJECT_MQUEUE)
+      seal->objects[seal->n_objects++] = (struct nsipc_object){ .type = list[i].type, .key = list[i].key };
+}
+
+size_t
+ledger_seal_list (const struct nsipc_policy *p, struct nsipc_ledger_object **list)
+{
+  size_t n = 0;
+  *list = xcalloc (p->n_objects + 1, sizeof **list);
+  for (size_t i = 0; i < p->n_objects; i++)
+    if (p->objects[i].type != OBJECT_MQUEUE)
+      (*list)[n++] = (struct nsipc_ledger_object){ .type = p->objects[i].type, .key = p->objects[i].key };
+  return n;
+}
+
 json_t *
 ledger_to_json (const struct nsipc_ledger *l)
 {
-  return json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id,
+  json_t *j = json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id,
                     "bundle", l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind",
                     namespace_kind_name (l->kind), "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
                     (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
                     (json_int_t)l->created, "complete", l->complete, "cleanup", policy_cleanup_name (l->cleanup),
                     "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
                     ledger_objects_to_json (l->provisioned, l->n_provisioned));
+  if (j && l->sealed)
+    json_object_set_new (j, "sealed", ledger_objects_to_json (l->sealed, l->n_sealed));
+  return j;
 }
 
 int
@@ -130,7 +154,8 @@ ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *l, nsipc_error
   if (!policy_cleanup_parse (json_string_value (json_object_get (j, "cleanup")), &l->cleanup))
     l->cleanup = CLEANUP_SAFE;
   if (ledger_objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
-      || ledger_objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0)
+      || ledger_objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0
+      || (json_object_get (j, "sealed") && ledger_objects_from_json (json_object_get (j, "sealed"), &l->sealed, &l->n_sealed) < 0))
     {
       ledger_free (l);
       return nsipc_error_set (err, 0, "ledger of %s: malformed object list", id);
@@ -205,6 +230,7 @@ ledger_free (struct nsipc_ledger *l)
   free (l->ns_path);
   ledger_objects_free (l->preexisting, l->n_preexisting);
   ledger_objects_free (l->provisioned, l->n_provisioned);
+  ledger_objects_free (l->sealed, l->n_sealed);
   memset (l, 0, sizeof *l);
 }
 

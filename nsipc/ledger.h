@@ -50,12 +50,20 @@ struct nsipc_ledger
   size_t n_preexisting;
   struct nsipc_ledger_object *provisioned;
   size_t n_provisioned;
+  struct nsipc_ledger_object *sealed; /* a sealed policy's System V keys; NULL: no seal */
+  size_t n_sealed;
 };
 
 /* Object lists in and out of JSON (also used by named namespace records). */
 json_t *ledger_objects_to_json (const struct nsipc_ledger_object *list, size_t n);
 int ledger_objects_from_json (json_t *array, struct nsipc_ledger_object **list, size_t *n);
 void ledger_objects_free (struct nsipc_ledger_object *list, size_t n);
+
+/* Adds the System V keys of LIST to SEAL's objects, and sets its seal. */
+void ledger_objects_seal (const struct nsipc_ledger_object *list, size_t n, struct nsipc_policy *seal);
+
+/* The System V keys of sealed policy P as a list (for the ledger). */
+size_t ledger_seal_list (const struct nsipc_policy *p, struct nsipc_ledger_object **list);
 
 /* A ledger as JSON and back; names read back are validated again, as
    they become paths.  Pure, for unit tests and fuzzing. */

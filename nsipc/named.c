@@ -570,7 +570,6 @@ named_interrupted_unpinned (const char *state_dir, char ***names)
 int
 named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err)
 {
-  memset (seal, 0, sizeof *seal);
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);
@@ -587,11 +586,7 @@ named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, 
       ledger_objects_free (list, n);
       return nsipc_error_set (err, 0, "record of namespace %s: the provisioned list is malformed", name);
     }
-  seal->seal = true;
-  seal->objects = xcalloc (n + 1, sizeof *seal->objects);
-  for (size_t i = 0; i < n; i++)
-    if (list[i].type != OBJECT_MQUEUE)
-      seal->objects[seal->n_objects++] = (struct nsipc_object){ .type = list[i].type, .key = list[i].key };
+  ledger_objects_seal (list, n, seal);
   ledger_objects_free (list, n);
   return 0;
 }

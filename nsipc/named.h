@@ -37,9 +37,8 @@ int named_delete (const char *state_dir, const char *name, bool force, nsipc_err
    namespace on kernels without fsmount (inventory.h). */
 json_t *named_list (const char *state_dir, nsipc_error *err);
 
-/* The seal of NAME, when its policy asked for one: SEAL's seal set and its
-   objects the System V ones the record lists (type and key); else SEAL is
-   empty.  Free with policy_free. */
+/* Adds the seal of NAME, when its policy asked for one, to SEAL: its seal
+   set, and the System V objects the record lists (type and key). */
 int named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err);
 
 /* Joins NAME's IPC namespace. */

@@ -11,6 +11,7 @@
 #include "ledger.h"
 #include "limits.h"
 #include "state.h"
+#include "seal.h"
 #include "util.h"
 
 int
@@ -107,7 +108,7 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
   if (config == NULL)
     return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle, jerr.line,
                             jerr.column);
-  if (p && oci_sysctl_conflicts (config, p, err) < 0)
+  if (p && (oci_sysctl_conflicts (config, p, err) < 0 || (p->seal && seal_check_oci (config, p, err) < 0)))
     return nsipc_error_prefix (err, "bundle %s", bundle);
   *ipc = ipc_kind (config);
   *path = NULL;
@@ -245,7 +246,19 @@ add_hook (json_t *hooks, const char *stage, const struct nsipc_oci_amend *a)
   for (char *const *arg = a->hook_args; *arg; arg++)
     json_array_append_new (args, json_string (*arg));
   json_array_append_new (args, json_string (stage));
-  json_array_append_new (list, json_pack ("{s:s, s:o}", "path", a->hook_path, "args", args));
+  json_t *hook = json_pack ("{s:s, s:o}", "path", a->hook_path, "args", args);
+  /* Amending twice changes nothing: the hook runs once. */
+  size_t i;
+  json_t *have;
+  json_array_foreach (list, i, have)
+  {
+    if (json_equal (have, hook))
+      {
+        json_decref (hook);
+        return;
+      }
+  }
+  json_array_append_new (list, hook);
 }
 
 int
@@ -284,6 +297,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
     }
   if (p->dev_shm_size)
     set_dev_shm (config, p->dev_shm_size);
+  if (p->seal && seal_oci (config, p, err) < 0)
+    return -1;
 
   json_t *annotations = json_object_get (config, "annotations");
   if (!json_is_object (annotations))

@@ -9,17 +9,9 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <seccomp.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "policy.h"
-
-#include "util.h"
+#include "seal.h"
 
 static const cap_value_t dropped[] = { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_IPC_OWNER };
 #define N_DROPPED (sizeof dropped / sizeof dropped[0])
@@ -98,87 +90,6 @@ switch_ids (uid_t uid, gid_t gid, nsipc_error *err)
   return 0;
 }
 
-/* The System V calls the seal judges, by type; the rest are allowed. */
-static const struct
-{
-  int get, ctl, cmd_arg;
-  enum nsipc_object_type type;
-} sysv[] = {
-  { SCMP_SYS (msgget), SCMP_SYS (msgctl), 1, OBJECT_MSG },
-  { SCMP_SYS (semget), SCMP_SYS (semctl), 2, OBJECT_SEM },
-  { SCMP_SYS (shmget), SCMP_SYS (shmctl), 1, OBJECT_SHM },
-};
-
-/* What the workload may still ask of its objects (commands as the kernel
-   numbers them; IPC_64 is masked off).  Not IPC_RMID, IPC_SET, SHM_LOCK,
-   SHM_UNLOCK. */
-static const int allowed_cmds[][13] = {
-  { IPC_STAT, IPC_INFO, MSG_STAT, MSG_INFO, MSG_STAT_ANY, -1 },
-  { IPC_STAT, IPC_INFO, GETPID, GETVAL, GETALL, GETNCNT, GETZCNT, SETVAL, SETALL, SEM_STAT, SEM_INFO, SEM_STAT_ANY,
-    -1 },
-  { IPC_STAT, IPC_INFO, SHM_STAT, SHM_INFO, SHM_STAT_ANY, -1 },
-};
-
-static bool
-judged (int nr)
-{
-#ifdef SYS_ipc
-  if (nr == SYS_ipc) /* the old multiplexer: it would bypass the rules */
-    return true;
-#endif
-  for (size_t i = 0; i < 3; i++)
-    if (nr == sysv[i].get || nr == sysv[i].ctl)
-      return true;
-  return false;
-}
-
-void *
-sandbox_seal_filter (const struct nsipc_policy *p, nsipc_error *err)
-{
-  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
-  if (ctx == NULL)
-    return nsipc_error_set (err, ENOMEM, "seal: seccomp_init"), NULL;
-  /* A binary tree of syscall numbers, not a list of some 450: every call
-     the workload makes walks it. */
-  int r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-  /* Every syscall this architecture knows, by number: those the kernel
-     adds later stay refused, as an allowlist should. */
-  for (int nr = 0; nr < 1024 && r == 0; nr++)
-    {
-      char *name = seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
-      if (name && !judged (nr))
-        r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, nr, 0);
-      free (name);
-    }
-  for (size_t t = 0; r == 0 && t < 3; t++)
-    {
-      for (size_t i = 0; r == 0 && i < p->n_objects; i++)
-        if (p->objects[i].type == sysv[t].type) /* key_t is an int: its low 32 bits */
-          r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, sysv[t].get, 1,
-                                SCMP_A0 (SCMP_CMP_MASKED_EQ, 0xffffffffu, p->objects[i].key));
-      for (size_t k = 0; r == 0 && allowed_cmds[t][k] >= 0; k++)
-        r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, sysv[t].ctl, 1,
-                              SCMP_CMP (sysv[t].cmd_arg, SCMP_CMP_MASKED_EQ, 0xff, allowed_cmds[t][k]));
-    }
-  if (r < 0)
-    {
-      seccomp_release (ctx);
-      return nsipc_error_set (err, -r, "seal: build the seccomp filter"), NULL;
-    }
-  return ctx;
-}
-
-static int
-load_seal (const struct nsipc_policy *p, nsipc_error *err)
-{
-  scmp_filter_ctx ctx = sandbox_seal_filter (p, err);
-  if (ctx == NULL)
-    return -1;
-  int r = seccomp_load (ctx);
-  seccomp_release (ctx);
-  return r < 0 ? nsipc_error_set (err, -r, "seal: load the seccomp filter") : 0;
-}
-
 int
 sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
 {
@@ -188,5 +99,5 @@ sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
     return -1;
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return nsipc_error_set (err, errno, "set no_new_privs");
-  return sb->seal ? load_seal (sb->seal, err) : 0;
+  return sb->seal ? seal_load (sb->seal, err) : 0;
 }

@@ -27,11 +27,3 @@ int sandbox_parse_user (const char *arg, struct nsipc_sandbox *sb, nsipc_error *
 /* Call last, in the command's private mount namespace, right before exec;
    the seal's filter is loaded last of all. */
 int sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err);
-
-/* The seal of policy P as a libseccomp filter, built but not loaded (the
-   caller seccomp_release()s it): an allowlist whose default is EPERM, every
-   syscall the architecture knows allowed but the System V get and ctl
-   calls, msgget/semget/shmget allowed for P's keys of their type only, and
-   the ctl calls for every command but IPC_RMID, IPC_SET, SHM_LOCK and
-   SHM_UNLOCK.  POSIX queues cannot be sealed: mq_open's name is a pointer. */
-void *sandbox_seal_filter (const struct nsipc_policy *p, nsipc_error *err);

@@ -427,3 +427,58 @@ shm 0x601"
   assert_failure 2
   assert_output "nsipc: oci-config: the config sets kernel.msgmni = 100, the policy 17: the admin's policy is not overridden; drop the setting or change the policy"
 }
+
+@test "a sealed policy holds in a runc container made with oci-config; the hook refuses a config without the seal" {
+  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
+{ "version": 1, "seal": true,
+  "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 }, { "type": "msg", "key": "0x1001" } ] }
+EOF2
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" "
+    ipc-tool use 0x1000 shm && echo 'shm 0x1000 ok'
+    ipc-tool use 0x1001 msg && echo 'msg 0x1001 ok'
+    ipc-tool shm 0x2000 4096 2>&1
+    ipc-tool msg 0x1000 2>&1
+    ipc-tool private 4096 /dev/null 2>&1
+    ipc-tool rm 0x1000 shm 2>&1
+    awk 'NR > 1 { print \"left\", \$1 }' /proc/sysvipc/shm"
+  cp "$b/config.json" "$b/plain.json"
+  "$NSIPC" oci-config --policy sealed <"$b/plain.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output "shm 0x1000 ok
+msg 0x1001 ok
+shmget: Operation not permitted
+msgget: Operation not permitted
+private: Operation not permitted
+rm: Operation not permitted
+left 4096"
+  # Sealing twice changes nothing: oci-config then precreate is safe.
+  "$NSIPC" oci-config --policy sealed <"$b/config.json" >"$b/again.json"
+  cmp "$b/config.json" "$b/again.json"
+  # exec --container into a running sealed container is sealed too.
+  bundle_edit "$b" '.process.args = ["sleep", "30"]'
+  runc run -d --bundle "$b" "$(cid 3)" </dev/null >/dev/null
+  run "$NSIPC" exec --container "$(cid 3)" -- sh -c "$IPC_TOOL use 0x1001 msg && echo declared; $IPC_TOOL msg 0x2001 2>&1"
+  assert_output "declared
+msgget: Operation not permitted"
+  runc delete -f "$(cid 3)"
+  # The annotation and hooks alone, without the seal: the container does not start.
+  jq '.annotations["io.nsipc.policy"] = "sealed"' "$b/plain.json" >"$b/config.json"
+  with_hooks "$b"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 2): bundle $b: the policy is sealed, but the config's linux.seccomp does not carry its seal"
+  [ ! -e "$b/out/ran" ]
+  # A profile that allows by default cannot be sealed exactly: refused.
+  jq '.linux.seccomp = { "defaultAction": "SCMP_ACT_ALLOW", "syscalls": [] }' "$b/plain.json" >"$b/allow.json"
+  run "$NSIPC" oci-config --policy sealed <"$b/allow.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: seal: linux.seccomp allows every syscall by default (SCMP_ACT_ALLOW); the seal needs an allowlist profile (defaultAction SCMP_ACT_ERRNO), or none"
+  # One with conditions of its own on a System V call: refused too.
+  jq '.linux.seccomp = { "defaultAction": "SCMP_ACT_ERRNO", "syscalls": [ { "names": ["shmctl"], "action": "SCMP_ACT_ALLOW",
+        "args": [ { "index": 1, "value": 2, "op": "SCMP_CMP_EQ" } ] } ] }' "$b/plain.json" >"$b/cond.json"
+  run "$NSIPC" oci-config --policy sealed <"$b/cond.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: seal: linux.seccomp allows shmctl under conditions of its own, which the seal cannot be combined with"
+}

@@ -387,10 +387,11 @@ same.json"
   for i in $(seq 12); do "$NSIPC" ns delete "q$i"; done
 }
 
-@test "a named namespace keeps its seal: exec and run --ns apply it" {
+@test "a named namespace keeps its seal: exec (by name and by pid) and run --ns apply it" {
   p=$(policy sealed <<<'{ "version": 1, "seal": true, "objects": [ { "type": "msg", "key": "0x1001" } ] }')
   "$NSIPC" ns create s --policy "$p"
-  for cmd in "exec s" "run --ns s"; do
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/s" sleep 30
+  for cmd in "exec s" "run --ns s" "exec --pid ${PIDS[-1]}"; do
     run "$NSIPC" $cmd -- sh -c "$IPC_TOOL use 0x1001 msg && echo declared; $IPC_TOOL msg 0x2001 2>&1; ipcrm -Q 0x1001 2>&1 || true"
     assert_success
     assert_output "declared

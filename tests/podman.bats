@@ -42,10 +42,13 @@ setup() {
   "objects": [ { "type": "shm", "name": "frames", "key": "0x42", "size": 8192, "mode": "0640" },
                { "type": "msg", "name": "jobs", "key": "0x43", "mode": "0600", "gid": 7 } ] }
 EOF2
-  # The shipped hooks.d file, pointed at this build and this test's directories.
-  jq --arg path "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
-    '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"]' \
-    "$SOURCE_ROOT/hooks/nsipc.json" >"$PODMAN_DIR/hooks/nsipc.json"
+  # The shipped hooks.d files, pointed at this build and this test's directories.
+  local f
+  for f in nsipc nsipc-precreate; do
+    jq --arg path "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
+      '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies] + .hook.args[1:]' \
+      "$SOURCE_ROOT/hooks/$f.json" >"$PODMAN_DIR/hooks/$f.json"
+  done
 }
 
 @test "podman: a container with the annotation gets its limits and objects" {
@@ -76,4 +79,29 @@ EOF2
   run -127 podman_run --annotation io.nsipc.policy=missing localhost/nsipc-busybox:test true
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: policy $NSIPC_POLICY_DIR/missing.json: cannot read: No such file or directory"
+}
+
+@test "podman: a sealed policy holds through the precreate hook, on podman's own seccomp profile" {
+  cp "$IPC_TOOL" "$BATS_TEST_TMPDIR/ipc-tool"
+  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
+{ "version": 1, "seal": true,
+  "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 }, { "type": "msg", "key": "0x1001" } ] }
+EOF2
+  run podman_run --annotation io.nsipc.policy=sealed -v "$BATS_TEST_TMPDIR/ipc-tool:/bin/ipc-tool:ro" \
+    localhost/nsipc-busybox:test sh -c "
+    ipc-tool use 0x1000 shm && echo 'shm 0x1000 ok'
+    ipc-tool use 0x1001 msg && echo 'msg 0x1001 ok'
+    ipc-tool shm 0x2000 4096 2>&1
+    ipc-tool private 4096 /dev/null 2>&1
+    ipc-tool rm 0x1000 shm 2>&1
+    awk 'NR > 1 { print \"left\", \$1 }' /proc/sysvipc/shm
+    grep Seccomp: /proc/self/status"
+  assert_success
+  assert_output "shm 0x1000 ok
+msg 0x1001 ok
+shmget: Operation not permitted
+private: Operation not permitted
+rm: Operation not permitted
+left 4096
+Seccomp:	2"
 }

@@ -20,6 +20,7 @@
      ipc-tool wait-sem KEY FILE    block in semop (-1) on semaphore 0
      ipc-tool undo KEY FILE        semop -1 with SEM_UNDO on semaphore 0
      ipc-tool use KEY TYPE         msgget/semget/shmget KEY (no create), exit
+     ipc-tool rm KEY TYPE          IPC_RMID of msg|sem|shm KEY, as ipcrm does
      ipc-tool mq-create NAME       create a POSIX queue, close it, exit
      ipc-tool mq-open NAME FILE    open POSIX queue NAME, hold it open
    KEY is decimal or 0x hex; objects are created with mode $IPC_MODE
@@ -199,6 +200,13 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "msg") == 0 && argc == 3)
     return msgget (key, IPC_CREAT | IPC_EXCL | mode) < 0 ? die ("msgget") : 0;
+  if (strcmp (argv[1], "rm") == 0 && argc == 4)
+    {
+      char t = argv[3][1];
+      int id = t == 's' ? msgget (key, 0) : t == 'e' ? semget (key, 0, 0) : shmget (key, 0, 0);
+      int r = id < 0 ? -1 : t == 's' ? msgctl (id, IPC_RMID, NULL) : t == 'e' ? semctl (id, 0, IPC_RMID) : shmctl (id, IPC_RMID, NULL);
+      return r < 0 ? die ("rm") : 0;
+    }
   if (strcmp (argv[1], "hold") == 0 && argc == 5)
     {
       int shm = shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | 0600);

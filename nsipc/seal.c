@@ -1,0 +1,361 @@
+/* The seal's rules are data (seal_rules); seal_filter and seal_oci only
+   write them down, so that the filter nsipc loads and the one runc loads
+   cannot drift apart. */
+#include "seal.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+
+#include "util.h"
+
+/* The System V calls the seal judges, by type; the rest are allowed. */
+static const struct
+{
+  const char *get, *ctl;
+  unsigned cmd_arg;
+  enum nsipc_object_type type;
+} sysv[] = {
+  { "msgget", "msgctl", 1, OBJECT_MSG },
+  { "semget", "semctl", 2, OBJECT_SEM },
+  { "shmget", "shmctl", 1, OBJECT_SHM },
+};
+#define N_SYSV (sizeof sysv / sizeof sysv[0])
+
+/* What the workload may still ask of its objects (commands as the kernel
+   numbers them; IPC_64 is masked off).  Not IPC_RMID, IPC_SET, SHM_LOCK,
+   SHM_UNLOCK. */
+static const int allowed_cmds[N_SYSV][13] = {
+  { IPC_STAT, IPC_INFO, MSG_STAT, MSG_INFO, MSG_STAT_ANY, -1 },
+  { IPC_STAT, IPC_INFO, GETPID, GETVAL, GETALL, GETNCNT, GETZCNT, SETVAL, SETALL, SEM_STAT, SEM_INFO, SEM_STAT_ANY,
+    -1 },
+  { IPC_STAT, IPC_INFO, SHM_STAT, SHM_INFO, SHM_STAT_ANY, -1 },
+};
+
+/* One rule: syscall NAME is allowed when (argument ARG & MASK) == VALUE;
+   or, a REFUSAL, fails then with EPERM.  The refusals come in pairs that
+   catch every value ((ARG & 1) == 0 or 1) and only what the allows leave:
+   libseccomp tests the wider mask first, and a rule without a condition
+   would override the allows, or a trivial one be optimized into that.
+   They make the errno EPERM under profiles whose default is another
+   (podman's: ENOSYS). */
+struct seal_rule
+{
+  const char *name;
+  unsigned arg;
+  uint64_t mask, value;
+  bool refusal;
+};
+
+/* Whether the seal decides syscall NAME: the get and ctl calls, and the
+   old multiplexer, which would bypass their rules and is never allowed. */
+static bool
+judged (const char *name)
+{
+  if (strcmp (name, "ipc") == 0)
+    return true;
+  for (size_t i = 0; i < N_SYSV; i++)
+    if (strcmp (name, sysv[i].get) == 0 || strcmp (name, sysv[i].ctl) == 0)
+      return true;
+  return false;
+}
+
+/* P's rules (malloc'd), in the order of sysv[]: a type's keys and the
+   refusal of the other keys, then its commands and the refusal of the
+   others. */
+static size_t
+seal_rules (const struct nsipc_policy *p, struct seal_rule **rules)
+{
+  size_t n = 0, cap = p->n_objects + N_SYSV * 17;
+  *rules = xcalloc (cap, sizeof **rules);
+  for (size_t t = 0; t < N_SYSV; t++)
+    {
+      for (size_t i = 0; i < p->n_objects; i++)
+        if (p->objects[i].type == sysv[t].type) /* key_t is an int: its low 32 bits */
+          (*rules)[n++] = (struct seal_rule){ sysv[t].get, 0, 0xffffffffu, (uint32_t)p->objects[i].key, false };
+      for (unsigned bit = 0; bit < 2; bit++)
+        (*rules)[n++] = (struct seal_rule){ sysv[t].get, 0, 1, bit, true };
+      for (size_t k = 0; allowed_cmds[t][k] >= 0; k++)
+        (*rules)[n++] = (struct seal_rule){ sysv[t].ctl, sysv[t].cmd_arg, 0xff, (uint64_t)allowed_cmds[t][k], false };
+      for (unsigned bit = 0; bit < 2; bit++)
+        (*rules)[n++] = (struct seal_rule){ sysv[t].ctl, sysv[t].cmd_arg, 1, bit, true };
+    }
+  return n;
+}
+
+/* Every syscall the native architecture knows, by number, that the seal
+   does not judge: those the kernel adds later stay refused, as an
+   allowlist should.  Calls FN with each name until it fails. */
+static int
+each_unjudged (int (*fn) (const char *name, int nr, void *data), void *data)
+{
+  int r = 0;
+  for (int nr = 0; nr < 1024 && r == 0; nr++)
+    {
+      char *name = seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
+      if (name && !judged (name))
+        r = fn (name, nr, data);
+      free (name);
+    }
+  return r;
+}
+
+static int
+allow_nr (const char *name, int nr, void *ctx)
+{
+  (void)name;
+  return seccomp_rule_add (ctx, SCMP_ACT_ALLOW, nr, 0);
+}
+
+void *
+seal_filter (const struct nsipc_policy *p, nsipc_error *err)
+{
+  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
+  if (ctx == NULL)
+    return nsipc_error_set (err, ENOMEM, "seal: seccomp_init"), NULL;
+  /* A binary tree of syscall numbers, not a list of some 450: every call
+     the workload makes walks it. */
+  int r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if (r == 0)
+    r = each_unjudged (allow_nr, ctx);
+  struct seal_rule *rules;
+  size_t n = seal_rules (p, &rules);
+  /* The refusals are this filter's default already (libseccomp refuses a
+     rule with the default's action). */
+  for (size_t i = 0; r == 0 && i < n; i++)
+    if (!rules[i].refusal)
+      r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name (rules[i].name), 1,
+                            SCMP_CMP (rules[i].arg, SCMP_CMP_MASKED_EQ, rules[i].mask, rules[i].value));
+  free (rules);
+  if (r < 0)
+    {
+      seccomp_release (ctx);
+      return nsipc_error_set (err, -r, "seal: build the seccomp filter"), NULL;
+    }
+  return ctx;
+}
+
+int
+seal_load (const struct nsipc_policy *p, nsipc_error *err)
+{
+  scmp_filter_ctx ctx = seal_filter (p, err);
+  if (ctx == NULL)
+    return -1;
+  int r = seccomp_load (ctx);
+  seccomp_release (ctx);
+  return r < 0 ? nsipc_error_set (err, -r, "seal: load the seccomp filter") : 0;
+}
+
+/* ---- linux.seccomp (runtime-spec config-linux.md#seccomp) ---- */
+
+static int
+append_name (const char *name, int nr, void *names)
+{
+  (void)nr;
+  return json_array_append_new (names, json_string (name));
+}
+
+/* A profile of our own: everything unjudged, on the native architecture. */
+static json_t *
+whole_allowlist (void)
+{
+  json_t *names = json_array ();
+  each_unjudged (append_name, names);
+  /* No "architectures": the runtime's native one only, as nsipc's own
+     filter; a call through another ABI fails. */
+  return json_pack ("{s:s, s:i, s:[{s:o, s:s}]}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet", EPERM,
+                    "syscalls", "names", names, "action", "SCMP_ACT_ALLOW");
+}
+
+static bool
+allows (const char *action)
+{
+  return action && (strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0);
+}
+
+static json_t *
+oci_rule (const struct seal_rule *r)
+{
+  json_t *rule = json_pack ("{s:[s], s:s, s:[{s:i, s:I, s:I, s:s}]}", "names", r->name, "action",
+                            r->refusal ? "SCMP_ACT_ERRNO" : "SCMP_ACT_ALLOW", "args", "index", (int)r->arg, "value",
+                            (json_int_t)r->mask, "valueTwo", (json_int_t)r->value, "op", "SCMP_CMP_MASKED_EQ");
+  if (r->refusal)
+    json_object_set_new (rule, "errnoRet", json_integer (EPERM));
+  return rule;
+}
+
+/* RULE as runtime-spec means it, whoever wrote it: podman's Go structs
+   drop a zero "valueTwo" and write absent lists as null. */
+static void
+normalize_rule (json_t *rule)
+{
+  const char *key;
+  json_t *v;
+  void *tmp;
+  json_object_foreach_safe (rule, tmp, key, v)
+  {
+    if (json_is_null (v) || (json_is_array (v) && json_array_size (v) == 0 && strcmp (key, "names") != 0))
+      json_object_del (rule, key);
+  }
+  size_t i;
+  json_array_foreach (json_object_get (rule, "args"), i, v)
+  {
+    if (json_object_get (v, "value") == NULL)
+      json_object_set_new (v, "value", json_integer (0));
+    if (json_object_get (v, "valueTwo") == NULL)
+      json_object_set_new (v, "valueTwo", json_integer (0));
+  }
+}
+
+/* Whether RULE is one the seal writes (a config sealed before, by
+   oci-config and again by precreate): it is replaced, not refused. */
+static bool
+ours (json_t *rule)
+{
+  json_t *names = json_object_get (rule, "names"), *args = json_object_get (rule, "args");
+  const char *name = json_string_value (json_array_get (names, 0));
+  if (json_array_size (names) != 1 || json_array_size (args) != 1 || name == NULL)
+    return false;
+  uint64_t value = json_integer_value (json_object_get (json_array_get (args, 0), "valueTwo"));
+  for (size_t t = 0; t < N_SYSV; t++)
+    if (strcmp (name, sysv[t].get) == 0 || strcmp (name, sysv[t].ctl) == 0)
+      {
+        bool get = strcmp (name, sysv[t].get) == 0;
+        struct seal_rule allow = { name, get ? 0 : sysv[t].cmd_arg, get ? 0xffffffffu : 0xff, value, false };
+        struct seal_rule refusal = { name, allow.arg, 1, value, true };
+        _cleanup_json_ json_t *a = oci_rule (&allow), *r = oci_rule (&refusal), *have = json_deep_copy (rule);
+        normalize_rule (have);
+        return json_equal (have, a) || json_equal (have, r);
+      }
+  return false;
+}
+
+static void
+mark_allowed (const char *name, unsigned *allowed)
+{
+  for (size_t t = 0; t < N_SYSV; t++)
+    *allowed |= (strcmp (name, sysv[t].get) == 0) << (2 * t) | (strcmp (name, sysv[t].ctl) == 0) << (2 * t + 1);
+}
+
+/* Takes the judged calls out of PROFILE's rules.  *ALLOWED gets a bit per
+   sysv[] call (get 2t, ctl 2t+1) that the profile allowed unconditionally:
+   only those get the seal's rules back; one it refused stays refused. */
+static int
+strip_judged (json_t *profile, unsigned *allowed, nsipc_error *err)
+{
+  json_t *list = json_object_get (profile, "syscalls");
+  *allowed = 0;
+  for (size_t i = json_array_size (list); i-- > 0;)
+    {
+      json_t *rule = json_array_get (list, i), *names = json_object_get (rule, "names");
+      if (ours (rule))
+        {
+          mark_allowed (json_string_value (json_array_get (names, 0)), allowed);
+          json_array_remove (list, i);
+          continue;
+        }
+      if (!allows (json_string_value (json_object_get (rule, "action"))))
+        continue;
+      bool conditional = json_array_size (json_object_get (rule, "args")) > 0;
+      for (size_t k = json_array_size (names); k-- > 0;)
+        {
+          const char *name = json_string_value (json_array_get (names, k));
+          if (name == NULL || !judged (name))
+            continue;
+          if (conditional && strcmp (name, "ipc") != 0)
+            return nsipc_error_set (err, 0,
+                                    "seal: linux.seccomp allows %s under conditions of its own, which the seal "
+                                    "cannot be combined with",
+                                    name);
+          mark_allowed (name, allowed);
+          json_array_remove (names, k);
+        }
+      if (json_array_size (names) == 0)
+        json_array_remove (list, i);
+    }
+  return 0;
+}
+
+static bool
+rule_allowed (const struct seal_rule *r, unsigned allowed)
+{
+  for (size_t t = 0; t < N_SYSV; t++)
+    if ((strcmp (r->name, sysv[t].get) == 0 && (allowed >> (2 * t) & 1))
+        || (strcmp (r->name, sysv[t].ctl) == 0 && (allowed >> (2 * t + 1) & 1)))
+      return true;
+  return false;
+}
+
+int
+seal_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
+{
+  json_t *linux_ = json_object_get (config, "linux");
+  if (!json_is_object (linux_))
+    json_object_set_new (config, "linux", linux_ = json_object ());
+  json_t *profile = json_object_get (linux_, "seccomp");
+  unsigned allowed = (1u << (2 * N_SYSV)) - 1;
+  if (profile == NULL || json_is_null (profile))
+    json_object_set_new (linux_, "seccomp", profile = whole_allowlist ());
+  else
+    {
+      const char *def = json_string_value (json_object_get (profile, "defaultAction"));
+      if (!json_is_object (profile) || def == NULL)
+        return nsipc_error_set (err, 0, "seal: linux.seccomp has no defaultAction");
+      if (allows (def))
+        return nsipc_error_set (err, 0,
+                                "seal: linux.seccomp allows every syscall by default (%s); the seal needs an "
+                                "allowlist profile (defaultAction SCMP_ACT_ERRNO), or none",
+                                def);
+      if (!json_is_array (json_object_get (profile, "syscalls")))
+        json_object_set_new (profile, "syscalls", json_array ());
+      if (strip_judged (profile, &allowed, err) < 0)
+        return -1;
+      /* The native architecture only: on x86 a rule for msgget also
+         allows ipc(MSGGET, ...) without its key (libseccomp's multiplexer
+         translation), and the refusals vanish.  32-bit programs cannot
+         run in a sealed container. */
+      json_object_del (profile, "architectures");
+    }
+  json_t *list = json_object_get (profile, "syscalls");
+  struct seal_rule *rules;
+  size_t n = seal_rules (p, &rules);
+  for (size_t i = 0; i < n; i++)
+    if (rule_allowed (&rules[i], allowed))
+      json_array_append_new (list, oci_rule (&rules[i]));
+  free (rules);
+  return 0;
+}
+
+/* PROFILE's rules, normalized, for comparing. */
+static json_t *
+normalized_rules (json_t *config)
+{
+  json_t *rules = json_deep_copy (json_object_get (json_object_get (json_object_get (config, "linux"), "seccomp"), "syscalls"));
+  size_t i;
+  json_t *rule;
+  json_array_foreach (rules, i, rule)
+  {
+    normalize_rule (rule);
+  }
+  return rules;
+}
+
+int
+seal_check_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
+{
+  _cleanup_json_ json_t *sealed = json_deep_copy (config);
+  if (seal_oci (sealed, p, err) < 0)
+    return -1;
+  _cleanup_json_ json_t *want = normalized_rules (sealed), *have = normalized_rules (config);
+  if (have == NULL || !json_equal (want, have))
+    return nsipc_error_set (err, 0,
+                            "the policy is sealed, but the config's linux.seccomp does not carry its seal: create the "
+                            "container with nsipc oci-config, or podman with the precreate hook");
+  return 0;
+}
