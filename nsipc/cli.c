@@ -15,6 +15,7 @@
 #include "process.h"
 #include "oci.h"
 #include "privileges.h"
+#include "shm.h"
 #include "state.h"
 #include "util.h"
 
@@ -191,6 +192,15 @@ cli_namespace_seal (const struct nsipc_globals *g, struct nsipc_policy *seal, ns
   if (fd < 0 || namespace_inode (fd, &inode, err) < 0)
     return -1;
   return container_namespace_seal (g->state_dir, inode, seal, err);
+}
+
+int
+cli_bind_dev_shm (const struct nsipc_globals *g, const char *name, pid_t pid, nsipc_error *err)
+{
+  _cleanup_close_ int tree = name ? shm_named_tree (g->state_dir, name, err) : shm_tree_of (pid, err);
+  if (tree < 0)
+    return name && err->status == ENOENT ? 0 : -1;
+  return shm_bind (tree, err);
 }
 
 int

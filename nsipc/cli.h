@@ -67,6 +67,10 @@ int cli_container_policy (const struct nsipc_globals *g, const char *verb, const
    run --ns, exec). */
 int cli_namespace_seal (const struct nsipc_globals *g, struct nsipc_policy *seal, nsipc_error *err);
 
+/* In our private mount namespace, /dev/shm becomes named namespace NAME's
+   tmpfs (none: it stays), or, without NAME, the one process PID sees. */
+int cli_bind_dev_shm (const struct nsipc_globals *g, const char *name, pid_t pid, nsipc_error *err);
+
 /* Becomes ARGV (run, exec) in the sandbox SB: the least privilege, then
    execve in place.  Returns only on failure, with the exit status. */
 int cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const argv[]);

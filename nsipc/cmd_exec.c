@@ -18,7 +18,7 @@ static const char usage[]
     = "usage: nsipc exec NAME|--pid PID|--container ID [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]";
 
 static int
-enter_container (const struct nsipc_globals *g, const char *id, nsipc_error *err)
+enter_container (const struct nsipc_globals *g, const char *id, pid_t *pid, nsipc_error *err)
 {
   if (!state_valid_name (id, LEDGER_ID_MAX))
     return nsipc_error_set (err, 0, "\"%s\" is not a container id", id);
@@ -30,6 +30,7 @@ enter_container (const struct nsipc_globals *g, const char *id, nsipc_error *err
     return err->status == ENOENT ? nsipc_error_set (err, 0, "no container %s recorded", id) : -1;
   _cleanup_close_ int ns_dir = l.kind == NS_KIND_NAMED ? state_open_dir (g->state_dir, "ns", false, err) : -1;
   int r = (l.kind == NS_KIND_NAMED && ns_dir < 0) ? -1 : ledger_enter (&l, ns_dir, err);
+  *pid = l.pid;
   ledger_free (&l);
   return r;
 }
@@ -82,19 +83,20 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
   if (cli_check_names ("exec", name, container) != 0)
     return EXIT_USAGE;
   char *end;
-  long pid = pid_arg ? strtol (pid_arg, &end, 10) : 0;
-  if (pid_arg && (*end != '\0' || pid <= 0 || pid > INT32_MAX))
+  long pid_long = pid_arg ? strtol (pid_arg, &end, 10) : 0;
+  if (pid_arg && (*end != '\0' || pid_long <= 0 || pid_long > INT32_MAX))
     return cli_fail ("exec", EXIT_USAGE, "\"%s\" is not a pid", pid_arg);
+  pid_t pid = (pid_t)pid_long;
 
   nsipc_error err = { 0 };
   struct nsipc_policy seal = { 0 };
   if (privileges_require_admin (&err) < 0
       || (name  ? named_enter (g->state_dir, name, &err)
           : pid ? namespace_enter_pid (pid, &err)
-                : enter_container (g, container, &err))
+                : enter_container (g, container, &pid, &err))
              < 0
       || cli_namespace_seal (g, &seal, &err) < 0 || namespace_unshare_mount (&err) < 0
-      || namespace_mount_dev (0, &err) < 0)
+      || namespace_mount_dev (0, &err) < 0 || cli_bind_dev_shm (g, name, pid, &err) < 0)
     {
       policy_free (&seal);
       return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);

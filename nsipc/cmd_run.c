@@ -28,9 +28,9 @@ static int
 join_namespace (const struct nsipc_globals *g, const char *name, struct nsipc_policy *seal, nsipc_error *err)
 {
   if (named_enter (g->state_dir, name, err) < 0 || cli_namespace_seal (g, seal, err) < 0
-      || namespace_unshare_mount (err) < 0)
+      || namespace_unshare_mount (err) < 0 || namespace_mount_dev (0, err) < 0)
     return -1;
-  return namespace_mount_dev (0, err);
+  return cli_bind_dev_shm (g, name, 0, err);
 }
 
 int

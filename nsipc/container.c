@@ -21,6 +21,7 @@
 #include "procfs.h"
 #include "provision.h"
 #include "reaper.h"
+#include "shm.h"
 #include "state.h"
 #include "util.h"
 
@@ -186,11 +187,11 @@ check_agrees (const struct nsipc_ledger *l, enum nsipc_oci_ipc ipc, const char *
    shows, which must agree. */
 static int
 classify (const char *state_dir, struct nsipc_ledger *l, const struct nsipc_policy *p, const char *bundle,
-          uint64_t home, nsipc_error *err)
+          uint64_t home, char **rootfs, nsipc_error *err)
 {
   enum nsipc_oci_ipc ipc;
   _cleanup_free_ char *path = NULL;
-  if (oci_bundle_ipc (bundle, p, &ipc, &path, err) < 0)
+  if (oci_bundle_ipc (bundle, p, &ipc, &path, rootfs, err) < 0)
     return -1;
   l->ns_name = named_by_inode (state_dir, l->ns_inode, NULL);
   if (check_agrees (l, ipc, path, home, err) < 0)
@@ -222,6 +223,26 @@ describe_shared (const char *state_dir, const struct nsipc_ledger *l, char *buf,
   snprintf (buf, len, "namespace %s, policy %s", l->ns_name, policy ? policy : "none");
 }
 
+/* The container's /dev/shm as the policy says: its named namespace's
+   tmpfs when that has one (whose size the policy must agree with), else
+   its own, in a namespace of its own, resized to dev_shm.  Changes only the
+   container's mounts, which go with it. */
+static int
+fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct nsipc_policy *p, const char *rootfs,
+             nsipc_error *err)
+{
+  _cleanup_close_ int tree = l->kind == NS_KIND_NAMED ? shm_named_tree (state_dir, l->ns_name, err) : -1;
+  if (tree < 0 && l->kind == NS_KIND_NAMED && err->status != ENOENT)
+    return -1;
+  if (tree >= 0 && p->dev_shm_size && shm_size_differs (tree, p->dev_shm_size, err))
+    return nsipc_error_prefix (err, "namespace %s", l->ns_name);
+  if (tree < 0 && (p->dev_shm_size == 0 || (l->kind != NS_KIND_PRIVATE && l->kind != NS_KIND_NAMED)))
+    return 0;
+  if (rootfs == NULL)
+    return nsipc_error_set (err, 0, "bundle %s: config.json has no root.path, where /dev/shm would be", l->bundle);
+  return shm_fit_container (l->pid, rootfs, p->dev_shm_size, tree, err);
+}
+
 /* Classifies, snapshots what exists (in a namespace others share), writes
    the ledger, provisions and writes it complete; the caller is in the
    container's IPC namespace. */
@@ -229,9 +250,11 @@ static int
 create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p, uint64_t home_inode, nsipc_error *err)
 {
   _cleanup_close_ int ns = namespace_open_current (err);
+  _cleanup_free_ char *rootfs = NULL;
   char other[160];
   if (ns < 0 || namespace_inode (ns, &l->ns_inode, err) < 0
-      || classify (state_dir, l, p, l->bundle, home_inode, err) < 0)
+      || classify (state_dir, l, p, l->bundle, home_inode, &rootfs, err) < 0
+      || fit_dev_shm (state_dir, l, p, rootfs, err) < 0)
     return -1;
   describe_shared (state_dir, l, other, sizeof other);
   /* What existed before the container, then the ledger, both before any

@@ -15,6 +15,7 @@
 #include "inventory.h"
 #include "namespace.h"
 #include "provision.h"
+#include "shm.h"
 #include "state.h"
 #include "util.h"
 
@@ -137,10 +138,23 @@ count_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
   return namespace_inode (nsfd, &inode, err) < 0 ? -1 : namespace_members (inode, pids, n, &skipped, err);
 }
 
+/* Unpins NAME, unmounts its /dev/shm and removes its record: the record
+   last, so that a kill on the way leaves what ns delete finds again. */
+static int
+release (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
+{
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  if (namespace_unpin (dirfd, name, err) < 0 || shm_named_release (state_dir, name, err) < 0
+      || state_remove (dirfd, file, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* Removes the pin (even an empty file), the record and its temp file of
    NAME; refuses while processes are in the namespace. */
 static int
-discard (int dirfd, const char *name, nsipc_error *err)
+discard (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
 {
   _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
   if (nsfd < 0 && err->status != ENOENT && !pin_leftover (dirfd, name))
@@ -151,11 +165,7 @@ discard (int dirfd, const char *name, nsipc_error *err)
     return -1;
   if (n > 0)
     return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s", name, n, n == 1 ? "" : "es");
-  char file[STATE_NAME_MAX + 8];
-  record_file (name, file);
-  if (namespace_unpin (dirfd, name, err) < 0 || state_remove (dirfd, file, err) < 0)
-    return -1;
-  return 0;
+  return release (state_dir, dirfd, name, err);
 }
 
 /* ---- provisioning, inside the namespace ----------------------------- */
@@ -198,7 +208,7 @@ provision_pinned (int dirfd, const char *name, struct provisioning *pv, nsipc_er
 /* Makes room for a new namespace NAME: an existing one is an error, the
    leftovers of a create that was killed are cleaned up. */
 static int
-clear_the_way (int dirfd, const char *name, const char *file, nsipc_error *err)
+clear_the_way (const char *state_dir, int dirfd, const char *name, const char *file, nsipc_error *err)
 {
   if (!exists_at (dirfd, name) && !exists_at (dirfd, file))
     return 0;
@@ -207,7 +217,7 @@ clear_the_way (int dirfd, const char *name, const char *file, nsipc_error *err)
     return nsipc_error_set (err, 0, "namespace %s exists", name);
   if (j == NULL && exists_at (dirfd, file))
     return nsipc_error_prefix (err, "namespace %s exists, but", name);
-  if (discard (dirfd, name, err) < 0)
+  if (discard (state_dir, dirfd, name, err) < 0)
     return nsipc_error_prefix (err, "namespace %s: an interrupted create left it", name);
   return 0;
 }
@@ -219,7 +229,7 @@ named_create (const char *state_dir, const char *name, const struct nsipc_policy
   _cleanup_close_ int dirfd = open_dir (state_dir, true, err);
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);
-  if (dirfd < 0 || clear_the_way (dirfd, name, file, err) < 0)
+  if (dirfd < 0 || clear_the_way (state_dir, dirfd, name, file, err) < 0)
     return -1;
   _cleanup_json_ json_t *record = new_record (name, label, p);
   if (state_write_json (dirfd, file, record, err) < 0)
@@ -234,6 +244,8 @@ named_create (const char *state_dir, const char *name, const struct nsipc_policy
     }
   if (r == 0)
     r = provision_pinned (dirfd, name, &pv, err);
+  if (r == 0 && p->dev_shm_size)
+    r = shm_named_create (state_dir, name, p->dev_shm_size, err);
   if (r == 0)
     {
       named_record_set_state (record, "ready");
@@ -243,7 +255,7 @@ named_create (const char *state_dir, const char *name, const struct nsipc_policy
     {
       nsipc_error ignored;
       nsipc_error_prefix (err, "%s", name);
-      discard (dirfd, name, &ignored);
+      discard (state_dir, dirfd, name, &ignored);
     }
   return r;
 }
@@ -266,6 +278,10 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
                             "namespace %s is incomplete (its create was interrupted): run ns create %s again, or "
                             "ns delete",
                             name, name);
+  /* /dev/shm first: a tmpfs that holds more than the new size refuses,
+     and then nothing has changed. */
+  if (p->dev_shm_size && shm_named_create (state_dir, name, p->dev_shm_size, err) < 0)
+    return nsipc_error_prefix (err, "%s", name);
   named_record_set_state (record, "applying");
   if (state_write_json (dirfd, file, record, err) < 0)
     return -1;
@@ -318,9 +334,7 @@ named_delete (const char *state_dir, const char *name, bool force, nsipc_error *
       return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s (pid%s %s%s); --force unpins it anyway",
                               name, n, n == 1 ? "" : "es", n == 1 ? "" : "s", list, strlen (list) > 230 ? " …" : "");
     }
-  if (namespace_unpin (dirfd, name, err) < 0 || state_remove (dirfd, file, err) < 0)
-    return -1;
-  return 0;
+  return release (state_dir, dirfd, name, err);
 }
 
 static int
@@ -539,7 +553,7 @@ named_drop (const char *state_dir, const char *name, bool only_if_interrupted, b
   _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
   if (only_if_interrupted && (record == NULL || named_record_complete (record)))
     return 0; /* finished meanwhile, or gone */
-  if (discard (dirfd, name, err) < 0)
+  if (discard (state_dir, dirfd, name, err) < 0)
     return -1;
   *done = true;
   return 0;

@@ -187,10 +187,13 @@ create_mqueue (const struct nsipc_object *obj, const struct creator *as, nsipc_e
      share that.  The policy bounds each queue; the limit is ours again
      right after, so a command nsipc becomes does not inherit it raised. */
   struct rlimit limit, unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-  bool raised = getrlimit (RLIMIT_MSGQUEUE, &limit) == 0 && setrlimit (RLIMIT_MSGQUEUE, &unlimited) == 0;
+  bool got = getrlimit (RLIMIT_MSGQUEUE, &limit) == 0;
+  bool raised = got && setrlimit (RLIMIT_MSGQUEUE, &unlimited) == 0;
+  /* Without CAP_SYS_RESOURCE: as far as the hard limit goes. */
+  bool to_hard = got && !raised && setrlimit (RLIMIT_MSGQUEUE, &(struct rlimit){ limit.rlim_max, limit.rlim_max }) == 0;
   mqd_t mq = mq_open (obj->name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, obj->mode, &attr);
   int saved = errno;
-  if (raised)
+  if (raised || to_hard)
     setrlimit (RLIMIT_MSGQUEUE, &limit);
   if (as)
     {
@@ -199,9 +202,15 @@ create_mqueue (const struct nsipc_object *obj, const struct creator *as, nsipc_e
     }
   umask (old);
   errno = saved;
+  if (mq == (mqd_t)-1 && errno == EMFILE && !raised)
+    return nsipc_error_set (err, 0,
+                            "mq_open: the queues of uid %d, in all namespaces, would need more than RLIMIT_MSGQUEUE "
+                            "(%llu bytes), which nsipc cannot raise without CAP_SYS_RESOURCE: raise its hard limit "
+                            "(systemd LimitMSGQUEUE=, ulimit -Hq) or run nsipc with that capability",
+                            (int)getuid (), (unsigned long long)limit.rlim_max);
   if (mq == (mqd_t)-1 && errno == EMFILE)
     return nsipc_error_set (err, 0, "mq_open: the queues of uid %d would need more than RLIMIT_MSGQUEUE allows",
-                            (int)geteuid ());
+                            (int)getuid ());
   if (mq == (mqd_t)-1)
     return nsipc_error_set (err, errno, "mq_open");
   if ((obj->uid != OWNER_UNSET || obj->gid != OWNER_UNSET) && fchown (mq, obj->uid, obj->gid) < 0)

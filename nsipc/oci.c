@@ -12,6 +12,7 @@
 #include "limits.h"
 #include "state.h"
 #include "seal.h"
+#include "shm.h"
 #include "util.h"
 
 int
@@ -93,7 +94,7 @@ ipc_kind (json_t *config)
 
 int
 oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path,
-                nsipc_error *err)
+                char **rootfs, nsipc_error *err)
 {
   _cleanup_close_ int dir = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
@@ -110,6 +111,8 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
                             jerr.column);
   if (p && (oci_sysctl_conflicts (config, p, err) < 0 || (p->seal && seal_check_oci (config, p, err) < 0)))
     return nsipc_error_prefix (err, "bundle %s", bundle);
+  const char *root = json_string_value (json_object_get (json_object_get (config, "root"), "path"));
+  *rootfs = root == NULL ? NULL : root[0] == '/' ? xstrdup (root) : xasprintf ("%s/%s", bundle, root);
   *ipc = ipc_kind (config);
   *path = NULL;
   if (*ipc == OCI_IPC_PATH)
@@ -203,9 +206,27 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
     }
 }
 
-/* The /dev/shm mount gets size=; one is added when the config has none. */
-static void
-set_dev_shm (json_t *config, uint64_t size)
+/* A tmpfs size= value in bytes ("65536k"); false for what is not one
+   ("50%"). */
+static bool
+tmpfs_size_option (const char *value, uint64_t *bytes)
+{
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull (value, &end, 10);
+  int shift = *end == '\0' ? 0 : strchr ("kK", *end) ? 10 : strchr ("mM", *end) ? 20 : strchr ("gG", *end) ? 30 : -1;
+  if (end == value || errno || shift < 0 || (*end && end[1]) || n > (UINT64_MAX >> shift))
+    return false;
+  *bytes = (uint64_t)n << shift;
+  return true;
+}
+
+/* The /dev/shm tmpfs gets size=; one is added when the config has none.
+   A size the config asked for (not a runtime's default) is not replaced:
+   refused.  A bind (podman's) is left to createRuntime, which resizes the
+   tmpfs behind it. */
+static int
+set_dev_shm (json_t *config, uint64_t size, nsipc_error *err)
 {
   char opt[48];
   snprintf (opt, sizeof opt, "size=%" PRIu64, size);
@@ -217,23 +238,34 @@ set_dev_shm (json_t *config, uint64_t size)
   json_array_foreach (mounts, i, m)
   {
     const char *dest = json_string_value (json_object_get (m, "destination"));
+    const char *type = json_string_value (json_object_get (m, "type"));
     if (dest == NULL || strcmp (dest, "/dev/shm") != 0)
       continue;
+    if (type == NULL || strcmp (type, "tmpfs") != 0)
+      return 0;
     json_t *options = json_object_get (m, "options");
     if (!json_is_array (options))
       json_object_set_new (m, "options", options = json_array ());
     for (size_t k = json_array_size (options); k-- > 0;)
       {
         const char *o = json_string_value (json_array_get (options, k));
-        if (o && strncmp (o, "size=", 5) == 0)
-          json_array_remove (options, k);
+        uint64_t have;
+        if (o == NULL || strncmp (o, "size=", 5) != 0)
+          continue;
+        if (!tmpfs_size_option (o + 5, &have) || (!shm_runtime_default (have) && have != size))
+          return nsipc_error_set (err, 0,
+                                  "the config's /dev/shm has %s, the policy's dev_shm %" PRIu64
+                                  " bytes: the admin's policy is not overridden; drop the setting or change the policy",
+                                  o, size);
+        json_array_remove (options, k);
       }
     json_array_append_new (options, json_string (opt));
-    return;
+    return 0;
   }
   json_array_append_new (mounts,
                          json_pack ("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination", "/dev/shm", "type", "tmpfs",
                                     "source", "shm", "options", "nosuid", "noexec", "nodev", "mode=1777", opt));
+  return 0;
 }
 
 static void
@@ -295,8 +327,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
         return -1;
       add_sysctls (linux_, p);
     }
-  if (p->dev_shm_size)
-    set_dev_shm (config, p->dev_shm_size);
+  if (p->dev_shm_size && set_dev_shm (config, p->dev_shm_size, err) < 0)
+    return -1;
   if (p->seal && seal_oci (config, p, err) < 0)
     return -1;
 

@@ -52,10 +52,11 @@ enum nsipc_oci_ipc
 json_t *oci_ipc_entry (json_t *config);
 
 /* What the config.json in BUNDLE asks for the IPC namespace; *PATH is the
-   joined path (malloc'd) for OCI_IPC_PATH.  With P, a sysctl of the config
-   that contradicts P is an error (oci_sysctl_conflicts). */
+   joined path (malloc'd) for OCI_IPC_PATH, *ROOTFS the root's absolute
+   path (malloc'd; NULL without root.path).  With P, a sysctl of the config that contradicts P is
+   an error (oci_sysctl_conflicts), and so is a sealed P without its seal. */
 int oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path,
-                    nsipc_error *err);
+                    char **rootfs, nsipc_error *err);
 
 struct nsipc_oci_amend
 {

@@ -13,8 +13,9 @@ setup() {
   PIDS=()
   HOST_BEFORE=$(host_snapshot)
   cat >"$NSIPC_POLICY_DIR/p.json" <<'EOF2'
-{ "version": 1, "objects": [ { "type": "msg", "key": "0x10" }, { "type": "sem", "key": "0x11", "nsems": 2 },
-                             { "type": "shm", "key": "0x12", "size": 4096 }, { "type": "mqueue", "name": "/q" } ] }
+{ "version": 1, "dev_shm": { "size": "1MiB" },
+  "objects": [ { "type": "msg", "key": "0x10" }, { "type": "sem", "key": "0x11", "nsems": 2 },
+               { "type": "shm", "key": "0x12", "size": 4096 }, { "type": "mqueue", "name": "/q" } ] }
 EOF2
   cat >"$NSIPC_POLICY_DIR/p2.json" <<'EOF2'
 { "version": 1, "objects": [ { "type": "msg", "key": "0x10" }, { "type": "sem", "key": "0x11", "nsems": 2 },
@@ -45,6 +46,7 @@ leftovers() {
   [ ! -e "$d/a" ] || echo "pin"
   ls -A "$d" 2>/dev/null | grep '\.tmp' || true
   grep -c " $d/a " /proc/self/mountinfo | grep -v '^0$' | sed 's/^/mounts /' || true
+  grep -c " $NSIPC_STATE_DIR/shm/a " /proc/self/mountinfo | grep -v '^0$' | sed 's/^/dev_shm mounts /' || true
 }
 
 keys_in_a() {
@@ -53,8 +55,9 @@ keys_in_a() {
 }
 
 # The kill points of ns create: the intent record, the empty pin, the pin
-# without its inode recorded, each object, the queue listing, the last record.
-CREATE_POINTS="renameat:1 unshare:1 renameat:2 msgget:1 semget:1 shmget:1 mq_open:1 fsmount:1 renameat:3"
+# without its inode recorded, each object, the queue listing, the /dev/shm
+# tmpfs, the last record.
+CREATE_POINTS="renameat:1 unshare:1 renameat:2 msgget:1 semget:1 shmget:1 mq_open:1 fsmount:1 move_mount:1 renameat:3"
 
 @test "ns create killed at any point: ns list shows it incomplete; create again finishes it" {
   for point in $CREATE_POINTS; do
@@ -72,7 +75,8 @@ shm 0x12
 mqueue /q"
     assert_equal "$(leftovers)" "record ready
 pin
-mounts 1"
+mounts 1
+dev_shm mounts 1"
     run "$NSIPC" ns delete a
     assert_success
     assert_equal "$(leftovers)" ""
@@ -116,7 +120,8 @@ mounts 1"
     assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | [.complete, .policy, (.provisioned | length)]]')" '[[true,"p2",6]]'
     assert_equal "$(leftovers)" "record ready
 pin
-mounts 1"
+mounts 1
+dev_shm mounts 1"
     "$NSIPC" ns delete a
   done
 }

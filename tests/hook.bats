@@ -482,3 +482,42 @@ msgget: Operation not permitted"
   assert_failure 2
   assert_output "nsipc: oci-config: seal: linux.seccomp allows shmctl under conditions of its own, which the seal cannot be combined with"
 }
+
+@test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"; echo from-container > /dev/shm/f; cat /dev/shm/g 2>/dev/null || true'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" }'
+  cp "$b/config.json" "$b/plain.json"
+  # runc's own 64MiB tmpfs (runc spec), resized by the hook to web's 8MiB.
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output "dev_shm 8192"
+  # A size the config asks for is not overridden, by the hook or by oci-config.
+  bundle_edit "$b" '.mounts |= map(if .destination == "/dev/shm" then .options += ["size=100m"] else . end)'
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 2): the container's /dev/shm: /dev/shm is 100MiB (podman --shm-size, or size= in the config), the policy's dev_shm 8MiB: the admin's policy is not overridden"
+  assert_equal "$(ledgers)" 0
+  run "$NSIPC" oci-config --policy web <"$b/config.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: the config's /dev/shm has size=100m, the policy's dev_shm 8388608 bytes: the admin's policy is not overridden; drop the setting or change the policy"
+  # In a named namespace with a /dev/shm of its own, the container shares it.
+  echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/pod.json"
+  "$NSIPC" ns create pod1 --policy pod
+  "$NSIPC" exec pod1 -- sh -c 'echo from-exec > /dev/shm/g'
+  "$NSIPC" oci-config --policy pod --ns pod1 <"$b/plain.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 3)"
+  assert_success
+  assert_output "dev_shm 8192
+from-exec"
+  run "$NSIPC" exec pod1 -- cat /dev/shm/f
+  assert_output from-container
+  # A policy whose dev_shm differs from the namespace's is refused.
+  echo '{ "version": 1, "dev_shm": { "size": "4MiB" } }' >"$NSIPC_POLICY_DIR/small.json"
+  "$NSIPC" oci-config --policy small --ns pod1 <"$b/plain.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 4)"
+  assert_failure
+  assert_output --partial "namespace pod1: its /dev/shm is 8MiB, the policy's dev_shm 4MiB"
+  "$NSIPC" ns delete pod1
+}

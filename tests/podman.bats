@@ -105,3 +105,15 @@ rm: Operation not permitted
 left 4096
 Seccomp:	2"
 }
+
+@test "podman: dev_shm resizes podman's own /dev/shm; a --shm-size that contradicts it stops the container" {
+  echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
+  run podman_run --annotation io.nsipc.policy=shm8 localhost/nsipc-busybox:test sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'
+  assert_success
+  assert_output 8192
+  run podman_run --annotation io.nsipc.policy=shm8 --shm-size 100m localhost/nsipc-busybox:test touch /ran
+  assert_failure
+  assert_output --partial "/dev/shm is 100MiB (podman --shm-size, or size= in the config), the policy's dev_shm 8MiB: the admin's policy is not overridden"
+  run podman_run --annotation io.nsipc.policy=shm8 --shm-size 8m localhost/nsipc-busybox:test true
+  assert_success
+}

@@ -6,6 +6,7 @@
 
 #include "ledger.h"
 #include "oci.h"
+#include "shm.h"
 #include "tap.h"
 #include "util.h"
 
@@ -405,6 +406,41 @@ test_stage (void)
   ok (oci_stage ("prestart", &runc, &stage, &err) < 0, "an unknown stage is refused");
 }
 
+/* The config's /dev/shm with OPTION, amended with a dev_shm of 8MiB:
+   its options after, or NULL when refused. */
+static char *
+dev_shm_with (const char *option, char *buf, size_t len)
+{
+  nsipc_error err;
+  struct nsipc_policy p = { .dev_shm_size = 8 << 20 };
+  struct nsipc_oci_amend a = { .policy_name = "web" };
+  _cleanup_json_ json_t *c = spec ();
+  json_t *m;
+  size_t i;
+  json_array_foreach (json_object_get (c, "mounts"), i, m)
+  {
+    if (strcmp (json_string_value (json_object_get (m, "destination")), "/dev/shm") == 0)
+      json_object_set_new (m, "options", json_pack ("[s, s]", "nosuid", option));
+  }
+  if (oci_config_amend (c, &p, &a, &err) < 0)
+    return NULL;
+  shm_options (c, buf, len);
+  return buf;
+}
+
+static void
+test_dev_shm (void)
+{
+  char buf[256];
+  is_str (dev_shm_with ("size=65536k", buf, sizeof buf), "nosuid,size=8388608", "runc's default size is replaced");
+  is_str (dev_shm_with ("size=64000k", buf, sizeof buf), "nosuid,size=8388608", "podman's default too");
+  is_str (dev_shm_with ("size=8m", buf, sizeof buf), "nosuid,size=8388608", "the policy's own size stays (in bytes)");
+  ok (dev_shm_with ("size=100m", buf, sizeof buf) == NULL, "a size the config asks for is refused");
+  ok (dev_shm_with ("size=50%", buf, sizeof buf) == NULL, "a share of RAM too");
+  ok (shm_runtime_default (67108864) && shm_runtime_default (65536000) && !shm_runtime_default (8 << 20),
+      "the runtimes' defaults: 64MiB and 64000KiB");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,5 +453,6 @@ main (int argc, char **argv)
   test_amend_refused ();
   test_amend_existing ();
   test_stage ();
+  test_dev_shm ();
   return tap_done ();
 }

@@ -1,0 +1,291 @@
+/* The new mount API throughout: fspick resizes a tmpfs without touching
+   its mount flags, open_tree and move_mount carry a mount between mount
+   namespaces, and openat2 keeps a container's paths inside its root. */
+#include "shm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "namespace.h"
+#include "state.h"
+#include "units.h"
+#include "util.h"
+
+/* ---- one tmpfs ------------------------------------------------------- */
+
+static bool
+mount_root (int fd)
+{
+  struct statx stx;
+  return statx (fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+         && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* The size of the tmpfs mounted at FD, or 0 when FD is no tmpfs mount. */
+static uint64_t
+tmpfs_size (int fd)
+{
+  struct statfs sf;
+  if (!mount_root (fd) || fstatfs (fd, &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+    return 0;
+  return (uint64_t)sf.f_blocks * sf.f_bsize;
+}
+
+bool
+shm_runtime_default (uint64_t size)
+{
+  return size == 64ull << 20 || size == 64000ull << 10;
+}
+
+/* What the kernel makes of a size: whole pages. */
+static uint64_t
+in_pages (uint64_t size)
+{
+  uint64_t page = (uint64_t)sysconf (_SC_PAGESIZE);
+  return (size + page - 1) / page * page;
+}
+
+static int
+set_size (int fs, uint64_t size)
+{
+  char value[32];
+  snprintf (value, sizeof value, "%" PRIu64, size);
+  return fsconfig (fs, FSCONFIG_SET_STRING, "size", value, 0);
+}
+
+/* The tmpfs at FD becomes SIZE bytes; its mount flags stay. */
+static int
+resize (int fd, uint64_t size, nsipc_error *err)
+{
+  _cleanup_close_ int fs = fspick (fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+  if (fs < 0 || set_size (fs, size) < 0 || fsconfig (fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+    return nsipc_error_set (err, errno, "resize the tmpfs to %" PRIu64 " bytes", size);
+  return 0;
+}
+
+/* A new tmpfs of SIZE bytes (mode 1777, nosuid, nodev) on FD. */
+static int
+mount_new (int fd, uint64_t size, nsipc_error *err)
+{
+  _cleanup_close_ int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
+  _cleanup_close_ int mnt = -1;
+  if (fs < 0 || fsconfig (fs, FSCONFIG_SET_STRING, "source", "shm", 0) < 0 || set_size (fs, size) < 0
+      || fsconfig (fs, FSCONFIG_SET_STRING, "mode", "1777", 0) < 0
+      || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0
+      || (mnt = fsmount (fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0
+      || move_mount (mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return nsipc_error_set (err, errno, "mount a tmpfs of %" PRIu64 " bytes", size);
+  return 0;
+}
+
+/* ---- a named namespace's --------------------------------------------- */
+
+static int
+open_named (const char *state_dir, const char *name, bool create, nsipc_error *err)
+{
+  if (create)
+    {
+      /* Shared, as STATE_DIR/ns: an unmount reaches the copies of mount
+         namespaces made since.  Opened again after: the bind on itself
+         covers what was opened before. */
+      _cleanup_close_ int made = state_open_dir (state_dir, "shm", true, err);
+      _cleanup_free_ char *path = xasprintf ("%s/shm", state_dir);
+      if (made < 0 || namespace_share_dir (path, err) < 0)
+        return -1;
+    }
+  _cleanup_close_ int dir = state_open_dir (state_dir, "shm", false, err);
+  if (dir < 0)
+    return -1;
+  if (create && mkdirat (dir, name, 0700) < 0 && errno != EEXIST)
+    return nsipc_error_set (err, errno, "create %s/shm/%s", state_dir, name);
+  int fd = openat (dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open %s/shm/%s", state_dir, name);
+  return fd;
+}
+
+int
+shm_named_create (const char *state_dir, const char *name, uint64_t size, nsipc_error *err)
+{
+  _cleanup_close_ int fd = open_named (state_dir, name, true, err);
+  if (fd < 0)
+    return -1;
+  int r = tmpfs_size (fd) ? resize (fd, size, err) : mount_new (fd, size, err);
+  return r < 0 ? nsipc_error_prefix (err, "/dev/shm of namespace %s", name) : 0;
+}
+
+int
+shm_named_release (const char *state_dir, const char *name, nsipc_error *err)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/shm/%s", state_dir, name);
+  if (umount2 (path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+    return nsipc_error_set (err, errno, "unmount %s", path);
+  if (rmdir (path) < 0 && errno != ENOENT)
+    return nsipc_error_set (err, errno, "remove %s", path);
+  return 0;
+}
+
+int
+shm_named_tree (const char *state_dir, const char *name, nsipc_error *err)
+{
+  _cleanup_close_ int fd = open_named (state_dir, name, false, err);
+  if (fd < 0)
+    return -1;
+  if (tmpfs_size (fd) == 0)
+    return nsipc_error_set (err, ENOENT, "namespace %s has no /dev/shm of its own", name);
+  int tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0)
+    return nsipc_error_set (err, errno, "copy the /dev/shm mount of namespace %s", name);
+  return tree;
+}
+
+/* "/dev/shm is 16MiB, the policy's dev_shm 8MiB" */
+static int
+sizes_differ (nsipc_error *err, const char *what, uint64_t have, uint64_t want, const char *why)
+{
+  char a[32], b[32];
+  units_format_size (have, a, sizeof a);
+  units_format_size (want, b, sizeof b);
+  return nsipc_error_set (err, 0, "%s is %s%s, the policy's dev_shm %s: the admin's policy is not overridden; %s", what,
+                          a, why, b, "drop the setting or change the policy");
+}
+
+bool
+shm_size_differs (int tree, uint64_t size, nsipc_error *err)
+{
+  uint64_t have = tmpfs_size (tree);
+  if (have == in_pages (size))
+    return false;
+  sizes_differ (err, "its /dev/shm", have, size, "");
+  return true;
+}
+
+int
+shm_bind (int tree, nsipc_error *err)
+{
+  if (move_mount (tree, "", AT_FDCWD, "/dev/shm", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return nsipc_error_set (err, errno, "mount the namespace's tmpfs on /dev/shm");
+  return 0;
+}
+
+/* ---- another process's mount namespace ------------------------------- */
+
+/* Runs FN in the mount namespace of PID, and comes back: a mount
+   namespace can be copied from only while one is in it. */
+static int
+in_mounts_of (pid_t pid, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+  _cleanup_close_ int self = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int other = open (path, O_RDONLY | O_CLOEXEC);
+  if (self < 0 || other < 0 || setns (other, CLONE_NEWNS) < 0)
+    return nsipc_error_set (err, errno, "enter the mount namespace of process %d", (int)pid);
+  int r = fn (ctx, err);
+  if (setns (self, CLONE_NEWNS) < 0)
+    abort (); /* we came from there */
+  return r;
+}
+
+/* DIR/dev/shm, resolved as if DIR were the root: a symlink the image
+   planted cannot lead out. */
+static int
+open_dev_shm (int dir, nsipc_error *err)
+{
+  struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
+  int fd = (int)syscall (SYS_openat2, dir, "dev/shm", &how, sizeof how);
+  if (fd < 0 && errno == EXDEV) /* dev is a mount of its own: that is fine */
+    {
+      how.resolve &= ~(uint64_t)RESOLVE_NO_XDEV;
+      fd = (int)syscall (SYS_openat2, dir, "dev/shm", &how, sizeof how);
+    }
+  if (fd < 0)
+    return nsipc_error_set (err, errno, "open /dev/shm");
+  return fd;
+}
+
+struct copy
+{
+  int tree;
+};
+
+static int
+copy_dev_shm (void *ctx, nsipc_error *err)
+{
+  struct copy *c = ctx;
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = root < 0 ? -1 : open_dev_shm (root, err);
+  if (fd < 0)
+    return -1;
+  c->tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  return c->tree < 0 ? nsipc_error_set (err, errno, "copy the /dev/shm mount") : 0;
+}
+
+int
+shm_tree_of (pid_t pid, nsipc_error *err)
+{
+  struct copy c = { -1 };
+  if (in_mounts_of (pid, copy_dev_shm, &c, err) < 0)
+    return nsipc_error_prefix (err, "process %d", (int)pid);
+  return c.tree;
+}
+
+struct fit
+{
+  const char *rootfs;
+  uint64_t size;
+  int tree;
+  dev_t host; /* the host's /dev/shm: never resized */
+};
+
+static int
+fit_in (void *ctx, nsipc_error *err)
+{
+  struct fit *f = ctx;
+  _cleanup_close_ int root = open (f->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return nsipc_error_set (err, errno, "open the root %s", f->rootfs);
+  _cleanup_close_ int fd = open_dev_shm (root, err);
+  if (fd < 0)
+    return -1;
+  if (f->tree >= 0)
+    return move_mount (f->tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+               ? nsipc_error_set (err, errno, "mount the namespace's tmpfs on /dev/shm")
+               : 0;
+  if (!mount_root (fd))
+    return mount_new (fd, f->size, err);
+  struct stat st;
+  uint64_t have = tmpfs_size (fd);
+  if (fstat (fd, &st) < 0 || st.st_dev == f->host)
+    return nsipc_error_set (err, 0, "/dev/shm is the host's: dev_shm needs the container's own");
+  if (have == 0)
+    return nsipc_error_set (err, 0, "/dev/shm is not a tmpfs: dev_shm cannot be applied");
+  if (have == in_pages (f->size))
+    return 0;
+  if (!shm_runtime_default (have))
+    return sizes_differ (err, "/dev/shm", have, f->size, " (podman --shm-size, or size= in the config)");
+  return resize (fd, f->size, err);
+}
+
+int
+shm_fit_container (pid_t pid, const char *rootfs, uint64_t size, int tree, nsipc_error *err)
+{
+  struct stat host;
+  struct fit f = { rootfs, size, tree, stat ("/dev/shm", &host) == 0 ? host.st_dev : 0 };
+  if (in_mounts_of (pid, fit_in, &f, err) < 0)
+    return nsipc_error_prefix (err, "the container's /dev/shm");
+  return 0;
+}
