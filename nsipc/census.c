@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "named.h"
 #include "owners.h"
 #include "namespace.h"
@@ -68,24 +68,24 @@ scan_processes (struct nsipc_census *c)
    preferred to a process for entering: it cannot be recycled.  libmount
    reads mountinfo (and undoes its escapes). */
 static void
-scan_pins (struct nsipc_census *c)
+scan_pins (struct nsipc_census *c, const struct dl_mount *m)
 {
-  struct libmnt_table *table = mnt_new_table_from_file ("/proc/self/mountinfo");
-  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_table *table = m->mnt_new_table_from_file ("/proc/self/mountinfo");
+  struct libmnt_iter *it = m->mnt_new_iter (MNT_ITER_FORWARD);
   struct libmnt_fs *fs;
-  while (table && it && mnt_table_next_fs (table, it, &fs) == 0)
+  while (table && it && m->mnt_table_next_fs (table, it, &fs) == 0)
     {
-      const char *root = mnt_fs_get_root (fs), *target = mnt_fs_get_target (fs);
+      const char *root = m->mnt_fs_get_root (fs), *target = m->mnt_fs_get_target (fs);
       uint64_t inode;
-      if (!mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL
+      if (!m->mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL
           || sscanf (root, "ipc:[%" SCNu64 "]", &inode) != 1)
         continue;
       struct nsipc_census_ns *ns = entry (c, inode);
       free (ns->path);
       ns->path = xstrdup (target);
     }
-  mnt_free_iter (it);
-  mnt_unref_table (table);
+  m->mnt_free_iter (it);
+  m->mnt_unref_table (table);
 }
 
 static void
@@ -213,10 +213,11 @@ census_take (const char *state_dir, const char *runtime_root, bool with_owners, 
 {
   memset (c, 0, sizeof *c);
   _cleanup_close_ int self = namespace_open_current (err);
-  if (self < 0 || namespace_inode (self, &c->host, err) < 0)
+  const struct dl_mount *m = dl_mount (err);
+  if (m == NULL || self < 0 || namespace_inode (self, &c->host, err) < 0)
     return -1;
   scan_processes (c);
-  scan_pins (c);
+  scan_pins (c, m);
   scan_named (c, state_dir);
   read_ledgers (c, state_dir);
   if (with_owners)

@@ -102,6 +102,7 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
       return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);
     }
   sb.seal = seal.seal ? &seal : NULL;
+  sb.state_dir = g->state_dir;
   int status = cli_become ("exec", &sb, argv + optind);
   policy_free (&seal);
   return status;

@@ -92,6 +92,7 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
   else
     {
       sb.seal = policy.seal ? &policy : NULL;
+      sb.state_dir = g->state_dir;
       r = cli_become ("run", &sb, argv + optind);
     }
   policy_free (&policy);

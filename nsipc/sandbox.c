@@ -99,5 +99,5 @@ sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
     return -1;
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return nsipc_error_set (err, errno, "set no_new_privs");
-  return sb->seal ? seal_load (sb->seal, err) : 0;
+  return sb->seal ? seal_load (sb->state_dir, sb->seal, err) : 0;
 }

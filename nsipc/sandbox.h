@@ -15,6 +15,7 @@ struct nsipc_policy;
 struct nsipc_sandbox
 {
   const struct nsipc_policy *seal; /* a policy with "seal": its keys only; NULL: none */
+  const char *state_dir;           /* where the seal's compiled filter is kept */
   bool keep_caps;                  /* --keep-caps: capabilities stay (the sysctls stay read-only) */
   bool switch_user;
   uid_t uid; /* --user UID[:GID] */

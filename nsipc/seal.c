@@ -4,15 +4,23 @@
 #include "seal.h"
 
 #include <errno.h>
-#include <seccomp.h>
+#include <inttypes.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
+#include "digest.h"
+#include "dl.h"
+#include "state.h"
 #include "util.h"
 
 /* The System V calls the seal judges, by type; the rest are allowed. */
@@ -93,12 +101,12 @@ seal_rules (const struct nsipc_policy *p, struct seal_rule **rules)
    does not judge: those the kernel adds later stay refused, as an
    allowlist should.  Calls FN with each name until it fails. */
 static int
-each_unjudged (int (*fn) (const char *name, int nr, void *data), void *data)
+each_unjudged (const struct dl_seccomp *sc, int (*fn) (const char *name, int nr, void *data), void *data)
 {
   int r = 0;
   for (int nr = 0; nr < 1024 && r == 0; nr++)
     {
-      char *name = seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
+      char *name = sc->seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
       if (name && !judged (name))
         r = fn (name, nr, data);
       free (name);
@@ -106,50 +114,171 @@ each_unjudged (int (*fn) (const char *name, int nr, void *data), void *data)
   return r;
 }
 
-static int
-allow_nr (const char *name, int nr, void *ctx)
+struct adding
 {
+  const struct dl_seccomp *sc;
+  scmp_filter_ctx ctx;
+};
+
+static int
+allow_nr (const char *name, int nr, void *data)
+{
+  struct adding *a = data;
   (void)name;
-  return seccomp_rule_add (ctx, SCMP_ACT_ALLOW, nr, 0);
+  return a->sc->seccomp_rule_add (a->ctx, SCMP_ACT_ALLOW, nr, 0);
 }
 
 void *
 seal_filter (const struct nsipc_policy *p, nsipc_error *err)
 {
-  scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ERRNO (EPERM));
+  const struct dl_seccomp *sc = dl_seccomp (err);
+  if (sc == NULL)
+    return NULL;
+  scmp_filter_ctx ctx = sc->seccomp_init (SCMP_ACT_ERRNO (EPERM));
   if (ctx == NULL)
     return nsipc_error_set (err, ENOMEM, "seal: seccomp_init"), NULL;
   /* A binary tree of syscall numbers, not a list of some 450: every call
      the workload makes walks it. */
-  int r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  int r = sc->seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (r == 0)
-    r = each_unjudged (allow_nr, ctx);
+    r = each_unjudged (sc, allow_nr, &(struct adding){ sc, ctx });
   struct seal_rule *rules;
   size_t n = seal_rules (p, &rules);
   /* The refusals are this filter's default already (libseccomp refuses a
      rule with the default's action). */
   for (size_t i = 0; r == 0 && i < n; i++)
     if (!rules[i].refusal)
-      r = seccomp_rule_add (ctx, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name (rules[i].name), 1,
-                            SCMP_CMP (rules[i].arg, SCMP_CMP_MASKED_EQ, rules[i].mask, rules[i].value));
+      r = sc->seccomp_rule_add (ctx, SCMP_ACT_ALLOW, sc->seccomp_syscall_resolve_name (rules[i].name), 1,
+                                SCMP_CMP (rules[i].arg, SCMP_CMP_MASKED_EQ, rules[i].mask, rules[i].value));
   free (rules);
   if (r < 0)
     {
-      seccomp_release (ctx);
+      sc->seccomp_release (ctx);
       return nsipc_error_set (err, -r, "seal: build the seccomp filter"), NULL;
     }
   return ctx;
 }
 
-int
-seal_load (const struct nsipc_policy *p, nsipc_error *err)
+/* ---- the compiled filter, cached ---------------------------------------
+
+   libseccomp takes some 3 ms to build and compile an allowlist of every
+   syscall; the program it compiles depends only on the rules, libseccomp's
+   version and the architecture.  So it is kept, by those, in
+   STATE_DIR/seal/DIGEST.bpf (root's, like all the state): a header line,
+   the program's own digest, then the program.  A file whose digest does
+   not match is rebuilt, never loaded. */
+
+static const char cache_magic[] = "nsipc seal bpf 1\n";
+
+/* The file name: the digest of all that the program depends on. */
+static void
+cache_name (const struct dl_seccomp *sc, const struct nsipc_policy *p, char name[DIGEST_TEXT_LEN + 4])
+{
+  const struct scmp_version *v = sc->seccomp_version ();
+  _cleanup_free_ char *what = xasprintf ("nsipc %s libseccomp %u.%u.%u arch %u\n", NSIPC_VERSION, v->major, v->minor,
+                                         v->micro, sc->seccomp_arch_native ());
+  struct seal_rule *rules;
+  size_t n = seal_rules (p, &rules);
+  for (size_t i = 0; i < n; i++)
+    {
+      char *more = xasprintf ("%s%s %u %" PRIx64 " %" PRIx64 " %d\n", what, rules[i].name, rules[i].arg, rules[i].mask,
+                              rules[i].value, rules[i].refusal);
+      free (what);
+      what = more;
+    }
+  free (rules);
+  char digest[DIGEST_TEXT_LEN];
+  digest_sha256_text (what, strlen (what), digest);
+  snprintf (name, DIGEST_TEXT_LEN + 4, "%s.bpf", digest + 7);
+}
+
+/* The program in a cache file's TEXT, or NULL when it is not whole. */
+static const void *
+cache_program (const char *text, size_t len, size_t *prog_len)
+{
+  size_t head = sizeof cache_magic - 1, sum = DIGEST_TEXT_LEN; /* the digest and its newline */
+  if (len <= head + sum || memcmp (text, cache_magic, head) != 0 || text[head + sum - 1] != '\n'
+      || (len - head - sum) % sizeof (struct sock_filter) != 0)
+    return NULL;
+  char digest[DIGEST_TEXT_LEN];
+  digest_sha256_text (text + head + sum, len - head - sum, digest);
+  if (memcmp (digest, text + head, DIGEST_TEXT_LEN - 1) != 0)
+    return NULL;
+  *prog_len = len - head - sum;
+  return text + head + sum;
+}
+
+/* The compiled program of P (malloc'd, with the cache header). */
+static char *
+compile (const struct dl_seccomp *sc, const struct nsipc_policy *p, size_t *len, nsipc_error *err)
 {
   scmp_filter_ctx ctx = seal_filter (p, err);
   if (ctx == NULL)
+    return NULL;
+  _cleanup_close_ int fd = memfd_create ("seal", MFD_CLOEXEC);
+  int r = fd < 0 ? -errno : sc->seccomp_export_bpf (ctx, fd);
+  sc->seccomp_release (ctx);
+  size_t prog_len;
+  _cleanup_free_ char *prog = r == 0 && lseek (fd, 0, SEEK_SET) == 0 ? read_fd_all (fd, 1 << 20, &prog_len) : NULL;
+  if (prog == NULL)
+    return nsipc_error_set (err, r < 0 ? -r : errno, "seal: compile the seccomp filter"), NULL;
+  char digest[DIGEST_TEXT_LEN];
+  digest_sha256_text (prog, prog_len, digest);
+  size_t head = sizeof cache_magic - 1;
+  char *text = xmalloc (head + DIGEST_TEXT_LEN + prog_len);
+  memcpy (text, cache_magic, head);
+  memcpy (text + head, digest, DIGEST_TEXT_LEN - 1);
+  text[head + DIGEST_TEXT_LEN - 1] = '\n';
+  memcpy (text + head + DIGEST_TEXT_LEN, prog, prog_len);
+  *len = head + DIGEST_TEXT_LEN + prog_len;
+  return text;
+}
+
+/* The cached file NAME, or NULL. */
+static char *
+cache_read (const char *state_dir, const char *name, size_t *len)
+{
+  nsipc_error ignored;
+  _cleanup_close_ int dir = state_dir ? state_open_dir (state_dir, "seal", false, &ignored) : -1;
+  _cleanup_close_ int fd = dir < 0 ? -1 : open_regular (dir, name, false, &ignored);
+  return fd < 0 ? NULL : read_fd_all (fd, 1 << 20, len);
+}
+
+/* Best effort: without a cache, the next run compiles again. */
+static void
+cache_write (const char *state_dir, const char *name, const char *text, size_t len)
+{
+  nsipc_error ignored;
+  _cleanup_close_ int dir = state_dir ? state_open_dir (state_dir, "seal", true, &ignored) : -1;
+  if (dir >= 0 && state_lock (dir, &ignored) == 0)
+    state_write_file (dir, name, text, len, &ignored);
+}
+
+int
+seal_load (const char *state_dir, const struct nsipc_policy *p, nsipc_error *err)
+{
+  const struct dl_seccomp *sc = dl_seccomp (err);
+  if (sc == NULL)
     return -1;
-  int r = seccomp_load (ctx);
-  seccomp_release (ctx);
-  return r < 0 ? nsipc_error_set (err, -r, "seal: load the seccomp filter") : 0;
+  char name[DIGEST_TEXT_LEN + 4];
+  cache_name (sc, p, name);
+  size_t len = 0, prog_len = 0;
+  _cleanup_free_ char *text = cache_read (state_dir, name, &len);
+  const void *prog = text ? cache_program (text, len, &prog_len) : NULL;
+  if (prog == NULL)
+    {
+      free (text);
+      if ((text = compile (sc, p, &len, err)) == NULL)
+        return -1;
+      prog = cache_program (text, len, &prog_len);
+      cache_write (state_dir, name, text, len);
+    }
+  /* no_new_privs is set already (sandbox_enter). */
+  struct sock_fprog fprog = { .len = (unsigned short)(prog_len / sizeof (struct sock_filter)),
+                              .filter = (struct sock_filter *)prog };
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
+    return nsipc_error_set (err, errno, "seal: load the seccomp filter");
+  return 0;
 }
 
 /* ---- linux.seccomp (runtime-spec config-linux.md#seccomp) ---- */
@@ -163,10 +292,10 @@ append_name (const char *name, int nr, void *names)
 
 /* A profile of our own: everything unjudged, on the native architecture. */
 static json_t *
-whole_allowlist (void)
+whole_allowlist (const struct dl_seccomp *sc)
 {
   json_t *names = json_array ();
-  each_unjudged (append_name, names);
+  each_unjudged (sc, append_name, names);
   /* No "architectures": the runtime's native one only, as nsipc's own
      filter; a call through another ABI fails. */
   return json_pack ("{s:s, s:i, s:[{s:o, s:s}]}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet", EPERM,
@@ -300,8 +429,11 @@ seal_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
     json_object_set_new (config, "linux", linux_ = json_object ());
   json_t *profile = json_object_get (linux_, "seccomp");
   unsigned allowed = (1u << (2 * N_SYSV)) - 1;
+  const struct dl_seccomp *sc = NULL;
+  if ((profile == NULL || json_is_null (profile)) && (sc = dl_seccomp (err)) == NULL)
+    return -1;
   if (profile == NULL || json_is_null (profile))
-    json_object_set_new (linux_, "seccomp", profile = whole_allowlist ());
+    json_object_set_new (linux_, "seccomp", profile = whole_allowlist (sc));
   else
     {
       const char *def = json_string_value (json_object_get (profile, "defaultAction"));

@@ -19,8 +19,10 @@
    sealed: mq_open's name is a pointer. */
 void *seal_filter (const struct nsipc_policy *p, nsipc_error *err);
 
-/* Builds and loads it: call last, right before the exec. */
-int seal_load (const struct nsipc_policy *p, nsipc_error *err);
+/* Loads it, compiled, from STATE_DIR/seal when compiled before (else
+   compiles and keeps it there; STATE_DIR NULL: no cache).  Call last,
+   right before the exec, with no_new_privs set. */
+int seal_load (const char *state_dir, const struct nsipc_policy *p, nsipc_error *err);
 
 /* The same rules in CONFIG's linux.seccomp.  A config without a profile
    gets the whole allowlist; an allowlist profile (podman's, docker's

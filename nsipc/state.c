@@ -143,6 +143,17 @@ state_lock (int dirfd, nsipc_error *err)
 int
 state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
 {
+  _cleanup_free_ char *text = json_dumps (j, JSON_INDENT (2) | JSON_SORT_KEYS);
+  if (text == NULL)
+    return nsipc_error_set (err, ENOMEM, "write %s", file);
+  size_t len = strlen (text);
+  text[len] = '\n'; /* over the NUL: the length says where it ends */
+  return state_write_file (dirfd, file, text, len + 1, err);
+}
+
+int
+state_write_file (int dirfd, const char *file, const void *data, size_t len, nsipc_error *err)
+{
   /* One name per record: writers hold the directory's lock, so a temp file
      found is a killed writer's, and the next write takes it over. */
   char tmp[256];
@@ -151,8 +162,7 @@ state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
   if (fd < 0)
     return nsipc_error_set (err, errno, "create %s", tmp);
   /* One write; no fsync: the state lives on tmpfs, and pins die at reboot. */
-  _cleanup_free_ char *text = json_dumps (j, JSON_INDENT (2) | JSON_SORT_KEYS);
-  if (text == NULL || write_all (fd, text, strlen (text)) < 0 || write_all (fd, "\n", 1) < 0)
+  if (write_all (fd, data, len) < 0)
     {
       nsipc_error_set (err, errno ? errno : EIO, "write %s", file);
       unlinkat (dirfd, tmp, 0);

@@ -24,9 +24,10 @@ int state_lock (int dirfd, nsipc_error *err);
 /* "NAME.json": the file of a record, a pin's or a container's, by its name. */
 void state_record_file (const char *name, char *file, size_t len);
 
-/* Writes J to DIRFD/FILE through a temporary file (.FILE.tmp) and rename;
-   the caller holds the directory's lock. */
+/* Writes J (or LEN bytes of DATA) to DIRFD/FILE through a temporary file
+   (.FILE.tmp) and rename; the caller holds the directory's lock. */
 int state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err);
+int state_write_file (int dirfd, const char *file, const void *data, size_t len, nsipc_error *err);
 
 /* Reads DIRFD/FILE; NULL with err->status ENOENT when it is missing. */
 json_t *state_read_json (int dirfd, const char *file, nsipc_error *err);

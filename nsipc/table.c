@@ -2,9 +2,9 @@
 #include "table.h"
 
 #include <errno.h>
-#include <libsmartcols/libsmartcols.h>
 #include <string.h>
 
+#include "dl.h"
 #include "util.h"
 
 static int
@@ -52,26 +52,29 @@ table_print (FILE *out, const struct table_column *cols, size_t n, const char *d
   size_t n_idx;
   if (parse_list (cols, n, o->columns ? o->columns : defaults, idx, &n_idx, err) < 0)
     return -1;
-  struct libscols_table *tb = scols_new_table ();
+  const struct dl_smartcols *sc = dl_smartcols (err);
+  if (sc == NULL)
+    return -1;
+  struct libscols_table *tb = sc->scols_new_table ();
   if (tb == NULL)
     return nsipc_error_set (err, ENOMEM, "table");
-  scols_table_enable_raw (tb, o->raw);
-  scols_table_enable_noheadings (tb, o->noheadings);
-  scols_table_set_stream (tb, out);
+  sc->scols_table_enable_raw (tb, o->raw);
+  sc->scols_table_enable_noheadings (tb, o->noheadings);
+  sc->scols_table_set_stream (tb, out);
   for (size_t k = 0; k < n_idx; k++)
     /* Widths from the data, never truncated: an id is read in full. */
-    scols_table_new_column (tb, cols[idx[k]].name, 1, cols[idx[k]].right ? SCOLS_FL_RIGHT : 0);
+    sc->scols_table_new_column (tb, cols[idx[k]].name, 1, cols[idx[k]].right ? SCOLS_FL_RIGHT : 0);
   for (size_t r = 0; r < nrows; r++)
     {
-      struct libscols_line *line = scols_table_new_line (tb, NULL);
+      struct libscols_line *line = sc->scols_table_new_line (tb, NULL);
       for (size_t k = 0; line && k < n_idx; k++)
         {
           const char *cell = cells[r * n + (size_t)idx[k]];
-          scols_line_set_data (line, k, cell ? cell : "");
+          sc->scols_line_set_data (line, k, cell ? cell : "");
         }
     }
-  int r = scols_print_table (tb);
-  scols_unref_table (tb);
+  int r = sc->scols_print_table (tb);
+  sc->scols_unref_table (tb);
   return r < 0 ? nsipc_error_set (err, -r, "print the table") : 0;
 }
 

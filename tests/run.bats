@@ -6,6 +6,7 @@ load common
 
 setup() {
   common_setup
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
   HOST_BEFORE=$(host_snapshot)
 }
 
@@ -280,6 +281,16 @@ msgget: Operation not permitted
 private: Operation not permitted
 ipcrm: permission denied for key (0)
 left 4096"
+  # The compiled filter is kept; a damaged copy is compiled again, never loaded.
+  cached=$(ls "$NSIPC_STATE_DIR"/seal/*.bpf)
+  assert_equal "$(wc -l <<<"$cached")" 1
+  cp "$cached" "$BATS_TEST_TMPDIR/good.bpf"
+  # A "return ALLOW" planted over an instruction.
+  printf '\x06\x00\x00\x00\x00\x00\xff\x7f' | dd of="$cached" bs=1 seek=200 conv=notrunc status=none
+  run "$NSIPC" run --policy "$p" -- "$IPC_TOOL" msg 0x1000
+  assert_failure
+  assert_output "msgget: Operation not permitted"
+  cmp "$cached" "$BATS_TEST_TMPDIR/good.bpf"
   # Without the seal the same undeclared key works: it is the seal that refuses.
   run "$NSIPC" run -- "$IPC_TOOL" shm 0x2000 4096
   assert_success

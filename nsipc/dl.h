@@ -1,0 +1,66 @@
+/* Libraries loaded when first needed, not when nsipc starts.  nsipc run
+   and exec must start as fast as unshare(1), and libmount (which brings
+   libblkid, libselinux and libpcre2), libsmartcols and libseccomp cost
+   0.36 ms of a 2 ms run that uses none of them (tests/bench/run_overhead.sh).
+   Each is a table of the functions nsipc calls, typed from the library's
+   own header, filled with dlsym from its soname. */
+#pragma once
+
+#include <libmount/libmount.h>
+#include <libsmartcols/libsmartcols.h>
+#include <seccomp.h>
+
+#include "error.h"
+
+#define DL_FIELD(sym) __typeof__ (sym) *sym;
+
+#define DL_MOUNT(X)                                                                                                    \
+  X (mnt_new_table_from_file)                                                                                          \
+  X (mnt_new_iter)                                                                                                     \
+  X (mnt_table_next_fs)                                                                                                \
+  X (mnt_fs_get_root)                                                                                                  \
+  X (mnt_fs_get_target)                                                                                                \
+  X (mnt_fs_match_fstype)                                                                                              \
+  X (mnt_free_iter)                                                                                                    \
+  X (mnt_unref_table)
+
+#define DL_SMARTCOLS(X)                                                                                                \
+  X (scols_new_table)                                                                                                  \
+  X (scols_table_enable_raw)                                                                                           \
+  X (scols_table_enable_noheadings)                                                                                    \
+  X (scols_table_set_stream)                                                                                           \
+  X (scols_table_new_column)                                                                                           \
+  X (scols_table_new_line)                                                                                             \
+  X (scols_line_set_data)                                                                                              \
+  X (scols_print_table)                                                                                                \
+  X (scols_unref_table)
+
+#define DL_SECCOMP(X)                                                                                                  \
+  X (seccomp_init)                                                                                                     \
+  X (seccomp_attr_set)                                                                                                 \
+  X (seccomp_rule_add)                                                                                                 \
+  X (seccomp_syscall_resolve_num_arch)                                                                                 \
+  X (seccomp_syscall_resolve_name)                                                                                     \
+  X (seccomp_export_bpf)                                                                                               \
+  X (seccomp_release)                                                                                                  \
+  X (seccomp_version)                                                                                                  \
+  X (seccomp_arch_native)
+
+struct dl_mount
+{
+  DL_MOUNT (DL_FIELD)
+};
+struct dl_smartcols
+{
+  DL_SMARTCOLS (DL_FIELD)
+};
+struct dl_seccomp
+{
+  DL_SECCOMP (DL_FIELD)
+};
+
+/* The library's table, loaded on the first call; NULL with the reason
+   (the library or one of its functions is missing). */
+const struct dl_mount *dl_mount (nsipc_error *err);
+const struct dl_smartcols *dl_smartcols (nsipc_error *err);
+const struct dl_seccomp *dl_seccomp (nsipc_error *err);
