@@ -493,6 +493,15 @@ msgget: Operation not permitted"
   run runc run --bundle "$b" "$(cid 1)"
   assert_success
   assert_output "dev_shm 8192"
+  # exec --container sees the container's own /dev/shm.
+  bundle_edit "$b" '.process.args = ["sh", "-c", "echo from-container > /dev/shm/f; exec sleep 30"]'
+  runc run -d --bundle "$b" "$(cid 5)" </dev/null >/dev/null
+  for _ in $(seq 50); do "$NSIPC" exec --container "$(cid 5)" -- test -e /dev/shm/f 2>/dev/null && break; sleep 0.1; done
+  run "$NSIPC" exec --container "$(cid 5)" -- sh -c "cat /dev/shm/f; df -k /dev/shm | awk 'NR == 2 { print \$2 }'"
+  assert_output "from-container
+8192"
+  runc delete -f "$(cid 5)"
+  cp "$b/plain.json" "$b/config.json"
   # A size the config asks for is not overridden, by the hook or by oci-config.
   bundle_edit "$b" '.mounts |= map(if .destination == "/dev/shm" then .options += ["size=100m"] else . end)'
   run runc run --bundle "$b" "$(cid 2)"

@@ -374,6 +374,12 @@ same.json"
 @test "twelve namespaces with a 10 x 8 KiB queue each: root's RLIMIT_MSGQUEUE is no limit to nsipc" {
   p=$(policy q <<<'{ "version": 1, "limits": { "mqueue": { "msgsize_max": 8192 } },
     "objects": [ { "type": "mqueue", "name": "/jobs", "max_messages": 10, "message_size": 8192 } ] }')
+  # A soft limit below what the queue needs is raised for the create, and the
+  # command gets it back as it was.
+  run prlimit --msgqueue=4096: -- "$NSIPC" run --policy "$p" -- bash -c 'ulimit -q; ls /dev/mqueue'
+  assert_success
+  assert_output "4096
+jobs"
   # Raising the limit's hard value takes CAP_SYS_RESOURCE (bit 24).  Without
   # it, the create that goes over says so, and what to do.
   if (( (0x$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status) & (1 << 24)) == 0 )); then
