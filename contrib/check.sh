@@ -5,6 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 contrib/deps.sh --test
+# The Kubernetes schema validator tests/kubernetes.bats uses (npm package kubernetes-models).
+npm ci --prefix tests/kubernetes --no-audit --no-fund >/dev/null
 [ -d build ] || meson setup build
 ninja -C build
 meson test -C build --print-errorlogs

@@ -10,10 +10,12 @@
 #include <sys/stat.h>
 
 #include "container.h"
+#include "eventlog.h"
 #include "ledger.h"
 #include "namespace.h"
 #include "process.h"
 #include "oci.h"
+#include "output.h"
 #include "privileges.h"
 #include "shm.h"
 #include "state.h"
@@ -56,6 +58,17 @@ cli_fail (const char *verb, int status, const char *fmt, ...)
   record (verb, fmt, ap);
   va_end (ap);
   return status;
+}
+
+const char *
+cli_last_said (void)
+{
+  static char line[4200];
+  const char *last = said.n ? said.lines[said.n - 1] : "";
+  if (strncmp (last, "nsipc: ", 7) == 0)
+    last += 7;
+  snprintf (line, sizeof line, "%.*s", (int)strcspn (last, "\n"), last);
+  return line;
 }
 
 void
@@ -126,7 +139,7 @@ cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const cha
 void
 cli_print_json (FILE *out, json_t *j)
 {
-  _cleanup_free_ char *text = json_dumps (j, JSON_INDENT (2));
+  _cleanup_free_ char *text = output_dumps (j, JSON_INDENT (2));
   if (text)
     fprintf (out, "%s\n", text);
 }
@@ -182,6 +195,15 @@ cli_container_policy (const struct nsipc_globals *g, const char *verb, const cha
     return 1;
   *label = xstrdup (annotation ? annotation : "default");
   return 0;
+}
+
+void
+cli_log_event (const struct nsipc_globals *g, const char *verb, json_t *event)
+{
+  nsipc_error err = { 0 };
+  if (g->log_path && eventlog_append (g->log_path, verb, event, &err) < 0)
+    cli_error (verb, "%s", err.msg);
+  json_decref (event);
 }
 
 int

@@ -19,7 +19,12 @@ struct nsipc_globals
 {
   const char *state_dir;
   const char *policy_dir;
+  const char *log_path; /* the event log (--log, NSIPC_LOG), or NULL */
 };
+
+/* Appends EVENT (stolen) to the event log, when there is one; a failure
+   to log is said on stderr and changes nothing else. */
+void cli_log_event (const struct nsipc_globals *g, const char *verb, json_t *event);
 
 /* Records "nsipc: VERB: message" (VERB NULL: "nsipc: message") for stderr,
    control characters escaped; main prints what was recorded, once, with
@@ -71,6 +76,10 @@ int cli_namespace_seal (const struct nsipc_globals *g, struct nsipc_policy *seal
    tmpfs (none: it stays), or, without NAME, the one process PID sees. */
 int cli_bind_dev_shm (const struct nsipc_globals *g, const char *name, pid_t pid, nsipc_error *err);
 
+/* The last line recorded for stderr, without "nsipc: " and the newline
+   ("VERB: …"), or "". */
+const char *cli_last_said (void);
+
 /* Becomes ARGV (run, exec) in the sandbox SB: the least privilege, then
    execve in place.  Returns only on failure, with the exit status. */
 int cli_become (const char *verb, const struct nsipc_sandbox *sb, char *const argv[]);
@@ -93,3 +102,4 @@ int cmd_ns (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_run (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_policy (const struct nsipc_globals *g, int argc, char **argv);
+int cmd_log (const struct nsipc_globals *g, int argc, char **argv);

@@ -12,9 +12,25 @@
 #include "table.h"
 #include "util.h"
 
-static const char usage[]
-    = "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"
-      "                   [--min-idle SECONDS] [--runtime-root DIR]";
+#define USAGE                                                                                                          \
+  "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"                      \
+  "                   [--min-idle SECONDS] [--runtime-root DIR]"
+static const char usage[] = USAGE;
+static const char help[]
+    = USAGE "\n\n"
+            "Every IPC namespace on the host: who owns it (container, named namespace, host), its limits and\n"
+            "use, its objects, and which of them are orphans and why the others are kept.  Reads only.\n\n"
+            "Options:\n"
+            "  -J, --json          one JSON document\n"
+            "  --prometheus        Prometheus text metrics\n"
+            "  -o, --output LIST   table columns, comma-separated (below)\n"
+            "  -r, --raw           raw table: columns separated by one space\n"
+            "  -n, --noheadings    no header line\n"
+            "  --container ID      only container ID's namespace (an unknown ID is an error)\n"
+            "  --orphans           only the objects gc would remove\n"
+            "  --min-idle SECONDS  an object used in the last SECONDS is not an orphan (default 30)\n"
+            "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
+            "  -h, --help          show this help\n";
 
 int
 cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
@@ -37,7 +53,7 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
   struct table_options table = { 0 };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":Jo:rnh", options, NULL)) != -1)
     switch (cli_table_option (c, optarg, &table, &json) ? 0 : c)
       {
       case 0:
@@ -59,8 +75,8 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
           return EXIT_USAGE;
         break;
       case 'h':
-        puts (usage);
-        puts ("\nColumns for -o (one row per object; -r raw, -n no headings):");
+        fputs (help, stdout);
+        puts ("\nColumns for -o (one row per object):");
         table_help (stdout, output_audit_columns, output_audit_n_columns);
         return 0;
       default:
@@ -76,7 +92,7 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
   _cleanup_json_ json_t *top = NULL;
-  if (privileges_require_admin (&err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
+  if (privileges_require_host_root ("audit", &err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
     return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
   /* Formatted in memory, written at once: stdout is line-buffered. */
   char *text = NULL;

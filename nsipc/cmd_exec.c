@@ -14,8 +14,18 @@
 #include "state.h"
 #include "util.h"
 
-static const char usage[]
-    = "usage: nsipc exec NAME|--pid PID|--container ID [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]";
+#define USAGE "usage: nsipc exec NAME|--pid PID|--container ID [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]"
+static const char usage[] = USAGE;
+static const char help[]
+    = USAGE "\n\n"
+            "Runs CMD in an existing IPC namespace, with /dev/mqueue and /dev/shm of that namespace in a private\n"
+            "mount namespace, and becomes CMD: its exit status is nsipc's.  Options come before NAME.\n\n"
+            "  NAME                the named namespace NAME (nsipc ns create)\n"
+            "  --pid PID           the IPC namespace of process PID\n"
+            "  --container ID      the IPC namespace of running container ID (its ledger)\n"
+            "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  -h, --help          show this help\n";
 
 static int
 enter_container (const struct nsipc_globals *g, const char *id, pid_t *pid, nsipc_error *err)
@@ -47,7 +57,7 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
   struct nsipc_sandbox sb = { 0 };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:h", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
@@ -62,7 +72,7 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
           return EXIT_USAGE;
         break;
       case 'h':
-        puts (usage);
+        fputs (help, stdout);
         return 0;
       case ':':
         return cli_fail ("exec", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);

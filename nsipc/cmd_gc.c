@@ -14,9 +14,26 @@
 #include "reaper.h"
 #include "util.h"
 
-static const char usage[]
-    = "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--min-idle SECONDS] "
-      "[--runtime-root DIR]";
+#define USAGE                                                                                                          \
+  "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--min-idle SECONDS] "              \
+  "[--runtime-root DIR]"
+static const char usage[] = USAGE;
+static const char help[]
+    = USAGE "\n\n"
+            "Removes orphaned IPC objects (those no rule of nsipc-policy(5)'s cleanup keeps) in containers' and\n"
+            "named namespaces, the ledgers of containers that are gone, and with --pins, pins nobody uses.\n"
+            "Prints one line per removal and a summary; logs removals to syslog.\n\n"
+            "Options:\n"
+            "  --dry-run           say what would be removed, remove nothing\n"
+            "  --json              one JSON document instead of lines\n"
+            "  --container ID      only container ID's namespace (an unknown ID is an error)\n"
+            "  --ns NAME           only the named namespace NAME (an unknown NAME is an error)\n"
+            "  --host              the host's IPC namespace too\n"
+            "  --pins              also unpin named namespaces nobody is in and that hold nothing kept, and\n"
+            "                      half-made ones (an interrupted create)\n"
+            "  --min-idle SECONDS  keep objects used in the last SECONDS (default 30)\n"
+            "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
+            "  -h, --help          show this help\n";
 
 static void
 print_lines (const struct gc_report *r, bool dry_run, bool log)
@@ -52,7 +69,7 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
   bool json = false;
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", options, NULL)) != -1)
     switch (c)
       {
       case 'n':
@@ -81,7 +98,7 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
           return EXIT_USAGE;
         break;
       case 'h':
-        puts (usage);
+        fputs (help, stdout);
         return 0;
       default:
         return cli_fail ("gc", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
@@ -93,8 +110,12 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
     return EXIT_USAGE;
   nsipc_error err = { 0 };
   struct gc_report r;
-  if (privileges_require_admin (&err) < 0 || gc_run (g->state_dir, &a, &r, &err) < 0)
+  if (privileges_require_host_root ("gc", &err) < 0 || gc_run (g->state_dir, &a, &r, &err) < 0)
     return cli_fail ("gc", EXIT_RUNTIME, "%s", err.msg);
+  for (size_t i = 0; !a.dry_run && i < r.n; i++)
+    cli_log_event (g, "gc", output_gc_event_json (&r.events[i]));
+  for (size_t i = 0; !a.dry_run && i < r.errors.n; i++)
+    cli_log_event (g, "gc", json_pack ("{s:s, s:s}", "event", "error", "message", r.errors.lines[i]));
   bool log = !json && cli_log_open ();
   if (json)
     output_gc_json (stdout, &r, a.dry_run);

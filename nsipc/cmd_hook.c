@@ -26,16 +26,21 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
 {
   const char *verb = stage_verbs[OCI_STAGE_CREATE_RUNTIME];
   nsipc_error err = { 0 };
-  if (privileges_require_admin (&err) < 0)
+  if (privileges_require_host_root ("the hook", &err) < 0)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   struct nsipc_policy p = { 0 };
   _cleanup_free_ char *label = NULL;
   int r = cli_container_policy (g, verb, st->id, st->policy, &p, &label);
-  if (r != 0)
-    return r == 1 ? 0 : r;
-  r = container_create (g->state_dir, st, &p, label, &err) < 0 ? EXIT_RUNTIME : 0;
-  if (r)
-    cli_error (verb, "container %s: %s", st->id, err.msg);
+  if (r == 1) /* no policy at all: nothing to do */
+    return 0;
+  if (r == 0 && container_create (g->state_dir, st, &p, label, &err) < 0)
+    {
+      cli_error (verb, "container %s: %s", st->id, err.msg);
+      r = EXIT_RUNTIME;
+    }
+  cli_log_event (g, verb,
+                 json_pack ("{s:s, s:s, s:s?, s:s*}", "event", r ? "refused" : "created", "container", st->id,
+                            "policy", label ? label : st->policy, "message", r ? cli_last_said () : NULL));
   policy_free (&p);
   return r;
 }
@@ -43,13 +48,15 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
 static bool logging;
 
 static void
-log_removals (const char *id, uint64_t ns_inode, const struct nsipc_reap *reap)
+log_removals (const struct nsipc_globals *g, const char *id, uint64_t ns_inode, const struct nsipc_reap *reap)
 {
-  for (size_t i = 0; logging && i < reap->n_removed; i++)
+  for (size_t i = 0; i < reap->n_removed; i++)
     {
       char line[1024];
       output_removal_line (id, ns_inode, &reap->removed[i], line, sizeof line);
-      syslog (LOG_INFO, "%s", line);
+      if (logging)
+        syslog (LOG_INFO, "%s", line);
+      cli_log_event (g, stage_verbs[OCI_STAGE_POSTSTOP], output_removal_json (id, ns_inode, &reap->removed[i]));
     }
 }
 
@@ -59,14 +66,17 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   const char *verb = stage_verbs[OCI_STAGE_POSTSTOP];
   nsipc_error err = { 0 };
   struct nsipc_poststop out;
-  int r = privileges_require_admin (&err) < 0 ? -1 : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
+  int r = privileges_require_host_root ("the hook", &err) < 0 ? -1 : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
   if (r < 0)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   if (out.reaped)
-    log_removals (st->id, out.ns_inode, &out.reap);
+    log_removals (g, st->id, out.ns_inode, &out.reap);
   cli_error (verb, "%s", out.note);
   if (out.reaped && logging)
     syslog (LOG_INFO, "%s", out.note);
+  cli_log_event (g, verb,
+                 json_pack ("{s:s, s:s, s:I, s:I, s:s}", "event", "poststop", "container", st->id, "removed",
+                            (json_int_t)out.reap.n_removed, "kept", (json_int_t)out.reap.kept, "message", out.note));
   for (size_t i = 0; i < out.reap.errors.n; i++)
     cli_error (verb, "container %s: %s", st->id, out.reap.errors.lines[i]);
   r = out.reap.errors.n ? EXIT_RUNTIME : 0;
@@ -78,6 +88,16 @@ int
 cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
 {
   static const char usage[] = "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]";
+  static const char help[]
+      = "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]\n\n"
+        "The OCI runtime hook (oci-hooks(5)).  createRuntime provisions the container's IPC namespace from\n"
+        "the policy its io.nsipc.policy annotation names and writes its ledger; poststop removes what the\n"
+        "container left orphaned in a namespace that outlives it.  Without a stage, the state's status\n"
+        "tells (creating/created: createRuntime; stopped: poststop).  The OCI state is read from stdin;\n"
+        "precreate (podman) reads the config instead and prints it amended, as oci-config does.\n\n"
+        "Options:\n"
+        "  --min-idle SECONDS  poststop keeps objects used in the last SECONDS (default 30)\n"
+        "  -h, --help          show this help\n";
   static const struct option options[] = {
     { "min-idle", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },
@@ -94,7 +114,7 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
           return EXIT_USAGE;
         break;
       case 'h':
-        printf ("%s\n  (OCI state on stdin; the config for precreate)\n", usage);
+        fputs (help, stdout);
         return 0;
       default:
         return cli_fail ("hook", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",

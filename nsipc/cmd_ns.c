@@ -15,7 +15,32 @@
 static const char usage[] = "usage: nsipc ns create NAME [--policy FILE|NAME]\n"
                             "       nsipc ns apply NAME --policy FILE|NAME\n"
                             "       nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]\n"
-                            "       nsipc ns delete NAME [--force]";
+                            "       nsipc ns delete NAME [--force]\n"
+                            "Named IPC namespaces, pinned at STATE_DIR/ns/NAME; nsipc ns COMMAND --help for each.\n";
+
+/* Each sub-verb's help, in the order of subs[] (ns list has its own). */
+static const char *const helps[] = {
+  "usage: nsipc ns create NAME [--policy FILE|NAME]\n\n"
+  "Creates the IPC namespace NAME, pins it at STATE_DIR/ns/NAME, applies the policy (limits, objects, a\n"
+  "/dev/shm tmpfs of dev_shm at STATE_DIR/shm/NAME) and records it.  A NAME that exists is an error.\n\n"
+  "Options:\n"
+  "  --policy FILE|NAME  the policy; NAME means POLICY_DIR/NAME.json (default: POLICY_DIR/default.json,\n"
+  "                      if it exists)\n"
+  "  -h, --help          show this help\n",
+  "usage: nsipc ns apply NAME --policy FILE|NAME\n\n"
+  "Applies a policy to the named namespace NAME idempotently: what exists and agrees is kept, with its\n"
+  "data; a conflicting object is reported and nothing changes (exit 1).\n\n"
+  "Options:\n"
+  "  --policy FILE|NAME  the policy; NAME means POLICY_DIR/NAME.json\n"
+  "  -h, --help          show this help\n",
+  NULL,
+  "usage: nsipc ns delete NAME [--force]\n\n"
+  "Unpins the named namespace NAME, unmounts its /dev/shm and removes its record.  While processes are\n"
+  "in it, refuses and names them (exit 1).\n\n"
+  "Options:\n"
+  "  --force             unpin anyway: the namespace lives until its last process exits\n"
+  "  -h, --help          show this help\n",
+};
 
 struct ns_args
 {
@@ -32,9 +57,9 @@ ns_provision (const struct nsipc_globals *g, const struct ns_args *a, bool creat
 {
   nsipc_error err = { 0 };
   if (!create && a->policy == NULL)
-    return cli_fail (a->verb, EXIT_USAGE, "--policy is required (see nsipc ns --help)");
+    return cli_fail (a->verb, EXIT_USAGE, "--policy is required (see nsipc ns apply --help)");
   /* Without the privilege nothing else is worth saying. */
-  if (privileges_require_admin (&err) < 0)
+  if (privileges_require_host_root (a->verb, &err) < 0)
     return cli_fail (a->verb, EXIT_RUNTIME, "%s", err.msg);
   struct nsipc_policy p;
   int r = cli_load_policy (g, a->verb, a->policy, &p);
@@ -61,7 +86,7 @@ static int
 ns_delete (const struct nsipc_globals *g, const struct ns_args *a)
 {
   nsipc_error err = { 0 };
-  if (privileges_require_admin (&err) < 0 || named_delete (g->state_dir, a->name, a->force, &err) < 0)
+  if (privileges_require_host_root (a->verb, &err) < 0 || named_delete (g->state_dir, a->name, a->force, &err) < 0)
     return cli_fail (a->verb, EXIT_RUNTIME, "%s", err.msg);
   return 0;
 }
@@ -83,7 +108,7 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
     sub++;
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
-      puts (usage);
+      fputs (usage, stdout);
       return 0;
     }
   if (sub == 4)
@@ -95,7 +120,7 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
   struct ns_args a = { .verb = verb };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc - 1, argv + 1, ":", options, NULL)) != -1)
+  while ((c = getopt_long (argc - 1, argv + 1, ":h", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
@@ -105,16 +130,16 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
         a.force = true;
         break;
       case 'h':
-        puts (usage);
+        fputs (helps[sub], stdout);
         return 0;
       case ':':
         return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument", argv[optind]);
       default:
-        return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (see nsipc ns --help)", argv[optind]);
+        return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (see nsipc %s --help)", argv[optind], verb);
       }
   bool option_ok = (a.policy == NULL || sub <= 1) && (!a.force || sub == 3);
   if (!option_ok || argc - 1 - optind != 1)
-    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
+    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc %s --help)", verb);
   a.name = argv[1 + optind];
   if (cli_check_names (verb, a.name, NULL) != 0)
     return EXIT_USAGE;

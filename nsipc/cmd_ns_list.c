@@ -11,7 +11,16 @@
 #include "table.h"
 #include "util.h"
 
-static const char usage[] = "usage: nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]";
+static const char help[]
+    = "usage: nsipc ns list [-J|--json] [-o COLUMNS] [-r] [-n]\n\n"
+      "Each named namespace: its record (policy, creation), whether it is complete and pinned, the\n"
+      "processes in it and its objects per type.\n\n"
+      "Options:\n"
+      "  -J, --json          one JSON document\n"
+      "  -o, --output LIST   table columns, comma-separated (below)\n"
+      "  -r, --raw           raw table: columns separated by one space\n"
+      "  -n, --noheadings    no header line\n"
+      "  -h, --help          show this help\n";
 
 int
 cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv)
@@ -26,27 +35,27 @@ cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv)
   bool json = false;
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, ":Jo:rn", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":Jo:rnh", options, NULL)) != -1)
     switch (cli_table_option (c, optarg, &table, &json) ? 0 : c)
       {
       case 0:
         break;
       case 'h':
-        printf ("%s\n\nColumns (-o NAME,...; -r raw; -n no headings; -J JSON):\n", usage);
+        printf ("%s\nColumns for -o:\n", help);
         table_help (stdout, output_ns_columns, output_ns_n_columns);
         return 0;
       default:
-        return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
+        return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns list --help)");
       }
   nsipc_error err = { 0 };
   if (optind != argc || (json && (table.columns || table.raw || table.noheadings)))
-    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns --help)");
+    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns list --help)");
   if (table_check_columns (output_ns_columns, output_ns_n_columns, table.columns, &err) < 0)
     return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
   /* Counting what is inside needs the privilege, and on kernels without
      fsmount a mount namespace of our own. */
   _cleanup_json_ json_t *list = NULL;
-  if (privileges_require_admin (&err) < 0 || namespace_unshare_mount (&err) < 0
+  if (privileges_require_host_root (verb, &err) < 0 || namespace_unshare_mount (&err) < 0
       || (list = named_list (g->state_dir, &err)) == NULL)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   if (json)

@@ -13,7 +13,17 @@
 #include "state.h"
 #include "util.h"
 
-static const char usage[] = "usage: nsipc oci-config --policy NAME [--ns NAME] < config.json > amended.json";
+#define USAGE "usage: nsipc oci-config --policy NAME [--ns NAME] < config.json > amended.json"
+static const char usage[] = USAGE;
+static const char help[]
+    = USAGE "\n\n"
+            "Prints an OCI bundle's config.json (read from stdin) amended for a policy: its limits as\n"
+            "linux.sysctl, dev_shm as the /dev/shm size, its seal in linux.seccomp, the io.nsipc.policy\n"
+            "annotation, and nsipc's createRuntime and poststop hooks.  Amending twice changes nothing.\n\n"
+            "Options:\n"
+            "  --policy NAME       the policy, POLICY_DIR/NAME.json (a name: the hook finds it again by it)\n"
+            "  --ns NAME           the container joins the named namespace NAME\n"
+            "  -h, --help          show this help\n";
 
 int
 cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
@@ -27,7 +37,7 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
   const char *name = NULL, *ns = NULL;
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, ":", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
@@ -37,7 +47,7 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
         ns = optarg;
         break;
       case 'h':
-        puts (usage);
+        fputs (help, stdout);
         return 0;
       default:
         return cli_fail ("oci-config", EXIT_USAGE, "%s \"%s\" (%s)",

@@ -1,51 +1,65 @@
-/* nsipc policy check FILE...: validate policies without touching the kernel. */
+/* nsipc policy check FILE|NAME...: validate policies without touching the
+   kernel. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
+
+#define USAGE "usage: nsipc policy check FILE|NAME..."
+static const char help[]
+    = USAGE "\n\n"
+            "Validates each policy without touching the kernel (no privilege needed) and prints \"PATH: ok\",\n"
+            "or every problem with its JSON path.  A NAME means POLICY_DIR/NAME.json; an argument with a /\n"
+            "or ending in .json is a file.  Exit 0 when all are valid, else 2.\n\n"
+            "Options:\n"
+            "  -h, --help          show this help\n";
 
 static int
-check_files (int argc, char **argv)
+check_one (const struct nsipc_globals *g, const char *arg)
 {
-  if (argc == 0)
-    return cli_fail ("policy check", EXIT_USAGE, "no policy file given (usage: nsipc policy check FILE...)");
-  int status = 0;
-  for (int i = 0; i < argc; i++)
+  nsipc_error err = { 0 };
+  _cleanup_free_ char *path = NULL;
+  if (policy_locate (g->policy_dir, arg, &path, &err) < 0)
+    return cli_fail ("policy check", EXIT_USAGE, "%s", err.msg);
+  struct nsipc_policy policy;
+  struct nsipc_problems problems;
+  if (policy_load_file (path, &policy, &problems) == 0)
     {
-      struct nsipc_policy policy;
-      struct nsipc_problems problems;
-      if (policy_load_file (argv[i], &policy, &problems) == 0)
-        {
-          printf ("%s: ok\n", argv[i]);
-          policy_free (&policy);
-          continue;
-        }
-      cli_problems ("policy check", argv[i], &problems);
-      problems_free (&problems);
-      status = EXIT_USAGE;
+      printf ("%s: ok\n", path);
+      policy_free (&policy);
+      return 0;
     }
-  return status;
+  cli_problems ("policy check", path, &problems);
+  problems_free (&problems);
+  return EXIT_USAGE;
 }
 
 int
 cmd_policy (const struct nsipc_globals *g, int argc, char **argv)
 {
-  (void)g;
-  /* "FILE: ok" on stdout and problems on stderr, in the order they happen. */
+  /* "PATH: ok" on stdout and problems on stderr, in the order they happen. */
   setvbuf (stdout, NULL, _IOLBF, 0);
-  if (argc >= 2 && strcmp (argv[1], "check") == 0)
+  if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      if (argc >= 3 && (strcmp (argv[2], "--help") == 0 || strcmp (argv[2], "-h") == 0))
-        {
-          puts ("usage: nsipc policy check FILE...\n"
-                "Validates each policy; prints \"FILE: ok\" or every problem. Exit 0 when all are valid, else 2.");
-          return 0;
-        }
-      return check_files (argc - 2, argv + 2);
+      fputs (help, stdout);
+      return 0;
     }
   if (argc < 2)
-    cli_error ("policy", "missing subcommand (usage: nsipc policy check FILE...)");
-  else
-    cli_error ("policy", "unknown subcommand \"%s\" (usage: nsipc policy check FILE...)", argv[1]);
-  return EXIT_USAGE;
+    return cli_fail ("policy", EXIT_USAGE, "missing subcommand (%s)", USAGE);
+  if (strcmp (argv[1], "check") != 0)
+    return cli_fail ("policy", EXIT_USAGE, "unknown subcommand \"%s\" (%s)", argv[1], USAGE);
+  if (argc >= 3 && (strcmp (argv[2], "--help") == 0 || strcmp (argv[2], "-h") == 0))
+    {
+      fputs (help, stdout);
+      return 0;
+    }
+  if (argc == 2)
+    return cli_fail ("policy check", EXIT_USAGE, "no policy given (%s)", USAGE);
+  int status = 0;
+  for (int i = 2; i < argc; i++)
+    if (check_one (g, argv[i]) != 0)
+      status = EXIT_USAGE;
+  return status;
 }

@@ -9,8 +9,19 @@
 #include "provision.h"
 #include "privileges.h"
 
-static const char usage[]
-    = "usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]";
+#define USAGE "usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]"
+static const char usage[] = USAGE;
+static const char help[]
+    = USAGE "\n\n"
+            "Runs CMD in a new IPC namespace (and a private mount namespace) shaped by the policy, or in the\n"
+            "named namespace NAME, and becomes CMD: its exit status is nsipc's.\n\n"
+            "Options:\n"
+            "  --policy FILE|NAME  the policy; NAME means POLICY_DIR/NAME.json (default: POLICY_DIR/default.json,\n"
+            "                      if it exists, else the kernel's defaults and no objects)\n"
+            "  --ns NAME           join the named namespace NAME instead (its policy, seal and /dev/shm)\n"
+            "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  -h, --help          show this help\n";
 
 /* Everything between the checks and the command: a failure here leaves
    nothing behind, since the namespaces die with us. */
@@ -45,7 +56,7 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
   struct nsipc_sandbox sb = { 0 };
   int c;
   optind = 0;
-  while ((c = getopt_long (argc, argv, "+:", options, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:h", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
@@ -60,7 +71,7 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
           return EXIT_USAGE;
         break;
       case 'h':
-        puts (usage);
+        fputs (help, stdout);
         return 0;
       case ':':
         return cli_fail ("run", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);

@@ -278,15 +278,15 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
                             "namespace %s is incomplete (its create was interrupted): run ns create %s again, or "
                             "ns delete",
                             name, name);
-  /* /dev/shm first: a tmpfs that holds more than the new size refuses,
-     and then nothing has changed. */
-  if (p->dev_shm_size && shm_named_create (state_dir, name, p->dev_shm_size, err) < 0)
-    return nsipc_error_prefix (err, "%s", name);
   named_record_set_state (record, "applying");
   if (state_write_json (dirfd, file, record, err) < 0)
     return -1;
   struct provisioning pv = { p, record, conflicts };
-  if (provision_pinned (dirfd, name, &pv, err) < 0)
+  /* /dev/shm last: a conflict changes nothing; a tmpfs that holds more
+     than the new size refuses, and the record stays "applying" until an
+     apply finishes. */
+  if (provision_pinned (dirfd, name, &pv, err) < 0
+      || (p->dev_shm_size && shm_named_create (state_dir, name, p->dev_shm_size, err) < 0))
     {
       nsipc_error ignored;
       nsipc_error_prefix (err, "%s", name);

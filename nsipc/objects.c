@@ -16,6 +16,7 @@
 
 #include "limits.h"
 #include "units.h"
+#include "privileges.h"
 #include "util.h"
 
 union semun
@@ -135,7 +136,11 @@ create_sysv (const struct nsipc_object *obj, nsipc_error *err)
       struct existing e;
       if (sysv_stat_set (obj, id, &e, true) == 0)
         return id;
-      nsipc_error_set (err, errno, "%s", set_names[obj->type]);
+      if (errno == EINVAL && privileges_rootless ())
+        nsipc_error_set (err, 0, "%s: its owner is not mapped in this user namespace (rootless, only yours is)",
+                         set_names[obj->type]);
+      else
+        nsipc_error_set (err, errno, "%s", set_names[obj->type]);
     }
   sysv_remove (obj, id);
   return -1;

@@ -2,7 +2,10 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gc.h"
@@ -13,11 +16,11 @@
 json_t *
 output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason)
 {
-  char key[16], mode[8];
-  snprintf (key, sizeof key, "0x%08" PRIx32, o->key);
+  char mode[8];
   snprintf (mode, sizeof mode, "0%03o", o->mode);
   json_t *j = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s, s:s}", "type",
-                         policy_type_name (o->type), "key", o->type == OBJECT_MQUEUE ? json_null () : json_string (key),
+                         policy_type_name (o->type), "key",
+                         o->type == OBJECT_MQUEUE ? json_null () : json_integer ((json_int_t)o->key),
                          "id", o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
                          (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
                          (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
@@ -82,6 +85,70 @@ usage_json (const struct nsipc_inventory *inv)
                     (json_int_t)shm_pages, "mqueue", "count", (json_int_t)inventory_count (inv, OBJECT_MQUEUE));
 }
 
+/* ---- integers past jansson's --------------------------------------------
+
+   JSON numbers have no bound; jansson's integers stop at 2^63 - 1, and a
+   fresh namespace's shmmax and shmall are near 2^64.  Such a value is kept
+   in the tree as a string, "\x01NONCE:DIGITS", and output_dumps writes the
+   digits in its place.  The nonce is random per process, so no string a
+   workload chose (a queue name) can pass for one. */
+
+static const char *
+u64_mark (void)
+{
+  static char mark[40];
+  if (mark[0] == '\0')
+    {
+      uint64_t nonce = 0;
+      if (getrandom (&nonce, sizeof nonce, 0) != sizeof nonce)
+        nonce = (uint64_t)getpid () * 0x9e3779b97f4a7c15u ^ (uint64_t)time (NULL);
+      snprintf (mark, sizeof mark, "\x01%016" PRIx64 ":", nonce);
+    }
+  return mark;
+}
+
+json_t *
+output_u64 (uint64_t v)
+{
+  if (v <= INT64_MAX)
+    return json_integer ((json_int_t)v);
+  char text[64];
+  snprintf (text, sizeof text, "%s%" PRIu64, u64_mark (), v);
+  return json_string (text);
+}
+
+uint64_t
+output_u64_value (json_t *j)
+{
+  const char *s = json_string_value (j);
+  size_t n = strlen (u64_mark ());
+  if (s && strncmp (s, u64_mark (), n) == 0)
+    return strtoull (s + n, NULL, 10);
+  return json_integer_value (j) < 0 ? 0 : (uint64_t)json_integer_value (j);
+}
+
+char *
+output_dumps (json_t *j, size_t flags)
+{
+  char *text = json_dumps (j, flags);
+  /* As jansson writes the mark: "\u0001NONCE:DIGITS" */
+  char quoted[48];
+  snprintf (quoted, sizeof quoted, "\"\\u0001%s", u64_mark () + 1);
+  for (char *at = text ? strstr (text, quoted) : NULL; at; at = strstr (at, quoted))
+    {
+      char *digits = at + strlen (quoted), *end = digits + strspn (digits, "0123456789");
+      if (*end != '"' || end == digits)
+        {
+          at = end;
+          continue;
+        }
+      memmove (at, digits, (size_t)(end - digits));
+      memmove (at + (end - digits), end + 1, strlen (end + 1) + 1);
+      at += end - digits;
+    }
+  return text;
+}
+
 json_t *
 output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set *limits,
                   const struct nsipc_inventory *inv, json_t *objects)
@@ -89,10 +156,7 @@ output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set
   json_t *l = json_object ();
   for (int id = 0; id < LIMIT_COUNT; id++)
     if (limits->set[id])
-      json_object_set_new (l, nsipc_limits[id].field,
-                           /* A fresh shmmax/shmall is near 2^64: past what a JSON integer holds here. */
-                           limits->value[id] > INT64_MAX ? json_real ((double)limits->value[id])
-                                                         : json_integer ((json_int_t)limits->value[id]));
+      json_object_set_new (l, nsipc_limits[id].field, output_u64 (limits->value[id]));
   json_t *j = json_pack ("{s:I, s:s, s:o, s:o, s:o, s:o}", "inode", (json_int_t)ns->inode, "kind",
                          namespace_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
                          usage_json (inv), "objects", objects);
@@ -116,7 +180,7 @@ static const struct
 static double
 use_ratio (json_t *ns, size_t g)
 {
-  double limit = json_number_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
+  double limit = (double)output_u64_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
   json_int_t used = json_integer_value (
       json_object_get (json_object_get (json_object_get (ns, "usage"), gauges[g].type), gauges[g].field));
   return limit > 0 ? (double)used / (double)limit : used > 0 ? 1.0 : 0.0;
@@ -157,7 +221,9 @@ static void
 object_line (FILE *out, json_t *o)
 {
   const char *type = json_string_value (json_object_get (o, "type"));
-  const char *key = json_string_value (json_object_get (o, "key"));
+  char key[16] = "-"; /* as ipcs shows keys */
+  if (json_is_integer (json_object_get (o, "key")))
+    snprintf (key, sizeof key, "0x%08" PRIx32, (uint32_t)json_integer_value (json_object_get (o, "key")));
   const char *label = json_string_value (json_object_get (o, "policy_object"));
   char detail[64] = "";
   if (strcmp (type, "shm") == 0)
@@ -179,7 +245,7 @@ object_line (FILE *out, json_t *o)
   if (json_is_integer (json_object_get (o, "id")))
     snprintf (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));
   fprintf (out, "    %-6s %-10s id %-6s %s %5" JSON_INTEGER_FORMAT ":%-5" JSON_INTEGER_FORMAT "  %-24s  ", type,
-           key ? key : "-", id, json_string_value (json_object_get (o, "mode")),
+           key, id, json_string_value (json_object_get (o, "mode")),
            json_integer_value (json_object_get (o, "uid")), json_integer_value (json_object_get (o, "gid")), detail);
   if (json_is_true (json_object_get (o, "orphan")))
     fprintf (out, "ORPHAN: %s\n", json_string_value (json_object_get (o, "reason")));
@@ -414,9 +480,36 @@ removal_json (const struct gc_event *e)
   bool mq = o->type == OBJECT_MQUEUE;
   return json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:o?, s:s}", "namespace", (json_int_t)e->ns, "name", e->name,
                     "container", e->container, "type", policy_type_name (o->type), "key",
-                    mq ? json_null () : json_sprintf ("0x%08" PRIx32, o->key), "id",
+                    mq ? json_null () : json_integer ((json_int_t)o->key), "id",
                     mq ? json_null () : json_integer (o->id), "mqueue", o->name ? json_string_bytes (o->name) : NULL,
                     "reason", e->reason);
+}
+
+json_t *
+output_gc_event_json (const struct gc_event *e)
+{
+  static const char *const kinds[] = { [GC_REMOVED] = "removed", [GC_UNPINNED] = "unpinned", [GC_DROPPED] = "dropped" };
+  char line[1024];
+  output_gc_line (e, false, line, sizeof line);
+  json_t *j = e->kind == GC_REMOVED    ? removal_json (e)
+              : e->kind == GC_UNPINNED ? json_pack ("{s:s, s:I}", "name", e->name, "namespace", (json_int_t)e->ns)
+                                       : json_pack ("{s:s}", "container", e->container);
+  json_object_set_new (j, "event", json_string (kinds[e->kind]));
+  json_object_set_new (j, "message", json_string (line));
+  return j;
+}
+
+json_t *
+output_removal_json (const char *container, uint64_t ns, const struct nsipc_removal *r)
+{
+  struct gc_event e = { .kind = GC_REMOVED, .ns = ns, .container = (char *)container, .object = r->object };
+  snprintf (e.reason, sizeof e.reason, "%s", r->reason);
+  json_t *j = removal_json (&e);
+  char line[1024];
+  output_removal_line (container, ns, r, line, sizeof line);
+  json_object_set_new (j, "event", json_string ("removed"));
+  json_object_set_new (j, "message", json_string (line));
+  return j;
 }
 
 void
@@ -438,7 +531,7 @@ output_gc_json (FILE *out, const struct gc_report *r, bool dry_run)
   _cleanup_json_ json_t *top
       = json_pack ("{s:b, s:o, s:I, s:o, s:o, s:o}", "dry_run", dry_run, "removed", removed, "kept_in_use",
                    (json_int_t)r->kept, "errors", errors, "pins_removed", pins, "records_removed", records);
-  _cleanup_free_ char *text = json_dumps (top, JSON_INDENT (2));
+  _cleanup_free_ char *text = output_dumps (top, JSON_INDENT (2));
   if (text)
     fprintf (out, "%s\n", text);
 }
@@ -524,7 +617,8 @@ object_row (json_t *ns, json_t *obj, char **row)
   row[AC_KIND] = cell_of (json_object_get (ns, "kind"));
   row[AC_NAME] = cell_of (name);
   row[AC_TYPE] = cell_of (json_object_get (obj, "type"));
-  row[AC_KEY] = cell_of (json_object_get (obj, "key"));
+  json_t *key = json_object_get (obj, "key");
+  row[AC_KEY] = json_is_integer (key) ? xasprintf ("0x%08" PRIx32, (uint32_t)json_integer_value (key)) : NULL;
   row[AC_ID] = cell_of (json_object_get (obj, "id"));
   row[AC_QUEUE] = cell_of (json_object_get (obj, "name"));
   row[AC_MODE] = cell_of (json_object_get (obj, "mode"));

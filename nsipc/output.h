@@ -16,6 +16,15 @@
 /* One object: type, key, id, mode, owners, type-specific fields, its
    policy label (or null), the rule that kept it ("orphan": none did) and
    why, in words. */
+/* An unsigned integer for the JSON tree, exact past 2^63 (a marker string
+   there, which output_dumps writes as the number); and its value back. */
+json_t *output_u64 (uint64_t v);
+uint64_t output_u64_value (json_t *j);
+
+/* json_dumps, with output_u64's markers written as the integers they are:
+   every JSON text nsipc prints goes through it.  Free the result. */
+char *output_dumps (json_t *j, size_t flags);
+
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 
 /* One namespace, its limits as read inside it, usage counted from INV, and
@@ -44,6 +53,11 @@ void output_gc_json (FILE *out, const struct gc_report *r, bool dry_run);
 
 /* One removal by a container's poststop, as the log reads it. */
 void output_removal_line (const char *container, uint64_t ns, const struct nsipc_removal *r, char *out, size_t len);
+
+/* The same as event log entries: the JSON gc --json gives the event, with
+   "event" (removed, unpinned, dropped) and "message" (the line above). */
+json_t *output_gc_event_json (const struct gc_event *e);
+json_t *output_removal_json (const char *container, uint64_t ns, const struct nsipc_removal *r);
 
 /* audit -o COLUMNS (-r, -n): one row per object, with its namespace, as
    lsipc prints; the columns for -o and --help. */

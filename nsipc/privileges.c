@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/capability.h>
 
 int
@@ -19,5 +20,28 @@ privileges_require_admin (nsipc_error *err)
     return nsipc_error_set (err, errno, "read CAP_SYS_ADMIN");
   if (value != CAP_SET)
     return nsipc_error_set (err, 0, "needs CAP_SYS_ADMIN to create namespaces (run it as root)");
+  return 0;
+}
+
+bool
+privileges_rootless (void)
+{
+  FILE *f = fopen ("/proc/self/uid_map", "re");
+  unsigned long inside, outside, count;
+  bool identity = f && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0
+                  && count == 4294967295ul;
+  if (f)
+    fclose (f);
+  return !identity;
+}
+
+int
+privileges_require_host_root (const char *verb, nsipc_error *err)
+{
+  if (privileges_require_admin (err) < 0)
+    return -1;
+  if (privileges_rootless ())
+    return nsipc_error_set (err, 0,
+                            "rootless (in a user namespace), nsipc can only run: %s needs the host's root", verb);
   return 0;
 }

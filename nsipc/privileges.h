@@ -1,7 +1,17 @@
 /* What the caller may do, asked of libcap before anything is changed. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "error.h"
 
 /* 0 when the effective set holds CAP_SYS_ADMIN, else -1 and a message. */
 int privileges_require_admin (nsipc_error *err);
+
+/* Whether nsipc runs in a user namespace (rootless: unshare -r), where
+   its root maps to some user's uid: its uid_map is not the identity. */
+bool privileges_rootless (void);
+
+/* privileges_require_admin, and not rootless: what VERB does (pins in the
+   host's mount namespace, other users' namespaces) needs the host's root. */
+int privileges_require_host_root (const char *verb, nsipc_error *err);

@@ -347,7 +347,7 @@ same.json"
   assert_output 'nsipc: ns: unknown subcommand "frob" (see nsipc ns --help)'
   run "$NSIPC" ns apply pod1
   assert_failure 2
-  assert_output 'nsipc: ns apply: --policy is required (see nsipc ns --help)'
+  assert_output 'nsipc: ns apply: --policy is required (see nsipc ns apply --help)'
   run "$NSIPC" ns delete
   assert_failure 2
   run "$NSIPC" ns list --force

@@ -46,8 +46,10 @@ EOF2
   local f
   for f in nsipc nsipc-precreate; do
     jq --arg path "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
-      '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies] + .hook.args[1:]' \
-      "$SOURCE_ROOT/hooks/$f.json" >"$PODMAN_DIR/hooks/$f.json"
+      --arg log "$BATS_TEST_TMPDIR/log/nsipc.log" \
+      '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies] + .hook.args[1:]
+       | .hook.env = ["NSIPC_LOG=" + $log]' \
+      "$SOURCE_ROOT/hooks/$f.json.in" >"$PODMAN_DIR/hooks/$f.json"
   done
 }
 
@@ -62,6 +64,13 @@ EOF2
   # poststop ran: the ledger is gone.
   run ls -A "$NSIPC_STATE_DIR/containers"
   assert_output ""
+  # Both stages wrote the event log the hooks.d file names; nsipc log shows it.
+  run "$NSIPC" --log "$BATS_TEST_TMPDIR/log/nsipc.log" log
+  assert_line --regexp '^[0-9T:.-]+Z hook createRuntime created: [0-9a-f]{64}$'
+  assert_line --regexp '^[0-9T:.-]+Z hook poststop poststop: container [0-9a-f]{64}: '
+  run jq -r '.event' "$BATS_TEST_TMPDIR/log/nsipc.log"
+  assert_output "created
+poststop"
 }
 
 @test "podman: a container without the annotation is untouched" {

@@ -34,13 +34,24 @@ nsipc: policy check: $bad: objects[0].size: required field is missing"
 @test "check needs a file; policy needs a subcommand" {
   run "$NSIPC" policy check
   assert_failure 2
-  assert_output 'nsipc: policy check: no policy file given (usage: nsipc policy check FILE...)'
+  assert_output 'nsipc: policy check: no policy given (usage: nsipc policy check FILE|NAME...)'
   run "$NSIPC" policy
   assert_failure 2
-  assert_output 'nsipc: policy: missing subcommand (usage: nsipc policy check FILE...)'
+  assert_output 'nsipc: policy: missing subcommand (usage: nsipc policy check FILE|NAME...)'
   run "$NSIPC" policy lint x
   assert_failure 2
-  assert_output 'nsipc: policy: unknown subcommand "lint" (usage: nsipc policy check FILE...)'
+  assert_output 'nsipc: policy: unknown subcommand "lint" (usage: nsipc policy check FILE|NAME...)'
+}
+
+@test "check takes NAMEs, as every verb does: POLICY_DIR/NAME.json" {
+  cp "$SOURCE_ROOT/policy/default.json" "$NSIPC_POLICY_DIR/web.json"
+  run "$NSIPC" policy check web "$SOURCE_ROOT/policy/examples/pod.json"
+  assert_success
+  assert_output "$NSIPC_POLICY_DIR/web.json: ok
+$SOURCE_ROOT/policy/examples/pod.json: ok"
+  run "$NSIPC" policy check nothere
+  assert_failure 2
+  assert_output "nsipc: policy check: $NSIPC_POLICY_DIR/nothere.json: cannot read: No such file or directory"
 }
 
 @test "check does not need privileges" {
@@ -51,11 +62,27 @@ nsipc: policy check: $bad: objects[0].size: required field is missing"
 @test "--help and --version" {
   run "$NSIPC" --help
   assert_success
-  assert_line --index 0 'usage: nsipc [--state-dir DIR] [--policy-dir DIR] COMMAND [ARGS]'
+  assert_line --index 0 'usage: nsipc [--state-dir DIR] [--policy-dir DIR] [--log FILE] COMMAND [ARGS]'
+  # Each verb once, and what is true of it.
+  for verb in run exec "ns create" "ns apply" "ns list" "ns delete" "policy check" hook oci-config audit gc log; do
+    assert_equal "$(grep -c "^  $verb " <<<"$output")" "$( [ "$verb" = run ] && echo 2 || echo 1)"
+  done
+  refute_output --partial "applying the policy first"
   run "$NSIPC" --version
   assert_success
   assert_output --regexp '^nsipc [0-9]+\.[0-9]+\.[0-9]+$'
-  run "$NSIPC" run --help
-  assert_success
-  assert_output 'usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]'
+}
+
+@test "every verb and sub-verb has --help and -h: usage, a line per option, exit 0" {
+  for verb in run exec ns "ns create" "ns apply" "ns list" "ns delete" policy "policy check" hook oci-config audit gc log; do
+    for h in --help -h; do
+      run "$NSIPC" $verb $h
+      assert_success
+      assert_line --index 0 --regexp "^usage: nsipc $verb"
+    done
+    # Every long option the verb's usage names is explained on a line of its own.
+    for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"${lines[0]}" | sort -u); do
+      [ "$verb" = ns ] || [ "$verb" = policy ] || assert_line --regexp "^  (-[a-zA-Z], )?$opt( |$)"
+    done
+  done
 }
