@@ -120,7 +120,7 @@ provision_container (const char *state_dir, struct nsipc_ledger *l, struct nsipc
     return -1;
   if (l->kind == NS_KIND_HOST)
     return 0;
-  if (provision_snapshot (&l->provisioned, &l->n_provisioned, err) < 0)
+  if (provision_snapshot (&l->provisioned, &l->n_provisioned, provision_has_queues (p), err) < 0)
     return -1;
   provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
   if (l->kind != NS_KIND_NAMED)
@@ -260,7 +260,7 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
   /* What existed before the container, then the ledger, both before any
      change: poststop finds a partial one, and removes nothing then. */
   bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
-  if ((shared && provision_snapshot (&l->preexisting, &l->n_preexisting, err) < 0)
+  if ((shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
       || ledger_store (state_dir, l, err) < 0
       || provision_container (state_dir, l, p, other, !identity_map (l->pid), err) < 0)
     return -1;

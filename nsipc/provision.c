@@ -58,12 +58,22 @@ provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsi
   return objects_apply (policy, states, err);
 }
 
-/* Every object now in the namespace, as ledger entries. */
+bool
+provision_has_queues (const struct nsipc_policy *p)
+{
+  for (size_t i = 0; i < p->n_objects; i++)
+    if (p->objects[i].type == OBJECT_MQUEUE)
+      return true;
+  return false;
+}
+
+/* Every object now in the namespace (POSIX queues with MQUEUE), as ledger
+   entries. */
 int
-provision_snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *err)
+provision_snapshot (struct nsipc_ledger_object **list, size_t *n, bool mqueue, nsipc_error *err)
 {
   struct nsipc_inventory inv;
-  if (inventory_read (&inv, true, err) < 0)
+  if (inventory_read (&inv, mqueue, err) < 0)
     return -1;
   *list = xcalloc (inv.n + 1, sizeof **list);
   for (size_t i = 0; i < inv.n; i++)

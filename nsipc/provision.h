@@ -20,7 +20,11 @@ int provision_apply (const struct nsipc_policy *policy, bool with_limits, struct
                      nsipc_error *err);
 
 /* Every object now in the caller's namespace, as ledger entries. */
-int provision_snapshot (struct nsipc_ledger_object **list, size_t *n, nsipc_error *err);
+int provision_snapshot (struct nsipc_ledger_object **list, size_t *n, bool mqueue, nsipc_error *err);
+
+/* Whether P provisions POSIX queues: only then does the snapshot of what
+   it provisioned need them (listing queues takes an mqueue mount). */
+bool provision_has_queues (const struct nsipc_policy *p);
 
 /* Of LIST (a snapshot after provisioning), keeps the objects of POLICY. */
 void provision_keep_policy_objects (const struct nsipc_policy *policy, struct nsipc_ledger_object *list, size_t *n);
