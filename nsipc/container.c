@@ -289,7 +289,11 @@ container_create (const char *state_dir, const struct nsipc_oci_state *st, struc
   _cleanup_close_ int home = -1;
   uint64_t home_inode;
   int r = -1;
-  if (namespace_unshare_mount (err) == 0 && procfs_start_time (st->pid, &l.pid_start, err) == 0
+  /* No mount namespace of our own: nothing here mounts where the host
+     would see it (queues are listed through a detached mount, /dev/shm is
+     fitted inside the container's), and making one costs more than the
+     rest of the hook. */
+  if (procfs_start_time (st->pid, &l.pid_start, err) == 0
       && (home = namespace_open_current (err)) >= 0 && namespace_inode (home, &home_inode, err) == 0
       && namespace_enter_pid (st->pid, err) == 0)
     {

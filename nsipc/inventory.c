@@ -134,8 +134,8 @@ mqueue_detached (void)
 }
 
 /* The POSIX queues' directory: detached where the kernel can, else an
-   mqueue mount on /dev/mqueue (which then needs a private mount
-   namespace), unmounted by the caller when *MOUNTED. */
+   mqueue mount on /dev/mqueue in a mount namespace of our own (made here:
+   the host must not see it), unmounted by the caller when *MOUNTED. */
 static int
 mqueue_dir (bool *mounted, nsipc_error *err)
 {
@@ -143,7 +143,7 @@ mqueue_dir (bool *mounted, nsipc_error *err)
   int fd = mqueue_detached ();
   if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
     return fd >= 0 ? fd : nsipc_error_set (err, errno, "mount an mqueue filesystem");
-  if (namespace_mount_dev (0, err) < 0)
+  if (namespace_unshare_mount (err) < 0 || namespace_mount_dev (0, err) < 0)
     return -1;
   *mounted = true;
   fd = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

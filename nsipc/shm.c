@@ -90,6 +90,24 @@ mount_new (int fd, uint64_t size, nsipc_error *err)
   return 0;
 }
 
+/* A copy of the mount at FD, detached and private.  A clone of a shared
+   mount (STATE_DIR/shm is one) joins its peer group: attached in a
+   container, what happens to it there would come back to the host's. */
+static int
+clone_private (int fd)
+{
+  int tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  struct mount_attr attr = { .propagation = MS_PRIVATE };
+  if (tree >= 0 && mount_setattr (tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    {
+      int e = errno;
+      close (tree);
+      errno = e;
+      return -1;
+    }
+  return tree;
+}
+
 /* ---- a named namespace's --------------------------------------------- */
 
 static int
@@ -145,7 +163,7 @@ shm_named_tree (const char *state_dir, const char *name, nsipc_error *err)
     return -1;
   if (tmpfs_size (fd) == 0)
     return nsipc_error_set (err, ENOENT, "namespace %s has no /dev/shm of its own", name);
-  int tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  int tree = clone_private (fd);
   if (tree < 0)
     return nsipc_error_set (err, errno, "copy the /dev/shm mount of namespace %s", name);
   return tree;
@@ -230,7 +248,7 @@ copy_dev_shm (void *ctx, nsipc_error *err)
   _cleanup_close_ int fd = root < 0 ? -1 : open_dev_shm (root, err);
   if (fd < 0)
     return -1;
-  c->tree = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  c->tree = clone_private (fd);
   return c->tree < 0 ? nsipc_error_set (err, errno, "copy the /dev/shm mount") : 0;
 }
 

@@ -123,7 +123,7 @@ bundle "$tmp/with" '.process.args = ["true"] | '"$hooks_filter" \
 # hooks is not nsipc's.
 bundle "$tmp/without" '.process.args = ["true"]
     | .hooks = { "createRuntime": [{ "path": $true, "args": ["true"] }], "poststop": [{ "path": $true, "args": ["true"] }] }' \
-    --arg true "$(command -v true)"
+    --arg true "$(type -P true)"
 cmp -s <(jq -S 'del(.hooks)' "$tmp/with/config.json") <(jq -S 'del(.hooks)' "$tmp/without/config.json") ||
     { echo "hook_overhead: the two bundles differ in more than their hooks" >&2; exit 1; }
 
