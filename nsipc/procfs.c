@@ -86,10 +86,11 @@ bool
 procfs_alive_since (pid_t pid, int64_t since)
 {
   /* Objects share their pids (one creator makes many): remember the start
-     times found.  Such an answer can only err towards "in use": a pid that
-     died keeps its old start time, a pid reused started later anyway.  "No
-     such process" is never remembered: the pid may be reused meanwhile, by
-     a process that then uses the object. */
+     times found, and the pids found dead (as started at the end of time).
+     A pid that died keeps its old start time: an answer that errs towards
+     "in use".  A dead pid reused meanwhile by a process that then uses the
+     object changes the object (its last pid, its times), which the
+     re-check before removal sees: the object is kept. */
   static struct
   {
     pid_t pid;
@@ -102,10 +103,12 @@ procfs_alive_since (pid_t pid, int64_t since)
   int64_t started;
   if (cache[slot].pid == pid)
     started = cache[slot].started;
-  else if (procfs_started_at (pid, &started, &err) < 0)
-    return false;
   else
-    cache[slot].pid = pid, cache[slot].started = started;
+    {
+      if (procfs_started_at (pid, &started, &err) < 0)
+        started = INT64_MAX;
+      cache[slot].pid = pid, cache[slot].started = started;
+    }
   /* btime and the start tick are rounded down: a second of slack. */
   return started <= since + 1;
 }

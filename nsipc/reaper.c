@@ -113,10 +113,17 @@ kept_msg (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct 
   return live_pid (s, o, o->lspid, "last sender", v) || live_pid (s, o, o->lrpid, "last receiver", v);
 }
 
+/* For gc's first pass: a set's members are not read yet.  Only the
+   removal reads them, once, and judges again (recheck_and_remove); a set
+   the first pass keeps for another reason is kept either way. */
+static const struct nsipc_sem_detail members_deferred;
+
 static bool
 kept_sem (const struct nsipc_ipc_object *o, const struct nsipc_sem_detail *sem, const struct nsipc_scene *s,
           struct nsipc_verdict *v)
 {
+  if (sem == &members_deferred)
+    return kept_blocked (o, s, v);
   if (sem == NULL)
     return say (v, RULE_UNKNOWN, "its semaphores could not be read");
   if (sem->waiters > 0)
@@ -358,7 +365,12 @@ reaper_reap (const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out, 
     {
       struct nsipc_ipc_object *o = &inv.objects[i];
       struct nsipc_verdict v;
-      reaper_judge_live (o, s, &v);
+      /* A dry run says what a real one removes: every set's members read
+         now.  A real one reads them once, for the sets that may go. */
+      if (dry_run || o->type != OBJECT_SEM)
+        reaper_judge_live (o, s, &v);
+      else
+        reaper_judge (o, &members_deferred, s, &v);
       int r = v.rule != RULE_ORPHAN ? 1 : dry_run ? 0 : recheck_and_remove (o, s);
       if (r < 0 && (errno == EIDRM || errno == EINVAL || errno == ENOENT))
         continue; /* someone removed it first */
