@@ -56,7 +56,8 @@ log_removals (const struct nsipc_globals *g, const char *id, uint64_t ns_inode, 
       output_removal_line (id, ns_inode, &reap->removed[i], line, sizeof line);
       if (logging)
         syslog (LOG_INFO, "%s", line);
-      cli_log_event (g, stage_verbs[OCI_STAGE_POSTSTOP], output_removal_json (id, ns_inode, &reap->removed[i]));
+      if (g->log_path)
+        cli_log_event (g, stage_verbs[OCI_STAGE_POSTSTOP], output_removal_json (id, ns_inode, &reap->removed[i]));
     }
 }
 
