@@ -14,6 +14,7 @@
 
 #include "inventory.h"
 #include "namespace.h"
+#include "output.h"
 #include "provision.h"
 #include "shm.h"
 #include "state.h"
@@ -372,6 +373,15 @@ describe (int dirfd, const char *file, nsipc_error *err)
     }
   json_object_set_new (j, "complete", json_boolean (named_record_complete (j)));
   json_object_set_new (j, "policy_changed", policy_changed (j));
+  /* Keys as audit and gc write them. */
+  size_t i;
+  json_t *o;
+  json_array_foreach (json_object_get (j, "provisioned"), i, o)
+  {
+    json_t *key = json_object_get (o, "key");
+    if (json_is_integer (key) && !json_is_string (json_object_get (o, "name")))
+      json_object_set_new (o, "key", output_key ((uint32_t)json_integer_value (key)));
+  }
   _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
   struct nsipc_inventory inv = { 0 };
   _cleanup_free_ pid_t *pids = NULL;

@@ -19,8 +19,7 @@ output_object (const struct nsipc_ipc_object *o, const char *label, const char *
   char mode[8];
   snprintf (mode, sizeof mode, "0%03o", o->mode);
   json_t *j = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s, s:s}", "type",
-                         policy_type_name (o->type), "key",
-                         o->type == OBJECT_MQUEUE ? json_null () : json_integer ((json_int_t)o->key),
+                         policy_type_name (o->type), "key", o->type == OBJECT_MQUEUE ? json_null () : output_key (o->key),
                          "id", o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
                          (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
                          (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
@@ -105,6 +104,12 @@ u64_mark (void)
       snprintf (mark, sizeof mark, "\x01%016" PRIx64 ":", nonce);
     }
   return mark;
+}
+
+json_t *
+output_key (uint32_t key)
+{
+  return json_sprintf ("0x%08" PRIx32, key);
 }
 
 json_t *
@@ -221,9 +226,7 @@ static void
 object_line (FILE *out, json_t *o)
 {
   const char *type = json_string_value (json_object_get (o, "type"));
-  char key[16] = "-"; /* as ipcs shows keys */
-  if (json_is_integer (json_object_get (o, "key")))
-    snprintf (key, sizeof key, "0x%08" PRIx32, (uint32_t)json_integer_value (json_object_get (o, "key")));
+  const char *key = json_string_value (json_object_get (o, "key")) ?: "-";
   const char *label = json_string_value (json_object_get (o, "policy_object"));
   char detail[64] = "";
   if (strcmp (type, "shm") == 0)
@@ -480,7 +483,7 @@ removal_json (const struct gc_event *e)
   bool mq = o->type == OBJECT_MQUEUE;
   return json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:o?, s:s}", "namespace", (json_int_t)e->ns, "name", e->name,
                     "container", e->container, "type", policy_type_name (o->type), "key",
-                    mq ? json_null () : json_integer ((json_int_t)o->key), "id",
+                    mq ? json_null () : output_key (o->key), "id",
                     mq ? json_null () : json_integer (o->id), "mqueue", o->name ? json_string_bytes (o->name) : NULL,
                     "reason", e->reason);
 }
@@ -617,8 +620,7 @@ object_row (json_t *ns, json_t *obj, char **row)
   row[AC_KIND] = cell_of (json_object_get (ns, "kind"));
   row[AC_NAME] = cell_of (name);
   row[AC_TYPE] = cell_of (json_object_get (obj, "type"));
-  json_t *key = json_object_get (obj, "key");
-  row[AC_KEY] = json_is_integer (key) ? xasprintf ("0x%08" PRIx32, (uint32_t)json_integer_value (key)) : NULL;
+  row[AC_KEY] = cell_of (json_object_get (obj, "key"));
   row[AC_ID] = cell_of (json_object_get (obj, "id"));
   row[AC_QUEUE] = cell_of (json_object_get (obj, "name"));
   row[AC_MODE] = cell_of (json_object_get (obj, "mode"));

@@ -16,6 +16,10 @@
 /* One object: type, key, id, mode, owners, type-specific fields, its
    policy label (or null), the rule that kept it ("orphan": none did) and
    why, in words. */
+/* An IPC key as nsipc's JSON writes it, everywhere (DESIGN.md §7): the
+   string "0x%08x", as ipcs shows it. */
+json_t *output_key (uint32_t key);
+
 /* An unsigned integer for the JSON tree, exact past 2^63 (a marker string
    there, which output_dumps writes as the number); and its value back. */
 json_t *output_u64 (uint64_t v);

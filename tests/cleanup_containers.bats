@@ -92,7 +92,7 @@ EOF2
 
   run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
   assert_success
-  assert_equal "$(jq -c --argjson ns "$inode" '[.removed[] | select(.namespace == $ns) | .key]' <<<"$output")" '[4101]'
+  assert_equal "$(jq -c --argjson ns "$inode" '[.removed[] | select(.namespace == $ns) | .key]' <<<"$output")" '["0x00001005"]'
   # What the container itself sees.
   run runc exec "$id" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done; ls /dev/mqueue'
   assert_output "msg 0x1000

@@ -116,20 +116,3 @@ wait_stopped() {
   done
   return 1
 }
-
-# jqh: jq with `hex`, a key as ipcs shows it (4096 | hex = "0x00001000"):
-# nsipc's JSON writes keys as integers.
-jqh() {
-  local hex='def hex: . as $n | [range(7; -1; -1) as $i | (($n / pow(16; $i)) | floor) % 16]
-    | map("0123456789abcdef"[.:.+1]) | "0x" + add;'
-  local args=() seen=false skip=0 a
-  for a in "$@"; do
-    if ((skip > 0)); then skip=$((skip - 1)); args+=("$a"); continue; fi
-    case $a in
-      --arg | --argjson) skip=2; args+=("$a") ;;
-      -*) args+=("$a") ;;
-      *) if $seen; then args+=("$a"); else args+=("$hex $a"); seen=true; fi ;;
-    esac
-  done
-  jq "${args[@]}"
-}

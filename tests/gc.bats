@@ -74,7 +74,7 @@ shm 0x601"
   run "$NSIPC" gc --min-idle 0 --ns pod1 --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | {type, key, id, namespace}] | sort' <<<"$output")" "$dry"
-  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '[1281,1282]'
+  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000501","0x00000502"]'
 }
 
 @test "the holder's objects stay after its creator-child is long gone; they go once it exits" {
@@ -84,7 +84,7 @@ shm 0x601"
   wait "${PIDS[0]}" || true
   run "$NSIPC" gc --min-idle 0 --ns pod1 --json
   assert_success
-  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '[1537,1538]'
+  assert_equal "$(jq -c '[.removed[].key] | sort' <<<"$output")" '["0x00000601","0x00000602"]'
 }
 
 @test "audit --json follows the contract" {
@@ -104,14 +104,14 @@ shm 0x601"
         (.type | IN("msg", "sem", "shm", "mqueue")) and (.mode | test("^0[0-7]{3}$")) and
         (.uid | type == "number") and (.gid | type == "number") and (.cuid | type == "number") and (.cgid | type == "number") and
         (.orphan | type == "boolean") and (.policy_object == null or (.policy_object | type == "string")) and
-        (if .type == "mqueue" then (.name | startswith("/")) else (.key | type == "number") and (.id | type == "number") end) and
+        (if .type == "mqueue" then (.name | startswith("/")) else (.key | test("^0x[0-9a-f]{8}$")) and (.id | type == "number") end) and
         (if .type == "shm" then (.size | type == "number") and (.nattch | type == "number") and (.lpid | type == "number") and (.cpid | type == "number") else true end) and
         (if .type == "sem" then (.nsems | type == "number") else true end) and
         (if .type == "msg" then (.bytes | type == "number") and (.messages | type == "number") and (.lspid | type == "number") and (.lrpid | type == "number") else true end)))' <<<"$json"
   assert_success
   inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
   run jq -c --argjson i "$inode" '.namespaces[] | select(.inode == $i) | [.kind, .name, (.objects | map([.key, .policy_object, .orphan]) | sort)]' <<<"$json"
-  assert_output '["pinned","pod1",[[1281,null,true],[1537,null,false],[1538,null,false],[1616,null,false],[1792,"frames",false]]]'
+  assert_output '["pinned","pod1",[["0x00000501",null,true],["0x00000601",null,false],["0x00000602",null,false],["0x00000650",null,false],["0x00000700","frames",false]]]'
   run jq -c '.namespaces[] | select(.kind == "host") | .inode' <<<"$json"
   assert_output "$(stat -L -c %i /proc/self/ns/ipc)"
   # Integers are exact, past 2^63 too (a fresh namespace's shmmax is
@@ -120,6 +120,10 @@ shm 0x601"
   shmmax=$(nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" cat /proc/sys/kernel/shmmax)
   [[ $json == *"\"shmmax\": $shmmax"[,$'\n']* ]] || fail "shmmax $shmmax is not written exactly"
   [[ $json != *e+* && $json != *E+* ]] || fail "a number in exponent form"
+  # A key has one type everywhere: ns list agrees with audit.
+  run "$NSIPC" ns list --json
+  assert_equal "$(jq -c '[.namespaces[] | select(.name == "pod1") | .provisioned[] | select(.type != "mqueue") | .key]' <<<"$output")" \
+    "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[] | select(.policy_object != null and .type != "mqueue") | .key]' <<<"$json")"
 }
 
 @test "audit: table, --orphans and --prometheus" {
@@ -132,7 +136,7 @@ shm 0x601"
   inode=$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")
   run "$NSIPC" audit --min-idle 0 --orphans --json
   assert_success
-  assert_equal "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[].key]' <<<"$output")" '[1281]'
+  assert_equal "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[].key]' <<<"$output")" '["0x00000501"]'
   run "$NSIPC" audit --min-idle 0 --prometheus
   assert_success
   assert_line "nsipc_orphan_objects{namespace=\"$inode\",kind=\"pinned\",name=\"pod1\",container=\"\",type=\"shm\"} 1"
@@ -200,10 +204,10 @@ shm 0x00000501 orphan"
   HOST_BEFORE=$(host_snapshot)
   run "$NSIPC" gc --min-idle 0 --dry-run --json
   assert_success
-  assert_equal "$(jq '[.removed[] | select(.key == 2147483393)] | length' <<<"$output")" 0
+  assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 0
   run "$NSIPC" gc --min-idle 0 --dry-run --host --json
   assert_success
-  assert_equal "$(jq '[.removed[] | select(.key == 2147483393)] | length' <<<"$output")" 1
+  assert_equal "$(jq '[.removed[] | select(.key == "0x7fffff01")] | length' <<<"$output")" 1
   ipcrm -m "$id"
   HOST_BEFORE=$(host_snapshot)
 }
@@ -254,7 +258,7 @@ shm 0x00000501 orphan"
   nsenter --ipc="$NSIPC_STATE_DIR/ns/other" "$IPC_TOOL" shm 0x801 4096
   run "$NSIPC" gc --min-idle 0 --ns other --json
   assert_success
-  assert_equal "$(jq -c '[.removed[] | [.name, .key]]' <<<"$output")" '[["other",2049]]'
+  assert_equal "$(jq -c '[.removed[] | [.name, .key]]' <<<"$output")" '[["other","0x00000801"]]'
   # An unknown container is an error, not "nothing to do"; nothing changes.
   before=$(keys)
   run "$NSIPC" gc --min-idle 0 --container nope --json

@@ -151,7 +151,7 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   assert_equal "$(nsenter --ipc="$PIN" awk 'NR > 1 { print $1, $3, $4 }' /proc/sysvipc/sem)" "2304 666 $n"
   LIMIT=60 bounded "$NSIPC" audit --json --min-idle 0
   assert_success
-  assert_equal "$(jqh -c '[.namespaces[] | select(.name == "t") | .objects[] | [.type, (.key | hex), .nsems, .orphan]]' <<<"$output")" \
+  assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[] | [.type, .key, .nsems, .orphan]]' <<<"$output")" \
     "[[\"sem\",\"0x00000900\",$n,true]]"
   LIMIT=60 bounded "$NSIPC" gc --ns t --min-idle 0
   assert_success

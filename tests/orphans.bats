@@ -54,7 +54,7 @@ objects() {
 # The rule audit gives each object of t: "0xKEY rule" (a queue by name).
 rules() {
   "$NSIPC" audit --json "$@" |
-    jqh -r '.namespaces[] | select(.name == "t") | .objects[] | "\(if .key then .key | hex else .name end) \(.rule)"' | sort
+    jq -r '.namespaces[] | select(.name == "t") | .objects[] | "\(.key // .name) \(.rule)"' | sort
 }
 
 @test "shm: attached, or its creator alive, is kept; unattached with its creator gone goes" {
@@ -85,7 +85,7 @@ shm 0x102"
   # Blocked in the kernel, not merely about to be.
   for _ in $(seq 100); do grep -q '^7[01] ' /proc/"${PIDS[1]}"/syscall && break; sleep 0.02; done
   run "$NSIPC" audit --json --min-idle 0
-  assert_equal "$(jqh -r '.namespaces[] | select(.name == "t") | .objects[] | select(.key == 512) | .reason' <<<"$output")" \
+  assert_equal "$(jq -r '.namespaces[] | select(.name == "t") | .objects[] | select(.key == "0x00000200") | .reason' <<<"$output")" \
     "blocked msgrcv by pid ${PIDS[0]}"
   run rules --min-idle 0
   assert_output "0x00000200 blocked
@@ -93,7 +93,7 @@ shm 0x102"
 0x00000202 orphan"
   run "$NSIPC" gc --ns t --min-idle 0 --json
   assert_success
-  assert_equal "$(jqh -c '[.removed[] | [.type, (.key | hex)]]' <<<"$output")" '[["msg","0x00000202"]]'
+  assert_equal "$(jq -c '[.removed[] | [.type, .key]]' <<<"$output")" '[["msg","0x00000202"]]'
   # The receiver still gets what is sent: its queue is the same.
   in_t "$IPC_TOOL" use 0x200 msg
   run objects
@@ -121,7 +121,7 @@ msg 0x201"
 0x00000303 orphan"
   run "$NSIPC" gc --ns t --min-idle 0 --json
   assert_success
-  assert_equal "$(jqh -c '[.removed[] | [.type, (.key | hex)]]' <<<"$output")" '[["sem","0x00000303"]]'
+  assert_equal "$(jq -c '[.removed[] | [.type, .key]]' <<<"$output")" '[["sem","0x00000303"]]'
 }
 
 @test "creator uid: a queue whose creator is alive but never used it stays; by-pid drops the rule" {
@@ -138,7 +138,7 @@ msg 0x201"
   run "$NSIPC" gc --ns t --min-idle 0 --json
   assert_equal "$(jq '.removed | length' <<<"$output")" 0
   run "$NSIPC" gc --ns b --min-idle 0 --json
-  assert_equal "$(jqh -c '[.removed[] | [.name, (.key | hex), .reason]]' <<<"$output")" '[["b","0x00000400","no live sender, receiver or waiter"]]'
+  assert_equal "$(jq -c '[.removed[] | [.name, .key, .reason]]' <<<"$output")" '[["b","0x00000400","no live sender, receiver or waiter"]]'
 }
 
 @test "POSIX queues: one held open stays, one whose owner has a process stays, a forgotten one goes" {
@@ -212,9 +212,9 @@ mqueue /mine"
   in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x803 4096
   hold attach "${AS_USER[@]}" "$IPC_TOOL" attach 0x803
   audit=$("$NSIPC" audit --orphans --json --min-idle 0 |
-    jqh -c '[.namespaces[] | select(.name == "t") | .objects[] | [.type, (if .key then .key | hex else .name end), .reason]] | sort')
-  dry=$("$NSIPC" gc --ns t --dry-run --json --min-idle 0 | jqh -c '[.removed[] | [.type, (if .key then .key | hex else .mqueue end), .reason]] | sort')
-  real=$("$NSIPC" gc --ns t --json --min-idle 0 | jqh -c '[.removed[] | [.type, (if .key then .key | hex else .mqueue end), .reason]] | sort')
+    jq -c '[.namespaces[] | select(.name == "t") | .objects[] | [.type, (.key // .name), .reason]] | sort')
+  dry=$("$NSIPC" gc --ns t --dry-run --json --min-idle 0 | jq -c '[.removed[] | [.type, (.key // .mqueue), .reason]] | sort')
+  real=$("$NSIPC" gc --ns t --json --min-idle 0 | jq -c '[.removed[] | [.type, (.key // .mqueue), .reason]] | sort')
   assert_equal "$dry" "$audit"
   assert_equal "$real" "$audit"
   assert_equal "$(jq -c '[.[] | .[1]]' <<<"$real")" '["/orphan","0x00000801","0x00000802","0x00000800"]'

@@ -58,11 +58,11 @@ main (int argc, char **argv)
   json_t *j = output_object (&o, "jobs", "policy", "provisioned by a policy");
   char *text = json_dumps (j, JSON_SORT_KEYS | JSON_COMPACT);
   is_str (text,
-          "{\"bytes\":12,\"cgid\":0,\"cpid\":null,\"cuid\":0,\"gid\":8,\"id\":3,\"key\":4096,\"lrpid\":6,"
+          "{\"bytes\":12,\"cgid\":0,\"cpid\":null,\"cuid\":0,\"gid\":8,\"id\":3,\"key\":\"0x00001000\",\"lrpid\":6,"
           "\"lspid\":5,\"messages\":2,\"mode\":\"0640\",\"orphan\":false,\"policy_object\":\"jobs\",\"reason\":"
           "\"provisioned "
           "by a policy\",\"rule\":\"policy\",\"type\":\"msg\",\"uid\":7}",
-          "a message queue's JSON: numbers as numbers (the key too), the mode as an octal string");
+          "a message queue's JSON: numbers as numbers, key and mode as strings");
   free (text);
   json_decref (j);
   return tap_done ();
