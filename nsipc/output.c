@@ -135,23 +135,33 @@ output_u64_value (json_t *j)
 char *
 output_dumps (json_t *j, size_t flags)
 {
-  char *text = json_dumps (j, flags);
-  /* As jansson writes the mark: "\u0001NONCE:DIGITS" */
+  _cleanup_free_ char *text = json_dumps (j, flags);
+  if (text == NULL)
+    return NULL;
+  /* As jansson writes the mark: "\u0001NONCE:DIGITS".  One pass, into a
+     copy: an audit has two such numbers per namespace. */
   char quoted[48];
   snprintf (quoted, sizeof quoted, "\"\\u0001%s", u64_mark () + 1);
-  for (char *at = text ? strstr (text, quoted) : NULL; at; at = strstr (at, quoted))
+  size_t qlen = strlen (quoted);
+  char *out = xmalloc (strlen (text) + 1), *o = out;
+  const char *from = text;
+  for (const char *at = strstr (from, quoted); at; at = strstr (from, quoted))
     {
-      char *digits = at + strlen (quoted), *end = digits + strspn (digits, "0123456789");
-      if (*end != '"' || end == digits)
+      const char *digits = at + qlen, *end = digits + strspn (digits, "0123456789");
+      bool mark = *end == '"' && end > digits;
+      const char *upto = mark ? at : end;
+      memcpy (o, from, (size_t)(upto - from));
+      o += upto - from;
+      if (mark)
         {
-          at = end;
-          continue;
+          memcpy (o, digits, (size_t)(end - digits));
+          o += end - digits;
+          end++; /* the closing quote */
         }
-      memmove (at, digits, (size_t)(end - digits));
-      memmove (at + (end - digits), end + 1, strlen (end + 1) + 1);
-      at += end - digits;
+      from = end;
     }
-  return text;
+  strcpy (o, from);
+  return out;
 }
 
 json_t *
