@@ -25,7 +25,7 @@ teardown() {
     usr/share/containers/oci/hooks.d/nsipc.json usr/share/containers/oci/hooks.d/nsipc-precreate.json \
     usr/lib/systemd/system/nsipc-gc.service usr/lib/systemd/system/nsipc-gc.timer \
     usr/lib/systemd/system/nsipc-audit-textfile.service usr/lib/systemd/system/nsipc-audit-textfile.timer \
-    etc/cron.d/nsipc etc/nsipc/policies/default.json usr/share/nsipc/schema.json \
+    etc/cron.d/nsipc usr/share/nsipc/cron.d/nsipc etc/nsipc/policies/default.json usr/share/nsipc/schema.json \
     usr/share/doc/nsipc/examples/postgres.json; do
     [ -f "$ROOT/$f" ] || fail "$f is not installed"
   done
