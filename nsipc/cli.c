@@ -166,6 +166,12 @@ cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
 }
 
 int
+cli_bad_option (const char *verb, int c, const char *arg, const char *usage)
+{
+  return cli_fail (verb, EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", arg, usage);
+}
+
+int
 cli_check_names (const char *verb, const char *name, const char *id)
 {
   if (name && !state_valid_name (name, STATE_NAME_MAX))

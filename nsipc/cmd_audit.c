@@ -80,8 +80,7 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
         table_help (stdout, output_audit_columns, output_audit_n_columns);
         return 0;
       default:
-        return cli_fail ("audit", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
-                         argv[optind - 1], usage);
+        return cli_bad_option ("audit", c, argv[optind - 1], usage);
       }
   bool rows = table.columns || table.raw || table.noheadings;
   if (optind != argc || json + prometheus + rows > 1)

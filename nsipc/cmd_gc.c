@@ -101,8 +101,7 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
         fputs (help, stdout);
         return 0;
       default:
-        return cli_fail ("gc", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
-                         argv[optind - 1], usage);
+        return cli_bad_option ("gc", c, argv[optind - 1], usage);
       }
   if (optind != argc || (a.container && a.ns))
     return cli_fail ("gc", EXIT_USAGE, "%s", usage);

@@ -85,12 +85,14 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   return r;
 }
 
+#define USAGE "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]"
+
 int
 cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
 {
-  static const char usage[] = "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]";
+  static const char usage[] = USAGE;
   static const char help[]
-      = "usage: nsipc hook [--min-idle SECONDS] [createRuntime|poststop|precreate]\n\n"
+      = USAGE "\n\n"
         "The OCI runtime hook (oci-hooks(5)).  createRuntime provisions the container's IPC namespace from\n"
         "the policy its io.nsipc.policy annotation names and writes its ledger; poststop removes what the\n"
         "container left orphaned in a namespace that outlives it.  Without a stage, the state's status\n"
@@ -118,8 +120,7 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
         fputs (help, stdout);
         return 0;
       default:
-        return cli_fail ("hook", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
-                         argv[optind - 1], usage);
+        return cli_bad_option ("hook", c, argv[optind - 1], usage);
       }
   if (argc - optind > 1)
     return cli_fail ("hook", EXIT_USAGE, "%s", usage);

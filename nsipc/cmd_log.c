@@ -54,8 +54,7 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
         fputs (help, stdout);
         return 0;
       default:
-        return cli_fail ("log", EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option",
-                         argv[optind - 1], USAGE);
+        return cli_bad_option ("log", c, argv[optind - 1], USAGE);
       }
   if (optind != argc)
     return cli_fail ("log", EXIT_USAGE, "%s", USAGE);

@@ -50,8 +50,7 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
         fputs (help, stdout);
         return 0;
       default:
-        return cli_fail ("oci-config", EXIT_USAGE, "%s \"%s\" (%s)",
-                         c == ':' ? "missing argument of" : "unknown option", argv[optind - 1], usage);
+        return cli_bad_option ("oci-config", c, argv[optind - 1], usage);
       }
   nsipc_error err = { 0 };
   if (name == NULL || optind != argc)

@@ -15,8 +15,9 @@
 
 #include "util.h"
 
+/* PATH for appending (its directory made when missing), and its size. */
 static int
-open_log (const char *path, nsipc_error *err)
+open_log (const char *path, size_t *size, nsipc_error *err)
 {
   int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0 && errno == ENOENT)
@@ -34,6 +35,7 @@ open_log (const char *path, nsipc_error *err)
       close (fd);
       return nsipc_error_set (err, 0, "log %s: not a regular file", path);
     }
+  *size = (size_t)st.st_size;
   return fd;
 }
 
@@ -66,13 +68,13 @@ eventlog_append (const char *path, const char *verb, json_t *event, nsipc_error 
     return nsipc_error_set (err, ENOMEM, "log %s", path);
   size_t len = strlen (text);
   text[len++] = '\n'; /* over the NUL: one write of the whole line */
-  int fd = open_log (path, err);
-  struct stat st;
-  if (fd >= 0 && fstat (fd, &st) == 0 && (size_t)st.st_size + len > EVENTLOG_MAX)
+  size_t size;
+  int fd = open_log (path, &size, err);
+  if (fd >= 0 && size + len > EVENTLOG_MAX)
     {
       rotate (fd, path, len);
       close (fd);
-      fd = open_log (path, err);
+      fd = open_log (path, &size, err);
     }
   if (fd < 0)
     return -1;

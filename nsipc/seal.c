@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -175,20 +176,22 @@ static void
 cache_name (const struct dl_seccomp *sc, const struct nsipc_policy *p, char name[DIGEST_TEXT_LEN + 4])
 {
   const struct scmp_version *v = sc->seccomp_version ();
-  _cleanup_free_ char *what = xasprintf ("nsipc %s libseccomp %u.%u.%u arch %u\n", NSIPC_VERSION, v->major, v->minor,
-                                         v->micro, sc->seccomp_arch_native ());
+  _cleanup_free_ char *what = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&what, &len);
+  if (f == NULL)
+    abort (); /* only out of memory */
+  fprintf (f, "nsipc %s libseccomp %u.%u.%u arch %u\n", NSIPC_VERSION, v->major, v->minor, v->micro,
+           sc->seccomp_arch_native ());
   struct seal_rule *rules;
   size_t n = seal_rules (p, &rules);
   for (size_t i = 0; i < n; i++)
-    {
-      char *more = xasprintf ("%s%s %u %" PRIx64 " %" PRIx64 " %d\n", what, rules[i].name, rules[i].arg, rules[i].mask,
-                              rules[i].value, rules[i].refusal);
-      free (what);
-      what = more;
-    }
+    fprintf (f, "%s %u %" PRIx64 " %" PRIx64 " %d\n", rules[i].name, rules[i].arg, rules[i].mask, rules[i].value,
+             rules[i].refusal);
   free (rules);
+  fclose (f);
   char digest[DIGEST_TEXT_LEN];
-  digest_sha256_text (what, strlen (what), digest);
+  digest_sha256_text (what, len, digest);
   snprintf (name, DIGEST_TEXT_LEN + 4, "%s.bpf", digest + 7);
 }
 

@@ -116,3 +116,19 @@ wait_stopped() {
   done
   return 1
 }
+
+# write_web_policy: POLICY_DIR/web.json, the policy the runtime suites
+# (runc, containerd) run containers with: limits, /dev/shm and one object
+# of each type, with owners.
+write_web_policy() {
+  cat >"$NSIPC_POLICY_DIR/web.json" <<'EOF2'
+{ "version": 1,
+  "limits": { "msgmni": 17, "shmmni": 18, "sem": { "semmni": 19 }, "mqueue": { "queues_max": 20 } },
+  "dev_shm": { "size": "8MiB" },
+  "objects": [
+    { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660", "uid": 1000, "gid": 1000 },
+    { "type": "sem", "name": "locks", "key": "0x1001", "nsems": 2, "values": [5, 6], "mode": "0600" },
+    { "type": "shm", "name": "frames", "key": "0x1002", "size": 65536, "mode": "0640", "gid": 1000 },
+    { "type": "mqueue", "name": "/events", "max_messages": 4, "message_size": 128, "mode": "0660", "uid": 1000 } ] }
+EOF2
+}
