@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gc.h"
@@ -38,6 +39,11 @@ static const char help[]
 static void
 print_lines (const struct gc_report *r, bool dry_run, bool log)
 {
+  /* A line per removal: in 64 KiB writes, not the 4 KiB a pipe or file
+     gets by default. */
+  static char buffer[65536];
+  if (!isatty (STDOUT_FILENO))
+    setvbuf (stdout, buffer, _IOFBF, sizeof buffer);
   for (size_t i = 0; i < r->n; i++)
     {
       char line[1024];

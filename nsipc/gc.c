@@ -60,34 +60,48 @@ static void __attribute__ ((format (printf, 2, 3))) problem (struct gc_report *r
   problems_add (&r->errors, line, "%s", colon ? colon + 2 : "");
 }
 
+/* Powers of two: amortised appends without a capacity field. */
+static void *
+grow (void *p, size_t n, size_t size)
+{
+  return n && (n & (n - 1)) ? p : xrealloc (p, (n ? 2 * n : 16) * size);
+}
+
+/* S kept for the report's events; consecutive events share one copy. */
+static const char *
+hold (struct gc_report *r, const char *s)
+{
+  if (s == NULL)
+    return NULL;
+  if (r->n_strings && strcmp (r->strings[r->n_strings - 1], s) == 0)
+    return r->strings[r->n_strings - 1];
+  r->strings = grow (r->strings, r->n_strings, sizeof *r->strings);
+  return r->strings[r->n_strings++] = xstrdup (s);
+}
+
 static struct gc_event *
 add_event (struct gc_report *r, enum gc_event_kind kind, uint64_t ns, const char *name, const char *container)
 {
-  /* Powers of two: amortised appends, 10 000 removals are common. */
-  if ((r->n & (r->n - 1)) == 0)
-    r->events = xrealloc (r->events, (r->n ? 2 * r->n : 16) * sizeof *r->events);
+  r->events = grow (r->events, r->n, sizeof *r->events);
   struct gc_event *e = &r->events[r->n++];
-  *e = (struct gc_event){
-    .kind = kind, .ns = ns, .name = name ? xstrdup (name) : NULL, .container = container ? xstrdup (container) : NULL
-  };
+  *e = (struct gc_event){ .kind = kind, .ns = ns, .name = hold (r, name), .container = hold (r, container) };
   return e;
 }
 
+/* REAP's removals become events; the report keeps REAP. */
 static void
 record_reap (const struct nsipc_census_ns *ns, struct nsipc_reap *reap, struct gc_report *r)
 {
   const char *container = census_container (ns);
-  for (size_t i = 0; i < reap->n_removed; i++)
-    {
-      struct gc_event *e = add_event (r, GC_REMOVED, ns->inode, ns->name, container);
-      e->object = reap->removed[i].object;
-      reap->removed[i].object.name = NULL; /* moved */
-      snprintf (e->reason, sizeof e->reason, "%s", reap->removed[i].reason);
-    }
   for (size_t i = 0; i < reap->errors.n; i++)
     problem (r, "namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]);
+  problems_free (&reap->errors);
+  for (size_t i = 0; i < reap->n_removed; i++)
+    add_event (r, GC_REMOVED, ns->inode, ns->name, container)->removal = &reap->removed[i];
   r->kept += reap->kept;
   r->removed += reap->n_removed;
+  r->reaps = grow (r->reaps, r->n_reaps, sizeof *r->reaps);
+  r->reaps[r->n_reaps++] = *reap;
 }
 
 /* --pins: the named namespace NAME goes when nobody is in it and it holds
@@ -196,10 +210,10 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
           problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
           continue;
         }
+      size_t kept = reap.kept;
       record_reap (ns, &reap, r);
-      if (a->pins && ns->name && ns->n_pids == 0 && reap.kept == 0)
+      if (a->pins && ns->name && ns->n_pids == 0 && kept == 0)
         drop_pin (state_dir, ns->name, ns->inode, false, a, r);
-      reaper_free (&reap);
     }
   drop_interrupted (state_dir, a, r);
   drop_stale_records (state_dir, &c, a, r);
@@ -213,12 +227,12 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
 void
 gc_report_free (struct gc_report *r)
 {
-  for (size_t i = 0; i < r->n; i++)
-    {
-      free (r->events[i].name);
-      free (r->events[i].container);
-      free (r->events[i].object.name);
-    }
+  for (size_t i = 0; i < r->n_reaps; i++)
+    reaper_free (&r->reaps[i]);
+  for (size_t i = 0; i < r->n_strings; i++)
+    free (r->strings[i]);
+  free (r->reaps);
+  free (r->strings);
   free (r->events);
   problems_free (&r->errors);
   memset (r, 0, sizeof *r);

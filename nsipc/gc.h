@@ -11,6 +11,7 @@
 #include "error.h"
 #include "inventory.h"
 #include "policy.h"
+#include "reaper.h"
 
 struct gc_options
 {
@@ -31,11 +32,10 @@ struct gc_event
 {
   enum gc_event_kind kind;
   uint64_t ns;
-  char *name;                     /* named namespace, or NULL */
-  char *container;                /* GC_REMOVED: the namespace's container; GC_DROPPED: the record's */
-  bool interrupted;               /* GC_UNPINNED: a half-made namespace */
-  struct nsipc_ipc_object object; /* GC_REMOVED; its name owned here */
-  char reason[160];
+  const char *name;                    /* named namespace, or NULL */
+  const char *container;               /* GC_REMOVED: the namespace's container; GC_DROPPED: the record's */
+  bool interrupted;                    /* GC_UNPINNED: a half-made namespace */
+  const struct nsipc_removal *removal; /* GC_REMOVED: the object and why */
 };
 
 struct gc_report
@@ -43,6 +43,12 @@ struct gc_report
   struct gc_event *events;
   size_t n, removed, kept;
   struct nsipc_problems errors; /* what failed, one line each; the rest went on */
+  /* What the events point to, not copied per event: 10 000 removals are
+     common. */
+  struct nsipc_reap *reaps;
+  size_t n_reaps;
+  char **strings;
+  size_t n_strings;
 };
 
 /* -1 (nothing done) when nsipc cannot see every process, or the scope

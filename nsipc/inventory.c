@@ -1,5 +1,9 @@
-/* Reading /proc/sysvipc and an mqueue mount.  /proc/sysvipc shows the
-   namespace of whoever opens it, so a caller that setns'd reads that one. */
+/* Reading the caller's IPC namespace: the System V objects by index, as
+   ipcs(1) does, and the POSIX queues through an mqueue mount.  *_STAT_ANY
+   (Linux 4.17) is one call per object and reads any object whatever its
+   mode; /proc/sysvipc, which this replaced, made the kernel print every
+   object as text for nsipc to parse again, and cost gc and audit more than
+   the calls themselves. */
 #include "inventory.h"
 
 #include <dirent.h>
@@ -9,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 
 #include "namespace.h"
@@ -28,95 +34,98 @@ append (struct nsipc_inventory *inv)
   return o;
 }
 
-/* One data line of /proc/sysvipc/TYPE (columns as in ipc/{msg,sem,shm}.c):
-   the first N numbers, the third (perms) octal.  strtoll, not sscanf:
-   sscanf measures its whole input on every call. */
-static bool
-parse_line (enum nsipc_object_type type, const char *line, struct nsipc_ipc_object *o)
+void
+inventory_from_shm (const struct shmid_ds *d, int id, struct nsipc_ipc_object *o)
 {
-  const size_t n = type == OBJECT_SEM ? 10 : 14;
-  long long f[14] = { 0 };
-  const char *p = line;
-  for (size_t i = 0; i < n; i++)
-    {
-      char *end;
-      errno = 0;
-      /* strtoll skips any white space, a newline too: a short line must
-         not borrow the next one's numbers. */
-      if (*p == '\n')
-        return false;
-      f[i] = strtoll (p, &end, i == 2 ? 8 : 10);
-      if (end == p || errno || (*end != ' ' && *end != '\n' && *end != '\0') || memchr (p, '\n', end - p))
-        return false;
-      p = end;
-    }
-  *o = (struct nsipc_ipc_object){ .type = type,
-                                  .key = (uint32_t)f[0],
-                                  .id = f[1],
-                                  .mode = f[2] & 0777,
-                                  .uid = f[type == OBJECT_SEM ? 4 : 7],
-                                  .gid = f[type == OBJECT_SEM ? 5 : 8],
-                                  .cuid = f[type == OBJECT_SEM ? 6 : 9],
-                                  .cgid = f[type == OBJECT_SEM ? 7 : 10] };
-  switch (type)
-    {
-    case OBJECT_SHM:
-      o->size = f[3], o->cpid = f[4], o->lpid = f[5], o->nattch = f[6];
-      o->atime = f[11], o->dtime = f[12], o->ctime = f[13];
-      break;
-    case OBJECT_MSG:
-      o->bytes = f[3], o->messages = f[4], o->lspid = f[5], o->lrpid = f[6];
-      o->atime = f[11], o->dtime = f[12], o->ctime = f[13];
-      break;
-    default:
-      o->nsems = f[3], o->atime = f[8], o->ctime = f[9];
-      break;
-    }
-  return true;
+  *o = (struct nsipc_ipc_object){ .type = OBJECT_SHM, .key = (uint32_t)d->shm_perm.__key, .id = id,
+                                  .mode = d->shm_perm.mode & 0777, .uid = d->shm_perm.uid, .gid = d->shm_perm.gid,
+                                  .cuid = d->shm_perm.cuid, .cgid = d->shm_perm.cgid, .size = d->shm_segsz,
+                                  .cpid = d->shm_cpid, .lpid = d->shm_lpid, .nattch = d->shm_nattch,
+                                  .atime = d->shm_atime, .dtime = d->shm_dtime, .ctime = d->shm_ctime };
+}
+
+void
+inventory_from_msg (const struct msqid_ds *d, int id, struct nsipc_ipc_object *o)
+{
+  *o = (struct nsipc_ipc_object){ .type = OBJECT_MSG, .key = (uint32_t)d->msg_perm.__key, .id = id,
+                                  .mode = d->msg_perm.mode & 0777, .uid = d->msg_perm.uid, .gid = d->msg_perm.gid,
+                                  .cuid = d->msg_perm.cuid, .cgid = d->msg_perm.cgid, .bytes = d->__msg_cbytes,
+                                  .messages = d->msg_qnum, .lspid = d->msg_lspid, .lrpid = d->msg_lrpid,
+                                  .atime = d->msg_stime, .dtime = d->msg_rtime, .ctime = d->msg_ctime };
+}
+
+void
+inventory_from_sem (const struct semid_ds *d, int id, struct nsipc_ipc_object *o)
+{
+  *o = (struct nsipc_ipc_object){ .type = OBJECT_SEM, .key = (uint32_t)d->sem_perm.__key, .id = id,
+                                  .mode = d->sem_perm.mode & 0777, .uid = d->sem_perm.uid, .gid = d->sem_perm.gid,
+                                  .cuid = d->sem_perm.cuid, .cgid = d->sem_perm.cgid, .nsems = d->sem_nsems,
+                                  .atime = d->sem_otime, .ctime = d->sem_ctime };
 }
 
 int
-inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct nsipc_inventory *inv, nsipc_error *err)
+inventory_last_index (enum nsipc_object_type type)
 {
-  const char *line = strchr (text, '\n'); /* the header */
-  for (int lineno = 2; line && line[1]; lineno++)
+  /* Each *_INFO returns the highest index in use (0 when none is). */
+  struct msginfo msg;
+  struct seminfo sem;
+  struct shm_info shm;
+  switch (type)
     {
-      line++;
-      struct nsipc_ipc_object *o = append (inv);
-      if (!parse_line (type, line, o))
-        {
-          inv->n--;
-          return nsipc_error_set (err, 0, "/proc/sysvipc/%s line %d: unexpected format", policy_type_name (type),
-                                  lineno);
-        }
-      line = strchr (line, '\n');
+    case OBJECT_MSG:
+      return msgctl (0, MSG_INFO, (struct msqid_ds *)&msg);
+    case OBJECT_SEM:
+      return semctl (0, 0, SEM_INFO, &sem);
+    default:
+      return shmctl (0, SHM_INFO, (struct shmid_ds *)&shm);
     }
-  return 0;
+}
+
+int
+inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object *o)
+{
+  struct msqid_ds msg;
+  struct semid_ds sem;
+  struct shmid_ds shm;
+  int id;
+  switch (type)
+    {
+    case OBJECT_MSG:
+      if ((id = msgctl (index, MSG_STAT_ANY, &msg)) >= 0)
+        inventory_from_msg (&msg, id, o);
+      return id < 0 ? -1 : 0;
+    case OBJECT_SEM:
+      if ((id = semctl (index, 0, SEM_STAT_ANY, &sem)) >= 0)
+        inventory_from_sem (&sem, id, o);
+      return id < 0 ? -1 : 0;
+    default:
+      if ((id = shmctl (index, SHM_STAT_ANY, &shm)) >= 0)
+        inventory_from_shm (&shm, id, o);
+      return id < 0 ? -1 : 0;
+    }
+}
+
+bool
+inventory_gap (void)
+{
+  return errno == EINVAL || errno == EIDRM;
 }
 
 static int
-read_sysvipc (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error *err)
+read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error *err)
 {
-  char path[64];
-  snprintf (path, sizeof path, "/proc/sysvipc/%s", policy_type_name (type));
-  _cleanup_file_ FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return nsipc_error_set (err, errno, "open %s", path);
-  char *text = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream (&text, &len);
-  char buf[65536];
-  size_t r;
-  while (mem && (r = fread (buf, 1, sizeof buf, f)) > 0)
-    fwrite (buf, 1, r, mem);
-  if (mem == NULL || fclose (mem) != 0)
+  int last = inventory_last_index (type);
+  if (last < 0)
+    return nsipc_error_set (err, errno, "list %s objects", policy_type_name (type));
+  for (int i = 0; i <= last; i++)
     {
-      free (text);
-      return nsipc_error_set (err, ENOMEM, "read %s", path);
+      struct nsipc_ipc_object o;
+      if (inventory_stat (type, i, &o) == 0)
+        *append (inv) = o;
+      else if (!inventory_gap ())
+        return nsipc_error_set (err, errno, "read %s index %d", policy_type_name (type), i);
     }
-  int ret = inventory_parse_sysvipc (type, text, inv, err);
-  free (text);
-  return ret;
+  return 0;
 }
 
 /* A detached mqueue mount of the caller's IPC namespace (fsopen/fsmount):
@@ -197,9 +206,16 @@ inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err)
   memset (inv, 0, sizeof *inv);
   static const enum nsipc_object_type sysv[] = { OBJECT_MSG, OBJECT_SEM, OBJECT_SHM };
   for (size_t i = 0; i < 3; i++)
-    if (read_sysvipc (sysv[i], inv, err) < 0)
+    if (read_sysv (sysv[i], inv, err) < 0)
       return -1;
   return mqueue ? read_mqueues (inv, err) : 0;
+}
+
+int
+inventory_read_queues (struct nsipc_inventory *inv, nsipc_error *err)
+{
+  memset (inv, 0, sizeof *inv);
+  return read_mqueues (inv, err);
 }
 
 union semun

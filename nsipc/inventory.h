@@ -1,5 +1,5 @@
 /* What exists in the caller's IPC namespace: every System V object as
-   /proc/sysvipc shows it, and the POSIX queues of an mqueue mount. */
+   its *_STAT_ANY shows it, and the POSIX queues of an mqueue mount. */
 #pragma once
 
 #include <stdbool.h>
@@ -43,9 +43,24 @@ struct nsipc_inventory
    namespace there). */
 int inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err);
 
-/* Parses one /proc/sysvipc/TYPE file's text into INV (appending). */
-int inventory_parse_sysvipc (enum nsipc_object_type type, const char *text, struct nsipc_inventory *inv,
-                             nsipc_error *err);
+/* Only the POSIX queues. */
+int inventory_read_queues (struct nsipc_inventory *inv, nsipc_error *err);
+
+/* The highest index of TYPE in use, 0 when none is; -1 with errno. */
+int inventory_last_index (enum nsipc_object_type type);
+
+/* The object of TYPE at INDEX (0 to inventory_last_index), read now: 0,
+   or -1 with errno, where inventory_gap () means there is none. */
+int inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object *o);
+bool inventory_gap (void);
+
+/* The kernel's record of the object with ID, as nsipc sees it. */
+struct shmid_ds;
+struct msqid_ds;
+struct semid_ds;
+void inventory_from_shm (const struct shmid_ds *d, int id, struct nsipc_ipc_object *o);
+void inventory_from_msg (const struct msqid_ds *d, int id, struct nsipc_ipc_object *o);
+void inventory_from_sem (const struct semid_ds *d, int id, struct nsipc_ipc_object *o);
 
 /* Objects of TYPE in INV. */
 size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type);

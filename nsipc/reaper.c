@@ -42,14 +42,27 @@ reaper_rule_name (enum nsipc_rule rule)
   return rule_names[rule];
 }
 
+static void
+set_reason (char *reason, size_t size, const char *text)
+{
+  if (memccpy (reason, text, '\0', size) == NULL)
+    reason[size - 1] = '\0';
+}
+
 static bool
 say (struct nsipc_verdict *v, enum nsipc_rule rule, const char *fmt, ...)
 {
+  v->rule = rule;
+  /* Most reasons are fixed text: gc judges thousands of objects a run. */
+  if (strchr (fmt, '%') == NULL)
+    {
+      set_reason (v->reason, sizeof v->reason, fmt);
+      return true;
+    }
   va_list ap;
   va_start (ap, fmt);
   vsnprintf (v->reason, sizeof v->reason, fmt, ap);
   va_end (ap);
-  v->rule = rule;
   return true;
 }
 
@@ -113,9 +126,8 @@ kept_msg (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct 
   return live_pid (s, o, o->lspid, "last sender", v) || live_pid (s, o, o->lrpid, "last receiver", v);
 }
 
-/* For gc's first pass: a set's members are not read yet.  Only the
-   removal reads them, once, and judges again (recheck_and_remove); a set
-   the first pass keeps for another reason is kept either way. */
+/* A set's members not read yet: reap_one reads them, and judges again,
+   only when nothing else keeps the set. */
 static const struct nsipc_sem_detail members_deferred;
 
 static bool
@@ -179,20 +191,22 @@ kept_recent (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, stru
 static void
 say_orphan (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
 {
-  const char *uid_rule = s->cleanup == CLEANUP_BY_PID ? "" : ", creator uid has no process here";
+  bool by_pid = s->cleanup == CLEANUP_BY_PID;
   switch (o->type)
     {
     case OBJECT_SHM:
       say (v, RULE_ORPHAN, "not attached, creator pid %d gone", (int)o->cpid);
       break;
     case OBJECT_MSG:
-      say (v, RULE_ORPHAN, "no live sender, receiver or waiter%s", uid_rule);
+      say (v, RULE_ORPHAN,
+           by_pid ? "no live sender, receiver or waiter"
+                  : "no live sender, receiver or waiter, creator uid has no process here");
       break;
     case OBJECT_SEM:
-      say (v, RULE_ORPHAN, "no live operator or waiter%s", uid_rule);
+      say (v, RULE_ORPHAN, by_pid ? "no live operator or waiter" : "no live operator or waiter, creator uid has no process here");
       break;
     default:
-      say (v, RULE_ORPHAN, "not open%s", uid_rule);
+      say (v, RULE_ORPHAN, by_pid ? "not open" : "not open, creator uid has no process here");
       break;
     }
 }
@@ -266,78 +280,70 @@ reaper_scene_live (struct nsipc_scene *s, char *why, size_t len)
   s->blind = procfs_sees_every_process (why, len) ? NULL : why;
 }
 
-/* O as the kernel has it now, read by id (a POSIX queue by name). */
+/* A POSIX queue as the kernel has it now, read by name: opening a queue
+   stamps nothing, and its fd is an inode to stat. */
 static int
-restat (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
+restat_queue (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
 {
   *now = *o;
-  struct shmid_ds shm;
-  struct msqid_ds msg;
-  struct semid_ds sem;
   struct stat st;
-  switch (o->type)
-    {
-    case OBJECT_SHM:
-      if (shmctl (o->id, IPC_STAT, &shm) < 0)
-        return -1;
-      now->key = shm.shm_perm.__key, now->cpid = shm.shm_cpid, now->lpid = shm.shm_lpid;
-      now->nattch = shm.shm_nattch;
-      now->atime = shm.shm_atime, now->dtime = shm.shm_dtime, now->ctime = shm.shm_ctime;
-      return 0;
-    case OBJECT_MSG:
-      if (msgctl (o->id, IPC_STAT, &msg) < 0)
-        return -1;
-      now->key = msg.msg_perm.__key, now->lspid = msg.msg_lspid, now->lrpid = msg.msg_lrpid;
-      now->messages = msg.msg_qnum;
-      now->atime = msg.msg_stime, now->dtime = msg.msg_rtime, now->ctime = msg.msg_ctime;
-      return 0;
-    case OBJECT_SEM:
-      if (semctl (o->id, 0, IPC_STAT, &sem) < 0)
-        return -1;
-      now->key = sem.sem_perm.__key, now->nsems = sem.sem_nsems;
-      now->atime = sem.sem_otime, now->ctime = sem.sem_ctime;
-      return 0;
-    default:
-      {
-        /* Opening a queue stamps nothing; its fd is an inode to stat. */
-        mqd_t q = mq_open (o->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (q == (mqd_t)-1)
-          return -1;
-        int r = fstat (q, &st);
-        mq_close (q);
-        if (r < 0)
-          return -1;
-        now->dev = st.st_dev, now->ino = st.st_ino;
-        now->atime = st.st_atime, now->dtime = st.st_mtime, now->ctime = st.st_ctime;
-        return 0;
-      }
-    }
+  mqd_t q = mq_open (o->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (q == (mqd_t)-1)
+    return -1;
+  int r = fstat (q, &st);
+  mq_close (q);
+  if (r < 0)
+    return -1;
+  now->dev = st.st_dev, now->ino = st.st_ino;
+  now->atime = st.st_atime, now->dtime = st.st_mtime, now->ctime = st.st_ctime;
+  return 0;
 }
 
-/* 0: removed; 1: changed since it was judged, kept; -1: failed (errno). */
 static int
-recheck_and_remove (const struct nsipc_ipc_object *o, const struct nsipc_scene *s)
+remove_sysv (const struct nsipc_ipc_object *o)
 {
-  struct nsipc_ipc_object now;
-  struct nsipc_verdict v;
-  if (restat (o, &now) < 0)
-    return -1;
-  if (!reaper_unchanged (o, &now))
-    return 1;
-  reaper_judge_live (&now, s, &v); /* members and waiters read afresh */
-  if (v.rule != RULE_ORPHAN)
-    return 1;
   switch (o->type)
     {
     case OBJECT_SHM:
       return shmctl (o->id, IPC_RMID, NULL);
     case OBJECT_MSG:
       return msgctl (o->id, IPC_RMID, NULL);
-    case OBJECT_SEM:
-      return semctl (o->id, 0, IPC_RMID);
     default:
-      return mq_unlink (o->name);
+      return semctl (o->id, 0, IPC_RMID);
     }
+}
+
+/* Judges O and, unless DRY_RUN, removes it if it is an orphan: 0 removed
+   (or would be), 1 kept, -1 failed (errno).  A System V object was just
+   read by its id, so its judgement is the re-check before IPC_RMID: the id
+   names this object only, never one made later at the same index.  A
+   queue, read by name from a listing, is read again first.  A set's
+   members (three semctl calls per semaphore) are read only when nothing
+   else keeps it. */
+static int
+reap_one (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, bool dry_run, struct nsipc_verdict *v)
+{
+  if (o->type != OBJECT_SEM)
+    reaper_judge_live (o, s, v);
+  else
+    {
+      reaper_judge (o, &members_deferred, s, v);
+      if (v->rule == RULE_ORPHAN)
+        reaper_judge_live (o, s, v);
+    }
+  if (v->rule != RULE_ORPHAN)
+    return 1;
+  if (dry_run)
+    return 0;
+  if (o->type != OBJECT_MQUEUE)
+    return remove_sysv (o);
+  struct nsipc_ipc_object now;
+  if (restat_queue (o, &now) < 0)
+    return -1;
+  if (!reaper_unchanged (o, &now))
+    return 1;
+  reaper_judge_live (&now, s, v);
+  return v->rule != RULE_ORPHAN ? 1 : mq_unlink (o->name);
 }
 
 static void
@@ -349,47 +355,68 @@ record (struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
       out->removed = xrealloc (out->removed, (n ? 2 * n : 16) * sizeof *out->removed);
     }
   struct nsipc_removal *r = &out->removed[out->n_removed++];
-  r->object = *o;
-  o->name = NULL; /* moved */
-  snprintf (r->reason, sizeof r->reason, "%s", reason);
+  *r = (struct nsipc_removal){ .type = o->type, .key = o->key, .id = o->id, .name = steal_pointer (&o->name) };
+  set_reason (r->reason, sizeof r->reason, reason);
+}
+
+/* R from reap_one for O, added to OUT. */
+static void
+tally (struct nsipc_reap *out, struct nsipc_ipc_object *o, int r, const struct nsipc_verdict *v)
+{
+  if (r < 0 && (errno == EIDRM || errno == EINVAL || errno == ENOENT))
+    return; /* someone removed it first */
+  if (r < 0)
+    {
+      char what[64];
+      snprintf (what, sizeof what, "%s id %d", policy_type_name (o->type), o->id);
+      problems_add (&out->errors, what, "%s", strerror (errno));
+    }
+  else if (r == 0)
+    record (out, o, v->reason);
+  else
+    out->kept++;
+}
+
+/* The System V objects of TYPE, each read, judged and removed in turn. */
+static int
+reap_sysv (enum nsipc_object_type type, const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out,
+           nsipc_error *err)
+{
+  int last = inventory_last_index (type);
+  if (last < 0)
+    return nsipc_error_set (err, errno, "list %s objects", policy_type_name (type));
+  for (int i = 0; i <= last; i++)
+    {
+      struct nsipc_ipc_object o;
+      struct nsipc_verdict v;
+      if (inventory_stat (type, i, &o) < 0)
+        {
+          if (!inventory_gap ())
+            problems_add (&out->errors, policy_type_name (type), "index %d: %s", i, strerror (errno));
+          continue;
+        }
+      tally (out, &o, reap_one (&o, s, dry_run, &v), &v);
+    }
+  return 0;
 }
 
 int
 reaper_reap (const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out, nsipc_error *err)
 {
   memset (out, 0, sizeof *out);
-  struct nsipc_inventory inv;
-  if (inventory_read (&inv, true, err) < 0)
+  static const enum nsipc_object_type sysv[] = { OBJECT_MSG, OBJECT_SEM, OBJECT_SHM };
+  for (size_t t = 0; t < 3; t++)
+    if (reap_sysv (sysv[t], s, dry_run, out, err) < 0)
+      return -1;
+  struct nsipc_inventory queues;
+  if (inventory_read_queues (&queues, err) < 0)
     return -1;
-  for (size_t i = 0; i < inv.n; i++)
+  for (size_t i = 0; i < queues.n; i++)
     {
-      struct nsipc_ipc_object *o = &inv.objects[i];
       struct nsipc_verdict v;
-      /* A dry run says what a real one removes: every set's members read
-         now.  A real one reads them once, for the sets that may go. */
-      if (dry_run || o->type != OBJECT_SEM)
-        reaper_judge_live (o, s, &v);
-      else
-        reaper_judge (o, &members_deferred, s, &v);
-      int r = v.rule != RULE_ORPHAN ? 1 : dry_run ? 0 : recheck_and_remove (o, s);
-      if (r < 0 && (errno == EIDRM || errno == EINVAL || errno == ENOENT))
-        continue; /* someone removed it first */
-      if (r < 0)
-        {
-          char what[64];
-          snprintf (what, sizeof what, "%s id %d", policy_type_name (o->type), o->id);
-          problems_add (&out->errors, what, "%s", strerror (errno));
-          continue;
-        }
-      if (r == 0)
-        record (out, o, v.reason);
-      else
-        {
-          out->kept++;
-          out->changed += v.rule == RULE_ORPHAN;
-        }
+      tally (out, &queues.objects[i], reap_one (&queues.objects[i], s, dry_run, &v), &v);
     }
-  inventory_free (&inv);
+  inventory_free (&queues);
   return 0;
 }
 
@@ -397,7 +424,7 @@ void
 reaper_free (struct nsipc_reap *r)
 {
   for (size_t i = 0; i < r->n_removed; i++)
-    free (r->removed[i].object.name);
+    free (r->removed[i].name);
   free (r->removed);
   problems_free (&r->errors);
   memset (r, 0, sizeof *r);

@@ -91,10 +91,15 @@ bool reaper_unchanged (const struct nsipc_ipc_object *judged, const struct nsipc
    nsipc sees every process. */
 void reaper_scene_live (struct nsipc_scene *s, char *why, size_t len);
 
+/* What was removed: what its line and log say, no more (gc keeps one per
+   removal until it prints them). */
 struct nsipc_removal
 {
-  struct nsipc_ipc_object object; /* name owned here */
-  char reason[160];
+  enum nsipc_object_type type;
+  uint32_t key;
+  int id;
+  char *name;      /* a POSIX queue's, owned here */
+  char reason[96]; /* an orphan's: the longest is 67 bytes */
 };
 
 struct nsipc_reap
@@ -102,7 +107,6 @@ struct nsipc_reap
   struct nsipc_removal *removed; /* or, with dry_run, what would be */
   size_t n_removed;
   size_t kept;                  /* judged in use, or changed while we looked */
-  size_t changed;               /* of kept: changed between judgement and removal */
   struct nsipc_problems errors; /* removals that failed, one line each */
 };
 

@@ -151,17 +151,31 @@ open_regular (int dirfd, const char *path, bool follow, nsipc_error *err)
   return steal_fd (&fd);
 }
 
-void
+static bool
+is_control (unsigned char c)
+{
+  return c < 0x20 || c == 0x7f || c == '\\';
+}
+
+bool
 escape_controls (const char *in, char *out, size_t len)
 {
   size_t w = 0;
-  for (const unsigned char *p = (const unsigned char *)in; *p && w + 5 < len; p++)
-    if (*p < 0x20 || *p == 0x7f || *p == '\\')
-      w += snprintf (out + w, len - w, "\\x%02x", *p);
-    else
-      out[w++] = (char)*p;
-  if (len)
-    out[w < len ? w : len - 1] = '\0';
+  if (len == 0)
+    return *in == '\0';
+  while (*in && w + 5 < len)
+    {
+      /* The clean run first, whole: escapes are rare. */
+      size_t run = 0;
+      while (in[run] && !is_control (in[run]) && w + run + 5 < len)
+        run++;
+      memcpy (out + w, in, run);
+      w += run, in += run;
+      if (*in && w + 5 < len && is_control (*in))
+        w += snprintf (out + w, len - w, "\\x%02x", (unsigned char)*in++);
+    }
+  out[w] = '\0';
+  return *in == '\0';
 }
 
 json_t *

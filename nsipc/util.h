@@ -92,8 +92,8 @@ int open_regular (int dirfd, const char *path, bool follow, nsipc_error *err);
 /* IN with every control character (and the backslash) written as \xHH,
    so that a name someone else chose (a POSIX queue, an annotation) can
    neither break a line of output or log nor send a terminal escape.
-   Truncates to fit OUT (LEN bytes). */
-void escape_controls (const char *in, char *out, size_t len);
+   Truncates to fit OUT (LEN bytes): false when it had to. */
+bool escape_controls (const char *in, char *out, size_t len);
 
 /* A JSON string of S, which the kernel gave us (a queue's name may be any
    bytes): as it is when it is UTF-8, else with every byte over 0x7f and

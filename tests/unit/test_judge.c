@@ -9,6 +9,7 @@
 
 #include "inventory.h"
 #include "reaper.h"
+#include "sysvipc.h"
 #include "tap.h"
 #include "util.h"
 
@@ -288,7 +289,7 @@ read_snapshot (struct world *w, const char *dir, char *why, size_t len)
           snprintf (why, len, "read %s: %s", path, strerror (errno));
           return false;
         }
-      if (inventory_parse_sysvipc (sysvipc_types[t], text, &w->inv, &err) < 0)
+      if (sysvipc_parse (sysvipc_types[t], text, &w->inv, &err) < 0)
         {
           snprintf (why, len, "%s: %s", path, err.msg);
           return false;

@@ -1,7 +1,9 @@
 /* Audit output: the table and the Prometheus text made from a fixture
-   JSON, and the JSON of one object. */
+   JSON, and the JSON of one object; gc's lines. */
 #include <stdlib.h>
+#include <string.h>
 
+#include "gc.h"
 #include "output.h"
 #include "tap.h"
 
@@ -16,9 +18,39 @@ render (void (*fn) (FILE *, json_t *), json_t *audit)
   return buf;
 }
 
+static void
+test_gc_lines (void)
+{
+  char line[1024];
+  struct nsipc_removal r = { .type = OBJECT_SEM, .key = 0xbeef, .id = 32768 };
+  strcpy (r.reason, "no live operator or waiter");
+  struct gc_event e = { .kind = GC_REMOVED, .ns = 4026532290, .name = "batch", .removal = &r };
+  output_gc_line (&e, false, line, sizeof line);
+  is_str (line, "removed sem key 0x0000beef id 32768 from IPC namespace 4026532290 batch: no live operator or waiter",
+          "a removal: key in 8 hex digits, id, namespace, its name and the reason");
+  r.key = 0xffffffff, r.id = 0;
+  e.name = NULL, e.container = "web\n1";
+  output_gc_line (&e, true, line, sizeof line);
+  is_str (line,
+          "would remove sem key 0xffffffff id 0 from IPC namespace 4026532290 container web\\x0a1: no live operator or "
+          "waiter",
+          "a dry run, a container's namespace, a control character escaped");
+  r.type = OBJECT_MQUEUE, r.name = "/q\x1b[2J";
+  e.container = NULL;
+  output_gc_line (&e, false, line, sizeof line);
+  is_str (line, "removed mqueue /q\\x1b[2J from IPC namespace 4026532290: no live operator or waiter",
+          "a queue by its name, escaped; no owner");
+  output_gc_line (&e, false, line, 20);
+  is_str (line, "removed mqueue ", "cut at a piece that does not fit, nothing after it");
+  e = (struct gc_event){ .kind = GC_UNPINNED, .ns = 7, .name = "idle" };
+  output_gc_line (&e, false, line, sizeof line);
+  is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
+}
+
 int
 main (int argc, char **argv)
 {
+  test_gc_lines ();
   const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
   char path[4096];
   snprintf (path, sizeof path, "%s/output/audit.json", fixtures);
