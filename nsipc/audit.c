@@ -25,6 +25,7 @@ struct auditing
   const struct nsipc_census_ns *ns;
   const struct audit_options *args;
   const struct nsipc_scene *scene;
+  struct limits_reader *limits;
   json_t *out;
 };
 
@@ -37,7 +38,7 @@ audit_here (void *ctx, nsipc_error *err)
   struct nsipc_limit_set limits = { 0 };
   if (inventory_read (&inv, true, err) < 0)
     return -1;
-  limits_read_all (&limits);
+  limits_read_all (&limits, a->limits);
   json_t *objects = json_array ();
   for (size_t i = 0; i < inv.n; i++)
     {
@@ -57,11 +58,11 @@ audit_here (void *ctx, nsipc_error *err)
 /* Judged from inside NS as gc would judge it. */
 static json_t *
 audit_ns (const struct nsipc_census_ns *ns, const struct audit_options *args, const struct nsipc_scene *base,
-          nsipc_error *err)
+          struct limits_reader *limits, nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
-  struct auditing a = { ns, args, &s, NULL };
+  struct auditing a = { ns, args, &s, limits, NULL };
   if (census_scene (ns, base, &ev, &s, err) == 0)
     census_visit (ns, audit_here, &a, err);
   evidence_free (&ev);
@@ -96,13 +97,14 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
     }
   json_t *namespaces = json_array ();
   size_t skipped = c.skipped;
+  struct limits_reader limits = { 0 };
   for (size_t i = 0; i < c.n; i++)
     {
       if (!selected (&c.ns[i], a))
         continue;
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
-      json_t *j = audit_ns (&c.ns[i], a, &base, err);
+      json_t *j = audit_ns (&c.ns[i], a, &base, &limits, err);
       if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
         json_array_append_new (namespaces, j);
       else if (j)
@@ -110,6 +112,7 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
       else
         skipped++;
     }
+  limits_reader_close (&limits);
   inventory_open_files_free (&open);
   census_free (&c);
   return json_pack ("{s:o, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);

@@ -65,11 +65,22 @@ void limits_path (enum nsipc_limit_id id, char *buf, size_t len);
 /* Reads one limit of the caller's IPC namespace. */
 int limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err);
 
+/* For reading the limits of many namespaces in turn: a proc instance of
+   nsipc's own, shared by up to LIMITS_READER_USES of them.  Start with
+   { 0 }, end with limits_reader_close. */
+#define LIMITS_READER_USES 64
+struct limits_reader
+{
+  int root;
+  unsigned uses;
+};
+void limits_reader_close (struct limits_reader *r);
+
 /* Reads every limit of the caller's IPC namespace: the System V ones in
    three IPC_INFO calls (/proc/sys lookups slow down with every namespace
-   on the host), the rest from /proc/sys.  Those that cannot be read stay
-   unset. */
-void limits_read_all (struct nsipc_limit_set *limits);
+   on the host), the rest through READER (else /proc/sys).  Those that
+   cannot be read stay unset. */
+void limits_read_all (struct nsipc_limit_set *limits, struct limits_reader *reader);
 
 /* Writes every set limit into the caller's IPC namespace; kernel.sem fields
    not set keep their current values. */
