@@ -23,6 +23,11 @@
 # When the target is missed, one more (untimed) gc runs under `strace -c -f`
 # and the script prints its busiest system calls, to show where the time goes.
 #
+# With PROCS=N in the environment (the issue measures N=1000), N processes
+# (`sleep`, as uid 65534, so that rule 6 keeps nothing root made) live in the
+# namespace through every run: gc then reads each one's /proc/PID/syscall and
+# status once per run, and the target is <= 3. The trap ends them by pid.
+#
 # Run by hand, as root. Not part of the test suite.
 # nsipc binary: $NSIPC, else <repo>/build/nsipc.
 # gc runs with --ns bench, so it enters and changes no namespace but the one
@@ -108,6 +113,14 @@ fill() {
     fi
 }
 
+PROCS=${PROCS:-0}
+[[ $PROCS =~ ^[0-9]+$ ]] || { echo "gc_10000: PROCS must be a number of processes" >&2; exit 2; }
+target=1.5
+((PROCS > 0)) && target=3
+sleepers=()
+end_sleepers() { ((${#sleepers[@]} == 0)) || kill "${sleepers[@]}" 2>/dev/null || true; }
+bench_cleanup_first+=(end_sleepers)
+
 side_a() { "${nsipc[@]}" gc --ns "$NAME" --min-idle 0 >/dev/null; }
 side_b() { nsenter --ipc="$pin" ipcrm -a; }
 
@@ -122,6 +135,16 @@ limits=$(nsenter --ipc="$pin" cat /proc/sys/kernel/msgmni /proc/sys/kernel/shmmn
 if [[ $limits != "16384 16384" ]]; then
     echo "gc_10000: the policy did not apply: msgmni/shmmni are $limits, expected 16384 16384" >&2
     exit 1
+fi
+
+for ((i = 0; i < PROCS; i++)); do
+    nsenter --ipc="$pin" setpriv --reuid 65534 --regid 65534 --clear-groups sleep 100000 &
+    sleepers+=("$!")
+done
+if ((PROCS > 0)); then
+    sleep 1
+    n=$(nsenter --ipc="$pin" sh -c 'ls -d /proc/[0-9]* | while read -r p; do [ "$(readlink $p/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ] && echo; done | wc -l')
+    echo "gc_10000: $PROCS processes started in the namespace ($n there, counting the counter)"
 fi
 
 # One run of each side, untimed (warm-up). gc must judge all 10 000 orphans
@@ -152,8 +175,8 @@ for ((i = 0; i < RUNS; i++)); do
     expect_empty "ipcrm -a" || exit 1
 done
 
-line=$(bench_result ratio 1.5 \
-    "gc_10000: nsipc gc median %.2f ms, ipcrm -a median %.2f ms, ratio %.2f (target <= 1.50) [$TOTAL orphans by $filler_name, $RUNS runs each] %s" \
+line=$(bench_result ratio "$target" \
+    "gc_10000: nsipc gc median %.2f ms, ipcrm -a median %.2f ms, ratio %.2f (target <= $target) [$TOTAL orphans by $filler_name, $PROCS processes in the namespace, $RUNS runs each] %s" \
     "$(median "${a_times[@]}")" "$(median "${b_times[@]}")")
 echo "$line"
 
