@@ -16,7 +16,7 @@
 #include "util.h"
 
 #define USAGE                                                                                                          \
-  "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--min-idle SECONDS] "              \
+  "usage: nsipc gc [--dry-run] [--json] [--container ID|--ns NAME] [--host] [--pins] [--min-idle SECONDS] "            \
   "[--runtime-root DIR]"
 static const char usage[] = USAGE;
 static const char help[]

@@ -18,13 +18,14 @@ output_object (const struct nsipc_ipc_object *o, const char *label, const char *
 {
   char mode[8];
   snprintf (mode, sizeof mode, "0%03o", o->mode);
-  json_t *j = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s, s:s}", "type",
-                         policy_type_name (o->type), "key", o->type == OBJECT_MQUEUE ? json_null () : output_key (o->key),
-                         "id", o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
-                         (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
-                         (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
-                         "policy_object", label ? json_string (label) : json_null (), "orphan",
-                         strcmp (rule, "orphan") == 0, "rule", rule, "reason", reason);
+  json_t *j
+      = json_pack ("{s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:b, s:s, s:s}", "type",
+                   policy_type_name (o->type), "key", o->type == OBJECT_MQUEUE ? json_null () : output_key (o->key),
+                   "id", o->type == OBJECT_MQUEUE ? json_null () : json_integer (o->id), "mode", mode, "uid",
+                   (json_int_t)o->uid, "gid", (json_int_t)o->gid, "cuid", (json_int_t)o->cuid, "cgid",
+                   (json_int_t)o->cgid, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null (),
+                   "policy_object", label ? json_string (label) : json_null (), "orphan", strcmp (rule, "orphan") == 0,
+                   "rule", rule, "reason", reason);
   switch (o->type)
     {
     case OBJECT_SHM:
@@ -257,9 +258,9 @@ object_line (FILE *out, json_t *o)
   char id[24] = "-";
   if (json_is_integer (json_object_get (o, "id")))
     snprintf (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));
-  fprintf (out, "    %-6s %-10s id %-6s %s %5" JSON_INTEGER_FORMAT ":%-5" JSON_INTEGER_FORMAT "  %-24s  ", type,
-           key, id, json_string_value (json_object_get (o, "mode")),
-           json_integer_value (json_object_get (o, "uid")), json_integer_value (json_object_get (o, "gid")), detail);
+  fprintf (out, "    %-6s %-10s id %-6s %s %5" JSON_INTEGER_FORMAT ":%-5" JSON_INTEGER_FORMAT "  %-24s  ", type, key,
+           id, json_string_value (json_object_get (o, "mode")), json_integer_value (json_object_get (o, "uid")),
+           json_integer_value (json_object_get (o, "gid")), detail);
   if (json_is_true (json_object_get (o, "orphan")))
     fprintf (out, "ORPHAN: %s\n", json_string_value (json_object_get (o, "reason")));
   else if (label)
@@ -548,9 +549,8 @@ removal_json (const struct gc_event *e)
   bool mq = o->type == OBJECT_MQUEUE;
   return json_pack ("{s:I, s:s?, s:s?, s:s, s:o, s:o, s:o?, s:s}", "namespace", (json_int_t)e->ns, "name", e->name,
                     "container", e->container, "type", policy_type_name (o->type), "key",
-                    mq ? json_null () : output_key (o->key), "id",
-                    mq ? json_null () : json_integer (o->id), "mqueue", o->name ? json_string_bytes (o->name) : NULL,
-                    "reason", e->removal->reason);
+                    mq ? json_null () : output_key (o->key), "id", mq ? json_null () : json_integer (o->id), "mqueue",
+                    o->name ? json_string_bytes (o->name) : NULL, "reason", e->removal->reason);
 }
 
 json_t *

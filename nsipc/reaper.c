@@ -203,7 +203,8 @@ say_orphan (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struc
                   : "no live sender, receiver or waiter, creator uid has no process here");
       break;
     case OBJECT_SEM:
-      say (v, RULE_ORPHAN, by_pid ? "no live operator or waiter" : "no live operator or waiter, creator uid has no process here");
+      say (v, RULE_ORPHAN,
+           by_pid ? "no live operator or waiter" : "no live operator or waiter, creator uid has no process here");
       break;
     default:
       say (v, RULE_ORPHAN, by_pid ? "not open" : "not open, creator uid has no process here");

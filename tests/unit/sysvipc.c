@@ -84,4 +84,3 @@ sysvipc_parse (enum nsipc_object_type type, const char *text, struct nsipc_inven
     }
   return 0;
 }
-

@@ -19,10 +19,15 @@ static void
 test_records (void)
 {
   struct nsipc_ipc_object o;
-  struct shmid_ds shm = { .shm_perm = { .__key = -1, .uid = 2000, .gid = 3000, .cuid = 1000, .cgid = 1001,
-                                        .mode = 01000 | 0640 },
-                          .shm_segsz = 4096, .shm_atime = 11, .shm_dtime = 12, .shm_ctime = 13,
-                          .shm_cpid = 7370, .shm_lpid = 7377, .shm_nattch = 1 };
+  struct shmid_ds shm
+      = { .shm_perm = { .__key = -1, .uid = 2000, .gid = 3000, .cuid = 1000, .cgid = 1001, .mode = 01000 | 0640 },
+          .shm_segsz = 4096,
+          .shm_atime = 11,
+          .shm_dtime = 12,
+          .shm_ctime = 13,
+          .shm_cpid = 7370,
+          .shm_lpid = 7377,
+          .shm_nattch = 1 };
   inventory_from_shm (&shm, 32768, &o);
   ok (o.type == OBJECT_SHM && o.id == 32768, "a segment with the id *_STAT_ANY returned");
   ok (o.key == 0xffffffff, "key -1 is 0xffffffff");
@@ -33,8 +38,13 @@ test_records (void)
   ok (o.bytes == 0 && o.messages == 0 && o.nsems == 0 && o.name == NULL, "no other kind's fields");
 
   struct msqid_ds msg = { .msg_perm = { .__key = INT32_MIN, .mode = 0662, .uid = 2002, .cuid = 1000 },
-                          .msg_stime = 21, .msg_rtime = 22, .msg_ctime = 23, .__msg_cbytes = 33, .msg_qnum = 2,
-                          .msg_lspid = 7372, .msg_lrpid = 7374 };
+                          .msg_stime = 21,
+                          .msg_rtime = 22,
+                          .msg_ctime = 23,
+                          .__msg_cbytes = 33,
+                          .msg_qnum = 2,
+                          .msg_lspid = 7372,
+                          .msg_lrpid = 7374 };
   inventory_from_msg (&msg, 1, &o);
   ok (o.type == OBJECT_MSG && o.key == 0x80000000 && o.mode == 0662, "a queue: key INT32_MIN is 0x80000000");
   ok (o.bytes == 33 && o.messages == 2 && o.lspid == 7372 && o.lrpid == 7374, "bytes, messages, last pids");
@@ -42,7 +52,9 @@ test_records (void)
   ok (o.cpid == 0 && o.nattch == 0, "no segment fields on a queue");
 
   struct semid_ds sem = { .sem_perm = { .__key = 0x7fffffff, .mode = 0664, .cuid = 1000, .cgid = 1001 },
-                          .sem_otime = 31, .sem_ctime = 32, .sem_nsems = 3 };
+                          .sem_otime = 31,
+                          .sem_ctime = 32,
+                          .sem_nsems = 3 };
   inventory_from_sem (&sem, 2, &o);
   ok (o.type == OBJECT_SEM && o.key == 0x7fffffff && o.nsems == 3, "a set and its size");
   ok (o.atime == 31 && o.ctime == 32 && o.dtime == 0, "last semop and change time");
