@@ -88,7 +88,7 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
   char why[160];
   struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
   reaper_scene_live (&base, why, sizeof why);
-  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, true, &c, err) < 0)
+  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, CENSUS_OWNERS_ALL, &c, err) < 0)
     return NULL;
   if (!census_knows (&c, NULL, a->container))
     {

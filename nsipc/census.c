@@ -171,7 +171,7 @@ add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_
 }
 
 static void
-find_owners (struct nsipc_census *c, const char *runtime_root)
+find_owners (struct nsipc_census *c, const char *runtime_root, bool all)
 {
   struct nsipc_owners owners;
   owners_load (runtime_root, c->ledgers, c->n_ledgers, &owners);
@@ -180,12 +180,16 @@ find_owners (struct nsipc_census *c, const char *runtime_root)
       struct nsipc_census_ns *ns = &c->ns[k];
       if (ns->inode == c->host)
         continue; /* every host process: no owner worth listing */
+      if (!all && ns->name)
+        continue; /* its name says whose it is */
       for (size_t i = 0; i < ns->n_pids; i++)
         {
           char id[LEDGER_ID_MAX + 1];
           const char *runtime;
           owners_of (&owners, ns->pids[i], id, sizeof id, &runtime);
           add_owner (ns, id, runtime, ns->pids[i]);
+          if (!all && id[0]) /* a cgroup read per process is what gc with 1000 of them pays for */
+            break;
         }
     }
   owners_free (&owners);
@@ -208,7 +212,7 @@ classify (struct nsipc_census *c)
 }
 
 int
-census_take (const char *state_dir, const char *runtime_root, bool with_owners, struct nsipc_census *c,
+census_take (const char *state_dir, const char *runtime_root, enum census_owners owners, struct nsipc_census *c,
              nsipc_error *err)
 {
   memset (c, 0, sizeof *c);
@@ -220,9 +224,9 @@ census_take (const char *state_dir, const char *runtime_root, bool with_owners, 
   scan_pins (c, m);
   scan_named (c, state_dir);
   read_ledgers (c, state_dir);
-  if (with_owners)
+  if (owners != CENSUS_OWNERS_NONE)
     {
-      find_owners (c, runtime_root);
+      find_owners (c, runtime_root, owners == CENSUS_OWNERS_ALL);
       classify (c);
     }
   return 0;

@@ -49,11 +49,20 @@ struct nsipc_census
   size_t n_ledgers;
 };
 
-/* Takes the census.  WITH_OWNERS: also who owns each namespace and what
-   kind it is, from every process's cgroup and the runtimes' state under
-   RUNTIME_ROOT (NULL: /run/runc and /run/crun); audit and gc need them, a
-   container's poststop, which knows its own namespace, does not. */
-int census_take (const char *state_dir, const char *runtime_root, bool with_owners, struct nsipc_census *c,
+/* How much census_take learns of who owns each namespace and what kind it
+   is, from every process's cgroup and the runtimes' state. */
+enum census_owners
+{
+  CENSUS_OWNERS_NONE,  /* a container's poststop, which knows its own namespace */
+  CENSUS_OWNERS_FIRST, /* for a namespace that has no name, the processes up to
+                          the first a container owns: census_container, all gc
+                          needs without --container; the kind is not told */
+  CENSUS_OWNERS_ALL,   /* audit, gc --container */
+};
+
+/* Takes the census; the runtimes' state is under RUNTIME_ROOT (NULL:
+   /run/runc and /run/crun). */
+int census_take (const char *state_dir, const char *runtime_root, enum census_owners owners, struct nsipc_census *c,
                  nsipc_error *err);
 
 /* The census entry of the namespace INODE, or NULL. */

@@ -325,7 +325,7 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
       return 0;
     }
   struct nsipc_census c;
-  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, NULL, false, &c, err) < 0)
+  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, err) < 0)
     return -1;
   const struct nsipc_census_ns *ns = census_find (&c, l->ns_inode);
   if (ns == NULL)

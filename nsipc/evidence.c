@@ -72,6 +72,13 @@ evidence_parse_uids (const char *status, uid_t uids[4])
   return true;
 }
 
+unsigned long
+evidence_parse_threads (const char *status)
+{
+  const char *line = strstr (status, "\nThreads:");
+  return line ? strtoul (line + 9, NULL, 10) : 0;
+}
+
 static bool
 read_small (int dirfd, const char *path, char *buf, size_t len)
 {
@@ -100,6 +107,24 @@ add_uid (struct nsipc_evidence *ev, uid_t uid)
   ev->uids[ev->n_uids++] = (struct nsipc_uid_count){ uid, 1 };
 }
 
+/* The task whose syscall file is PATH (in DIRFD), if it is blocked in an
+   IPC call; false when the file could not be read (not when the task
+   ended meanwhile). */
+static bool
+read_syscall (int dirfd, const char *path, pid_t pid, struct nsipc_evidence *ev)
+{
+  char text[256];
+  struct nsipc_blocked b = { .pid = pid };
+  if (!read_small (dirfd, path, text, sizeof text))
+    return errno == ENOENT;
+  if (evidence_parse_syscall (text, &b.type, &b.id, &b.call))
+    {
+      ev->blocked = grow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
+      ev->blocked[ev->n_blocked++] = b;
+    }
+  return true;
+}
+
 /* Each task of PROCDIR: a thread may be the one blocked. */
 static bool
 read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
@@ -113,20 +138,10 @@ read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
   struct dirent *de;
   while ((de = readdir (tasks)) != NULL)
     {
-      if (de->d_name[0] == '.')
-        continue;
-      char path[300], text[256];
+      char path[300];
       snprintf (path, sizeof path, "%s/syscall", de->d_name);
-      struct nsipc_blocked b = { .pid = pid };
-      if (!read_small (dirfd (tasks), path, text, sizeof text))
-        {
-          all &= errno == ENOENT; /* a thread that ended meanwhile */
-          continue;
-        }
-      if (!evidence_parse_syscall (text, &b.type, &b.id, &b.call))
-        continue;
-      ev->blocked = grow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
-      ev->blocked[ev->n_blocked++] = b;
+      if (de->d_name[0] != '.')
+        all &= read_syscall (dirfd (tasks), path, pid, ev);
     }
   return all;
 }
@@ -193,7 +208,10 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
           if (!seen)
             add_uid (ev, uids[k]);
         }
-      if (!read_tasks (dir, pids[i], ev))
+      /* A process of one thread: /proc/PID/syscall is that thread's, no
+         need to list its tasks (gc reads 1000 processes a run). */
+      if (!(evidence_parse_threads (status) == 1 ? read_syscall (dir, "syscall", pids[i], ev)
+                                                 : read_tasks (dir, pids[i], ev)))
         ev->unreadable++;
     }
   evidence_sort (ev);

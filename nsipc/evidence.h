@@ -57,6 +57,9 @@ void evidence_free (struct nsipc_evidence *ev);
 /* /proc/PID/status: the four ids of its "Uid:" line. */
 bool evidence_parse_uids (const char *status, uid_t uids[4]);
 
+/* /proc/PID/status: its number of threads, 0 when it does not say. */
+unsigned long evidence_parse_threads (const char *status);
+
 /* /proc/PID/task/TID/syscall ("NR ARG1 ARG2 …", "running" or "-1 …"): the
    IPC object the task is blocked on, when the call is one that takes an
    id first (msgsnd, msgrcv, semop, semtimedop). */

@@ -184,7 +184,8 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
   /* Every pid would be a guess: nothing is removed, not even records. */
   if (base.blind)
     return nsipc_error_set (err, 0, "%s: cannot tell live processes from dead ones, removed nothing", base.blind);
-  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, true, &c, err) < 0)
+  enum census_owners owners = a->container ? CENSUS_OWNERS_ALL : CENSUS_OWNERS_FIRST;
+  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, owners, &c, err) < 0)
     return -1;
   /* A typo must not pass for "nothing to do". */
   if (!census_knows (&c, a->ns, a->container))

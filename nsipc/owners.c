@@ -3,9 +3,11 @@
 #include "owners.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "procfs.h"
 #include "util.h"
@@ -99,12 +101,15 @@ owners_of (const struct nsipc_owners *o, pid_t pid, char *id, size_t len, const 
         *runtime = o->known[i].runtime;
         return;
       }
-  char path[64], line[4096];
+  /* One read, no stdio: gc and audit read this for every process. */
+  char path[64], text[16384];
   snprintf (path, sizeof path, "/proc/%d/cgroup", (int)pid);
-  _cleanup_file_ FILE *f = fopen (path, "re");
-  while (f && fgets (line, sizeof line, f))
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, text, sizeof text - 1);
+  text[n < 0 ? 0 : n] = '\0';
+  char *next = text;
+  for (char *line = strsep (&next, "\n"); line && *line; line = strsep (&next, "\n"))
     {
-      line[strcspn (line, "\n")] = '\0';
       const char *cg = strchr (strchr (line, ':') ? strchr (line, ':') + 1 : line, ':');
       cg = cg ? cg + 1 : line;
       for (size_t i = 0; i < o->n; i++)

@@ -15,5 +15,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (evidence_parse_syscall (text, &type, &id, &call))
     CHECK (call != NULL && (type == OBJECT_MSG || type == OBJECT_SEM));
   evidence_parse_uids (text, uids);
+  evidence_parse_threads (text);
   return 0;
 }

@@ -272,6 +272,9 @@ test_evidence (void)
           && u[0] == 1000 && u[3] == 1003,
       "the four uids of a status file");
   ok (!evidence_parse_uids ("Name:\tsh\nGid:\t0\t0\t0\t0\n", u), "no Uid line");
+  ok (evidence_parse_threads ("Name:\tsh\nUid:\t0\t0\t0\t0\nThreads:\t1\nSigQ:\t0/63\n") == 1, "one thread");
+  ok (evidence_parse_threads ("Name:\tjava\nThreads:\t42\n") == 42, "42 threads: each task is read");
+  ok (evidence_parse_threads ("Name:\tsh\nUid:\t0\t0\t0\t0\n") == 0, "no Threads line: each task is read");
   struct nsipc_uid_count two[] = { { 0, 3 }, { 1000, 2 } };
   struct nsipc_evidence ev = { two, 2, blocked, 2, 0 };
   ok (evidence_uid_processes (&ev, 1000) == 2 && evidence_uid_processes (&ev, 5) == 0, "uids are looked up");
