@@ -128,19 +128,6 @@ provision_container (const char *state_dir, struct nsipc_ledger *l, struct nsipc
   return named_add_provisioned (state_dir, l->ns_name, l->provisioned, l->n_provisioned, err);
 }
 
-static bool
-identity_map (pid_t pid)
-{
-  char path[64], buf[128] = "";
-  snprintf (path, sizeof path, "/proc/%d/uid_map", (int)pid);
-  _cleanup_file_ FILE *f = fopen (path, "re");
-  if (f == NULL)
-    return true;
-  size_t n = fread (buf, 1, sizeof buf - 1, f);
-  buf[n] = '\0';
-  unsigned long a, b, c;
-  return sscanf (buf, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295ul;
-}
 
 /* Whether the namespace the process is in is the one the bundle's config
    asks for: the hook provisions what the pid shows, so a state whose pid
@@ -262,7 +249,7 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
   bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
   if ((shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
       || ledger_store (state_dir, l, err) < 0
-      || provision_container (state_dir, l, p, other, !identity_map (l->pid), err) < 0)
+      || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)
     return -1;
   l->complete = true;
   return ledger_store (state_dir, l, err);

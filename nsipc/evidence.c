@@ -64,8 +64,8 @@ evidence_parse_uids (const char *status, uid_t uids[4])
   const char *line = strstr (status, "\nUid:");
   if (line == NULL)
     return false;
-  unsigned long v[4];
-  if (sscanf (line + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+  uint64_t v[4];
+  if (parse_u64s (line + 5, v, 4, NULL) != 4)
     return false;
   for (int i = 0; i < 4; i++)
     uids[i] = v[i];

@@ -76,24 +76,16 @@ sysctl_write (const char *name, const char *value, nsipc_error *err)
 static int
 read_at (int root, enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
 {
-  char path[128];
+  char path[128], text[128];
   snprintf (path, sizeof path, "%s%s", root == AT_FDCWD ? "/proc/sys/" : "", nsipc_limits[id].sysctl);
-  int fd = openat (root, path, O_RDONLY | O_CLOEXEC);
-  _cleanup_file_ FILE *f = fd < 0 ? NULL : fdopen (fd, "r");
-  if (f == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return nsipc_error_set (err, errno, "open /proc/sys/%s", nsipc_limits[id].sysctl);
-    }
-  /* kernel.sem holds four: skip to ours. */
-  uint64_t skip;
-  int n = 0;
-  for (int i = 0; i < nsipc_limits[id].sem_index; i++)
-    n -= fscanf (f, "%" SCNu64, &skip) != 1;
-  n += fscanf (f, "%" SCNu64, value);
-  if (n != 1)
+  if (read_small_file (root, path, text, sizeof text) < 0)
+    return nsipc_error_set (err, errno, "open /proc/sys/%s", nsipc_limits[id].sysctl);
+  /* kernel.sem holds four: ours is at sem_index. */
+  uint64_t v[4];
+  int at = nsipc_limits[id].sem_index < 0 ? 0 : nsipc_limits[id].sem_index;
+  if (parse_u64s (text, v, at + 1, NULL) != (size_t)at + 1)
     return nsipc_error_set (err, 0, "read /proc/sys/%s: unexpected contents", nsipc_limits[id].sysctl);
+  *value = v[at];
   return 0;
 }
 
@@ -151,12 +143,11 @@ sem_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
   if (!any)
     return 0;
 
-  _cleanup_file_ FILE *f = fopen ("/proc/sys/kernel/sem", "re");
-  if (f == NULL)
+  char text[128];
+  if (read_small_file (AT_FDCWD, "/proc/sys/kernel/sem", text, sizeof text) < 0)
     return nsipc_error_set (err, errno, "open /proc/sys/kernel/sem");
   uint64_t cur[4];
-  int n = fscanf (f, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &cur[0], &cur[1], &cur[2], &cur[3]);
-  if (n != 4)
+  if (parse_u64s (text, cur, 4, NULL) != 4)
     return nsipc_error_set (err, 0, "read /proc/sys/kernel/sem: unexpected contents");
 
   for (size_t i = 0; i < 4; i++)

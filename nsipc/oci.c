@@ -136,7 +136,7 @@ static bool
 sysctl_sem (json_t *sysctl, uint64_t v[4])
 {
   const char *s = json_string_value (json_object_get (sysctl, "kernel.sem"));
-  return s && sscanf (s, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &v[0], &v[1], &v[2], &v[3]) == 4;
+  return s && parse_u64s (s, v, 4, NULL) == 4;
 }
 
 int
@@ -157,7 +157,7 @@ oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error 
         continue;
       if (nsipc_limits[id].sem_index >= 0)
         theirs = sem[nsipc_limits[id].sem_index];
-      else if (sscanf (s, "%" SCNu64, &theirs) != 1)
+      else if (parse_u64s (s, &theirs, 1, NULL) != 1)
         return nsipc_error_set (err, 0, "the config's %s \"%.32s\" is not a number", key, s);
       if (theirs != p->limits.value[id])
         return nsipc_error_set (err, 0,

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/capability.h>
 
+#include "procfs.h"
+
 int
 privileges_require_admin (nsipc_error *err)
 {
@@ -26,13 +28,7 @@ privileges_require_admin (nsipc_error *err)
 bool
 privileges_rootless (void)
 {
-  FILE *f = fopen ("/proc/self/uid_map", "re");
-  unsigned long inside, outside, count;
-  bool identity = f && fscanf (f, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0
-                  && count == 4294967295ul;
-  if (f)
-    fclose (f);
-  return !identity;
+  return procfs_identity_map (0) != 1;
 }
 
 int

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,11 +36,8 @@ procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
 {
   char path[64], buf[1024];
   snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
-  _cleanup_file_ FILE *f = fopen (path, "re");
-  if (f == NULL)
+  if (read_small_file (AT_FDCWD, path, buf, sizeof buf) < 0)
     return nsipc_error_set (err, errno, "process %d", (int)pid);
-  size_t n = fread (buf, 1, sizeof buf - 1, f);
-  buf[n] = '\0';
   /* comm may hold spaces and parentheses: count fields after the last ')'. */
   char *p = strrchr (buf, ')');
   if (p == NULL || p[1] != ' ')
@@ -49,23 +47,25 @@ procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
   p++;
   for (int field = 2; field < 21 && p; field++)
     p = strchr (p + 1, ' ');
-  if (p == NULL || sscanf (p, " %" SCNu64, ticks) != 1)
+  if (p == NULL || parse_u64s (p, ticks, 1, NULL) != 1)
     return nsipc_error_set (err, 0, "%s: unexpected format", path);
   return 0;
 }
 
-/* Boot time (btime of /proc/stat), read once. */
+/* Boot time (btime of /proc/stat, after a line per CPU), read once. */
 static int64_t
 boot_time (void)
 {
   static int64_t btime = -1;
   if (btime >= 0)
     return btime;
-  _cleanup_file_ FILE *f = fopen ("/proc/stat", "re");
-  char line[256];
-  while (f && fgets (line, sizeof line, f))
-    if (sscanf (line, "btime %" SCNd64, &btime) == 1)
-      break;
+  _cleanup_close_ int fd = open ("/proc/stat", O_RDONLY | O_CLOEXEC);
+  size_t len;
+  _cleanup_free_ char *text = fd < 0 ? NULL : read_fd_all (fd, 16 << 20, &len);
+  const char *line = text ? strstr (text, "\nbtime ") : NULL;
+  uint64_t v;
+  if (line && parse_u64s (line + 7, &v, 1, NULL) == 1)
+    btime = (int64_t)v;
   return btime;
 }
 
@@ -116,23 +116,30 @@ procfs_alive_since (pid_t pid, int64_t since)
 int
 procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err)
 {
-  char path[64];
+  char path[64], text[16384]; /* 340 lines at most */
   snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, map);
-  _cleanup_file_ FILE *f = fopen (path, "re");
-  if (f == NULL)
+  if (read_small_file (AT_FDCWD, path, text, sizeof text) < 0)
     return nsipc_error_set (err, errno, "open %s", path);
-  uint64_t in, out, count;
-  bool found = false;
-  while (!found && fscanf (f, "%" SCNu64 " %" SCNu64 " %" SCNu64, &in, &out, &count) == 3)
-    if (id >= in && id - in < count)
+  uint64_t v[3];
+  for (const char *p = text; parse_u64s (p, v, 3, &p) == 3;)
+    if (id >= v[0] && id - v[0] < v[2])
       {
-        *outside = out + (id - in);
-        found = true;
+        *outside = v[1] + (id - v[0]);
+        return 0;
       }
-  if (!found)
-    return nsipc_error_set (err, 0, "%s %u is not mapped in the container's user namespace (%s)",
-                            strcmp (map, "uid_map") == 0 ? "uid" : "gid", id, path);
-  return 0;
+  return nsipc_error_set (err, 0, "%s %u is not mapped in the container's user namespace (%s)",
+                          strcmp (map, "uid_map") == 0 ? "uid" : "gid", id, path);
+}
+
+int
+procfs_identity_map (pid_t pid)
+{
+  char path[64], text[128];
+  snprintf (path, sizeof path, pid ? "/proc/%d/uid_map" : "/proc/self/uid_map", (int)pid);
+  uint64_t v[3];
+  if (read_small_file (AT_FDCWD, path, text, sizeof text) < 0)
+    return -1;
+  return parse_u64s (text, v, 3, NULL) == 3 && v[0] == 0 && v[1] == 0 && v[2] == 4294967295u;
 }
 
 /* PROC_PID_INIT_INO in the kernel's include/linux/proc_ns.h. */
@@ -153,13 +160,13 @@ procfs_sees_every_process (char *why, size_t len)
       return false;
     }
   /* NSpid lists our pid in each namespace from /proc's down to ours. */
-  _cleanup_file_ FILE *f = fopen ("/proc/self/status", "re");
-  char line[256];
+  char status[8192];
+  read_small_file (AT_FDCWD, "/proc/self/status", status, sizeof status);
+  const char *line = strstr (status, "\nNSpid:");
   int levels = 0;
-  while (f && fgets (line, sizeof line, f))
-    if (strncmp (line, "NSpid:", 6) == 0)
-      for (char *p = strtok (line + 6, " \t\n"); p; p = strtok (NULL, " \t\n"))
-        levels++;
+  uint64_t pid;
+  for (const char *p = line ? line + 7 : ""; parse_u64s (p, &pid, 1, &p) == 1;)
+    levels++;
   if (levels != 1)
     {
       snprintf (why, len, "NSpid in /proc/self/status has %d entries: /proc is not the host's", levels);

@@ -23,6 +23,10 @@ bool procfs_alive_since (pid_t pid, int64_t since);
    through /proc/PID/uid_map or gid_map (MAP).  Fails for an unmapped id. */
 int procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err);
 
+/* Whether the uid_map of PID (0: our own) is the host's, "0 0 4294967295":
+   1 it is, 0 it is not, -1 it cannot be read. */
+int procfs_identity_map (pid_t pid);
+
 /* Whether this process sees every process on the machine: it runs in the
    initial pid namespace (whose nsfs inode the kernel fixes) and /proc is
    that namespace's.  Otherwise the kernel shows pids of processes outside

@@ -25,6 +25,39 @@ write_all (int fd, const void *buf, size_t len)
   return len;
 }
 
+ssize_t
+read_small_file (int dirfd, const char *path, char *buf, size_t len)
+{
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read (fd, buf, len - 1);
+  buf[n < 0 ? 0 : n] = '\0';
+  return n;
+}
+
+size_t
+parse_u64s (const char *text, uint64_t *v, size_t n, const char **end)
+{
+  size_t got = 0;
+  const char *p = text;
+  for (; got < n; got++)
+    {
+      while (*p == ' ' || *p == '\t' || *p == '\n')
+        p++;
+      if (*p < '0' || *p > '9')
+        break;
+      char *after;
+      errno = 0;
+      unsigned long long x = strtoull (p, &after, 10);
+      if (errno)
+        break;
+      v[got] = x;
+      p = after;
+    }
+  if (end)
+    *end = p;
+  return got;
+}
+
 char *
 read_fd_all (int fd, size_t max, size_t *len)
 {

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,17 @@ ssize_t write_all (int fd, const void *buf, size_t len);
 /* Reads all of FD into a NUL-terminated buffer; NULL with errno set, EFBIG
    when there is more than MAX bytes. */
 char *read_fd_all (int fd, size_t max, size_t *len);
+
+/* The start of a small file (a /proc or /proc/sys one) in BUF, LEN - 1
+   bytes at most, NUL-terminated, read without stdio: a hook's memory is
+   mostly the libc code it touches, and stdio and scanf are 192 KiB of it.
+   The byte count, or -1 with errno. */
+ssize_t read_small_file (int dirfd, const char *path, char *buf, size_t len);
+
+/* Up to N unsigned decimal numbers, separated by white space, from the
+   start of TEXT (leading white space skipped, no sign); how many there
+   were.  *END, when END is not NULL, is set past the last. */
+size_t parse_u64s (const char *text, uint64_t *v, size_t n, const char **end);
 
 /* Parses the JSON in FD, read whole (jansson's own fd reader reads one byte
    per read(2)).  NULL with JERR filled. */

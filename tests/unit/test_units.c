@@ -4,6 +4,7 @@
 
 #include "tap.h"
 #include "units.h"
+#include "util.h"
 
 static void
 test_sizes (void)
@@ -95,9 +96,32 @@ test_format (void)
     }
 }
 
+/* The numbers of /proc and /proc/sys files, read without scanf. */
+static void
+test_numbers (void)
+{
+  uint64_t v[4];
+  const char *end;
+  ok (parse_u64s ("32000\t1024000000\t500\t32000\n", v, 4, NULL) == 4 && v[1] == 1024000000 && v[3] == 32000,
+      "kernel.sem: four numbers separated by tabs");
+  ok (parse_u64s ("18446744073692774399\n", v, 1, NULL) == 1 && v[0] == 18446744073692774399u,
+      "a fresh shmmax, past 2^63");
+  ok (parse_u64s ("         0          0 4294967295\n", v, 3, NULL) == 3 && v[2] == 4294967295u,
+      "the identity uid_map, padded");
+  ok (parse_u64s ("0 1000 1\n1 100000 65536\n", v, 3, &end) == 3 && parse_u64s (end, v, 3, NULL) == 3
+          && v[1] == 100000,
+      "a uid_map read line after line");
+  ok (parse_u64s ("12 x", v, 4, &end) == 1 && *end == 'x', "stops at what is not a number");
+  ok (parse_u64s ("-1", v, 1, NULL) == 0 && parse_u64s ("+1", v, 1, NULL) == 0, "no sign");
+  ok (parse_u64s ("18446744073709551616", v, 1, NULL) == 0, "2^64 is out of range");
+  ok (parse_u64s ("", v, 1, NULL) == 0, "nothing");
+  ok (parse_u64s ("4026532290]", v, 1, &end) == 1 && *end == ']', "an nsfs root's inode, up to its bracket");
+}
+
 int
 main (void)
 {
+  test_numbers ();
   test_sizes ();
   test_keys ();
   test_modes ();
