@@ -90,6 +90,7 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
   reaper_scene_live (&base, why, sizeof why);
   if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, CENSUS_OWNERS_ALL, &c, err) < 0)
     return NULL;
+  inventory_keep_queue_mounts ();
   if (!census_knows (&c, NULL, a->container))
     {
       census_free (&c);

@@ -139,9 +139,12 @@ cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const cha
 void
 cli_print_json (FILE *out, json_t *j)
 {
-  _cleanup_free_ char *text = output_dumps (j, JSON_INDENT (2));
+  _cleanup_free_ char *text = output_dumps (j);
   if (text)
-    fprintf (out, "%s\n", text);
+    {
+      fputs (text, out);
+      fputc ('\n', out);
+    }
 }
 
 bool

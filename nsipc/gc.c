@@ -187,6 +187,7 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
   enum census_owners owners = a->container ? CENSUS_OWNERS_ALL : CENSUS_OWNERS_FIRST;
   if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, owners, &c, err) < 0)
     return -1;
+  inventory_keep_queue_mounts ();
   /* A typo must not pass for "nothing to do". */
   if (!census_knows (&c, a->ns, a->container))
     {

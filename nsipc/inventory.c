@@ -159,6 +159,14 @@ read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error
    attached nowhere, so no mount namespace sees it and none is left behind
    if we are killed; it goes with its fd.  -1 with errno ENOSYS on kernels
    before 5.2. */
+static bool keep_queue_mounts;
+
+void
+inventory_keep_queue_mounts (void)
+{
+  keep_queue_mounts = true;
+}
+
 static int
 mqueue_detached (void)
 {
@@ -166,7 +174,14 @@ mqueue_detached (void)
   if (fs < 0 || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return -1;
   _cleanup_close_ int mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
-  return mnt < 0 ? -1 : openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mnt < 0)
+    return -1;
+  /* Releasing a detached mount waits for an RCU grace period, 60 us per
+     namespace audited; attached in a mount namespace of our own, they all
+     go at once when it does.  Where that fails, it is released here. */
+  if (keep_queue_mounts)
+    move_mount (mnt, "", AT_FDCWD, "/dev/mqueue", MOVE_MOUNT_F_EMPTY_PATH);
+  return openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* The POSIX queues' directory: detached where the kernel can, else an

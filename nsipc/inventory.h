@@ -43,6 +43,12 @@ struct nsipc_inventory
    namespace there). */
 int inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err);
 
+/* For a caller in a mount namespace of its own that lists the queues of
+   many IPC namespaces (audit, gc): their mqueue mounts stay attached there,
+   on /dev/mqueue, until the caller exits, instead of each being released
+   after its listing. */
+void inventory_keep_queue_mounts (void);
+
 /* Only the POSIX queues. */
 int inventory_read_queues (struct nsipc_inventory *inv, nsipc_error *err);
 

@@ -25,9 +25,10 @@ json_t *output_key (uint32_t key);
 json_t *output_u64 (uint64_t v);
 uint64_t output_u64_value (json_t *j);
 
-/* json_dumps, with output_u64's markers written as the integers they are:
-   every JSON text nsipc prints goes through it.  Free the result. */
-char *output_dumps (json_t *j, size_t flags);
+/* J as json_dumps writes it with JSON_INDENT (2), with output_u64's
+   markers written as the integers they are: every JSON text nsipc prints
+   goes through it.  Free the result. */
+char *output_dumps (json_t *j);
 
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 

@@ -1,5 +1,6 @@
 /* Audit output: the table and the Prometheus text made from a fixture
    JSON, and the JSON of one object; gc's lines. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,30 @@ test_gc_lines (void)
   is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
 }
 
+/* output_dumps writes what json_dumps (JSON_INDENT (2)) writes. */
+static void
+test_dumps (json_t *audit)
+{
+  char *ours = output_dumps (audit), *theirs = json_dumps (audit, JSON_INDENT (2));
+  is_str (ours, theirs, "the audit fixture, as jansson writes it");
+  json_t *odd = json_pack ("{s:s, s:[], s:{}, s:[i, b, b, n, {s:[[]]}], s:s, s:I}", "text",
+                           "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f é ✓", "empty", "nothing", "mixed", -7, 1, 0, "deep", "in",
+                           "bytes", "\xc3\xa9", "min", (json_int_t)INT64_MIN);
+  free (ours);
+  free (theirs);
+  ours = output_dumps (odd);
+  theirs = json_dumps (odd, JSON_INDENT (2));
+  is_str (ours, theirs, "escapes, UTF-8, empty containers, nesting, the smallest integer");
+  json_decref (odd);
+  free (ours);
+  free (theirs);
+  json_t *big = json_pack ("{s:o, s:o}", "shmmax", output_u64 (18446744073692774399u), "small", output_u64 (5));
+  ours = output_dumps (big);
+  is_str (ours, "{\n  \"shmmax\": 18446744073692774399,\n  \"small\": 5\n}", "past 2^63: the number, exactly");
+  free (ours);
+  json_decref (big);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -75,6 +100,7 @@ main (int argc, char **argv)
   is_str (table, want ? want : "(missing audit.table)", "table as expected");
   free (want);
   free (table);
+  test_dumps (audit);
   json_decref (audit);
 
   struct nsipc_ipc_object o = { .type = OBJECT_MSG,
