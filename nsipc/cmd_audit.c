@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define USAGE                                                                                                          \
-  "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"                      \
+  "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"                    \
   "                   [--min-idle SECONDS] [--runtime-root DIR]"
 static const char usage[] = USAGE;
 static const char help[]

@@ -36,24 +36,30 @@ static const char help[]
             "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
             "  -h, --help          show this help\n";
 
-static void
-print_lines (const struct gc_report *r, bool dry_run, bool log)
+/* What gc's events become, each as it happens. */
+struct gc_out
 {
-  /* A line per removal: in 64 KiB writes, not the 4 KiB a pipe or file
-     gets by default. */
-  static char buffer[65536];
-  if (!isatty (STDOUT_FILENO))
-    setvbuf (stdout, buffer, _IOFBF, sizeof buffer);
-  for (size_t i = 0; i < r->n; i++)
+  const struct nsipc_globals *g;
+  bool dry_run, json, syslog;
+  struct gc_json collected;
+};
+
+static void
+on_event (const struct gc_event *e, void *ctx)
+{
+  struct gc_out *o = ctx;
+  if (o->g->log_path && !o->dry_run) /* the JSON only for a log: 10 000 removals are 10 000 objects */
+    cli_log_event (o->g, "gc", output_gc_event_json (e));
+  if (o->json)
     {
-      char line[1024];
-      output_gc_line (&r->events[i], dry_run, line, sizeof line);
-      puts (line);
-      if (log && !dry_run)
-        syslog (LOG_INFO, "%s", line);
+      output_gc_json_add (&o->collected, e);
+      return;
     }
-  printf ("%s %zu orphan%s, kept %zu in use\n", dry_run ? "would remove" : "removed", r->removed,
-          r->removed == 1 ? "" : "s", r->kept);
+  char line[1024];
+  output_gc_line (e, o->dry_run, line, sizeof line);
+  puts (line);
+  if (o->syslog && !o->dry_run)
+    syslog (LOG_INFO, "%s", line);
 }
 
 int
@@ -115,19 +121,29 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
     return EXIT_USAGE;
   nsipc_error err = { 0 };
   struct gc_report r;
-  if (privileges_require_host_root ("gc", &err) < 0 || gc_run (g->state_dir, &a, &r, &err) < 0)
+  struct gc_out out = { .g = g, .dry_run = a.dry_run, .json = json };
+  if (privileges_require_host_root ("gc", &err) < 0)
     return cli_fail ("gc", EXIT_RUNTIME, "%s", err.msg);
-  /* Built only for a log: 10 000 removals are 10 000 JSON objects. */
-  for (size_t i = 0; g->log_path && !a.dry_run && i < r.n; i++)
-    cli_log_event (g, "gc", output_gc_event_json (&r.events[i]));
+  /* A line per removal: in 64 KiB writes, not the 4 KiB a pipe or file
+     gets by default. */
+  static char buffer[65536];
+  if (!isatty (STDOUT_FILENO))
+    setvbuf (stdout, buffer, _IOFBF, sizeof buffer);
+  out.syslog = !json && cli_log_open ();
+  if (gc_run (g->state_dir, &a, on_event, &out, &r, &err) < 0)
+    {
+      if (out.syslog)
+        closelog ();
+      return cli_fail ("gc", EXIT_RUNTIME, "%s", err.msg); /* before any event */
+    }
   for (size_t i = 0; g->log_path && !a.dry_run && i < r.errors.n; i++)
     cli_log_event (g, "gc", json_pack ("{s:s, s:s}", "event", "error", "message", r.errors.lines[i]));
-  bool log = !json && cli_log_open ();
   if (json)
-    output_gc_json (stdout, &r, a.dry_run);
+    output_gc_json (stdout, &out.collected, &r, a.dry_run);
   else
-    print_lines (&r, a.dry_run, log);
-  if (log)
+    printf ("%s %zu orphan%s, kept %zu in use\n", a.dry_run ? "would remove" : "removed", r.removed,
+            r.removed == 1 ? "" : "s", r.kept);
+  if (out.syslog)
     closelog ();
   for (size_t i = 0; i < r.errors.n; i++)
     cli_error ("gc", "%s", r.errors.lines[i]);

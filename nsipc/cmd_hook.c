@@ -39,8 +39,8 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
       r = EXIT_RUNTIME;
     }
   cli_log_event (g, verb,
-                 json_pack ("{s:s, s:s, s:s?, s:s*}", "event", r ? "refused" : "created", "container", st->id,
-                            "policy", label ? label : st->policy, "message", r ? cli_last_said () : NULL));
+                 json_pack ("{s:s, s:s, s:s?, s:s*}", "event", r ? "refused" : "created", "container", st->id, "policy",
+                            label ? label : st->policy, "message", r ? cli_last_said () : NULL));
   policy_free (&p);
   return r;
 }
@@ -67,7 +67,9 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   const char *verb = stage_verbs[OCI_STAGE_POSTSTOP];
   nsipc_error err = { 0 };
   struct nsipc_poststop out;
-  int r = privileges_require_host_root ("the hook", &err) < 0 ? -1 : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
+  int r = privileges_require_host_root ("the hook", &err) < 0
+              ? -1
+              : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
   if (r < 0)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   if (out.reaped)
@@ -93,14 +95,14 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
   static const char usage[] = USAGE;
   static const char help[]
       = USAGE "\n\n"
-        "The OCI runtime hook (oci-hooks(5)).  createRuntime provisions the container's IPC namespace from\n"
-        "the policy its io.nsipc.policy annotation names and writes its ledger; poststop removes what the\n"
-        "container left orphaned in a namespace that outlives it.  Without a stage, the state's status\n"
-        "tells (creating/created: createRuntime; stopped: poststop).  The OCI state is read from stdin;\n"
-        "precreate (podman) reads the config instead and prints it amended, as oci-config does.\n\n"
-        "Options:\n"
-        "  --min-idle SECONDS  poststop keeps objects used in the last SECONDS (default 30)\n"
-        "  -h, --help          show this help\n";
+              "The OCI runtime hook (oci-hooks(5)).  createRuntime provisions the container's IPC namespace from\n"
+              "the policy its io.nsipc.policy annotation names and writes its ledger; poststop removes what the\n"
+              "container left orphaned in a namespace that outlives it.  Without a stage, the state's status\n"
+              "tells (creating/created: createRuntime; stopped: poststop).  The OCI state is read from stdin;\n"
+              "precreate (podman) reads the config instead and prints it amended, as oci-config does.\n\n"
+              "Options:\n"
+              "  --min-idle SECONDS  poststop keeps objects used in the last SECONDS (default 30)\n"
+              "  -h, --help          show this help\n";
   static const struct option options[] = {
     { "min-idle", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },

@@ -128,7 +128,6 @@ provision_container (const char *state_dir, struct nsipc_ledger *l, struct nsipc
   return named_add_provisioned (state_dir, l->ns_name, l->provisioned, l->n_provisioned, err);
 }
 
-
 /* Whether the namespace the process is in is the one the bundle's config
    asks for: the hook provisions what the pid shows, so a state whose pid
    is some other process must not pass. */
@@ -280,9 +279,8 @@ container_create (const char *state_dir, const struct nsipc_oci_state *st, struc
      would see it (queues are listed through a detached mount, /dev/shm is
      fitted inside the container's), and making one costs more than the
      rest of the hook. */
-  if (procfs_start_time (st->pid, &l.pid_start, err) == 0
-      && (home = namespace_open_current (err)) >= 0 && namespace_inode (home, &home_inode, err) == 0
-      && namespace_enter_pid (st->pid, err) == 0)
+  if (procfs_start_time (st->pid, &l.pid_start, err) == 0 && (home = namespace_open_current (err)) >= 0
+      && namespace_inode (home, &home_inode, err) == 0 && namespace_enter_pid (st->pid, err) == 0)
     {
       r = create_in (state_dir, &l, p, home_inode, err);
       nsipc_error back;

@@ -60,74 +60,67 @@ static void __attribute__ ((format (printf, 2, 3))) problem (struct gc_report *r
   problems_add (&r->errors, line, "%s", colon ? colon + 2 : "");
 }
 
-/* Powers of two: amortised appends without a capacity field. */
-static void *
-grow (void *p, size_t n, size_t size)
+/* One gc run: where its events go, and the namespace being reaped. */
+struct gc_pass
 {
-  return n && (n & (n - 1)) ? p : xrealloc (p, (n ? 2 * n : 16) * size);
+  struct gc_report *r;
+  gc_event_fn on_event;
+  void *ctx;
+  const struct nsipc_census_ns *ns;
+};
+
+static void
+emit (struct gc_pass *p, struct gc_event e)
+{
+  p->on_event (&e, p->ctx);
 }
 
-/* S kept for the report's events; consecutive events share one copy. */
-static const char *
-hold (struct gc_report *r, const char *s)
+/* The scene's sink: a removal in the namespace being reaped. */
+static void
+removed (const struct nsipc_removal *r, void *ctx)
 {
-  if (s == NULL)
-    return NULL;
-  if (r->n_strings && strcmp (r->strings[r->n_strings - 1], s) == 0)
-    return r->strings[r->n_strings - 1];
-  r->strings = grow (r->strings, r->n_strings, sizeof *r->strings);
-  return r->strings[r->n_strings++] = xstrdup (s);
+  struct gc_pass *p = ctx;
+  emit (p, (struct gc_event){ .kind = GC_REMOVED,
+                              .ns = p->ns->inode,
+                              .name = p->ns->name,
+                              .container = census_container (p->ns),
+                              .removal = r });
 }
 
-static struct gc_event *
-add_event (struct gc_report *r, enum gc_event_kind kind, uint64_t ns, const char *name, const char *container)
-{
-  r->events = grow (r->events, r->n, sizeof *r->events);
-  struct gc_event *e = &r->events[r->n++];
-  *e = (struct gc_event){ .kind = kind, .ns = ns, .name = hold (r, name), .container = hold (r, container) };
-  return e;
-}
-
-/* REAP's removals become events; the report keeps REAP. */
 static void
 record_reap (const struct nsipc_census_ns *ns, struct nsipc_reap *reap, struct gc_report *r)
 {
-  const char *container = census_container (ns);
   for (size_t i = 0; i < reap->errors.n; i++)
     problem (r, "namespace %" PRIu64 ": %s", ns->inode, reap->errors.lines[i]);
-  problems_free (&reap->errors);
-  for (size_t i = 0; i < reap->n_removed; i++)
-    add_event (r, GC_REMOVED, ns->inode, ns->name, container)->removal = &reap->removed[i];
   r->kept += reap->kept;
   r->removed += reap->n_removed;
-  r->reaps = grow (r->reaps, r->n_reaps, sizeof *r->reaps);
-  r->reaps[r->n_reaps++] = *reap;
+  reaper_free (reap);
 }
 
 /* --pins: the named namespace NAME goes when nobody is in it and it holds
    nothing kept, or when its create was interrupted (INTERRUPTED). */
 static void
 drop_pin (const char *state_dir, const char *name, uint64_t inode, bool interrupted, const struct gc_options *a,
-          struct gc_report *r)
+          struct gc_pass *p)
 {
   nsipc_error err = { 0 };
   bool done = a->dry_run;
   if (!a->dry_run && named_drop (state_dir, name, interrupted, &done, &err) < 0)
-    problem (r, "namespace %s: %s", name, err.msg);
+    problem (p->r, "namespace %s: %s", name, err.msg);
   else if (done)
-    add_event (r, GC_UNPINNED, inode, name, NULL)->interrupted = interrupted;
+    emit (p, (struct gc_event){ .kind = GC_UNPINNED, .ns = inode, .name = name, .interrupted = interrupted });
 }
 
 /* --pins: records of creates that were killed before their pin existed. */
 static void
-drop_interrupted (const char *state_dir, const struct gc_options *a, struct gc_report *r)
+drop_interrupted (const char *state_dir, const struct gc_options *a, struct gc_pass *p)
 {
   char **names = NULL;
   size_t n = !a->pins || a->container ? 0 : named_interrupted_unpinned (state_dir, &names);
   for (size_t i = 0; i < n; i++)
     {
       if (!a->ns || strcmp (a->ns, names[i]) == 0)
-        drop_pin (state_dir, names[i], 0, true, a, r);
+        drop_pin (state_dir, names[i], 0, true, a, p);
       free (names[i]);
     }
   free (names);
@@ -139,8 +132,7 @@ drop_interrupted (const char *state_dir, const struct gc_options *a, struct gc_r
    namespace is gone too, or when a named namespace's record holds their
    objects. */
 static void
-drop_stale_records (const char *state_dir, const struct nsipc_census *c, const struct gc_options *a,
-                    struct gc_report *r)
+drop_stale_records (const char *state_dir, const struct nsipc_census *c, const struct gc_options *a, struct gc_pass *p)
 {
   nsipc_error err = { 0 };
   for (size_t i = 0; i < c->n_ledgers; i++)
@@ -152,9 +144,9 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
           || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
         continue;
       if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)
-        problem (r, "record %s: %s", l->id, err.msg);
+        problem (p->r, "record %s: %s", l->id, err.msg);
       else
-        add_event (r, GC_DROPPED, l->ns_inode, NULL, l->id);
+        emit (p, (struct gc_event){ .kind = GC_DROPPED, .ns = l->ns_inode, .container = l->id });
     }
 }
 
@@ -173,13 +165,15 @@ sweep_temp (const char *state_dir)
 }
 
 int
-gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, nsipc_error *err)
+gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event, void *ctx, struct gc_report *r,
+        nsipc_error *err)
 {
   memset (r, 0, sizeof *r);
   struct nsipc_census c;
   struct nsipc_open_files open = { 0 };
   char why[160];
-  struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
+  struct gc_pass p = { r, on_event, ctx, NULL };
+  struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open, .removed = removed, .removed_ctx = &p };
   reaper_scene_live (&base, why, sizeof why);
   /* Every pid would be a guess: nothing is removed, not even records. */
   if (base.blind)
@@ -203,22 +197,21 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
       if (ns->incomplete)
         {
           if (a->pins && ns->n_pids == 0)
-            drop_pin (state_dir, ns->name, ns->inode, true, a, r);
+            drop_pin (state_dir, ns->name, ns->inode, true, a, &p);
           continue;
         }
       struct nsipc_reap reap;
-      if (census_reap (ns, &base, NULL, 0, a->dry_run, &reap, err) < 0)
-        {
-          problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
-          continue;
-        }
+      p.ns = ns;
+      bool failed = census_reap (ns, &base, NULL, 0, a->dry_run, &reap, err) < 0;
+      if (failed)
+        problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
       size_t kept = reap.kept;
-      record_reap (ns, &reap, r);
-      if (a->pins && ns->name && ns->n_pids == 0 && kept == 0)
-        drop_pin (state_dir, ns->name, ns->inode, false, a, r);
+      record_reap (ns, &reap, r); /* what went before a failure went */
+      if (!failed && a->pins && ns->name && ns->n_pids == 0 && kept == 0)
+        drop_pin (state_dir, ns->name, ns->inode, false, a, &p);
     }
-  drop_interrupted (state_dir, a, r);
-  drop_stale_records (state_dir, &c, a, r);
+  drop_interrupted (state_dir, a, &p);
+  drop_stale_records (state_dir, &c, a, &p);
   if (!a->dry_run)
     sweep_temp (state_dir);
   inventory_open_files_free (&open);
@@ -229,13 +222,6 @@ gc_run (const char *state_dir, const struct gc_options *a, struct gc_report *r, 
 void
 gc_report_free (struct gc_report *r)
 {
-  for (size_t i = 0; i < r->n_reaps; i++)
-    reaper_free (&r->reaps[i]);
-  for (size_t i = 0; i < r->n_strings; i++)
-    free (r->strings[i]);
-  free (r->reaps);
-  free (r->strings);
-  free (r->events);
   problems_free (&r->errors);
   memset (r, 0, sizeof *r);
 }

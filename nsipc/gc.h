@@ -1,8 +1,8 @@
 /* What nsipc gc does (DESIGN.md §6 scope), as a library: removes the
    orphans of every container and named namespace it can reach (the host's
    only when asked), drops ledger records that protect nothing any more and,
-   with PINS, pins nobody uses; returns what it did, in order, for the
-   caller to print and log. */
+   with PINS, pins nobody uses; tells the caller each thing it does, as it
+   does it, to print and log. */
 #pragma once
 
 #include <stdbool.h>
@@ -40,18 +40,16 @@ struct gc_event
 
 struct gc_report
 {
-  struct gc_event *events;
-  size_t n, removed, kept;
+  size_t removed, kept;
   struct nsipc_problems errors; /* what failed, one line each; the rest went on */
-  /* What the events point to, not copied per event: 10 000 removals are
-     common. */
-  struct nsipc_reap *reaps;
-  size_t n_reaps;
-  char **strings;
-  size_t n_strings;
 };
+
+/* Told each event, in order, as it happens (10 000 removals are common:
+   none is kept for the end); E lives only during the call. */
+typedef void (*gc_event_fn) (const struct gc_event *e, void *ctx);
 
 /* -1 (nothing done) when nsipc cannot see every process, or the scope
    names a namespace or container that does not exist. */
-int gc_run (const char *state_dir, const struct gc_options *o, struct gc_report *r, nsipc_error *err);
+int gc_run (const char *state_dir, const struct gc_options *o, gc_event_fn on_event, void *ctx, struct gc_report *r,
+            nsipc_error *err);
 void gc_report_free (struct gc_report *r);

@@ -93,13 +93,13 @@ ledger_seal_list (const struct nsipc_policy *p, struct nsipc_ledger_object **lis
 json_t *
 ledger_to_json (const struct nsipc_ledger *l)
 {
-  json_t *j = json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id", l->id,
-                    "bundle", l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind",
-                    namespace_kind_name (l->kind), "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
-                    (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
-                    (json_int_t)l->created, "complete", l->complete, "cleanup", policy_cleanup_name (l->cleanup),
-                    "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
-                    ledger_objects_to_json (l->provisioned, l->n_provisioned));
+  json_t *j = json_pack ("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:i, s:I, s:I, s:b, s:s, s:o, s:o}", "id",
+                         l->id, "bundle", l->bundle, "policy", l->policy, "policy_digest", l->policy_digest, "ns_kind",
+                         namespace_kind_name (l->kind), "ns_name", l->ns_name, "ns_path", l->ns_path, "ns_inode",
+                         (json_int_t)l->ns_inode, "pid", (int)l->pid, "pid_start", (json_int_t)l->pid_start, "created",
+                         (json_int_t)l->created, "complete", l->complete, "cleanup", policy_cleanup_name (l->cleanup),
+                         "preexisting", ledger_objects_to_json (l->preexisting, l->n_preexisting), "provisioned",
+                         ledger_objects_to_json (l->provisioned, l->n_provisioned));
   if (j && l->sealed)
     json_object_set_new (j, "sealed", ledger_objects_to_json (l->sealed, l->n_sealed));
   return j;
@@ -155,7 +155,8 @@ ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *l, nsipc_error
     l->cleanup = CLEANUP_SAFE;
   if (ledger_objects_from_json (json_object_get (j, "preexisting"), &l->preexisting, &l->n_preexisting) < 0
       || ledger_objects_from_json (json_object_get (j, "provisioned"), &l->provisioned, &l->n_provisioned) < 0
-      || (json_object_get (j, "sealed") && ledger_objects_from_json (json_object_get (j, "sealed"), &l->sealed, &l->n_sealed) < 0))
+      || (json_object_get (j, "sealed")
+          && ledger_objects_from_json (json_object_get (j, "sealed"), &l->sealed, &l->n_sealed) < 0))
     {
       ledger_free (l);
       return nsipc_error_set (err, 0, "ledger of %s: malformed object list", id);

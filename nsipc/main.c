@@ -79,12 +79,9 @@ static int
 dispatch (int argc, char **argv)
 {
   static const struct option options[] = {
-    { "state-dir", required_argument, NULL, 's' },
-    { "policy-dir", required_argument, NULL, 'p' },
-    { "log", required_argument, NULL, 'l' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    { "state-dir", required_argument, NULL, 's' }, { "policy-dir", required_argument, NULL, 'p' },
+    { "log", required_argument, NULL, 'l' },       { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },         { NULL, 0, NULL, 0 },
   };
   struct nsipc_globals g = {
     .state_dir = env_or ("NSIPC_STATE_DIR", NSIPC_STATE_DIR_DEFAULT),

@@ -93,8 +93,8 @@ ipc_kind (json_t *config)
 }
 
 int
-oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path,
-                char **rootfs, nsipc_error *err)
+oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path, char **rootfs,
+                nsipc_error *err)
 {
   _cleanup_close_ int dir = open (bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)

@@ -727,24 +727,33 @@ output_removal_json (const char *container, uint64_t ns, const struct nsipc_remo
 }
 
 void
-output_gc_json (FILE *out, const struct gc_report *r, bool dry_run)
+output_gc_json_add (struct gc_json *j, const struct gc_event *e)
 {
-  json_t *removed = json_array (), *pins = json_array (), *records = json_array (), *errors = json_array ();
-  for (size_t i = 0; i < r->n; i++)
+  if (j->removed == NULL)
     {
-      const struct gc_event *e = &r->events[i];
-      if (e->kind == GC_REMOVED)
-        json_array_append_new (removed, removal_json (e));
-      else if (e->kind == GC_UNPINNED)
-        json_array_append_new (pins, json_pack ("{s:s, s:I}", "name", e->name, "namespace", (json_int_t)e->ns));
-      else
-        json_array_append_new (records, json_string (e->container));
+      j->removed = json_array ();
+      j->pins = json_array ();
+      j->records = json_array ();
     }
+  if (e->kind == GC_REMOVED)
+    json_array_append_new (j->removed, removal_json (e));
+  else if (e->kind == GC_UNPINNED)
+    json_array_append_new (j->pins, json_pack ("{s:s, s:I}", "name", e->name, "namespace", (json_int_t)e->ns));
+  else
+    json_array_append_new (j->records, json_string (e->container));
+}
+
+void
+output_gc_json (FILE *out, struct gc_json *j, const struct gc_report *r, bool dry_run)
+{
+  json_t *errors = json_array ();
   for (size_t i = 0; i < r->errors.n; i++)
     json_array_append_new (errors, json_string (r->errors.lines[i]));
-  _cleanup_json_ json_t *top
-      = json_pack ("{s:b, s:o, s:I, s:o, s:o, s:o}", "dry_run", dry_run, "removed", removed, "kept_in_use",
-                   (json_int_t)r->kept, "errors", errors, "pins_removed", pins, "records_removed", records);
+  _cleanup_json_ json_t *top = json_pack ("{s:b, s:o, s:I, s:o, s:o, s:o}", "dry_run", dry_run, "removed",
+                                          j->removed ? j->removed : json_array (), "kept_in_use", (json_int_t)r->kept,
+                                          "errors", errors, "pins_removed", j->pins ? j->pins : json_array (),
+                                          "records_removed", j->records ? j->records : json_array ());
+  *j = (struct gc_json){ 0 };
   _cleanup_free_ char *text = output_dumps (top);
   if (text)
     {

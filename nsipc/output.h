@@ -54,7 +54,13 @@ int output_ns_table (FILE *out, json_t *list, const struct table_options *o, nsi
 /* gc's events: one line each for people and the log ("removed shm key …"),
    control characters escaped; and the whole report as gc --json. */
 void output_gc_line (const struct gc_event *e, bool dry_run, char *out, size_t len);
-void output_gc_json (FILE *out, const struct gc_report *r, bool dry_run);
+/* gc --json: its events collected as they come, then the document. */
+struct gc_json
+{
+  json_t *removed, *pins, *records;
+};
+void output_gc_json_add (struct gc_json *j, const struct gc_event *e);
+void output_gc_json (FILE *out, struct gc_json *j, const struct gc_report *r, bool dry_run);
 
 /* One removal by a container's poststop, as the log reads it. */
 void output_removal_line (const char *container, uint64_t ns, const struct nsipc_removal *r, char *out, size_t len);

@@ -37,7 +37,7 @@ privileges_require_host_root (const char *verb, nsipc_error *err)
   if (privileges_require_admin (err) < 0)
     return -1;
   if (privileges_rootless ())
-    return nsipc_error_set (err, 0,
-                            "rootless (in a user namespace), nsipc can only run: %s needs the host's root", verb);
+    return nsipc_error_set (err, 0, "rootless (in a user namespace), nsipc can only run: %s needs the host's root",
+                            verb);
   return 0;
 }

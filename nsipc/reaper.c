@@ -249,9 +249,12 @@ reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_scene *s
       reaper_judge (o, NULL, s, v);
       return;
     }
-  /* On the heap: a set may have millions of members.  Not xcalloc: if
-     that much memory is not there, the set is kept, not nsipc aborted. */
-  _cleanup_free_ pid_t *pids = calloc (o->nsems + 1, sizeof *pids);
+  /* A big set's on the heap: a set may have millions of members.  Not
+     xcalloc: if that much memory is not there, the set is kept, not nsipc
+     aborted. */
+  pid_t small[64];
+  _cleanup_free_ pid_t *big = o->nsems < 64 ? NULL : calloc (o->nsems + 1, sizeof *big);
+  pid_t *pids = o->nsems < 64 ? small : big;
   struct nsipc_sem_detail sem = { pids, o->nsems, 0 };
   bool read = pids && inventory_sem_members (o->id, o->nsems, pids, &sem.waiters, &ignored) == 0;
   reaper_judge (o, read ? &sem : NULL, s, v);
@@ -348,21 +351,26 @@ reap_one (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, bool dr
 }
 
 static void
-record (struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
+record (const struct nsipc_scene *s, struct nsipc_reap *out, struct nsipc_ipc_object *o, const char *reason)
 {
-  size_t n = out->n_removed;
-  if ((n & (n - 1)) == 0) /* at powers of two: amortised growth */
+  struct nsipc_removal r = { .type = o->type, .key = o->key, .id = o->id, .name = steal_pointer (&o->name) };
+  set_reason (r.reason, sizeof r.reason, reason);
+  size_t n = out->n_removed++;
+  if (s->removed)
     {
-      out->removed = xrealloc (out->removed, (n ? 2 * n : 16) * sizeof *out->removed);
+      s->removed (&r, s->removed_ctx);
+      free (r.name);
+      return;
     }
-  struct nsipc_removal *r = &out->removed[out->n_removed++];
-  *r = (struct nsipc_removal){ .type = o->type, .key = o->key, .id = o->id, .name = steal_pointer (&o->name) };
-  set_reason (r->reason, sizeof r->reason, reason);
+  if ((n & (n - 1)) == 0) /* at powers of two: amortised growth */
+    out->removed = xrealloc (out->removed, (n ? 2 * n : 16) * sizeof *out->removed);
+  out->removed[n] = r;
 }
 
 /* R from reap_one for O, added to OUT. */
 static void
-tally (struct nsipc_reap *out, struct nsipc_ipc_object *o, int r, const struct nsipc_verdict *v)
+tally (const struct nsipc_scene *s, struct nsipc_reap *out, struct nsipc_ipc_object *o, int r,
+       const struct nsipc_verdict *v)
 {
   if (r < 0 && (errno == EIDRM || errno == EINVAL || errno == ENOENT))
     return; /* someone removed it first */
@@ -373,7 +381,7 @@ tally (struct nsipc_reap *out, struct nsipc_ipc_object *o, int r, const struct n
       problems_add (&out->errors, what, "%s", strerror (errno));
     }
   else if (r == 0)
-    record (out, o, v->reason);
+    record (s, out, o, v->reason);
   else
     out->kept++;
 }
@@ -396,7 +404,7 @@ reap_sysv (enum nsipc_object_type type, const struct nsipc_scene *s, bool dry_ru
             problems_add (&out->errors, policy_type_name (type), "index %d: %s", i, strerror (errno));
           continue;
         }
-      tally (out, &o, reap_one (&o, s, dry_run, &v), &v);
+      tally (s, out, &o, reap_one (&o, s, dry_run, &v), &v);
     }
   return 0;
 }
@@ -415,7 +423,7 @@ reaper_reap (const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out, 
   for (size_t i = 0; i < queues.n; i++)
     {
       struct nsipc_verdict v;
-      tally (out, &queues.objects[i], reap_one (&queues.objects[i], s, dry_run, &v), &v);
+      tally (s, out, &queues.objects[i], reap_one (&queues.objects[i], s, dry_run, &v), &v);
     }
   inventory_free (&queues);
   return 0;
@@ -424,7 +432,7 @@ reaper_reap (const struct nsipc_scene *s, bool dry_run, struct nsipc_reap *out, 
 void
 reaper_free (struct nsipc_reap *r)
 {
-  for (size_t i = 0; i < r->n_removed; i++)
+  for (size_t i = 0; r->removed && i < r->n_removed; i++)
     free (r->removed[i].name);
   free (r->removed);
   problems_free (&r->errors);

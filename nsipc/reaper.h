@@ -44,6 +44,16 @@ struct nsipc_liveness
 };
 
 /* Everything one namespace's objects are judged against, gathered once. */
+/* What was removed: what its line and log say, no more. */
+struct nsipc_removal
+{
+  enum nsipc_object_type type;
+  uint32_t key;
+  int id;
+  char *name;      /* a POSIX queue's, owned here */
+  char reason[96]; /* an orphan's: the longest is 67 bytes */
+};
+
 struct nsipc_scene
 {
   const struct nsipc_ledger_object *keep; /* provisioned by policies */
@@ -56,6 +66,10 @@ struct nsipc_scene
   const struct nsipc_evidence *evidence; /* of the namespace's processes */
   struct nsipc_open_files *open;         /* loaded on first need */
   struct nsipc_liveness live;
+  /* Where removals go as they happen (gc prints them so, not 10 000 kept
+     for the end); NULL: into the reap's list. */
+  void (*removed) (const struct nsipc_removal *r, void *ctx);
+  void *removed_ctx;
 };
 
 /* A semaphore set's members: last-op pids and the sum of their waiters. */
@@ -91,20 +105,9 @@ bool reaper_unchanged (const struct nsipc_ipc_object *judged, const struct nsipc
    nsipc sees every process. */
 void reaper_scene_live (struct nsipc_scene *s, char *why, size_t len);
 
-/* What was removed: what its line and log say, no more (gc keeps one per
-   removal until it prints them). */
-struct nsipc_removal
-{
-  enum nsipc_object_type type;
-  uint32_t key;
-  int id;
-  char *name;      /* a POSIX queue's, owned here */
-  char reason[96]; /* an orphan's: the longest is 67 bytes */
-};
-
 struct nsipc_reap
 {
-  struct nsipc_removal *removed; /* or, with dry_run, what would be */
+  struct nsipc_removal *removed; /* or, with dry_run, what would be; none with a sink */
   size_t n_removed;
   size_t kept;                  /* judged in use, or changed while we looked */
   struct nsipc_problems errors; /* removals that failed, one line each */

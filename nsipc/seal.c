@@ -277,8 +277,8 @@ seal_load (const char *state_dir, const struct nsipc_policy *p, nsipc_error *err
       cache_write (state_dir, name, text, len);
     }
   /* no_new_privs is set already (sandbox_enter). */
-  struct sock_fprog fprog = { .len = (unsigned short)(prog_len / sizeof (struct sock_filter)),
-                              .filter = (struct sock_filter *)prog };
+  struct sock_fprog fprog
+      = { .len = (unsigned short)(prog_len / sizeof (struct sock_filter)), .filter = (struct sock_filter *)prog };
   if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
     return nsipc_error_set (err, errno, "seal: load the seccomp filter");
   return 0;
@@ -471,7 +471,8 @@ seal_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
 static json_t *
 normalized_rules (json_t *config)
 {
-  json_t *rules = json_deep_copy (json_object_get (json_object_get (json_object_get (config, "linux"), "seccomp"), "syscalls"));
+  json_t *rules
+      = json_deep_copy (json_object_get (json_object_get (json_object_get (config, "linux"), "seccomp"), "syscalls"));
   size_t i;
   json_t *rule;
   json_array_foreach (rules, i, rule)

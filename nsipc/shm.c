@@ -29,8 +29,8 @@ static bool
 mount_root (int fd)
 {
   struct statx stx;
-  return statx (fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-         && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+  return statx (fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0
+         && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
 /* The size of the tmpfs mounted at FD, or 0 when FD is no tmpfs mount. */

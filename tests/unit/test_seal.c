@@ -61,8 +61,8 @@ sealed (const char *config_text, nsipc_error *err)
 {
   struct nsipc_policy p;
   struct nsipc_problems problems;
-  policy_load_string ("{ \"version\": 1, \"seal\": true, \"objects\": [ { \"type\": \"msg\", \"key\": 4096 } ] }",
-                      &p, &problems);
+  policy_load_string ("{ \"version\": 1, \"seal\": true, \"objects\": [ { \"type\": \"msg\", \"key\": 4096 } ] }", &p,
+                      &problems);
   json_t *config = json_loads (config_text, 0, NULL);
   if (seal_oci (config, &p, err) < 0)
     json_decref (config), config = NULL;
@@ -95,10 +95,11 @@ oci_cases (void)
 {
   nsipc_error err;
   json_t *c = sealed ("{}", &err);
-  ok (c && strcmp (json_string_value (json_object_get (json_object_get (json_object_get (c, "linux"), "seccomp"),
-                                                       "defaultAction")),
-                   "SCMP_ACT_ERRNO")
-          == 0,
+  ok (c
+          && strcmp (json_string_value (
+                         json_object_get (json_object_get (json_object_get (c, "linux"), "seccomp"), "defaultAction")),
+                     "SCMP_ACT_ERRNO")
+                 == 0,
       "oci: no profile: a whole allowlist is written");
   ok (c && rules_for (c, "read", "SCMP_ACT_ALLOW") == 1 && rules_for (c, "msgget", "SCMP_ACT_ALLOW") == 1
           && rules_for (c, "msgget", "SCMP_ACT_ERRNO") == 2 && rules_for (c, "ipc", "SCMP_ACT_ALLOW") == 0,
@@ -110,9 +111,10 @@ oci_cases (void)
   json_decref (again);
   json_decref (c);
 
-  const char *podmanish = "{ \"linux\": { \"seccomp\": { \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,"
-                          " \"syscalls\": [ { \"names\": [\"read\", \"msgget\", \"msgctl\", \"ipc\"],"
-                          " \"action\": \"SCMP_ACT_ALLOW\" }, { \"names\": [\"shmget\"], \"action\": \"SCMP_ACT_ALLOW\" } ] } } }";
+  const char *podmanish
+      = "{ \"linux\": { \"seccomp\": { \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,"
+        " \"syscalls\": [ { \"names\": [\"read\", \"msgget\", \"msgctl\", \"ipc\"],"
+        " \"action\": \"SCMP_ACT_ALLOW\" }, { \"names\": [\"shmget\"], \"action\": \"SCMP_ACT_ALLOW\" } ] } } }";
   c = sealed (podmanish, &err);
   ok (c && rules_for (c, "read", "SCMP_ACT_ALLOW") == 1 && rules_for (c, "msgget", "SCMP_ACT_ALLOW") == 1
           && rules_for (c, "ipc", "SCMP_ACT_ALLOW") == 0 && rules_for (c, "msgctl", "SCMP_ACT_ALLOW") == 5,
@@ -138,7 +140,8 @@ oci_cases (void)
               "[\"msgctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 1, \"value\": 2, \"op\": "
               "\"SCMP_CMP_EQ\" } ] } ] } } }",
               &err);
-  ok (c == NULL && strstr (err.msg, "allows msgctl under conditions of its own"), "oci: foreign conditions are refused");
+  ok (c == NULL && strstr (err.msg, "allows msgctl under conditions of its own"),
+      "oci: foreign conditions are refused");
   json_t *plain = json_loads ("{}", 0, NULL);
   policy_load_string ("{ \"version\": 1, \"seal\": true }", &p, &problems);
   ok (seal_check_oci (plain, &p, &err) < 0 && strstr (err.msg, "does not carry its seal"),

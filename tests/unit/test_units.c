@@ -108,8 +108,7 @@ test_numbers (void)
       "a fresh shmmax, past 2^63");
   ok (parse_u64s ("         0          0 4294967295\n", v, 3, NULL) == 3 && v[2] == 4294967295u,
       "the identity uid_map, padded");
-  ok (parse_u64s ("0 1000 1\n1 100000 65536\n", v, 3, &end) == 3 && parse_u64s (end, v, 3, NULL) == 3
-          && v[1] == 100000,
+  ok (parse_u64s ("0 1000 1\n1 100000 65536\n", v, 3, &end) == 3 && parse_u64s (end, v, 3, NULL) == 3 && v[1] == 100000,
       "a uid_map read line after line");
   ok (parse_u64s ("12 x", v, 4, &end) == 1 && *end == 'x', "stops at what is not a number");
   ok (parse_u64s ("-1", v, 1, NULL) == 0 && parse_u64s ("+1", v, 1, NULL) == 0, "no sign");
