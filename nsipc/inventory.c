@@ -21,8 +21,8 @@
 #include "namespace.h"
 #include "util.h"
 
-static struct nsipc_ipc_object *
-append (struct nsipc_inventory *inv)
+struct nsipc_ipc_object *
+inventory_append (struct nsipc_inventory *inv)
 {
   /* Grow in powers of two. */
   if ((inv->n & (inv->n - 1)) == 0)
@@ -148,7 +148,7 @@ read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error
     {
       struct nsipc_ipc_object o;
       if (inventory_stat (type, i, &o) == 0)
-        *append (inv) = o;
+        *inventory_append (inv) = o;
       else if (!inventory_gap ())
         return nsipc_error_set (err, errno, "read %s index %d", policy_type_name (type), i);
     }
@@ -220,7 +220,7 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
     {
       if (de->d_name[0] == '.')
         continue;
-      struct nsipc_ipc_object *o = append (inv);
+      struct nsipc_ipc_object *o = inventory_append (inv);
       struct stat st;
       o->name = xasprintf ("/%s", de->d_name);
       o->type = OBJECT_MQUEUE;

@@ -68,6 +68,9 @@ void inventory_from_shm (const struct shmid_ds *d, int id, struct nsipc_ipc_obje
 void inventory_from_msg (const struct msqid_ds *d, int id, struct nsipc_ipc_object *o);
 void inventory_from_sem (const struct semid_ds *d, int id, struct nsipc_ipc_object *o);
 
+/* A new object, zeroed, at the end of INV. */
+struct nsipc_ipc_object *inventory_append (struct nsipc_inventory *inv);
+
 /* Objects of TYPE in INV. */
 size_t inventory_count (const struct nsipc_inventory *inv, enum nsipc_object_type type);
 

@@ -9,16 +9,6 @@
 
 #include "util.h"
 
-static struct nsipc_ipc_object *
-append (struct nsipc_inventory *inv)
-{
-  if ((inv->n & (inv->n - 1)) == 0)
-    inv->objects = xrealloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *inv->objects);
-  struct nsipc_ipc_object *o = &inv->objects[inv->n++];
-  memset (o, 0, sizeof *o);
-  return o;
-}
-
 /* One data line of /proc/sysvipc/TYPE (columns as in ipc/{msg,sem,shm}.c):
    the first N numbers, the third (perms) octal.  strtoll, not sscanf:
    sscanf measures its whole input on every call. */
@@ -73,7 +63,7 @@ sysvipc_parse (enum nsipc_object_type type, const char *text, struct nsipc_inven
   for (int lineno = 2; line && line[1]; lineno++)
     {
       line++;
-      struct nsipc_ipc_object *o = append (inv);
+      struct nsipc_ipc_object *o = inventory_append (inv);
       if (!parse_line (type, line, o))
         {
           inv->n--;
