@@ -79,19 +79,6 @@ evidence_parse_threads (const char *status)
   return line ? strtoul (line + 9, NULL, 10) : 0;
 }
 
-static bool
-read_small (int dirfd, const char *path, char *buf, size_t len)
-{
-  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
-    return false;
-  ssize_t n = read (fd, buf, len - 1);
-  if (n < 0)
-    return false;
-  buf[n] = '\0';
-  return true;
-}
-
 static void *
 grow (void *p, size_t n, size_t size)
 {
@@ -115,7 +102,7 @@ read_syscall (int dirfd, const char *path, pid_t pid, struct nsipc_evidence *ev)
 {
   char text[256];
   struct nsipc_blocked b = { .pid = pid };
-  if (!read_small (dirfd, path, text, sizeof text))
+  if (read_small_file (dirfd, path, text, sizeof text) < 0)
     return errno == ENOENT;
   if (evidence_parse_syscall (text, &b.type, &b.id, &b.call))
     {
@@ -194,7 +181,7 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
       snprintf (name, sizeof name, "%d", (int)pids[i]);
       _cleanup_close_ int dir = openat (proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       uid_t uids[4];
-      if (dir < 0 || !read_small (dir, "status", status, sizeof status) || !evidence_parse_uids (status, uids))
+      if (dir < 0 || read_small_file (dir, "status", status, sizeof status) < 0 || !evidence_parse_uids (status, uids))
         {
           ev->unreadable += dir >= 0 || errno != ENOENT;
           continue;

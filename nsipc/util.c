@@ -28,7 +28,7 @@ write_all (int fd, const void *buf, size_t len)
 ssize_t
 read_small_file (int dirfd, const char *path, char *buf, size_t len)
 {
-  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   ssize_t n = fd < 0 ? -1 : read (fd, buf, len - 1);
   buf[n < 0 ? 0 : n] = '\0';
   return n;
