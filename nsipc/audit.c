@@ -27,6 +27,7 @@ struct auditing
   const struct nsipc_scene *scene;
   struct limits_reader *limits;
   json_t *out;
+  size_t n_objects; /* listed */
 };
 
 /* Inside NS: its limits, objects and verdicts, as JSON. */
@@ -39,18 +40,24 @@ audit_here (void *ctx, nsipc_error *err)
   if (inventory_read (&inv, true, err) < 0)
     return -1;
   limits_read_all (&limits, a->limits);
-  json_t *objects = json_array ();
+  json_t *objects = a->args->json ? NULL : json_array ();
+  struct output_objects text = { 0 };
   for (size_t i = 0; i < inv.n; i++)
     {
       const struct nsipc_ipc_object *o = &inv.objects[i];
       const char *label = label_of (a->ns, o);
       struct nsipc_verdict v;
       reaper_judge_live (o, a->scene, &v);
-      if (!a->args->orphans || v.rule == RULE_ORPHAN)
-        json_array_append_new (objects,
-                               output_object (o, label && *label ? label : NULL, reaper_rule_name (v.rule), v.reason));
+      if (a->args->orphans && v.rule != RULE_ORPHAN)
+        continue;
+      label = label && *label ? label : NULL;
+      a->n_objects++;
+      if (objects)
+        json_array_append_new (objects, output_object (o, label, reaper_rule_name (v.rule), v.reason));
+      else
+        output_objects_add (&text, o, label, reaper_rule_name (v.rule), v.reason);
     }
-  a->out = output_namespace (a->ns, &limits, &inv, objects);
+  a->out = output_namespace (a->ns, &limits, &inv, objects ? objects : output_objects_done (&text));
   inventory_free (&inv);
   return 0;
 }
@@ -58,14 +65,15 @@ audit_here (void *ctx, nsipc_error *err)
 /* Judged from inside NS as gc would judge it. */
 static json_t *
 audit_ns (const struct nsipc_census_ns *ns, const struct audit_options *args, const struct nsipc_scene *base,
-          struct limits_reader *limits, nsipc_error *err)
+          struct limits_reader *limits, size_t *n_objects, nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
-  struct auditing a = { ns, args, &s, limits, NULL };
+  struct auditing a = { ns, args, &s, limits, NULL, 0 };
   if (census_scene (ns, base, &ev, &s, err) == 0)
     census_visit (ns, audit_here, &a, err);
   evidence_free (&ev);
+  *n_objects = a.n_objects;
   return a.out;
 }
 
@@ -105,8 +113,9 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
         continue;
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
-      json_t *j = audit_ns (&c.ns[i], a, &base, &limits, err);
-      if (j && (!a->orphans || json_array_size (json_object_get (j, "objects")) > 0))
+      size_t n_objects;
+      json_t *j = audit_ns (&c.ns[i], a, &base, &limits, &n_objects, err);
+      if (j && (!a->orphans || n_objects > 0))
         json_array_append_new (namespaces, j);
       else if (j)
         json_decref (j);

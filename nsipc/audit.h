@@ -13,6 +13,7 @@ struct audit_options
   const char *container;    /* only that container's namespace */
   const char *runtime_root; /* runc/crun state; NULL: /run/runc, /run/crun */
   int64_t min_idle;
+  bool json; /* for --json only: the objects written as text (output_objects), no tree */
 };
 
 /* {"namespaces": [...], "skipped": N}, or NULL with ERR (an unknown

@@ -90,22 +90,30 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("audit", EXIT_USAGE, "%s", err.msg);
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
+  a.json = json;
   _cleanup_json_ json_t *top = NULL;
   if (privileges_require_host_root ("audit", &err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
     return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
   /* Formatted in memory, written at once: stdout is line-buffered. */
   char *text = NULL;
   size_t len = 0;
-  FILE *mem = open_memstream (&text, &len);
   if (json)
-    cli_print_json (mem, top);
-  else if (prometheus)
-    output_audit_prometheus (mem, top);
-  else if (rows && output_audit_objects (mem, top, &table, &err) < 0)
-    cli_error ("audit", "%s", err.msg);
-  else if (!rows)
-    output_audit_table (mem, top);
-  fclose (mem);
+    {
+      text = output_dumps (top);
+      len = strlen (text);
+      text[len++] = '\n'; /* over its NUL: written by length */
+    }
+  else
+    {
+      FILE *mem = open_memstream (&text, &len);
+      if (prometheus)
+        output_audit_prometheus (mem, top);
+      else if (rows && output_audit_objects (mem, top, &table, &err) < 0)
+        cli_error ("audit", "%s", err.msg);
+      else if (!rows)
+        output_audit_table (mem, top);
+      fclose (mem);
+    }
   fwrite (text, 1, len, stdout);
   free (text);
   return 0;

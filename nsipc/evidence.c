@@ -169,6 +169,8 @@ int
 evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_error *err)
 {
   memset (ev, 0, sizeof *ev);
+  if (n == 0) /* a pinned namespace nobody is in: most of those audit sees */
+    return 0;
   _cleanup_close_ int proc = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (proc < 0)
     return nsipc_error_set (err, errno, "open /proc");

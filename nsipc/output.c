@@ -13,51 +13,6 @@
 #include "units.h"
 #include "util.h"
 
-json_t *
-output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason)
-{
-  char mode[8];
-  snprintf (mode, sizeof mode, "0%03o", o->mode);
-  bool mq = o->type == OBJECT_MQUEUE;
-  /* Field by field, not json_pack, which parses its format every time:
-     audit writes thousands of these. */
-  json_t *j = json_object ();
-  json_object_set_new_nocheck (j, "type", json_string_nocheck (policy_type_name (o->type)));
-  json_object_set_new_nocheck (j, "key", mq ? json_null () : output_key (o->key));
-  json_object_set_new_nocheck (j, "id", mq ? json_null () : json_integer (o->id));
-  json_object_set_new_nocheck (j, "mode", json_string_nocheck (mode));
-  json_object_set_new_nocheck (j, "uid", json_integer (o->uid));
-  json_object_set_new_nocheck (j, "gid", json_integer (o->gid));
-  json_object_set_new_nocheck (j, "cuid", json_integer (o->cuid));
-  json_object_set_new_nocheck (j, "cgid", json_integer (o->cgid));
-  json_object_set_new_nocheck (j, "cpid", o->type == OBJECT_SHM ? json_integer (o->cpid) : json_null ());
-  json_object_set_new_nocheck (j, "policy_object", label ? json_string (label) : json_null ());
-  json_object_set_new_nocheck (j, "orphan", json_boolean (strcmp (rule, "orphan") == 0));
-  json_object_set_new_nocheck (j, "rule", json_string_nocheck (rule));
-  json_object_set_new_nocheck (j, "reason", json_string (reason));
-  switch (o->type)
-    {
-    case OBJECT_SHM:
-      json_object_set_new (j, "size", json_integer (o->size));
-      json_object_set_new (j, "nattch", json_integer (o->nattch));
-      json_object_set_new (j, "lpid", json_integer (o->lpid));
-      break;
-    case OBJECT_SEM:
-      json_object_set_new (j, "nsems", json_integer (o->nsems));
-      break;
-    case OBJECT_MSG:
-      json_object_set_new (j, "bytes", json_integer (o->bytes));
-      json_object_set_new (j, "messages", json_integer (o->messages));
-      json_object_set_new (j, "lspid", json_integer (o->lspid));
-      json_object_set_new (j, "lrpid", json_integer (o->lrpid));
-      break;
-    default:
-      json_object_set_new (j, "name", json_string_bytes (o->name));
-      break;
-    }
-  return j;
-}
-
 static json_t *
 owners_json (const struct nsipc_census_ns *ns)
 {
@@ -160,14 +115,8 @@ output_u64_value (json_t *j)
 /* JSON text written here, not by json_dumps: at 2000 objects jansson's
    writer took half of audit's time (2.3 us an object).  The same text as
    json_dumps with JSON_INDENT (2) writes, output_u64's markers aside. */
-struct text
-{
-  char *s;
-  size_t len, cap;
-};
-
 static void
-add (struct text *t, const char *s, size_t n)
+add (struct output_text *t, const char *s, size_t n)
 {
   if (t->len + n + 1 > t->cap)
     {
@@ -179,7 +128,7 @@ add (struct text *t, const char *s, size_t n)
 }
 
 static void
-add_line (struct text *t, int depth)
+add_line (struct output_text *t, int depth)
 {
   static const char spaces[] = "\n                                                                ";
   add (t, "\n", 1);
@@ -190,7 +139,7 @@ add_line (struct text *t, int depth)
 /* S quoted, escaped as jansson escapes: the quote, the backslash and the
    control characters; the rest, UTF-8 included, as it is. */
 static void
-add_string (struct text *t, const char *s, size_t n)
+add_string (struct output_text *t, const char *s, size_t n)
 {
   add (t, "\"", 1);
   for (size_t i = 0; i < n;)
@@ -233,6 +182,29 @@ add_string (struct text *t, const char *s, size_t n)
   add (t, "\"", 1);
 }
 
+static void
+add_int (struct output_text *t, int64_t x)
+{
+  char buf[24];
+  const char *d = digits (buf, x < 0 ? -(uint64_t)x : (uint64_t)x, 10, 1);
+  add (t, "-", x < 0);
+  add (t, d, strlen (d));
+}
+
+/* A string that output_dumps writes as it is: JSON text made elsewhere
+   (output_objects_done).  Marked like output_u64's numbers, with 0x02. */
+static const char *
+raw_mark (void)
+{
+  static char mark[40];
+  if (mark[0] == '\0')
+    {
+      strcpy (mark, u64_mark ());
+      mark[0] = '\x02';
+    }
+  return mark;
+}
+
 static bool
 is_u64 (const char *s, const char *mark)
 {
@@ -241,9 +213,8 @@ is_u64 (const char *s, const char *mark)
 }
 
 static void
-add_value (struct text *t, json_t *j, int depth)
+add_value (struct output_text *t, json_t *j, int depth)
 {
-  char number[24];
   const char *key, *mark = u64_mark ();
   json_t *v;
   size_t i, n = 0;
@@ -278,17 +249,14 @@ add_value (struct text *t, json_t *j, int depth)
     case JSON_STRING:
       if (is_u64 (json_string_value (j), mark)) /* output_u64's: the number */
         add (t, json_string_value (j) + strlen (mark), json_string_length (j) - strlen (mark));
+      else if (strncmp (json_string_value (j), raw_mark (), strlen (mark)) == 0)
+        add (t, json_string_value (j) + strlen (mark), json_string_length (j) - strlen (mark));
       else
         add_string (t, json_string_value (j), json_string_length (j));
       break;
     case JSON_INTEGER:
-      {
-        json_int_t x = json_integer_value (j);
-        const char *d = digits (number, x < 0 ? -(uint64_t)x : (uint64_t)x, 10, 1);
-        add (t, "-", x < 0);
-        add (t, d, strlen (d));
-        break;
-      }
+      add_int (t, json_integer_value (j));
+      break;
     case JSON_TRUE:
       add (t, "true", 4);
       break;
@@ -309,10 +277,169 @@ add_value (struct text *t, json_t *j, int depth)
 char *
 output_dumps (json_t *j)
 {
-  struct text t = { 0 };
+  struct output_text t = { 0 };
   add (&t, "", 0);
   add_value (&t, j, 0);
   return t.s;
+}
+
+/* One field of an object, as output_object and output_objects_add both
+   write it. */
+struct field
+{
+  const char *key;
+  enum
+  {
+    FIELD_NULL,
+    FIELD_INT,
+    FIELD_BOOL,
+    FIELD_STRING, /* nsipc's own text, or a policy's label */
+    FIELD_BYTES,  /* a name someone chose: may not be UTF-8 */
+  } kind;
+  int64_t n;
+  const char *s;
+};
+
+/* O's fields, in DESIGN.md §7's order, each told to PUT: the one list
+   of them. */
+static void
+object_fields (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason,
+               void (*put) (void *ctx, const struct field *f), void *ctx)
+{
+  char mode[8], buf[24], key[16] = "0x";
+  snprintf (mode, sizeof mode, "0%03o", o->mode);
+  strcpy (key + 2, digits (buf, o->key, 16, 8));
+  bool mq = o->type == OBJECT_MQUEUE, shm = o->type == OBJECT_SHM;
+  const struct field common[] = {
+    { "type", FIELD_STRING, 0, policy_type_name (o->type) },
+    { "key", mq ? FIELD_NULL : FIELD_STRING, 0, key },
+    { "id", mq ? FIELD_NULL : FIELD_INT, o->id, NULL },
+    { "mode", FIELD_STRING, 0, mode },
+    { "uid", FIELD_INT, o->uid, NULL },
+    { "gid", FIELD_INT, o->gid, NULL },
+    { "cuid", FIELD_INT, o->cuid, NULL },
+    { "cgid", FIELD_INT, o->cgid, NULL },
+    { "cpid", shm ? FIELD_INT : FIELD_NULL, o->cpid, NULL },
+    { "policy_object", label ? FIELD_STRING : FIELD_NULL, 0, label },
+    { "orphan", FIELD_BOOL, strcmp (rule, "orphan") == 0, NULL },
+    { "rule", FIELD_STRING, 0, rule },
+    { "reason", FIELD_STRING, 0, reason },
+  };
+  for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+    put (ctx, &common[i]);
+  const struct field shm_fields[] = { { "size", FIELD_INT, (int64_t)o->size, NULL },
+                                      { "nattch", FIELD_INT, (int64_t)o->nattch, NULL },
+                                      { "lpid", FIELD_INT, o->lpid, NULL } },
+                     msg_fields[] = { { "bytes", FIELD_INT, (int64_t)o->bytes, NULL },
+                                      { "messages", FIELD_INT, (int64_t)o->messages, NULL },
+                                      { "lspid", FIELD_INT, o->lspid, NULL },
+                                      { "lrpid", FIELD_INT, o->lrpid, NULL } },
+                     sem_fields[] = { { "nsems", FIELD_INT, (int64_t)o->nsems, NULL } },
+                     mq_fields[] = { { "name", FIELD_BYTES, 0, o->name } };
+  const struct field *more = shm ? shm_fields : o->type == OBJECT_MSG ? msg_fields : mq ? mq_fields : sem_fields;
+  size_t n = shm ? 3 : o->type == OBJECT_MSG ? 4 : 1;
+  for (size_t i = 0; i < n; i++)
+    put (ctx, &more[i]);
+}
+
+static json_t *
+field_json (const struct field *f)
+{
+  switch (f->kind)
+    {
+    case FIELD_NULL:
+      return json_null ();
+    case FIELD_INT:
+      return json_integer (f->n);
+    case FIELD_BOOL:
+      return json_boolean (f->n);
+    case FIELD_STRING:
+      return json_string (f->s);
+    default:
+      return json_string_bytes (f->s);
+    }
+}
+
+static void
+put_json (void *ctx, const struct field *f)
+{
+  json_object_set_new_nocheck (ctx, f->key, field_json (f));
+}
+
+json_t *
+output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason)
+{
+  json_t *j = json_object ();
+  object_fields (o, label, rule, reason, put_json, j);
+  return j;
+}
+
+/* An object written as text, its fields at DEPTH + 1. */
+struct text_object
+{
+  struct output_text *t;
+  int depth;
+  size_t n;
+};
+
+static void
+put_text (void *ctx, const struct field *f)
+{
+  struct text_object *w = ctx;
+  add (w->t, ",", w->n++ > 0);
+  add_line (w->t, w->depth + 1);
+  add_string (w->t, f->key, strlen (f->key));
+  add (w->t, ": ", 2);
+  switch (f->kind)
+    {
+    case FIELD_NULL:
+      add (w->t, "null", 4);
+      break;
+    case FIELD_INT:
+      add_int (w->t, f->n);
+      break;
+    case FIELD_BOOL:
+      add (w->t, f->n ? "true" : "false", f->n ? 4 : 5);
+      break;
+    case FIELD_STRING:
+      add_string (w->t, f->s, strlen (f->s));
+      break;
+    default:
+      {
+        _cleanup_json_ json_t *bytes = json_string_bytes (f->s);
+        add_string (w->t, json_string_value (bytes), json_string_length (bytes));
+      }
+    }
+}
+
+void
+output_objects_add (struct output_objects *l, const struct nsipc_ipc_object *o, const char *label, const char *rule,
+                    const char *reason)
+{
+  struct output_text *t = &l->text;
+  if (t->len == 0)
+    add (t, raw_mark (), strlen (raw_mark ()));
+  add (t, l->n++ ? "," : "[", 1);
+  add_line (t, OUTPUT_OBJECTS_DEPTH + 1);
+  add (t, "{", 1);
+  struct text_object w = { t, OUTPUT_OBJECTS_DEPTH + 1, 0 };
+  object_fields (o, label, rule, reason, put_text, &w);
+  add_line (t, OUTPUT_OBJECTS_DEPTH + 1);
+  add (t, "}", 1);
+}
+
+json_t *
+output_objects_done (struct output_objects *l)
+{
+  struct output_text *t = &l->text;
+  if (l->n == 0)
+    return json_array ();
+  add_line (t, OUTPUT_OBJECTS_DEPTH);
+  add (t, "]", 1);
+  json_t *j = json_stringn_nocheck (t->s, t->len);
+  free (t->s);
+  *l = (struct output_objects){ 0 };
+  return j;
 }
 
 json_t *

@@ -32,6 +32,26 @@ char *output_dumps (json_t *j);
 
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 
+/* audit --json's objects of one namespace, written as text as they are
+   judged, not kept as a tree (at 20 objects a namespace, the tree was half
+   of audit's time); done, the "objects" value of output_namespace, which
+   output_dumps writes as it is.  Nothing but output_dumps may read it:
+   written for where audit puts it, at OUTPUT_OBJECTS_DEPTH. */
+#define OUTPUT_OBJECTS_DEPTH 3
+struct output_text
+{
+  char *s;
+  size_t len, cap;
+};
+struct output_objects
+{
+  struct output_text text;
+  size_t n;
+};
+void output_objects_add (struct output_objects *l, const struct nsipc_ipc_object *o, const char *label,
+                         const char *rule, const char *reason);
+json_t *output_objects_done (struct output_objects *l);
+
 /* One namespace, its limits as read inside it, usage counted from INV, and
    OBJECTS (an array of output_object, stolen). */
 json_t *output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set *limits,

@@ -72,10 +72,44 @@ test_dumps (json_t *audit)
   json_decref (big);
 }
 
+/* audit --json's objects written as text read as the tree would. */
+static void
+test_objects_text (void)
+{
+  struct nsipc_ipc_object objects[] = {
+    { .type = OBJECT_MSG, .key = 0x1000, .id = 3, .mode = 0640, .uid = 7, .bytes = 12, .messages = 2, .lspid = 5 },
+    { .type = OBJECT_SEM, .key = 0xffffffff, .id = 32768, .mode = 0600, .nsems = 3, .cuid = 4294967295u },
+    { .type = OBJECT_SHM, .key = 0, .id = 1, .mode = 0666, .size = 1u << 30, .cpid = 42, .nattch = 2 },
+    { .type = OBJECT_MQUEUE, .id = -1, .mode = 0600, .name = "/q\xff\\\"\n" },
+  };
+  const char *labels[] = { "jobs", NULL, NULL, NULL }, *rules[] = { "policy", "orphan", "attached", "open" };
+  json_t *tree = json_array ();
+  struct output_objects text = { 0 };
+  for (size_t i = 0; i < 4; i++)
+    {
+      json_array_append_new (tree, output_object (&objects[i], labels[i], rules[i], "a reason, \"quoted\""));
+      output_objects_add (&text, &objects[i], labels[i], rules[i], "a reason, \"quoted\"");
+    }
+  json_t *a = json_pack ("{s:[{s:I, s:o}], s:I}", "namespaces", "inode", (json_int_t)1, "objects", tree, "skipped", 0);
+  json_t *b = json_pack ("{s:[{s:I, s:o}], s:I}", "namespaces", "inode", (json_int_t)1, "objects",
+                         output_objects_done (&text), "skipped", 0);
+  char *x = output_dumps (a), *y = output_dumps (b);
+  is_str (y, x, "four objects written as text: what the tree writes, byte for byte");
+  free (x);
+  free (y);
+  json_decref (a);
+  json_decref (b);
+  struct output_objects none = { 0 };
+  json_t *empty = output_objects_done (&none);
+  ok (json_is_array (empty) && json_array_size (empty) == 0, "no objects: an empty array");
+  json_decref (empty);
+}
+
 int
 main (int argc, char **argv)
 {
   test_gc_lines ();
+  test_objects_text ();
   const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
   char path[4096];
   snprintf (path, sizeof path, "%s/output/audit.json", fixtures);
