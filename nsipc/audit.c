@@ -70,8 +70,8 @@ audit_ns (const struct nsipc_census_ns *ns, const struct audit_options *args, co
   struct nsipc_evidence ev;
   struct nsipc_scene s;
   struct auditing a = { ns, args, &s, limits, NULL, 0 };
-  if (census_scene (ns, base, &ev, &s, err) == 0)
-    census_visit (ns, audit_here, &a, err);
+  census_scene (ns, base, &ev, &s);
+  census_visit (ns, audit_here, &a, err);
   evidence_free (&ev);
   *n_objects = a.n_objects;
   return a.out;

@@ -233,16 +233,16 @@ census_take (const char *state_dir, const char *runtime_root, enum census_owners
   return 0;
 }
 
-int
+void
 census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
-              struct nsipc_scene *s, nsipc_error *err)
+              struct nsipc_scene *s)
 {
   *s = *base;
   s->keep = ns->keep;
   s->n_keep = ns->n_keep;
   s->cleanup = ns->cleanup;
   s->evidence = ev;
-  return evidence_read (ns->pids, ns->n_pids, ev, err);
+  evidence_defer (ns->pids, ns->n_pids, ev);
 }
 
 int
@@ -278,12 +278,11 @@ census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, c
   struct nsipc_evidence ev;
   struct nsipc_scene s;
   memset (out, 0, sizeof *out);
-  int r = census_scene (ns, base, &ev, &s, err);
+  census_scene (ns, base, &ev, &s);
   s.preexisting = pre;
   s.n_preexisting = n_pre;
   struct reaping reaping = { &s, dry_run, out };
-  if (r == 0)
-    r = census_visit (ns, reap_here, &reaping, err);
+  int r = census_visit (ns, reap_here, &reaping, err);
   evidence_free (&ev);
   return r;
 }

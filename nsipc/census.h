@@ -74,9 +74,9 @@ bool census_knows (const struct nsipc_census *c, const char *name, const char *i
 
 /* The scene NS is judged in: BASE (the clock, liveness, --min-idle, the
    open files) with NS's policy objects, cleanup mode and the evidence of
-   its processes, read into EV (the caller frees it). */
-int census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
-                  struct nsipc_scene *s, nsipc_error *err);
+   its processes, read into EV when first needed (the caller frees it). */
+void census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
+                   struct nsipc_scene *s);
 
 /* Calls FN (CTX, ERR) inside NS (through its path, checked against its
    inode) and comes back. */

@@ -208,6 +208,26 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
 }
 
 void
+evidence_defer (const pid_t *pids, size_t n, struct nsipc_evidence *ev)
+{
+  *ev = (struct nsipc_evidence){ .pids = pids, .n_pids = n, .pending = true };
+}
+
+bool
+evidence_load (struct nsipc_evidence *ev)
+{
+  nsipc_error ignored;
+  if (ev->pending)
+    {
+      const pid_t *pids = ev->pids;
+      size_t n = ev->n_pids;
+      ev->failed = evidence_read (pids, n, ev, &ignored) < 0;
+      ev->pids = pids, ev->n_pids = n; /* evidence_read starts afresh */
+    }
+  return !ev->failed;
+}
+
+void
 evidence_sort (struct nsipc_evidence *ev)
 {
   merge_uids (ev);

@@ -32,6 +32,11 @@ struct nsipc_evidence
   struct nsipc_blocked *blocked; /* sorted by type, id */
   size_t n_blocked;
   size_t unreadable; /* processes whose uids or tasks could not be read */
+  /* Set by evidence_defer: read on first need (evidence_load), by then
+     PIDS, N_PIDS; FAILED when /proc could not be opened. */
+  const pid_t *pids;
+  size_t n_pids;
+  bool pending, failed;
 };
 
 /* Reads the uids (real, effective, saved, filesystem) and every task's
@@ -39,6 +44,15 @@ struct nsipc_evidence
    (it visits namespaces, it does not use them).  A process that is gone
    meanwhile is skipped. */
 int evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_error *err);
+
+/* EV as evidence_read would fill it, read when evidence_load is first
+   called: a namespace that holds no queue or set needs none (audit visits
+   the host's, with every process on it).  PIDS must outlive EV. */
+void evidence_defer (const pid_t *pids, size_t n, struct nsipc_evidence *ev);
+
+/* Reads deferred evidence if it is not yet read; false when it could not
+   be. */
+bool evidence_load (struct nsipc_evidence *ev);
 
 /* Puts EV in the order the look-ups below need: uids sorted, one entry
    each with their process counts summed; blocked tasks by type and id. */

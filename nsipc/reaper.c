@@ -230,6 +230,8 @@ reaper_judge (const struct nsipc_ipc_object *o, const struct nsipc_sem_detail *s
     say (v, RULE_CLEANUP_NONE, "the namespace's policy says cleanup: none");
   else if (s->blind)
     say (v, RULE_PID_NAMESPACE, "%s", s->blind);
+  else if (o->type != OBJECT_SHM && !evidence_load (s->evidence)) /* a segment's rules need none */
+    say (v, RULE_UNKNOWN, "the namespace's processes could not be read");
   else if ((o->type == OBJECT_SHM && kept_shm (o, s, v)) || (o->type == OBJECT_MSG && kept_msg (o, s, v))
            || (o->type == OBJECT_SEM && kept_sem (o, sem, s, v)) || (o->type == OBJECT_MQUEUE && kept_mqueue (o, s, v))
            || kept_creator (o, s, v) || kept_recent (o, s, v))

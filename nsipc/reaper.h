@@ -63,8 +63,8 @@ struct nsipc_scene
   enum nsipc_cleanup cleanup;
   const char *blind; /* non-NULL: why nsipc cannot see every process */
   int64_t now, min_idle;
-  const struct nsipc_evidence *evidence; /* of the namespace's processes */
-  struct nsipc_open_files *open;         /* loaded on first need */
+  struct nsipc_evidence *evidence; /* of the namespace's processes, read on first need */
+  struct nsipc_open_files *open;   /* loaded on first need */
   struct nsipc_liveness live;
   /* Where removals go as they happen (gc prints them so, not 10 000 kept
      for the end); NULL: into the reap's list. */

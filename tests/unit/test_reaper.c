@@ -155,6 +155,13 @@ test_msg (void)
   s.evidence = &partial;
   v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_MSG, .cuid = 4242 }, NULL, &s);
   is_rule (v, RULE_UNKNOWN, "a process we could not read may be its user");
+  s = scene ();
+  struct nsipc_evidence unread = { .failed = true };
+  s.evidence = &unread;
+  v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_MSG, .cuid = 4242 }, NULL, &s);
+  is_rule (v, RULE_UNKNOWN, "the namespace's processes could not be read at all: kept");
+  v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_SHM, .cpid = 999, .cuid = 4242 }, NULL, &s);
+  is_rule (v, RULE_ORPHAN, "a segment's rules need no evidence: judged all the same");
   v = judge ((struct nsipc_ipc_object){ .type = OBJECT_MSG, .cuid = 4242, .ctime = 9999 }, NULL);
   is_rule (v, RULE_RECENT, "7: created a second ago");
 }
