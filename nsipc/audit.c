@@ -64,14 +64,14 @@ audit_here (void *ctx, nsipc_error *err)
 
 /* Judged from inside NS as gc would judge it. */
 static json_t *
-audit_ns (const struct nsipc_census_ns *ns, const struct audit_options *args, const struct nsipc_scene *base,
-          struct limits_reader *limits, size_t *n_objects, nsipc_error *err)
+audit_ns (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct audit_options *args,
+          const struct nsipc_scene *base, struct limits_reader *limits, size_t *n_objects, nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
   struct auditing a = { ns, args, &s, limits, NULL, 0 };
   census_scene (ns, base, &ev, &s);
-  census_visit (ns, audit_here, &a, err);
+  census_visit (c, ns, audit_here, &a, err);
   evidence_free (&ev);
   *n_objects = a.n_objects;
   return a.out;
@@ -114,7 +114,7 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
       size_t n_objects;
-      json_t *j = audit_ns (&c.ns[i], a, &base, &limits, &n_objects, err);
+      json_t *j = audit_ns (&c, &c.ns[i], a, &base, &limits, &n_objects, err);
       if (j && (!a->orphans || n_objects > 0))
         json_array_append_new (namespaces, j);
       else if (j)

@@ -217,10 +217,13 @@ census_take (const char *state_dir, const char *runtime_root, enum census_owners
              nsipc_error *err)
 {
   memset (c, 0, sizeof *c);
-  _cleanup_close_ int self = namespace_open_current (err);
-  const struct dl_mount *m = dl_mount (err);
-  if (m == NULL || self < 0 || namespace_inode (self, &c->host, err) < 0)
-    return -1;
+  c->home = namespace_open_current (err);
+  const struct dl_mount *m = c->home < 0 ? NULL : dl_mount (err);
+  if (m == NULL || namespace_inode (c->home, &c->host, err) < 0)
+    {
+      census_free (c);
+      return -1;
+    }
   scan_processes (c);
   scan_pins (c, m);
   scan_named (c, state_dir);
@@ -246,7 +249,8 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
 }
 
 int
-census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
+census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err),
+              void *ctx, nsipc_error *err)
 {
   _cleanup_close_ int fd = namespace_open_path (ns->path, err);
   uint64_t inode;
@@ -254,7 +258,7 @@ census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_erro
     return -1;
   if (inode != ns->inode)
     return nsipc_error_set (err, 0, "%s is no longer IPC namespace %" PRIu64, ns->path, ns->inode);
-  return namespace_visit (fd, fn, ctx, err);
+  return namespace_visit_from (c->home, fd, fn, ctx, err);
 }
 
 struct reaping
@@ -272,8 +276,9 @@ reap_here (void *ctx, nsipc_error *err)
 }
 
 int
-census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, const struct nsipc_ledger_object *pre,
-             size_t n_pre, bool dry_run, struct nsipc_reap *out, nsipc_error *err)
+census_reap (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct nsipc_scene *base,
+             const struct nsipc_ledger_object *pre, size_t n_pre, bool dry_run, struct nsipc_reap *out,
+             nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
@@ -282,7 +287,7 @@ census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, c
   s.preexisting = pre;
   s.n_preexisting = n_pre;
   struct reaping reaping = { &s, dry_run, out };
-  int r = census_visit (ns, reap_here, &reaping, err);
+  int r = census_visit (c, ns, reap_here, &reaping, err);
   evidence_free (&ev);
   return r;
 }
@@ -323,6 +328,8 @@ census_container (const struct nsipc_census_ns *ns)
 void
 census_free (struct nsipc_census *c)
 {
+  if (c->home >= 0)
+    close (c->home);
   for (size_t k = 0; k < c->n; k++)
     {
       struct nsipc_census_ns *ns = &c->ns[k];
@@ -342,4 +349,5 @@ census_free (struct nsipc_census *c)
     ledger_free (&c->ledgers[i]);
   free (c->ledgers);
   memset (c, 0, sizeof *c);
+  c->home = -1;
 }

@@ -45,6 +45,7 @@ struct nsipc_census
   size_t n;
   size_t skipped; /* processes whose namespace could not be read */
   uint64_t host;  /* our own namespace's inode */
+  int home;       /* and an fd of it, to come back to from each visit */
   struct nsipc_ledger *ledgers;
   size_t n_ledgers;
 };
@@ -80,13 +81,13 @@ void census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *b
 
 /* Calls FN (CTX, ERR) inside NS (through its path, checked against its
    inode) and comes back. */
-int census_visit (const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err), void *ctx,
-                  nsipc_error *err);
+int census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns,
+                  int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err);
 
 /* Judges NS's objects and removes its orphans (DRY_RUN: lists them) from
    inside it, in BASE with NS's own evidence; PRE (poststop's snapshot of
    what existed before the container) is outside the scope. */
-int census_reap (const struct nsipc_census_ns *ns, const struct nsipc_scene *base,
+int census_reap (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct nsipc_scene *base,
                  const struct nsipc_ledger_object *pre, size_t n_pre, bool dry_run, struct nsipc_reap *out,
                  nsipc_error *err);
 

@@ -320,7 +320,7 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
       return 0;
     }
   out->keep_record = l->kind == NS_KIND_SHARED;
-  int r = census_reap (ns, &base, l->preexisting, l->n_preexisting, false, &out->reap, err);
+  int r = census_reap (&c, ns, &base, l->preexisting, l->n_preexisting, false, &out->reap, err);
   inventory_open_files_free (&open);
   if (r == 0)
     {

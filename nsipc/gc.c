@@ -202,7 +202,7 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
         }
       struct nsipc_reap reap;
       p.ns = ns;
-      bool failed = census_reap (ns, &base, NULL, 0, a->dry_run, &reap, err) < 0;
+      bool failed = census_reap (&c, ns, &base, NULL, 0, a->dry_run, &reap, err) < 0;
       if (failed)
         problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
       size_t kept = reap.kept;

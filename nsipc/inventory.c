@@ -159,12 +159,48 @@ read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error
    attached nowhere, so no mount namespace sees it and none is left behind
    if we are killed; it goes with its fd.  -1 with errno ENOSYS on kernels
    before 5.2. */
-static bool keep_queue_mounts;
+/* Releasing a detached mount waits for an RCU grace period, 60 us per
+   namespace audited.  With keep_queue_mounts (the caller's own mount
+   namespace), the mqueue mounts are attached instead, each on a directory
+   of a tmpfs on /dev/mqueue, which goes with up to HELD_MAX of them in one
+   unmount.  Not stacked on one mountpoint: every lookup there would walk
+   the stack. */
+#define HELD_MAX 64
+static struct
+{
+  bool on;
+  int dir; /* the tmpfs, or -1 */
+  unsigned n;
+} holder = { false, -1, 0 };
 
 void
 inventory_keep_queue_mounts (void)
 {
-  keep_queue_mounts = true;
+  holder.on = true;
+}
+
+/* MNT attached in the holder; false when it cannot be (it is then released
+   when closed). */
+static bool
+hold (int mnt)
+{
+  if (holder.n == HELD_MAX)
+    {
+      umount2 ("/dev/mqueue", MNT_DETACH); /* the tmpfs and all it holds */
+      close (holder.dir);
+      holder.dir = -1;
+    }
+  if (holder.dir < 0)
+    {
+      if (mount ("nsipc", "/dev/mqueue", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0700") < 0)
+        return false;
+      holder.dir = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      holder.n = 0;
+    }
+  char name[16];
+  snprintf (name, sizeof name, "%u", holder.n++);
+  return holder.dir >= 0 && mkdirat (holder.dir, name, 0700) == 0
+         && move_mount (mnt, "", holder.dir, name, MOVE_MOUNT_F_EMPTY_PATH) == 0;
 }
 
 static int
@@ -176,11 +212,8 @@ mqueue_detached (void)
   _cleanup_close_ int mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
   if (mnt < 0)
     return -1;
-  /* Releasing a detached mount waits for an RCU grace period, 60 us per
-     namespace audited; attached in a mount namespace of our own, they all
-     go at once when it does.  Where that fails, it is released here. */
-  if (keep_queue_mounts)
-    move_mount (mnt, "", AT_FDCWD, "/dev/mqueue", MOVE_MOUNT_F_EMPTY_PATH);
+  if (holder.on)
+    hold (mnt);
   return openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 

@@ -44,8 +44,8 @@ struct nsipc_inventory
 int inventory_read (struct nsipc_inventory *inv, bool mqueue, nsipc_error *err);
 
 /* For a caller in a mount namespace of its own that lists the queues of
-   many IPC namespaces (audit, gc): their mqueue mounts stay attached there,
-   on /dev/mqueue, until the caller exits, instead of each being released
+   many IPC namespaces (audit, gc): their mqueue mounts are attached there,
+   under a tmpfs on /dev/mqueue, and released 64 at a time, instead of each
    after its listing. */
 void inventory_keep_queue_mounts (void);
 

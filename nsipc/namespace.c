@@ -140,7 +140,13 @@ int
 namespace_visit (int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
 {
   _cleanup_close_ int home = namespace_open_current (err);
-  if (home < 0 || namespace_enter (nsfd, err) < 0)
+  return home < 0 ? -1 : namespace_visit_from (home, nsfd, fn, ctx, err);
+}
+
+int
+namespace_visit_from (int home, int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
+{
+  if (namespace_enter (nsfd, err) < 0)
     return -1;
   int r = fn (ctx, err);
   nsipc_error back;

@@ -60,6 +60,10 @@ int namespace_share_dir (const char *path, nsipc_error *err);
    caller's, whatever FN did; returns what FN returned. */
 int namespace_visit (int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err);
 
+/* namespace_visit from HOME, the caller's IPC namespace, opened once for
+   many visits (audit and gc make one per namespace). */
+int namespace_visit_from (int home, int nsfd, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err);
+
 /* Creates the file DIRFD/NAME and pins a new IPC namespace on it with a
    bind mount; the caller stays in its own. */
 int namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *err);
