@@ -155,10 +155,6 @@ read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error
   return 0;
 }
 
-/* A detached mqueue mount of the caller's IPC namespace (fsopen/fsmount):
-   attached nowhere, so no mount namespace sees it and none is left behind
-   if we are killed; it goes with its fd.  -1 with errno ENOSYS on kernels
-   before 5.2. */
 /* Releasing a detached mount waits for an RCU grace period, 60 us per
    namespace audited.  With keep_queue_mounts (the caller's own mount
    namespace), the mqueue mounts are attached instead, each on a directory
@@ -193,7 +189,7 @@ hold (int mnt)
   if (holder.dir < 0)
     {
       if (mount ("nsipc", "/dev/mqueue", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0700") < 0)
-        return false;
+        return holder.on = false; /* no /dev/mqueue: released one by one */
       holder.dir = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       holder.n = 0;
     }
@@ -203,6 +199,10 @@ hold (int mnt)
          && move_mount (mnt, "", holder.dir, name, MOVE_MOUNT_F_EMPTY_PATH) == 0;
 }
 
+/* A detached mqueue mount of the caller's IPC namespace (fsopen/fsmount):
+   attached nowhere but in the holder, so no other mount namespace sees it
+   and none is left behind if we are killed; it goes with its fd or the
+   holder.  -1 with errno ENOSYS on kernels before 5.2. */
 static int
 mqueue_detached (void)
 {
