@@ -131,9 +131,15 @@ static void
 add_line (struct output_text *t, int depth)
 {
   static const char spaces[] = "\n                                                                ";
+  size_t n = 1 + 2 * (size_t)depth;
+  if (n < sizeof spaces) /* the newline and the indent at once */
+    {
+      add (t, spaces, n);
+      return;
+    }
   add (t, "\n", 1);
-  for (int n = 2 * depth; n > 0; n -= (int)sizeof spaces - 2)
-    add (t, spaces + 1, n < (int)sizeof spaces - 2 ? (size_t)n : sizeof spaces - 2);
+  for (n -= 1; n > 0; n -= n < sizeof spaces - 2 ? n : sizeof spaces - 2)
+    add (t, spaces + 1, n < sizeof spaces - 2 ? n : sizeof spaces - 2);
 }
 
 /* S quoted, escaped as jansson escapes: the quote, the backslash and the
@@ -388,8 +394,9 @@ put_text (void *ctx, const struct field *f)
   struct text_object *w = ctx;
   add (w->t, ",", w->n++ > 0);
   add_line (w->t, w->depth + 1);
-  add_string (w->t, f->key, strlen (f->key));
-  add (w->t, ": ", 2);
+  add (w->t, "\"", 1); /* nsipc's own key: nothing to escape */
+  add (w->t, f->key, strlen (f->key));
+  add (w->t, "\": ", 3);
   switch (f->kind)
     {
     case FIELD_NULL:
