@@ -217,13 +217,8 @@ bool
 evidence_load (struct nsipc_evidence *ev)
 {
   nsipc_error ignored;
-  if (ev->pending)
-    {
-      const pid_t *pids = ev->pids;
-      size_t n = ev->n_pids;
-      ev->failed = evidence_read (pids, n, ev, &ignored) < 0;
-      ev->pids = pids, ev->n_pids = n; /* evidence_read starts afresh */
-    }
+  if (ev->pending) /* evidence_read starts afresh: pending no more */
+    ev->failed = evidence_read (ev->pids, ev->n_pids, ev, &ignored) < 0;
   return !ev->failed;
 }
 

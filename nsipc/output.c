@@ -84,12 +84,21 @@ digits (char buf[24], uint64_t n, unsigned base, int width)
   return d;
 }
 
+/* KEY as DESIGN.md §7 writes it, "0x%08x", in TEXT. */
+static const char *
+key_text (char text[16], uint32_t key)
+{
+  char buf[24];
+  text[0] = '0', text[1] = 'x';
+  strcpy (text + 2, digits (buf, key, 16, 8));
+  return text;
+}
+
 json_t *
 output_key (uint32_t key)
 {
-  char buf[24], text[16] = "0x";
-  strcpy (text + 2, digits (buf, key, 16, 8));
-  return json_string_nocheck (text);
+  char text[16];
+  return json_string_nocheck (key_text (text, key));
 }
 
 json_t *
@@ -156,32 +165,14 @@ add_string (struct output_text *t, const char *s, size_t n)
       add (t, s + i, run - i);
       if (run == n)
         break;
+      /* jansson's short escapes, else \u00XX. */
+      static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+      const char *k = s[run] ? strchr (from, s[run]) : NULL;
       char esc[8];
-      switch (s[run])
-        {
-        case '"':
-        case '\\':
-          esc[0] = '\\', esc[1] = s[run], esc[2] = '\0';
-          break;
-        case '\b':
-          strcpy (esc, "\\b");
-          break;
-        case '\f':
-          strcpy (esc, "\\f");
-          break;
-        case '\n':
-          strcpy (esc, "\\n");
-          break;
-        case '\r':
-          strcpy (esc, "\\r");
-          break;
-        case '\t':
-          strcpy (esc, "\\t");
-          break;
-        default:
-          snprintf (esc, sizeof esc, "\\u%04X", (unsigned char)s[run]);
-          break;
-        }
+      if (k)
+        snprintf (esc, sizeof esc, "\\%c", to[k - from]);
+      else
+        snprintf (esc, sizeof esc, "\\u%04X", (unsigned char)s[run]);
       add (t, esc, strlen (esc));
       i = run + 1;
     }
@@ -312,9 +303,9 @@ static void
 object_fields (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason,
                void (*put) (void *ctx, const struct field *f), void *ctx)
 {
-  char mode[8], buf[24], key[16] = "0x";
+  char mode[8], key[16];
   snprintf (mode, sizeof mode, "0%03o", o->mode);
-  strcpy (key + 2, digits (buf, o->key, 16, 8));
+  key_text (key, o->key);
   bool mq = o->type == OBJECT_MQUEUE, shm = o->type == OBJECT_SHM;
   const struct field common[] = {
     { "type", FIELD_STRING, 0, policy_type_name (o->type) },
@@ -790,8 +781,9 @@ removal_line (const struct gc_event *e, bool dry_run, char *out, size_t len)
   else
     {
       put (&l, policy_type_name (o->type));
-      put (&l, " key 0x");
-      put_number (&l, o->key, 16, 8);
+      char key[16];
+      put (&l, " key ");
+      put (&l, key_text (key, o->key));
       put (&l, " id ");
       put_number (&l, (unsigned)o->id, 10, 1);
     }

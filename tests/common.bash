@@ -117,6 +117,16 @@ wait_stopped() {
   return 1
 }
 
+# READ_ALL: a container command printing what the web policy sets, as the
+# runtime suites check it: limits, objects (key, mode, owners), queues and
+# the size of /dev/shm.
+READ_ALL='for f in kernel/msgmni kernel/shmmni kernel/sem fs/mqueue/queues_max; do echo "$f=$(cat /proc/sys/$f)"; done
+  awk "NR > 1 { print \"msg\", \$1, \$3, \$8, \$9 }" /proc/sysvipc/msg
+  awk "NR > 1 { print \"sem\", \$1, \$3, \$4, \$5, \$6 }" /proc/sysvipc/sem
+  awk "NR > 1 { print \"shm\", \$1, \$3, \$4, \$8, \$9 }" /proc/sysvipc/shm
+  ls -ln /dev/mqueue | awk "NR > 1 { print \"mqueue\", \$9, \$1, \$3, \$4 }"
+  df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"'
+
 # write_web_policy: POLICY_DIR/web.json, the policy the runtime suites
 # (runc, containerd) run containers with: limits, /dev/shm and one object
 # of each type, with owners.

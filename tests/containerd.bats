@@ -120,18 +120,20 @@ ledgers() {
   ls "$NSIPC_STATE_DIR/containers" 2>/dev/null | grep -c '\.json$' || true
 }
 
+# start_sandbox BUNDLE NAME APP: runs BUNDLE (a pause) detached as NAME, as CRI
+# starts a pod's sandbox, and points APP's IPC namespace at it; sets
+# SANDBOX_PID.
+start_sandbox() {
+  ctr_run -d --null-io "$1/config.json" "$(cid "$2")"
+  SANDBOX_PID=$(ctr_cmd tasks list | awk -v id="$(cid "$2")" '$1 == id { print $2 }')
+  bundle_edit "$3" --arg ns "/proc/$SANDBOX_PID/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+}
+
 # What our containerd and runc still know of this test.
 leftovers() {
   ctr_cmd containers list -q | grep "^$PREFIX-" || true
   runc --root "$CTD_DIR/runc/nsipc-test" list -q 2>/dev/null | grep "^$PREFIX-" || true
 }
-
-READ_ALL='for f in kernel/msgmni kernel/shmmni kernel/sem fs/mqueue/queues_max; do echo "$f=$(cat /proc/sys/$f)"; done
-  awk "NR > 1 { print \"msg\", \$1, \$3, \$8, \$9 }" /proc/sysvipc/msg
-  awk "NR > 1 { print \"sem\", \$1, \$3, \$4, \$5, \$6 }" /proc/sysvipc/sem
-  awk "NR > 1 { print \"shm\", \$1, \$3, \$4, \$8, \$9 }" /proc/sysvipc/shm
-  ls -ln /dev/mqueue | awk "NR > 1 { print \"mqueue\", \$9, \$1, \$3, \$4 }"
-  df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"'
 
 @test "containerd: ctr run with the hooks and the annotation in its spec; limits and objects inside, poststop cleans" {
   b=$BATS_TEST_TMPDIR/b
@@ -208,19 +210,15 @@ EOF2
 
   # A sandbox without the sysctls: the namespace's limits are the kernel's,
   # and the container does not start.
-  ctr_run -d --null-io "$p/config.json" "$(cid pause1)"
-  pid=$(ctr_cmd tasks list | awk -v id="$(cid pause1)" '$1 == id { print $2 }')
-  bundle_edit "$a" --arg ns "/proc/$pid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  start_sandbox "$p" pause1 "$a"
   run ctr_run --rm "$a/config.json" "$(cid app1)"
   assert_failure
-  assert_output --partial "nsipc: hook createRuntime: container $(cid app1): policy pod asks limits.msgmni = 17, but the shared namespace (IPC namespace /proc/$pid/ns/ipc) has 32000"
+  assert_output --partial "nsipc: hook createRuntime: container $(cid app1): policy pod asks limits.msgmni = 17, but the shared namespace (IPC namespace /proc/$SANDBOX_PID/ns/ipc) has 32000"
   assert_equal "$(ledgers)" 0
 
   # The pod's sysctls (securityContext.sysctls) are the policy's limits.
   bundle_edit "$p" '.linux.sysctl = { "kernel.msgmni": "17", "kernel.sem": "32000 1024000000 500 19" }'
-  ctr_run -d --null-io "$p/config.json" "$(cid pause2)"
-  pid=$(ctr_cmd tasks list | awk -v id="$(cid pause2)" '$1 == id { print $2 }')
-  bundle_edit "$a" --arg ns "/proc/$pid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  start_sandbox "$p" pause2 "$a"
   run ctr_run --rm "$a/config.json" "$(cid app2)"
   assert_success
   assert_output "17
@@ -228,7 +226,7 @@ EOF2
 4096 600 7"
   # The objects stay in the pod's namespace, and so does the ledger that
   # protects them: the sandbox has no record of its own (README: poststop).
-  run nsenter --ipc="/proc/$pid/ns/ipc" awk 'FNR > 1 { print $1 }' /proc/sysvipc/shm /proc/sysvipc/msg
+  run nsenter --ipc="/proc/$SANDBOX_PID/ns/ipc" awk 'FNR > 1 { print $1 }' /proc/sysvipc/shm /proc/sysvipc/msg
   assert_output "4098
 4096"
   run jq -r '"\(.ns_kind) \(.complete) \(.policy)"' "$NSIPC_STATE_DIR/containers/$(cid app2).json"

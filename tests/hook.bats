@@ -24,13 +24,6 @@ ledgers() {
   ls "$NSIPC_STATE_DIR/containers" 2>/dev/null | grep -c '\.json$' || true
 }
 
-READ_ALL='for f in kernel/msgmni kernel/shmmni kernel/sem fs/mqueue/queues_max; do echo "$f=$(cat /proc/sys/$f)"; done
-  awk "NR > 1 { print \"msg\", \$1, \$3, \$8, \$9 }" /proc/sysvipc/msg
-  awk "NR > 1 { print \"sem\", \$1, \$3, \$4, \$5, \$6 }" /proc/sysvipc/sem
-  awk "NR > 1 { print \"shm\", \$1, \$3, \$4, \$8, \$9 }" /proc/sysvipc/shm
-  ls -ln /dev/mqueue | awk "NR > 1 { print \"mqueue\", \$9, \$1, \$3, \$4 }"
-  df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"'
-
 @test "private namespace: limits and every object visible inside the container, owners right" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" "$READ_ALL"
