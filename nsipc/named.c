@@ -102,14 +102,19 @@ static int
 open_dir (const char *state_dir, bool create, nsipc_error *err)
 {
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", create, err);
-  if (dirfd >= 0 && create)
-    {
-      _cleanup_free_ char *path = NULL;
-      path = xasprintf ("%s/ns", state_dir);
-      close (steal_fd (&dirfd));
-      if (namespace_share_dir (path, err) == 0)
-        dirfd = state_open_dir (state_dir, "ns", false, err);
-    }
+  if (dirfd < 0 || state_lock (dirfd, err) < 0)
+    return -1;
+  if (!create)
+    return steal_fd (&dirfd);
+  /* Under the lock: two creates that both found no mount point there
+     would stack two binds, and a pin would show twice.  Opened again
+     after, as the bind covers what was opened before, and locked again:
+     a create that gets in between finds the mount point made. */
+  _cleanup_free_ char *path = xasprintf ("%s/ns", state_dir);
+  if (namespace_share_dir (path, err) < 0)
+    return -1;
+  close (steal_fd (&dirfd));
+  dirfd = state_open_dir (state_dir, "ns", false, err);
   if (dirfd < 0 || state_lock (dirfd, err) < 0)
     return -1;
   return steal_fd (&dirfd);

@@ -116,7 +116,8 @@ open_named (const char *state_dir, const char *name, bool create, nsipc_error *e
   if (create)
     {
       /* Shared, as STATE_DIR/ns: an unmount reaches the copies of mount
-         namespaces made since.  Opened again after: the bind on itself
+         namespaces made since.  Callers hold STATE_DIR/ns's lock, so two
+         never both bind it on itself.  Opened again after: the bind
          covers what was opened before. */
       _cleanup_close_ int made = state_open_dir (state_dir, "shm", true, err);
       _cleanup_free_ char *path = xasprintf ("%s/shm", state_dir);

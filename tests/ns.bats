@@ -22,6 +22,12 @@ pins() {
   awk -v d="$NSIPC_STATE_DIR/ns/" 'index($5, d) == 1 && $9 == "nsfs" { print $5 }' /proc/self/mountinfo
 }
 
+# How many mounts STATE_DIR/ns is: one bind of itself, however many
+# creates raced to make it.
+pin_dir_mounts() {
+  awk -v d="$NSIPC_STATE_DIR/ns" '$5 == d' /proc/self/mountinfo | wc -l
+}
+
 POD='{ "version": 1, "limits": { "msgmni": 21, "shmmni": 22 },
   "objects": [ { "type": "shm", "name": "frames", "key": "0x2000", "size": 8192, "mode": "0640" },
                { "type": "sem", "name": "locks", "key": "0x2001", "nsems": 2, "values": [3, 4] },
@@ -249,6 +255,7 @@ b 0 1"
   for i in $(seq 20); do "$NSIPC" ns create "p$i" & done
   wait
   assert_equal "$(pins | wc -l)" 20
+  assert_equal "$(pin_dir_mounts)" 1
   assert_equal "$(ls "$NSIPC_STATE_DIR"/ns/*.json | wc -l)" 20
   run "$NSIPC" ns list --json
   assert_equal "$(jq '.namespaces | length' <<<"$output")" 20
@@ -265,6 +272,7 @@ b 0 1"
   assert_equal "$(cat "$BATS_TEST_TMPDIR"/rc* | sort | uniq -c | awk '{ print $1 ":" $2 }' | tr '\n' ' ')" "1:0 9:1 "
   assert_equal "$(cat "$BATS_TEST_TMPDIR"/err* | sort -u)" "nsipc: ns create: namespace same exists"
   assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/same"
+  assert_equal "$(pin_dir_mounts)" 1
   run ls -A "$NSIPC_STATE_DIR/ns"
   assert_output "same
 same.json"
