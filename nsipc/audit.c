@@ -88,8 +88,9 @@ selected (const struct nsipc_census_ns *ns, const struct audit_options *a)
   return false;
 }
 
-json_t *
-audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *err)
+int
+audit_run (const char *state_dir, const struct audit_options *a, audit_namespace_fn on_namespace, void *ctx,
+           size_t *skipped, nsipc_error *err)
 {
   struct nsipc_census c;
   struct nsipc_open_files open = { 0 };
@@ -97,15 +98,14 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
   struct nsipc_scene base = { .min_idle = a->min_idle, .open = &open };
   reaper_scene_live (&base, why, sizeof why);
   if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, CENSUS_OWNERS_ALL, &c, err) < 0)
-    return NULL;
+    return -1;
   inventory_keep_queue_mounts ();
   if (!census_knows (&c, NULL, a->container))
     {
       census_free (&c);
-      return nsipc_error_set (err, 0, "no container %s", a->container), NULL;
+      return nsipc_error_set (err, 0, "no container %s", a->container);
     }
-  json_t *namespaces = json_array ();
-  size_t skipped = c.skipped;
+  *skipped = c.skipped;
   struct limits_reader limits = { 0 };
   for (size_t i = 0; i < c.n; i++)
     {
@@ -116,14 +116,14 @@ audit_run (const char *state_dir, const struct audit_options *a, nsipc_error *er
       size_t n_objects;
       json_t *j = audit_ns (&c, &c.ns[i], a, &base, &limits, &n_objects, err);
       if (j && (!a->orphans || n_objects > 0))
-        json_array_append_new (namespaces, j);
+        on_namespace (j, ctx);
       else if (j)
         json_decref (j);
       else
-        skipped++;
+        ++*skipped;
     }
   limits_reader_close (&limits);
   inventory_open_files_free (&open);
   census_free (&c);
-  return json_pack ("{s:o, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);
+  return 0;
 }

@@ -16,6 +16,12 @@ struct audit_options
   bool json; /* for --json only: the objects written as text (output_objects), no tree */
 };
 
-/* {"namespaces": [...], "skipped": N}, or NULL with ERR (an unknown
-   container is an error). */
-json_t *audit_run (const char *state_dir, const struct audit_options *o, nsipc_error *err);
+/* Each namespace's JSON, given to its caller as soon as it is judged:
+   audit --json writes it then, and keeps none of them. */
+typedef void (*audit_namespace_fn) (json_t *ns, void *ctx);
+
+/* Every selected namespace's JSON to ON_NAMESPACE (which owns it), in the
+   census's order; *SKIPPED counts those that could not be read.  An error
+   (an unknown container, no census) comes before any namespace. */
+int audit_run (const char *state_dir, const struct audit_options *o, audit_namespace_fn on_namespace, void *ctx,
+               size_t *skipped, nsipc_error *err);

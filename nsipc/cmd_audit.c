@@ -32,6 +32,21 @@ static const char help[]
             "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
             "  -h, --help          show this help\n";
 
+/* --json: each namespace written as it comes, then let go. */
+static void
+write_namespace (json_t *ns, void *ctx)
+{
+  output_audit_json_namespace (ctx, ns);
+  json_decref (ns);
+}
+
+/* The table and Prometheus are made from the whole document. */
+static void
+keep_namespace (json_t *ns, void *ctx)
+{
+  json_array_append_new (ctx, ns);
+}
+
 int
 cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
 {
@@ -91,29 +106,35 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
   a.json = json;
-  _cleanup_json_ json_t *top = NULL;
-  if (privileges_require_host_root ("audit", &err) < 0 || (top = audit_run (g->state_dir, &a, &err)) == NULL)
+  if (privileges_require_host_root ("audit", &err) < 0)
     return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
+  size_t skipped;
+  if (json)
+    {
+      struct output_audit_json w = { .out = stdout };
+      if (audit_run (g->state_dir, &a, write_namespace, &w, &skipped, &err) < 0)
+        return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
+      output_audit_json_end (&w, skipped);
+      return 0;
+    }
+  json_t *namespaces = json_array ();
+  if (audit_run (g->state_dir, &a, keep_namespace, namespaces, &skipped, &err) < 0)
+    {
+      json_decref (namespaces);
+      return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
+    }
+  _cleanup_json_ json_t *top = json_pack ("{s:o, s:I}", "namespaces", namespaces, "skipped", (json_int_t)skipped);
   /* Formatted in memory, written at once: stdout is line-buffered. */
   char *text = NULL;
   size_t len = 0;
-  if (json)
-    {
-      text = output_dumps (top);
-      len = strlen (text);
-      text[len++] = '\n'; /* over its NUL: written by length */
-    }
-  else
-    {
-      FILE *mem = open_memstream (&text, &len);
-      if (prometheus)
-        output_audit_prometheus (mem, top);
-      else if (rows && output_audit_objects (mem, top, &table, &err) < 0)
-        cli_error ("audit", "%s", err.msg);
-      else if (!rows)
-        output_audit_table (mem, top);
-      fclose (mem);
-    }
+  FILE *mem = open_memstream (&text, &len);
+  if (prometheus)
+    output_audit_prometheus (mem, top);
+  else if (rows && output_audit_objects (mem, top, &table, &err) < 0)
+    cli_error ("audit", "%s", err.msg);
+  else if (!rows)
+    output_audit_table (mem, top);
+  fclose (mem);
   fwrite (text, 1, len, stdout);
   free (text);
   return 0;

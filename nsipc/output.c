@@ -136,6 +136,8 @@ add (struct output_text *t, const char *s, size_t n)
   t->s[t->len += n] = '\0';
 }
 
+#define add_literal(t, s) add (t, s, sizeof s - 1)
+
 static void
 add_line (struct output_text *t, int depth)
 {
@@ -278,6 +280,40 @@ output_dumps (json_t *j)
   add (&t, "", 0);
   add_value (&t, j, 0);
   return t.s;
+}
+
+void
+output_audit_json_namespace (struct output_audit_json *w, json_t *ns)
+{
+  struct output_text *t = &w->text;
+  if (w->n++ == 0)
+    add_literal (t, "{\n  \"namespaces\": [");
+  else
+    add (t, ",", 1);
+  add_line (t, 2);
+  add_value (t, ns, 2);
+  if (t->len >= OUTPUT_AUDIT_JSON_BLOCK)
+    {
+      fwrite (t->s, 1, t->len, w->out);
+      t->len = 0;
+    }
+}
+
+void
+output_audit_json_end (struct output_audit_json *w, size_t skipped)
+{
+  struct output_text *t = &w->text;
+  if (w->n == 0)
+    add_literal (t, "{\n  \"namespaces\": [],");
+  else
+    add_literal (t, "\n  ],");
+  add_literal (t, "\n  \"skipped\": ");
+  add_int (t, (int64_t)skipped);
+  add_literal (t, "\n}\n");
+  fwrite (t->s, 1, t->len, w->out);
+  free (t->s);
+  *t = (struct output_text){ 0 };
+  w->n = 0;
 }
 
 /* One field of an object, as output_object and output_objects_add both

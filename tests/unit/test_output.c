@@ -72,6 +72,37 @@ test_dumps (json_t *audit)
   json_decref (big);
 }
 
+/* audit --json a namespace at a time: what output_dumps writes of the
+   whole document, and a newline; with none, one, and enough namespaces to
+   write more than one block. */
+static void
+test_audit_stream (json_t *audit)
+{
+  json_t *one = json_array_get (json_object_get (audit, "namespaces"), 0);
+  size_t counts[] = { 0, 1, 200 };
+  for (size_t c = 0; c < 3; c++)
+    {
+      json_t *list = json_array ();
+      char *streamed = NULL;
+      size_t len = 0;
+      struct output_audit_json w = { .out = open_memstream (&streamed, &len) };
+      for (size_t i = 0; i < counts[c]; i++)
+        {
+          json_array_append (list, one);
+          output_audit_json_namespace (&w, one);
+        }
+      output_audit_json_end (&w, 3);
+      fclose (w.out);
+      json_t *doc = json_pack ("{s:o, s:i}", "namespaces", list, "skipped", 3);
+      char *whole = output_dumps (doc);
+      ok (len == strlen (whole) + 1 && strncmp (streamed, whole, len - 1) == 0 && streamed[len - 1] == '\n',
+          "%zu namespace(s) streamed: the whole document's text, %zu bytes", counts[c], len);
+      free (whole);
+      free (streamed);
+      json_decref (doc);
+    }
+}
+
 /* audit --json's objects written as text read as the tree would. */
 static void
 test_objects_text (void)
@@ -135,6 +166,7 @@ main (int argc, char **argv)
   free (want);
   free (table);
   test_dumps (audit);
+  test_audit_stream (audit);
   json_decref (audit);
 
   struct nsipc_ipc_object o = { .type = OBJECT_MSG,
