@@ -31,25 +31,40 @@ exited (pid_t pid, char state)
   return tasks < 2;
 }
 
-int
-procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
+/* Field 22 of /proc/PID/stat, or -1 with errno, undescribed: gc and
+   audit ask this of hundreds of pids that are gone, and the words cost more
+   than the read.  EPROTO: a format not understood; ESRCH: exited. */
+static int
+start_ticks (pid_t pid, uint64_t *ticks)
 {
   char path[64], buf[1024];
   snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   if (read_small_file (AT_FDCWD, path, buf, sizeof buf) < 0)
-    return nsipc_error_set (err, errno, "process %d", (int)pid);
+    return -1;
   /* comm may hold spaces and parentheses: count fields after the last ')'. */
   char *p = strrchr (buf, ')');
   if (p == NULL || p[1] != ' ')
-    return nsipc_error_set (err, 0, "%s: unexpected format", path);
+    return errno = EPROTO, -1;
   if (exited (pid, p[2]))
-    return nsipc_error_set (err, ESRCH, "process %d has exited", (int)pid);
+    return errno = ESRCH, -1;
   p++;
   for (int field = 2; field < 21 && p; field++)
     p = strchr (p + 1, ' ');
   if (p == NULL || parse_u64s (p, ticks, 1, NULL) != 1)
-    return nsipc_error_set (err, 0, "%s: unexpected format", path);
+    return errno = EPROTO, -1;
   return 0;
+}
+
+int
+procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err)
+{
+  if (start_ticks (pid, ticks) == 0)
+    return 0;
+  if (errno == EPROTO)
+    return nsipc_error_set (err, 0, "/proc/%d/stat: unexpected format", (int)pid);
+  if (errno == ESRCH)
+    return nsipc_error_set (err, ESRCH, "process %d has exited", (int)pid);
+  return nsipc_error_set (err, errno, "process %d", (int)pid);
 }
 
 /* Boot time (btime of /proc/stat, after a line per CPU), read once. */
@@ -69,17 +84,16 @@ boot_time (void)
   return btime;
 }
 
-int
-procfs_started_at (pid_t pid, int64_t *when, nsipc_error *err)
+/* When PID started, in seconds since the epoch; INT64_MAX if it cannot be
+   told (gone). */
+static int64_t
+started_at (pid_t pid)
 {
   uint64_t ticks;
-  if (procfs_start_time (pid, &ticks, err) < 0)
-    return -1;
   int64_t btime = boot_time ();
-  if (btime < 0)
-    return nsipc_error_set (err, 0, "no btime in /proc/stat");
-  *when = btime + (int64_t)(ticks / (uint64_t)sysconf (_SC_CLK_TCK));
-  return 0;
+  if (btime < 0 || start_ticks (pid, &ticks) < 0)
+    return INT64_MAX;
+  return btime + (int64_t)(ticks / (uint64_t)sysconf (_SC_CLK_TCK));
 }
 
 bool
@@ -98,15 +112,13 @@ procfs_alive_since (pid_t pid, int64_t since)
   } cache[256];
   if (pid <= 0)
     return false;
-  nsipc_error err;
   unsigned slot = (unsigned)pid % 256;
   int64_t started;
   if (cache[slot].pid == pid)
     started = cache[slot].started;
   else
     {
-      if (procfs_started_at (pid, &started, &err) < 0)
-        started = INT64_MAX;
+      started = started_at (pid);
       cache[slot].pid = pid, cache[slot].started = started;
     }
   /* btime and the start tick are rounded down: a second of slack. */

@@ -12,9 +12,6 @@
    zombie nobody reaped counts as gone (ESRCH). */
 int procfs_start_time (pid_t pid, uint64_t *ticks, nsipc_error *err);
 
-/* When PID started, in seconds since the epoch. */
-int procfs_started_at (pid_t pid, int64_t *when, nsipc_error *err);
-
 /* True when a process PID exists and had started by SINCE (unix seconds):
    one that started later only reuses the pid. */
 bool procfs_alive_since (pid_t pid, int64_t since);
