@@ -124,8 +124,7 @@ output_u64_value (json_t *j)
 /* JSON text written here, not by json_dumps: at 2000 objects jansson's
    writer took half of audit's time (2.3 us an object).  The same text as
    json_dumps with JSON_INDENT (2) writes, output_u64's markers aside. */
-static void __attribute__ ((noinline))
-grow (struct output_text *t, size_t n)
+static void __attribute__ ((noinline)) grow (struct output_text *t, size_t n)
 {
   t->cap = 2 * (t->len + n + 1);
   t->s = xrealloc (t->s, t->cap);
