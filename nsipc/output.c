@@ -13,6 +13,14 @@
 #include "units.h"
 #include "util.h"
 
+/* Built with nsipc's own keys set one by one: json_pack's format parsing
+   was half of a namespace's JSON in audit. */
+static void
+member (json_t *object, const char *key, json_t *value)
+{
+  json_object_set_new_nocheck (object, key, value);
+}
+
 static json_t *
 owners_json (const struct nsipc_census_ns *ns)
 {
@@ -20,14 +28,26 @@ owners_json (const struct nsipc_census_ns *ns)
   for (size_t i = 0; i < ns->n_owners; i++)
     {
       const struct nsipc_owner *o = &ns->owners[i];
-      json_t *pids = json_array ();
+      json_t *owner = json_object (), *pids = json_array ();
       for (size_t k = 0; k < o->n_pids; k++)
         json_array_append_new (pids, json_integer (o->pids[k]));
-      json_array_append_new (a, json_pack ("{s:o, s:s, s:o}", "container",
-                                           o->container ? json_string (o->container) : json_null (), "runtime",
-                                           o->runtime, "pids", pids));
+      member (owner, "container", o->container ? json_string (o->container) : json_null ());
+      member (owner, "runtime", json_string (o->runtime));
+      member (owner, "pids", pids);
+      json_array_append_new (a, owner);
     }
   return a;
+}
+
+/* {"count": COUNT, KEYS[0]: VALUES[0], ...} */
+static json_t *
+counted (size_t count, size_t n, const char *const keys[], const uint64_t values[])
+{
+  json_t *j = json_object ();
+  member (j, "count", json_integer ((json_int_t)count));
+  for (size_t i = 0; i < n; i++)
+    member (j, keys[i], json_integer ((json_int_t)values[i]));
+  return j;
 }
 
 static json_t *
@@ -42,11 +62,18 @@ usage_json (const struct nsipc_inventory *inv)
       shm_bytes += o->size;
       shm_pages += (o->size + page - 1) / page;
     }
-  return json_pack ("{s:{s:I, s:I}, s:{s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:I}}", "msg", "count",
-                    (json_int_t)inventory_count (inv, OBJECT_MSG), "bytes", (json_int_t)msg_bytes, "sem", "count",
-                    (json_int_t)inventory_count (inv, OBJECT_SEM), "semaphores", (json_int_t)semaphores, "shm", "count",
-                    (json_int_t)inventory_count (inv, OBJECT_SHM), "bytes", (json_int_t)shm_bytes, "pages",
-                    (json_int_t)shm_pages, "mqueue", "count", (json_int_t)inventory_count (inv, OBJECT_MQUEUE));
+  json_t *u = json_object ();
+  member (u, "msg",
+          counted (inventory_count (inv, OBJECT_MSG), 1, (const char *const[]){ "bytes" },
+                   (const uint64_t[]){ msg_bytes }));
+  member (u, "sem",
+          counted (inventory_count (inv, OBJECT_SEM), 1, (const char *const[]){ "semaphores" },
+                   (const uint64_t[]){ semaphores }));
+  member (u, "shm",
+          counted (inventory_count (inv, OBJECT_SHM), 2, (const char *const[]){ "bytes", "pages" },
+                   (const uint64_t[]){ shm_bytes, shm_pages }));
+  member (u, "mqueue", counted (inventory_count (inv, OBJECT_MQUEUE), 0, NULL, NULL));
+  return u;
 }
 
 /* ---- integers past jansson's --------------------------------------------
@@ -495,15 +522,18 @@ output_namespace (const struct nsipc_census_ns *ns, const struct nsipc_limit_set
   json_t *l = json_object ();
   for (int id = 0; id < LIMIT_COUNT; id++)
     if (limits->set[id])
-      json_object_set_new (l, nsipc_limits[id].field, output_u64 (limits->value[id]));
-  json_t *j = json_pack ("{s:I, s:s, s:o, s:o, s:o, s:o}", "inode", (json_int_t)ns->inode, "kind",
-                         namespace_kind_name (ns->kind), "owners", owners_json (ns), "limits", l, "usage",
-                         usage_json (inv), "objects", objects);
+      member (l, nsipc_limits[id].field, output_u64 (limits->value[id]));
+  json_t *j = json_object ();
+  member (j, "inode", json_integer ((json_int_t)ns->inode));
+  member (j, "kind", json_string (namespace_kind_name (ns->kind)));
+  member (j, "owners", owners_json (ns));
+  member (j, "limits", l);
+  member (j, "usage", usage_json (inv));
+  member (j, "objects", objects);
   if (ns->kind == NS_KIND_PINNED)
-    json_object_set_new (j, "name", json_string (ns->name ? ns->name : ns->path));
+    member (j, "name", json_string (ns->name ? ns->name : ns->path));
   if (ns->name) /* nsipc's own: whether its policy file changed since applied */
-    json_object_set_new (j, "policy_changed",
-                         ns->policy_changed < 0 ? json_null () : json_boolean (ns->policy_changed));
+    member (j, "policy_changed", ns->policy_changed < 0 ? json_null () : json_boolean (ns->policy_changed));
   return j;
 }
 
