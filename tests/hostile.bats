@@ -403,6 +403,9 @@ removed 0 orphans, kept 0 in use"
   one_line 1 "nsipc: gc: no namespace typo"
   bounded "$NSIPC" audit --container typo
   one_line 1 "nsipc: audit: no container typo"
+  # --json writes namespaces as it goes: nothing of the document before the error.
+  bounded "$NSIPC" audit --json --container typo
+  one_line 1 "nsipc: audit: no container typo"
 }
 
 @test "without privilege, a bad policy gets the privilege message, not its problems" {
