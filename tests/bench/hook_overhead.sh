@@ -16,10 +16,14 @@
 # bash's $EPOCHREALTIME. The script prints the two medians and the ratio
 # with/without (target <= 1.03).
 #
-# Then, untimed, it runs the with-hooks bundle RSS_RUNS times (default 5)
-# with each hook behind hookrss (tests/bench/hookrss.c, compiled into the
-# temp dir), which records nsipc's peak RSS (VmHWM at exit) and wall time per
-# stage. It prints the largest peak of each stage and the median hook times.
+# Then, untimed, it runs the with-hooks bundle and the no-op one RSS_RUNS
+# times each (default 5) with each hook behind hookrss (tests/bench/hookrss.c,
+# compiled into the temp dir), which records the hook's peak RSS (VmHWM at
+# exit) and wall time per stage. It prints the largest peak of each stage,
+# the median hook times, and what nsipc's two hooks add over true's.
+#
+# nsipc's state directory is a tmpfs below the temp dir, as /run is on
+# systemd hosts; STATE_FS=disk leaves it on the temp dir's filesystem.
 #
 # Run by hand, as root. Not part of the test suite. Needs runc, busybox,
 # jq and a C compiler (cc) for the RSS part (without one, that part is
