@@ -264,10 +264,9 @@ compare_members (const void *a, const void *b)
 }
 
 /* The inode of the IPC namespace of process PID (a name in /proc, PROC),
-   from its link's text, "ipc:[INODE]": a stat would follow the link to the
-   namespace's nsfs inode, which the kernel makes anew for a namespace no
-   one holds open, and took twice as long (the scan runs in every
-   createRuntime hook). */
+   from its link's text, "ipc:[INODE]": a stat follows the link to the
+   namespace's nsfs inode, and a scan of 80 processes took 1.4 to 2 times
+   as long that way (the scan runs in every createRuntime hook). */
 static int
 ns_link_inode (int proc, const char *pid, uint64_t *inode)
 {
