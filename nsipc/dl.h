@@ -2,6 +2,8 @@
    and exec must start as fast as unshare(1), and libmount (which brings
    libblkid, libselinux and libpcre2), libsmartcols and libseccomp cost
    0.36 ms of a 2 ms run that uses none of them (tests/bench/run_overhead.sh).
+   libcap only drops the capabilities of what run and exec become: the
+   hooks, audit and gc, which never use it, start without it.
    Each is a table of the functions nsipc calls, typed from the library's
    own header, filled with dlsym from its soname. */
 #pragma once
@@ -9,6 +11,7 @@
 #include <libmount/libmount.h>
 #include <libsmartcols/libsmartcols.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 
 #include "error.h"
 
@@ -46,6 +49,14 @@
   X (seccomp_version)                                                                                                  \
   X (seccomp_arch_native)
 
+#define DL_CAP(X)                                                                                                      \
+  X (cap_init)                                                                                                         \
+  X (cap_get_proc)                                                                                                     \
+  X (cap_set_flag)                                                                                                     \
+  X (cap_set_proc)                                                                                                     \
+  X (cap_free)                                                                                                         \
+  X (cap_drop_bound)
+
 struct dl_mount
 {
   DL_MOUNT (DL_FIELD)
@@ -58,9 +69,14 @@ struct dl_seccomp
 {
   DL_SECCOMP (DL_FIELD)
 };
+struct dl_cap
+{
+  DL_CAP (DL_FIELD)
+};
 
 /* The library's table, loaded on the first call; NULL with the reason
    (the library or one of its functions is missing). */
 const struct dl_mount *dl_mount (nsipc_error *err);
 const struct dl_smartcols *dl_smartcols (nsipc_error *err);
 const struct dl_seccomp *dl_seccomp (nsipc_error *err);
+const struct dl_cap *dl_cap (nsipc_error *err);

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "seal.h"
 
 static const cap_value_t dropped[] = { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_IPC_OWNER };
@@ -50,14 +51,14 @@ readonly_sysctls (nsipc_error *err)
 /* Out of the bounding set, so that no exec gives them back (root's
    permitted set after exec is the bounding set). */
 static int
-drop_bound (bool all, nsipc_error *err)
+drop_bound (const struct dl_cap *cap, bool all, nsipc_error *err)
 {
   for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
     {
       bool drop = all;
       for (size_t i = 0; i < N_DROPPED && !drop; i++)
         drop = dropped[i] == c;
-      if (drop && cap_drop_bound (c) < 0 && errno != EINVAL)
+      if (drop && cap->cap_drop_bound (c) < 0 && errno != EINVAL)
         return nsipc_error_set (err, errno, "drop capability %d from the bounding set", (int)c);
     }
   prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -66,19 +67,19 @@ drop_bound (bool all, nsipc_error *err)
 
 /* Out of the effective, permitted and inheritable sets: all, or ours. */
 static int
-drop_sets (bool all, nsipc_error *err)
+drop_sets (const struct dl_cap *cap, bool all, nsipc_error *err)
 {
-  cap_t caps = all ? cap_init () : cap_get_proc ();
+  cap_t caps = all ? cap->cap_init () : cap->cap_get_proc ();
   if (caps == NULL)
     return nsipc_error_set (err, errno, "read the capabilities");
   int r = 0;
   static const cap_flag_t sets[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
   for (size_t i = 0; !all && r == 0 && i < 3; i++)
-    r = cap_set_flag (caps, sets[i], N_DROPPED, dropped, CAP_CLEAR);
+    r = cap->cap_set_flag (caps, sets[i], N_DROPPED, dropped, CAP_CLEAR);
   if (r == 0)
-    r = cap_set_proc (caps);
+    r = cap->cap_set_proc (caps);
   int e = errno;
-  cap_free (caps);
+  cap->cap_free (caps);
   return r < 0 ? nsipc_error_set (err, e, "drop capabilities") : 0;
 }
 
@@ -94,8 +95,10 @@ int
 sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
 {
   bool drop = !sb->keep_caps;
-  if (readonly_sysctls (err) < 0 || (drop && drop_bound (sb->switch_user, err) < 0)
-      || (sb->switch_user && switch_ids (sb->uid, sb->gid, err) < 0) || (drop && drop_sets (sb->switch_user, err) < 0))
+  const struct dl_cap *cap = drop ? dl_cap (err) : NULL;
+  if ((drop && cap == NULL) || readonly_sysctls (err) < 0 || (drop && drop_bound (cap, sb->switch_user, err) < 0)
+      || (sb->switch_user && switch_ids (sb->uid, sb->gid, err) < 0)
+      || (drop && drop_sets (cap, sb->switch_user, err) < 0))
     return -1;
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return nsipc_error_set (err, errno, "set no_new_privs");
