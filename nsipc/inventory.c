@@ -34,60 +34,41 @@ inventory_append (struct nsipc_inventory *inv)
   return o;
 }
 
+/* What every System V object has: its kind, id and ipc_perm. */
+static struct nsipc_ipc_object
+from_perm (enum nsipc_object_type type, const struct ipc_perm *p, int id)
+{
+  return (struct nsipc_ipc_object){ .type = type,
+                                    .key = (uint32_t)p->__key,
+                                    .id = id,
+                                    .mode = p->mode & 0777,
+                                    .uid = p->uid,
+                                    .gid = p->gid,
+                                    .cuid = p->cuid,
+                                    .cgid = p->cgid };
+}
+
 void
 inventory_from_shm (const struct shmid_ds *d, int id, struct nsipc_ipc_object *o)
 {
-  *o = (struct nsipc_ipc_object){ .type = OBJECT_SHM,
-                                  .key = (uint32_t)d->shm_perm.__key,
-                                  .id = id,
-                                  .mode = d->shm_perm.mode & 0777,
-                                  .uid = d->shm_perm.uid,
-                                  .gid = d->shm_perm.gid,
-                                  .cuid = d->shm_perm.cuid,
-                                  .cgid = d->shm_perm.cgid,
-                                  .size = d->shm_segsz,
-                                  .cpid = d->shm_cpid,
-                                  .lpid = d->shm_lpid,
-                                  .nattch = d->shm_nattch,
-                                  .atime = d->shm_atime,
-                                  .dtime = d->shm_dtime,
-                                  .ctime = d->shm_ctime };
+  *o = from_perm (OBJECT_SHM, &d->shm_perm, id);
+  o->size = d->shm_segsz, o->cpid = d->shm_cpid, o->lpid = d->shm_lpid, o->nattch = d->shm_nattch;
+  o->atime = d->shm_atime, o->dtime = d->shm_dtime, o->ctime = d->shm_ctime;
 }
 
 void
 inventory_from_msg (const struct msqid_ds *d, int id, struct nsipc_ipc_object *o)
 {
-  *o = (struct nsipc_ipc_object){ .type = OBJECT_MSG,
-                                  .key = (uint32_t)d->msg_perm.__key,
-                                  .id = id,
-                                  .mode = d->msg_perm.mode & 0777,
-                                  .uid = d->msg_perm.uid,
-                                  .gid = d->msg_perm.gid,
-                                  .cuid = d->msg_perm.cuid,
-                                  .cgid = d->msg_perm.cgid,
-                                  .bytes = d->__msg_cbytes,
-                                  .messages = d->msg_qnum,
-                                  .lspid = d->msg_lspid,
-                                  .lrpid = d->msg_lrpid,
-                                  .atime = d->msg_stime,
-                                  .dtime = d->msg_rtime,
-                                  .ctime = d->msg_ctime };
+  *o = from_perm (OBJECT_MSG, &d->msg_perm, id);
+  o->bytes = d->__msg_cbytes, o->messages = d->msg_qnum, o->lspid = d->msg_lspid, o->lrpid = d->msg_lrpid;
+  o->atime = d->msg_stime, o->dtime = d->msg_rtime, o->ctime = d->msg_ctime;
 }
 
 void
 inventory_from_sem (const struct semid_ds *d, int id, struct nsipc_ipc_object *o)
 {
-  *o = (struct nsipc_ipc_object){ .type = OBJECT_SEM,
-                                  .key = (uint32_t)d->sem_perm.__key,
-                                  .id = id,
-                                  .mode = d->sem_perm.mode & 0777,
-                                  .uid = d->sem_perm.uid,
-                                  .gid = d->sem_perm.gid,
-                                  .cuid = d->sem_perm.cuid,
-                                  .cgid = d->sem_perm.cgid,
-                                  .nsems = d->sem_nsems,
-                                  .atime = d->sem_otime,
-                                  .ctime = d->sem_ctime };
+  *o = from_perm (OBJECT_SEM, &d->sem_perm, id);
+  o->nsems = d->sem_nsems, o->atime = d->sem_otime, o->ctime = d->sem_ctime;
 }
 
 int

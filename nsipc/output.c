@@ -98,19 +98,6 @@ u64_mark (void)
   return mark;
 }
 
-/* N in BASE, WIDTH digits at least, at the end of BUF (24 bytes): its
-   first digit.  printf's machinery, for the thousands of numbers gc and
-   audit write, was a tenth of their time. */
-static const char *
-digits (char buf[24], uint64_t n, unsigned base, int width)
-{
-  char *d = buf + 23;
-  *d = '\0';
-  for (int k = 0; n || k < width; k++, n /= base)
-    *--d = "0123456789abcdef"[n % base];
-  return d;
-}
-
 /* KEY as DESIGN.md §7 writes it, "0x%08x", in TEXT. */
 static const char *
 key_text (char text[16], uint32_t key)
@@ -217,14 +204,10 @@ add_string (struct output_text *t, const char *s, size_t n)
 static void
 add_int (struct output_text *t, int64_t x)
 {
-  char buf[24], *d = buf + sizeof buf;
-  uint64_t n = x < 0 ? -(uint64_t)x : (uint64_t)x;
-  do /* decimal, not digits (): a division by a constant */
-    *--d = (char)('0' + n % 10);
-  while (n /= 10);
-  if (x < 0)
-    *--d = '-';
-  add (t, d, (size_t)(buf + sizeof buf - d));
+  char buf[24];
+  const char *d = digits (buf, x < 0 ? -(uint64_t)x : (uint64_t)x, 10, 1);
+  add (t, "-", x < 0);
+  add (t, d, (size_t)(buf + 23 - d));
 }
 
 /* A string that output_dumps writes as it is: JSON text made elsewhere

@@ -72,17 +72,11 @@ say (struct nsipc_verdict *v, enum nsipc_rule rule, const char *fmt, ...)
 static bool
 say_pid (struct nsipc_verdict *v, enum nsipc_rule rule, const char *head, const char *mid, pid_t pid, const char *tail)
 {
-  char number[16], *d = number + sizeof number;
-  unsigned u = pid < 0 ? 0u - (unsigned)pid : (unsigned)pid;
-  *--d = '\0';
-  do
-    *--d = (char)('0' + u % 10);
-  while (u /= 10);
-  if (pid < 0)
-    *--d = '-';
+  char number[24];
+  const char *d = digits (number, pid < 0 ? 0u - (unsigned)pid : (unsigned)pid, 10, 1);
   v->rule = rule;
   size_t n = 0;
-  for (const char *part[] = { head, mid, d, tail }, **p = part; p < part + 4; p++)
+  for (const char *part[] = { head, mid, pid < 0 ? "-" : "", d, tail }, **p = part; p < part + 5; p++)
     for (const char *c = *p; *c && n < sizeof v->reason - 1; c++)
       v->reason[n++] = *c;
   v->reason[n] = '\0';

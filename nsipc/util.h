@@ -78,6 +78,20 @@ steal_fd (int *fd)
 
 /* Allocations that cannot fail: out of memory, they print one line and
    abort, as crun's do.  There is no sensible way on for nsipc then. */
+/* N in BASE, WIDTH digits at least, at the end of BUF (24 bytes, the
+   digits end at BUF + 23): its first digit.  printf's machinery, for the
+   thousands of numbers gc and audit write, was a tenth of their time;
+   inline, so that a constant BASE divides by a constant. */
+static inline const char *
+digits (char buf[24], uint64_t n, unsigned base, int width)
+{
+  char *d = buf + 23;
+  *d = '\0';
+  for (int k = 0; n || k < width; k++, n /= base)
+    *--d = "0123456789abcdef"[n % base];
+  return d;
+}
+
 void *xmalloc (size_t size);
 void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t size);
