@@ -132,7 +132,7 @@ static void
 read_ledgers (struct nsipc_census *c, const char *state_dir)
 {
   nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &err);
+  _cleanup_close_ int dirfd = state_open_records (state_dir, "containers");
   char **files = NULL;
   size_t n_files = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
   for (size_t i = 0; i < n_files; i++)

@@ -11,6 +11,7 @@
 
 #include "container.h"
 #include "eventlog.h"
+#include "format.h"
 #include "ledger.h"
 #include "namespace.h"
 #include "process.h"
@@ -33,7 +34,7 @@ static void
 record (const char *verb, const char *fmt, va_list ap)
 {
   char text[2048], safe[4096];
-  vsnprintf (text, sizeof text, fmt, ap);
+  format_v (text, sizeof text, fmt, ap);
   /* Messages quote what others wrote (annotations, ids, names): one line,
      no terminal escapes. */
   escape_controls (text, safe, sizeof safe);
@@ -67,7 +68,7 @@ cli_last_said (void)
   const char *last = said.n ? said.lines[said.n - 1] : "";
   if (strncmp (last, "nsipc: ", 7) == 0)
     last += 7;
-  snprintf (line, sizeof line, "%.*s", (int)strcspn (last, "\n"), last);
+  format (line, sizeof line, "%.*s", (int)strcspn (last, "\n"), last);
   return line;
 }
 
@@ -118,7 +119,7 @@ load_policy (const struct nsipc_globals *g, const char *verb, const char *arg, b
   if (policy_load_file (path, policy, &problems) == 0)
     return 0;
   char label[4096];
-  snprintf (label, sizeof label, "policy %s", path);
+  format (label, sizeof label, "policy %s", path);
   cli_problems (verb, label, &problems);
   problems_free (&problems);
   return EXIT_USAGE;

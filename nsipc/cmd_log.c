@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "eventlog.h"
+#include "format.h"
 #include "util.h"
 
 #define USAGE "usage: nsipc log [--container ID] [-n|--lines N] [-J|--json]"
@@ -77,7 +78,7 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
   {
     const char *message = json_string_value (json_object_get (e, "message"));
     char line[2048], safe[4096];
-    snprintf (line, sizeof line, "%s %s %s%s%s", json_string_value (json_object_get (e, "time")) ?: "-",
+    format (line, sizeof line, "%s %s %s%s%s", json_string_value (json_object_get (e, "time")) ?: "-",
               json_string_value (json_object_get (e, "verb")) ?: "-", json_string_value (json_object_get (e, "event")) ?: "",
               message || json_object_get (e, "container") ? ": " : "",
               message ?: json_string_value (json_object_get (e, "container")) ?: "");

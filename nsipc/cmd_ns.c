@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "format.h"
 #include "privileges.h"
 #include "named.h"
 #include "state.h"
@@ -73,7 +74,7 @@ ns_provision (const struct nsipc_globals *g, const struct ns_args *a, bool creat
           ? EXIT_RUNTIME
           : 0;
   char where[STATE_NAME_MAX + 16];
-  snprintf (where, sizeof where, "namespace %s", a->name);
+  format (where, sizeof where, "namespace %s", a->name);
   cli_problems (a->verb, where, &conflicts);
   if (r)
     cli_error (a->verb, "%s", err.msg);
@@ -116,7 +117,7 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
   if (sub == 2)
     return cmd_ns_list (g, argc - 1, argv + 1);
   char verb[16];
-  snprintf (verb, sizeof verb, "ns %s", subs[sub]);
+  format (verb, sizeof verb, "ns %s", subs[sub]);
   struct ns_args a = { .verb = verb };
   int c;
   optind = 0;

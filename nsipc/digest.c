@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
+
 static const uint32_t k[64] = {
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -79,7 +81,7 @@ digest_sha256_text (const void *data, size_t len, char out[DIGEST_TEXT_LEN])
   if (tail_len == 128)
     block (h, tail + 64);
 
-  int n = snprintf (out, DIGEST_TEXT_LEN, "sha256:");
+  int n = format (out, DIGEST_TEXT_LEN, "sha256:");
   for (int i = 0; i < 8; i++)
-    n += snprintf (out + n, DIGEST_TEXT_LEN - n, "%08x", h[i]);
+    n += format (out + n, DIGEST_TEXT_LEN - n, "%08x", h[i]);
 }

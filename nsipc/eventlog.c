@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "util.h"
 
 /* PATH for appending (its directory made when missing), and its size. */
@@ -60,7 +61,7 @@ eventlog_append (const char *path, const char *verb, json_t *event, nsipc_error 
   struct tm tm;
   gmtime_r (&ts.tv_sec, &tm);
   size_t n = strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000);
+  format (when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000);
   _cleanup_json_ json_t *line = json_pack ("{s:s, s:s}", "time", when, "verb", verb);
   json_object_update_missing (line, event);
   _cleanup_free_ char *text = json_dumps (line, JSON_COMPACT | JSON_ENSURE_ASCII);

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "util.h"
 
 /* The IPC calls that block and take the object's id as first argument.
@@ -126,7 +127,7 @@ read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
   while ((de = readdir (tasks)) != NULL)
     {
       char path[300];
-      snprintf (path, sizeof path, "%s/syscall", de->d_name);
+      format (path, sizeof path, "%s/syscall", de->d_name);
       if (de->d_name[0] != '.')
         all &= read_syscall (dirfd (tasks), path, pid, ev);
     }
@@ -180,7 +181,7 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
       if (pids[i] == self)
         continue;
       char name[24], status[4096];
-      snprintf (name, sizeof name, "%d", (int)pids[i]);
+      format (name, sizeof name, "%d", (int)pids[i]);
       _cleanup_close_ int dir = openat (proc, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       uid_t uids[4];
       if (dir < 0 || read_small_file (dir, "status", status, sizeof status) < 0 || !evidence_parse_uids (status, uids))

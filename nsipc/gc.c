@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "format.h"
 #include "named.h"
 #include "namespace.h"
 #include "procfs.h"
@@ -52,7 +53,7 @@ static void __attribute__ ((format (printf, 2, 3))) problem (struct gc_report *r
   char line[1024];
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (line, sizeof line, fmt, ap);
+  format_v (line, sizeof line, fmt, ap);
   va_end (ap);
   char *colon = strstr (line, ": ");
   if (colon)

@@ -18,6 +18,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
+#include "format.h"
 #include "namespace.h"
 #include "util.h"
 
@@ -175,7 +176,7 @@ hold (int mnt)
       holder.n = 0;
     }
   char name[16];
-  snprintf (name, sizeof name, "%u", holder.n++);
+  format (name, sizeof name, "%u", holder.n++);
   return holder.dir >= 0 && mkdirat (holder.dir, name, 0700) == 0
          && move_mount (mnt, "", holder.dir, name, MOVE_MOUNT_F_EMPTY_PATH) == 0;
 }
@@ -322,7 +323,7 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
       if (de->d_name[0] < '0' || de->d_name[0] > '9')
         continue;
       char path[64];
-      snprintf (path, sizeof path, "/proc/%s/fd", de->d_name);
+      format (path, sizeof path, "/proc/%s/fd", de->d_name);
       _cleanup_dir_ DIR *fds = opendir (path);
       struct dirent *fe;
       while (fds && (fe = readdir (fds)) != NULL)

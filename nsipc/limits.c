@@ -13,6 +13,7 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "util.h"
 
 /* Kernel constants (include/uapi/linux/{msg,sem,shm}.h, ipc/mq_sysctl.c). */
@@ -53,16 +54,16 @@ limits_path (enum nsipc_limit_id id, char *buf, size_t len)
 {
   const struct nsipc_limit_info *info = &nsipc_limits[id];
   if (info->group)
-    snprintf (buf, len, "limits.%s.%s", info->group, info->field);
+    format (buf, len, "limits.%s.%s", info->group, info->field);
   else
-    snprintf (buf, len, "limits.%s", info->field);
+    format (buf, len, "limits.%s", info->field);
 }
 
 static int
 sysctl_write (const char *name, const char *value, nsipc_error *err)
 {
   char path[128];
-  snprintf (path, sizeof path, "/proc/sys/%s", name);
+  format (path, sizeof path, "/proc/sys/%s", name);
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open %s", path);
@@ -77,7 +78,7 @@ static int
 read_at (int root, enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
 {
   char path[128], text[128];
-  snprintf (path, sizeof path, "%s%s", root == AT_FDCWD ? "/proc/sys/" : "", nsipc_limits[id].sysctl);
+  format (path, sizeof path, "%s%s", root == AT_FDCWD ? "/proc/sys/" : "", nsipc_limits[id].sysctl);
   if (read_small_file (root, path, text, sizeof text) < 0)
     return nsipc_error_set (err, errno, "open /proc/sys/%s", nsipc_limits[id].sysctl);
   /* kernel.sem holds four: ours is at sem_index. */
@@ -154,7 +155,7 @@ sem_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
     if (limits->set[fields[i]])
       cur[i] = limits->value[fields[i]];
   char value[96];
-  snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, cur[0], cur[1], cur[2], cur[3]);
+  format (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, cur[0], cur[1], cur[2], cur[3]);
   return sysctl_write ("kernel/sem", value, err);
 }
 
@@ -166,7 +167,7 @@ limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
       if (!limits->set[id] || nsipc_limits[id].sem_index >= 0)
         continue;
       char value[32];
-      snprintf (value, sizeof value, "%" PRIu64, limits->value[id]);
+      format (value, sizeof value, "%" PRIu64, limits->value[id]);
       if (sysctl_write (nsipc_limits[id].sysctl, value, err) < 0)
         return -1;
     }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "inventory.h"
 #include "namespace.h"
 #include "output.h"
@@ -336,7 +337,7 @@ named_delete (const char *state_dir, const char *name, bool force, nsipc_error *
     {
       char list[256] = "";
       for (size_t i = 0, len = 0; i < n && len < sizeof list - 16; i++)
-        len += snprintf (list + len, sizeof list - len, "%s%d", i ? " " : "", (int)pids[i]);
+        len += format (list + len, sizeof list - len, "%s%d", i ? " " : "", (int)pids[i]);
       return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s (pid%s %s%s); --force unpins it anyway",
                               name, n, n == 1 ? "" : "es", n == 1 ? "" : "s", list, strlen (list) > 230 ? " …" : "");
     }
@@ -448,7 +449,7 @@ static void
 each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const char *name, int pin), void *ctx)
 {
   nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, &err);
+  _cleanup_close_ int dirfd = state_open_records (state_dir, "ns");
   char **files = NULL;
   size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
   for (size_t i = 0; i < n; i++)

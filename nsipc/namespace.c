@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "format.h"
 #include "state.h"
 #include "util.h"
 
@@ -51,7 +52,7 @@ namespace_mount_dev (uint64_t shm_size, nsipc_error *err)
   if (shm_size == 0)
     return 0;
   char options[64];
-  snprintf (options, sizeof options, "size=%" PRIu64 ",mode=1777", shm_size);
+  format (options, sizeof options, "size=%" PRIu64 ",mode=1777", shm_size);
   if (mount ("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) < 0)
     return nsipc_error_set (err, errno, "mount a tmpfs of %" PRIu64 " bytes on /dev/shm", shm_size);
   return 0;
@@ -87,7 +88,7 @@ namespace_enter_pid (pid_t pid, nsipc_error *err)
 
   /* Before Linux 5.8 neither pidfd_open nor setns on a pidfd exist. */
   char path[64];
-  snprintf (path, sizeof path, "/proc/%d/ns/ipc", (int)pid);
+  format (path, sizeof path, "/proc/%d/ns/ipc", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open %s", path);
@@ -223,7 +224,7 @@ int
 namespace_open_pin (int dirfd, const char *name, nsipc_error *err)
 {
   char what[STATE_NAME_MAX + 8];
-  snprintf (what, sizeof what, "pin %s", name);
+  format (what, sizeof what, "pin %s", name);
   return open_nsfs (dirfd, name, O_NOFOLLOW, what, err);
 }
 
@@ -271,7 +272,7 @@ static int
 ns_link_inode (int proc, const char *pid, uint64_t *inode)
 {
   char path[64], text[64];
-  snprintf (path, sizeof path, "%s/ns/ipc", pid);
+  format (path, sizeof path, "%s/ns/ipc", pid);
   ssize_t len = readlinkat (proc, path, text, sizeof text - 1);
   if (len < 0)
     return -1;
@@ -282,8 +283,10 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return 0;
 }
 
-int
-namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
+/* Every process's IPC namespace, in /proc's order; with ONLY, only the
+   processes in namespace *ONLY. */
+static int
+scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
 {
   _cleanup_dir_ DIR *proc = opendir ("/proc");
   if (proc == NULL)
@@ -305,6 +308,8 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
           *skipped += errno != ENOENT;
           continue;
         }
+      if (only && inode != *only)
+        continue;
       if (*n == cap)
         {
           cap = cap ? cap * 2 : 256;
@@ -312,6 +317,14 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
         }
       (*members)[(*n)++] = (struct nsipc_ns_member){ inode, pid };
     }
+  return 0;
+}
+
+int
+namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
+{
+  if (scan (NULL, members, n, skipped, err) < 0)
+    return -1;
   if (*n)
     qsort (*members, *n, sizeof **members, compare_members);
   return 0;
@@ -320,16 +333,18 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
 int
 namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
 {
-  _cleanup_free_ struct nsipc_ns_member *all = NULL;
-  size_t n_all;
+  /* Only the members are kept and sorted: createRuntime asks at every
+     container start, and sorting every process on the host was work (and,
+     past 1 KiB, a sysconf call in glibc's qsort) spent on a list of a few. */
+  _cleanup_free_ struct nsipc_ns_member *members = NULL;
   *pids = NULL;
   *n = 0;
-  if (namespace_scan (&all, &n_all, skipped, err) < 0)
+  if (scan (&inode, &members, n, skipped, err) < 0)
     return -1;
-  *pids = xcalloc (n_all + 1, sizeof **pids);
-  /* Sorted by inode, then pid: the members come out ascending. */
-  for (size_t i = 0; i < n_all; i++)
-    if (all[i].inode == inode)
-      (*pids)[(*n)++] = all[i].pid;
+  if (*n)
+    qsort (members, *n, sizeof *members, compare_members);
+  *pids = xcalloc (*n + 1, sizeof **pids);
+  for (size_t i = 0; i < *n; i++)
+    (*pids)[i] = members[i].pid;
   return 0;
 }

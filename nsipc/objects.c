@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "format.h"
 #include "limits.h"
 #include "units.h"
 #include "privileges.h"
@@ -270,22 +271,21 @@ conflict (const struct nsipc_object *obj, const struct existing *e, char *buf, s
   char have[32], want[32];
   buf[0] = '\0';
   if ((obj->uid != OWNER_UNSET && obj->uid != e->uid) || (obj->gid != OWNER_UNSET && obj->gid != e->gid))
-    snprintf (buf, len, "exists owned by %u:%u, the policy says %" PRId64 ":%" PRId64, (unsigned)e->uid,
-              (unsigned)e->gid, obj->uid != OWNER_UNSET ? obj->uid : (int64_t)e->uid,
-              obj->gid != OWNER_UNSET ? obj->gid : (int64_t)e->gid);
+    format (buf, len, "exists owned by %u:%u, the policy says %" PRId64 ":%" PRId64, (unsigned)e->uid, (unsigned)e->gid,
+            obj->uid != OWNER_UNSET ? obj->uid : (int64_t)e->uid, obj->gid != OWNER_UNSET ? obj->gid : (int64_t)e->gid);
   else if (obj->type == OBJECT_SHM && e->size != obj->size)
     {
       units_format_size (e->size, have, sizeof have);
       units_format_size (obj->size, want, sizeof want);
-      snprintf (buf, len, "exists with size %s, the policy says %s", have, want);
+      format (buf, len, "exists with size %s, the policy says %s", have, want);
     }
   else if (obj->type == OBJECT_SEM && e->size != obj->nsems)
-    snprintf (buf, len, "exists with %" PRIu64 " semaphores, the policy says %u", e->size, obj->nsems);
+    format (buf, len, "exists with %" PRIu64 " semaphores, the policy says %u", e->size, obj->nsems);
   else if (obj->type == OBJECT_MQUEUE
            && ((obj->max_messages && obj->max_messages != e->maxmsg)
                || (obj->message_size && obj->message_size != e->msgsize)))
-    snprintf (buf, len, "exists with %ld messages of %ld bytes, the policy says %ld of %ld", e->maxmsg, e->msgsize,
-              obj->max_messages ? obj->max_messages : e->maxmsg, obj->message_size ? obj->message_size : e->msgsize);
+    format (buf, len, "exists with %ld messages of %ld bytes, the policy says %ld of %ld", e->maxmsg, e->msgsize,
+            obj->max_messages ? obj->max_messages : e->maxmsg, obj->message_size ? obj->message_size : e->msgsize);
 }
 
 int
@@ -306,7 +306,7 @@ objects_plan (const struct nsipc_policy *policy, struct nsipc_object_state *stat
       if (why[0])
         {
           policy_object_describe (obj, what, sizeof what);
-          snprintf (path, sizeof path, "objects[%zu]", i);
+          format (path, sizeof path, "objects[%zu]", i);
           problems_add (conflicts, path, "(%s) %s", what, why);
         }
       states[i].update = e.mode != obj->mode || (obj->type == OBJECT_MSG && obj->max_bytes && obj->max_bytes != e.size);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "ledger.h"
 #include "limits.h"
 #include "state.h"
@@ -124,7 +125,7 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
 static void
 sysctl_key (const char *path, char *buf, size_t len)
 {
-  snprintf (buf, len, "%s", path);
+  format (buf, len, "%s", path);
   for (char *p = buf; *p; p++)
     if (*p == '/')
       *p = '.';
@@ -188,7 +189,7 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
         }
       char key[64], value[32];
       sysctl_key (nsipc_limits[id].sysctl, key, sizeof key);
-      snprintf (value, sizeof value, "%" PRIu64, p->limits.value[id]);
+      format (value, sizeof value, "%" PRIu64, p->limits.value[id]);
       json_object_set_new (sysctl, key, json_string (value));
     }
   if (sem)
@@ -201,7 +202,7 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
       for (int i = 0; i < 4; i++)
         v[i] = p->limits.set[order[i]] || !have ? limits_effective (&p->limits, order[i]) : theirs[i];
       char value[96];
-      snprintf (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, v[0], v[1], v[2], v[3]);
+      format (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, v[0], v[1], v[2], v[3]);
       json_object_set_new (sysctl, "kernel.sem", json_string (value));
     }
 }
@@ -229,7 +230,7 @@ static int
 set_dev_shm (json_t *config, uint64_t size, nsipc_error *err)
 {
   char opt[48];
-  snprintf (opt, sizeof opt, "size=%" PRIu64, size);
+  format (opt, sizeof opt, "size=%" PRIu64, size);
   json_t *mounts = json_object_get (config, "mounts");
   if (!json_is_array (mounts))
     json_object_set_new (config, "mounts", mounts = json_array ());

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "gc.h"
 #include "table.h"
 #include "units.h"
@@ -53,7 +54,7 @@ counted (size_t count, size_t n, const char *const keys[], const uint64_t values
 static json_t *
 usage_json (const struct nsipc_inventory *inv)
 {
-  uint64_t msg_bytes = 0, semaphores = 0, shm_bytes = 0, shm_pages = 0, page = sysconf (_SC_PAGESIZE);
+  uint64_t msg_bytes = 0, semaphores = 0, shm_bytes = 0, shm_pages = 0, page = getpagesize ();
   for (size_t i = 0; i < inv->n; i++)
     {
       const struct nsipc_ipc_object *o = &inv->objects[i];
@@ -93,7 +94,7 @@ u64_mark (void)
       uint64_t nonce = 0;
       if (getrandom (&nonce, sizeof nonce, 0) != sizeof nonce)
         nonce = (uint64_t)getpid () * 0x9e3779b97f4a7c15u ^ (uint64_t)time (NULL);
-      snprintf (mark, sizeof mark, "\x01%016" PRIx64 ":", nonce);
+      format (mark, sizeof mark, "\x01%016" PRIx64 ":", nonce);
     }
   return mark;
 }
@@ -121,7 +122,7 @@ output_u64 (uint64_t v)
   if (v <= INT64_MAX)
     return json_integer ((json_int_t)v);
   char text[64];
-  snprintf (text, sizeof text, "%s%" PRIu64, u64_mark (), v);
+  format (text, sizeof text, "%s%" PRIu64, u64_mark (), v);
   return json_string (text);
 }
 
@@ -192,9 +193,9 @@ add_string (struct output_text *t, const char *s, size_t n)
       const char *k = s[run] ? strchr (from, s[run]) : NULL;
       char esc[8];
       if (k)
-        snprintf (esc, sizeof esc, "\\%c", to[k - from]);
+        format (esc, sizeof esc, "\\%c", to[k - from]);
       else
-        snprintf (esc, sizeof esc, "\\u%04X", (unsigned char)s[run]);
+        format (esc, sizeof esc, "\\u%04X", (unsigned char)s[run]);
       add (t, esc, strlen (esc));
       i = run + 1;
     }
@@ -231,27 +232,62 @@ is_u64 (const char *s, const char *mark)
   return strncmp (s, mark, n) == 0 && s[n] != '\0' && s[n + strspn (s + n, "0123456789")] == '\0';
 }
 
-static void
-add_value (struct output_text *t, json_t *j, int depth)
+static void add_value (struct output_text *t, json_t *j, int depth, bool sorted);
+
+struct member
 {
-  const char *key, *mark = u64_mark ();
+  const char *key;
+  json_t *value;
+};
+
+static int
+compare_keys (const void *a, const void *b)
+{
+  return strcmp (((const struct member *)a)->key, ((const struct member *)b)->key);
+}
+
+static void
+add_member (struct output_text *t, const char *key, json_t *v, int depth, bool sorted, bool first)
+{
+  add (t, ",", !first);
+  add_line (t, depth + 1);
+  add_string (t, key, strlen (key));
+  add (t, ": ", 2);
+  add_value (t, v, depth + 1, sorted);
+}
+
+static void
+add_object (struct output_text *t, json_t *j, int depth, bool sorted)
+{
+  size_t n = json_object_size (j), i = 0;
+  const char *key;
   json_t *v;
-  size_t i, n = 0;
+  add (t, "{", 1);
+  if (sorted)
+    {
+      _cleanup_free_ struct member *m = xcalloc (n + 1, sizeof *m);
+      json_object_foreach (j, key, v) m[i++] = (struct member){ key, v };
+      qsort (m, n, sizeof *m, compare_keys);
+      for (i = 0; i < n; i++)
+        add_member (t, m[i].key, m[i].value, depth, sorted, i == 0);
+    }
+  else
+    json_object_foreach (j, key, v) add_member (t, key, v, depth, sorted, i++ == 0);
+  if (n)
+    add_line (t, depth);
+  add (t, "}", 1);
+}
+
+static void
+add_value (struct output_text *t, json_t *j, int depth, bool sorted)
+{
+  const char *mark = u64_mark ();
+  json_t *v;
+  size_t i;
   switch (json_typeof (j))
     {
     case JSON_OBJECT:
-      add (t, "{", 1);
-      json_object_foreach (j, key, v)
-      {
-        add (t, ",", n++ > 0);
-        add_line (t, depth + 1);
-        add_string (t, key, strlen (key));
-        add (t, ": ", 2);
-        add_value (t, v, depth + 1);
-      }
-      if (n)
-        add_line (t, depth);
-      add (t, "}", 1);
+      add_object (t, j, depth, sorted);
       break;
     case JSON_ARRAY:
       add (t, "[", 1);
@@ -259,7 +295,7 @@ add_value (struct output_text *t, json_t *j, int depth)
       {
         add (t, ",", i > 0);
         add_line (t, depth + 1);
-        add_value (t, v, depth + 1);
+        add_value (t, v, depth + 1, sorted);
       }
       if (json_array_size (j))
         add_line (t, depth);
@@ -293,14 +329,26 @@ add_value (struct output_text *t, json_t *j, int depth)
     }
 }
 
-char *
-output_dumps (json_t *j)
+static char *
+dumps (json_t *j, bool sorted)
 {
   struct output_text t = { 0 };
   add (&t, "", 0);
-  add_value (&t, j, 0);
+  add_value (&t, j, 0, sorted);
   t.s[t.len] = '\0';
   return t.s;
+}
+
+char *
+output_dumps (json_t *j)
+{
+  return dumps (j, false);
+}
+
+char *
+output_dumps_sorted (json_t *j)
+{
+  return dumps (j, true);
 }
 
 void
@@ -312,7 +360,7 @@ output_audit_json_namespace (struct output_audit_json *w, json_t *ns)
   else
     add (t, ",", 1);
   add_line (t, 2);
-  add_value (t, ns, 2);
+  add_value (t, ns, 2, false);
   if (t->len >= OUTPUT_AUDIT_JSON_BLOCK)
     {
       fwrite (t->s, 1, t->len, w->out);
@@ -552,21 +600,21 @@ owner_text (json_t *ns, char *buf, size_t len)
   json_t *first = json_array_get (owners, 0);
   int n = 0;
   if (name)
-    n = snprintf (buf, len, "%s%s", name,
-                  json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
+    n = format (buf, len, "%s%s", name,
+                json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
   if (first && (size_t)n < len)
     {
       const char *container = json_string_value (json_object_get (first, "container"));
-      n += snprintf (buf + n, len - n, "%s%s (%s)", n ? " " : "", container ? container : "pid",
-                     json_string_value (json_object_get (first, "runtime")));
+      n += format (buf + n, len - n, "%s%s (%s)", n ? " " : "", container ? container : "pid",
+                   json_string_value (json_object_get (first, "runtime")));
       if (!container && (size_t)n < len)
-        n += snprintf (buf + n, len - n - 1, " %" JSON_INTEGER_FORMAT,
-                       json_integer_value (json_array_get (json_object_get (first, "pids"), 0)));
+        n += format (buf + n, len - n - 1, " %" JSON_INTEGER_FORMAT,
+                     json_integer_value (json_array_get (json_object_get (first, "pids"), 0)));
       if (json_array_size (owners) > 1 && (size_t)n < len)
-        snprintf (buf + n, len - n, " +%zu", json_array_size (owners) - 1);
+        format (buf + n, len - n, " +%zu", json_array_size (owners) - 1);
     }
   if (buf[0] == '\0')
-    snprintf (buf, len, "-");
+    format (buf, len, "-");
 }
 
 static void
@@ -580,20 +628,20 @@ object_line (FILE *out, json_t *o)
     {
       char size[32];
       units_format_size (json_integer_value (json_object_get (o, "size")), size, sizeof size);
-      snprintf (detail, sizeof detail, "%s nattch %" JSON_INTEGER_FORMAT, size,
-                json_integer_value (json_object_get (o, "nattch")));
+      format (detail, sizeof detail, "%s nattch %" JSON_INTEGER_FORMAT, size,
+              json_integer_value (json_object_get (o, "nattch")));
     }
   else if (strcmp (type, "sem") == 0)
-    snprintf (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " semaphores",
-              json_integer_value (json_object_get (o, "nsems")));
+    format (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " semaphores",
+            json_integer_value (json_object_get (o, "nsems")));
   else if (strcmp (type, "msg") == 0)
-    snprintf (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " messages %" JSON_INTEGER_FORMAT "B",
-              json_integer_value (json_object_get (o, "messages")), json_integer_value (json_object_get (o, "bytes")));
+    format (detail, sizeof detail, "%" JSON_INTEGER_FORMAT " messages %" JSON_INTEGER_FORMAT "B",
+            json_integer_value (json_object_get (o, "messages")), json_integer_value (json_object_get (o, "bytes")));
   else
     escape_controls (json_string_value (json_object_get (o, "name")) ?: "", detail, sizeof detail);
   char id[24] = "-";
   if (json_is_integer (json_object_get (o, "id")))
-    snprintf (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));
+    format (id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (o, "id")));
   fprintf (out, "    %-6s %-10s id %-6s %s %5" JSON_INTEGER_FORMAT ":%-5" JSON_INTEGER_FORMAT "  %-24s  ", type, key,
            id, json_string_value (json_object_get (o, "mode")), json_integer_value (json_object_get (o, "uid")),
            json_integer_value (json_object_get (o, "gid")), detail);
@@ -869,10 +917,10 @@ output_gc_line (const struct gc_event *e, bool dry_run, char *out, size_t len)
       return;
     }
   if (e->kind == GC_UNPINNED)
-    snprintf (line, sizeof line, "%s %s pinned namespace %s (%" PRIu64 ")", dry_run ? "would unpin" : "unpinned",
-              e->interrupted ? "half-created" : "unused", e->name, e->ns);
+    format (line, sizeof line, "%s %s pinned namespace %s (%" PRIu64 ")", dry_run ? "would unpin" : "unpinned",
+            e->interrupted ? "half-created" : "unused", e->name, e->ns);
   else
-    snprintf (line, sizeof line, "%s stale record of container %s", dry_run ? "would drop" : "dropped", e->container);
+    format (line, sizeof line, "%s stale record of container %s", dry_run ? "would drop" : "dropped", e->container);
   escape_controls (line, out, len);
 }
 
@@ -954,9 +1002,9 @@ output_removal_line (const char *container, uint64_t ns, const struct nsipc_remo
 {
   const struct nsipc_removal *o = r;
   char line[1024];
-  snprintf (line, sizeof line,
-            "container %s: removed %s key 0x%08" PRIx32 " id %d%s%s from IPC namespace %" PRIu64 ": %s", container,
-            policy_type_name (o->type), o->key, o->id, o->name ? " " : "", o->name ? o->name : "", ns, r->reason);
+  format (line, sizeof line,
+          "container %s: removed %s key 0x%08" PRIx32 " id %d%s%s from IPC namespace %" PRIu64 ": %s", container,
+          policy_type_name (o->type), o->key, o->id, o->name ? " " : "", o->name ? o->name : "", ns, r->reason);
   escape_controls (line, out, len); /* a queue's name is the workload's */
 }
 

@@ -29,6 +29,10 @@ uint64_t output_u64_value (json_t *j);
    markers written as the integers they are: every JSON text nsipc prints
    goes through it.  Free the result. */
 char *output_dumps (json_t *j);
+/* The same with each object's keys in strcmp order, as JSON_SORT_KEYS
+   sorts them: the text of nsipc's state files.  jansson's writer formats
+   integers with snprintf, which alone would page printf into the hook. */
+char *output_dumps_sorted (json_t *j);
 
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -37,7 +38,7 @@ read_runtime_root (const char *root, struct nsipc_owners *o)
       for (size_t i = 0; i < 2; i++)
         {
           char path[4096];
-          snprintf (path, sizeof path, "%s/%s/%s", root, de->d_name, formats[i].file);
+          format (path, sizeof path, "%s/%s/%s", root, de->d_name, formats[i].file);
           json_error_t jerr;
           _cleanup_json_ json_t *j = json_load_file (path, 0, &jerr);
           json_int_t pid = json_integer_value (json_object_get (j, formats[i].field));
@@ -73,14 +74,14 @@ owners_cgroup_container (const char *path, char *id, size_t len, const char **ru
         continue;
       if ((size_t)(dot - base - p) >= len)
         return false; /* a cut id would name another container */
-      snprintf (id, len, "%.*s", (int)(dot - base - p), base + p);
+      format (id, len, "%.*s", (int)(dot - base - p), base + p);
       *runtime = scopes[i].runtime;
       return id[0] != '\0';
     }
   /* cgroupfs drivers: /docker/ID, /kubepods/…/podUID/ID: a 64-hex last part. */
   if (strlen (base) == 64 && strspn (base, "0123456789abcdef") == 64 && len > 64)
     {
-      snprintf (id, len, "%s", base);
+      format (id, len, "%s", base);
       *runtime = strstr (path, "/docker/") ? "docker" : strstr (path, "kubepods") ? "crio" : "unknown";
       return true;
     }
@@ -97,13 +98,13 @@ owners_of (const struct nsipc_owners *o, pid_t pid, char *id, size_t len, const 
   for (size_t i = 0; i < o->n; i++)
     if (o->known[i].pid == pid)
       {
-        snprintf (id, len, "%s", o->known[i].id);
+        format (id, len, "%s", o->known[i].id);
         *runtime = o->known[i].runtime;
         return;
       }
   /* One read, no stdio: gc and audit read this for every process. */
   char path[64], text[16384];
-  snprintf (path, sizeof path, "/proc/%d/cgroup", (int)pid);
+  format (path, sizeof path, "/proc/%d/cgroup", (int)pid);
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   ssize_t n = fd < 0 ? -1 : read (fd, text, sizeof text - 1);
   text[n < 0 ? 0 : n] = '\0';
@@ -118,7 +119,7 @@ owners_of (const struct nsipc_owners *o, pid_t pid, char *id, size_t len, const 
           size_t k = strlen (o->known[i].id);
           if (hit && (hit == cg || hit[-1] == '/') && (hit[k] == '\0' || hit[k] == '/'))
             {
-              snprintf (id, len, "%s", o->known[i].id);
+              format (id, len, "%s", o->known[i].id);
               *runtime = o->known[i].runtime;
               return;
             }
@@ -132,7 +133,7 @@ owners_of (const struct nsipc_owners *o, pid_t pid, char *id, size_t len, const 
       nsipc_error err;
       if (o->ledgers[i].pid == pid && procfs_start_time (pid, &start, &err) == 0 && start == o->ledgers[i].pid_start)
         {
-          snprintf (id, len, "%s", o->ledgers[i].id);
+          format (id, len, "%s", o->ledgers[i].id);
           *runtime = "nsipc";
           return;
         }

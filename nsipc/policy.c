@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "digest.h"
+#include "format.h"
 #include "state.h"
 #include "units.h"
 #include "util.h"
@@ -40,7 +41,7 @@ problems_add (struct nsipc_problems *p, const char *path, const char *fmt, ...)
   char reason[512];
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (reason, sizeof reason, fmt, ap);
+  format_v (reason, sizeof reason, fmt, ap);
   va_end (ap);
 
   p->lines = xrealloc (p->lines, (p->n + 1) * sizeof *p->lines);
@@ -212,7 +213,7 @@ read_limit_group (struct nsipc_problems *p, json_t *obj, const char *group, stru
     if (group == NULL && (strcmp (key, "sem") == 0 || strcmp (key, "mqueue") == 0))
       {
         char path[PATH_LEN];
-        snprintf (path, sizeof path, "limits.%s", key);
+        format (path, sizeof path, "limits.%s", key);
         if (read_object (p, value, path))
           read_limit_group (p, value, key, limits);
         continue;
@@ -229,7 +230,7 @@ read_limit_group (struct nsipc_problems *p, json_t *obj, const char *group, stru
         continue;
       }
     char path[PATH_LEN];
-    snprintf (path, sizeof path, group ? "limits.%s.%s" : "limits%.0s.%s", group ? group : "", key);
+    format (path, sizeof path, group ? "limits.%s.%s" : "limits%.0s.%s", group ? group : "", key);
     problems_add (p, path, "unknown field");
   }
 }
@@ -264,7 +265,7 @@ object_fields (enum nsipc_object_type type)
   ({                                                                                                                   \
     json_t *v_ = json_object_get (obj, field);                                                                         \
     char path_[PATH_LEN];                                                                                              \
-    snprintf (path_, sizeof path_, "%s.%s", base, field);                                                              \
+    format (path_, sizeof path_, "%s.%s", base, field);                                                                \
     v_ ? reader (p, v_, path_, __VA_ARGS__) : true;                                                                    \
   })
 
@@ -274,7 +275,7 @@ required (struct nsipc_problems *p, json_t *obj, const char *base, const char *f
   if (json_object_get (obj, field) == NULL)
     {
       char path[PATH_LEN];
-      snprintf (path, sizeof path, "%s.%s", base, field);
+      format (path, sizeof path, "%s.%s", base, field);
       problems_add (p, path, "required field is missing");
     }
 }
@@ -286,7 +287,7 @@ read_sem_values (struct nsipc_problems *p, json_t *obj, const char *base, struct
   if (values == NULL)
     return;
   char path[PATH_LEN];
-  snprintf (path, sizeof path, "%s.values", base);
+  format (path, sizeof path, "%s.values", base);
   if (!json_is_array (values))
     {
       problems_add (p, path, "must be an array of semaphore values");
@@ -300,7 +301,7 @@ read_sem_values (struct nsipc_problems *p, json_t *obj, const char *base, struct
   json_array_foreach (values, i, v)
   {
     char vpath[PATH_LEN + 16];
-    snprintf (vpath, sizeof vpath, "%s[%zu]", path, i);
+    format (vpath, sizeof vpath, "%s[%zu]", path, i);
     if (json_is_integer (v) && json_integer_value (v) > SEMVMX)
       {
         problems_add (p, vpath, "%" JSON_INTEGER_FORMAT " is over the semaphore maximum %d", json_integer_value (v),
@@ -318,7 +319,7 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
 {
   json_t *name = json_object_get (obj, "name");
   char path[PATH_LEN];
-  snprintf (path, sizeof path, "%s.name", base);
+  format (path, sizeof path, "%s.name", base);
   if (name == NULL)
     {
       if (o->type == OBJECT_MQUEUE)
@@ -406,7 +407,7 @@ read_one_object (struct nsipc_problems *p, json_t *obj, const char *base, struct
   json_t *type = json_object_get (obj, "type");
   const char *t = json_string_value (type);
   char path[PATH_LEN];
-  snprintf (path, sizeof path, "%s.type", base);
+  format (path, sizeof path, "%s.type", base);
   int i = 0;
   while (t && i < OBJECT_TYPE_COUNT && strcmp (t, type_names[i]) != 0)
     i++;
@@ -422,7 +423,7 @@ read_one_object (struct nsipc_problems *p, json_t *obj, const char *base, struct
     }
   o->type = i;
   char where[32];
-  snprintf (where, sizeof where, " for type %s", t);
+  format (where, sizeof where, " for type %s", t);
   check_fields (p, obj, base, object_fields (o->type), where);
   read_name (p, obj, base, o);
   MEMBER (p, obj, base, "mode", read_mode, &o->mode);
@@ -498,12 +499,12 @@ check_unique (struct nsipc_problems *p, const struct nsipc_policy *policy)
       char path[PATH_LEN];
       if (key_first[i] != i)
         {
-          snprintf (path, sizeof path, "objects[%zu].key", i);
+          format (path, sizeof path, "objects[%zu].key", i);
           problems_add (p, path, "0x%08" PRIx32 " is already the key of objects[%zu]", b->key, key_first[i]);
         }
       if (name_first[i] != i)
         {
-          snprintf (path, sizeof path, "objects[%zu].name", i);
+          format (path, sizeof path, "objects[%zu].name", i);
           problems_add (p, path, "\"%s\" is already the name of objects[%zu]", b->name, name_first[i]);
         }
     }
@@ -518,8 +519,8 @@ limit_text (const struct nsipc_policy *policy, enum nsipc_limit_id id, char *buf
   if (nsipc_limits[id].kind == LIMIT_KIND_SIZE)
     units_format_size (v, value, sizeof value);
   else
-    snprintf (value, sizeof value, "%" PRIu64, v);
-  snprintf (buf, len, "%s (%s%s)", path, value, policy->limits.set[id] ? "" : ", the kernel default");
+    format (value, sizeof value, "%" PRIu64, v);
+  format (buf, len, "%s (%s%s)", path, value, policy->limits.set[id] ? "" : ", the kernel default");
 }
 
 /* One object against one limit: "objects[2].size: 2GiB exceeds limits.shmmax (1GiB)". */
@@ -530,12 +531,12 @@ check_over (struct nsipc_problems *p, const struct nsipc_policy *policy, size_t 
   if (value <= limits_effective (&policy->limits, id))
     return;
   char path[PATH_LEN], limit[PATH_LEN + 48], shown[32];
-  snprintf (path, sizeof path, "objects[%zu].%s", i, field);
+  format (path, sizeof path, "objects[%zu].%s", i, field);
   limit_text (policy, id, limit, sizeof limit);
   if (nsipc_limits[id].kind == LIMIT_KIND_SIZE || strcmp (field, "size") == 0)
     units_format_size (value, shown, sizeof shown);
   else
-    snprintf (shown, sizeof shown, "%" PRIu64, value);
+    format (shown, sizeof shown, "%" PRIu64, value);
   problems_add (p, path, "%s exceeds %s", shown, limit);
 }
 
@@ -555,7 +556,7 @@ static void
 check_against_limits (struct nsipc_problems *p, const struct nsipc_policy *policy)
 {
   uint64_t count[OBJECT_TYPE_COUNT] = { 0 }, semaphores = 0, shm_pages = 0;
-  uint64_t page = sysconf (_SC_PAGESIZE);
+  uint64_t page = getpagesize ();
   for (size_t i = 0; i < policy->n_objects; i++)
     {
       const struct nsipc_object *o = &policy->objects[i];
@@ -611,7 +612,7 @@ read_objects (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
   json_array_foreach (v, i, obj)
   {
     char base[PATH_LEN];
-    snprintf (base, sizeof base, "objects[%zu]", i);
+    format (base, sizeof base, "objects[%zu]", i);
     read_one_object (p, obj, base, &policy->objects[i]);
   }
   check_unique (p, policy);
@@ -694,7 +695,7 @@ finish (json_t *root, const json_error_t *jerr, struct nsipc_policy *policy, str
   if (root == NULL)
     {
       char where[64];
-      snprintf (where, sizeof where, "line %d, column %d", jerr->line, jerr->column);
+      format (where, sizeof where, "line %d, column %d", jerr->line, jerr->column);
       problems_add (problems, where, "%s", jerr->text);
       return -1;
     }
@@ -789,11 +790,11 @@ void
 policy_object_describe (const struct nsipc_object *obj, char *buf, size_t len)
 {
   if (obj->type == OBJECT_MQUEUE)
-    snprintf (buf, len, "mqueue \"%s\"", obj->name);
+    format (buf, len, "mqueue \"%s\"", obj->name);
   else if (obj->name)
-    snprintf (buf, len, "%s \"%s\" (key 0x%08" PRIx32 ")", type_names[obj->type], obj->name, obj->key);
+    format (buf, len, "%s \"%s\" (key 0x%08" PRIx32 ")", type_names[obj->type], obj->name, obj->key);
   else
-    snprintf (buf, len, "%s key 0x%08" PRIx32, type_names[obj->type], obj->key);
+    format (buf, len, "%s key 0x%08" PRIx32, type_names[obj->type], obj->key);
 }
 
 static bool
@@ -818,14 +819,9 @@ policy_locate (const char *policy_dir, const char *arg, char **path, nsipc_error
   if (strchr (arg, '/') || ends_with (arg, ".json"))
     *path = xstrdup (arg);
   else if (state_valid_name (arg, NAME_MAX - 5))
-    {
-      if (asprintf (path, "%s/%s.json", policy_dir, arg) < 0)
-        *path = NULL;
-    }
+    *path = xasprintf ("%s/%s.json", policy_dir, arg);
   else
     return nsipc_error_set (
         err, 0, "policy \"%s\" is neither a file (with / or .json) nor a name of [A-Za-z0-9][A-Za-z0-9_.-]", arg);
-  if (*path == NULL)
-    return nsipc_error_set (err, ENOMEM, "policy %s", arg);
   return 0;
 }

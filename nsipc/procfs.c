@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "util.h"
 
 /* A zombie whose every thread has exited: it holds no attachment, no
@@ -22,7 +23,7 @@ exited (pid_t pid, char state)
   if (state != 'Z' && state != 'X')
     return false;
   char path[64];
-  snprintf (path, sizeof path, "/proc/%d/task", (int)pid);
+  format (path, sizeof path, "/proc/%d/task", (int)pid);
   _cleanup_dir_ DIR *d = opendir (path);
   struct dirent *de;
   int tasks = 0;
@@ -38,7 +39,7 @@ static int
 start_ticks (pid_t pid, uint64_t *ticks)
 {
   char path[64], buf[1024];
-  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
+  format (path, sizeof path, "/proc/%d/stat", (int)pid);
   if (read_small_file (AT_FDCWD, path, buf, sizeof buf) < 0)
     return -1;
   /* comm may hold spaces and parentheses: count fields after the last ')'. */
@@ -129,7 +130,7 @@ int
 procfs_map_id (pid_t pid, const char *map, uint32_t id, uint32_t *outside, nsipc_error *err)
 {
   char path[64], text[16384]; /* 340 lines at most */
-  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, map);
+  format (path, sizeof path, "/proc/%d/%s", (int)pid, map);
   if (read_small_file (AT_FDCWD, path, text, sizeof text) < 0)
     return nsipc_error_set (err, errno, "open %s", path);
   uint64_t v[3];
@@ -147,7 +148,7 @@ int
 procfs_identity_map (pid_t pid)
 {
   char path[64], text[128];
-  snprintf (path, sizeof path, pid ? "/proc/%d/uid_map" : "/proc/self/uid_map", (int)pid);
+  format (path, sizeof path, pid ? "/proc/%d/uid_map" : "/proc/self/uid_map", (int)pid);
   uint64_t v[3];
   if (read_small_file (AT_FDCWD, path, text, sizeof text) < 0)
     return -1;
@@ -163,12 +164,12 @@ procfs_sees_every_process (char *why, size_t len)
   struct stat st;
   if (stat ("/proc/self/ns/pid", &st) < 0)
     {
-      snprintf (why, len, "cannot read /proc/self/ns/pid (%s)", strerror (errno));
+      format (why, len, "cannot read /proc/self/ns/pid (%s)", strerror (errno));
       return false;
     }
   if (st.st_ino != PID_NS_INIT_INODE)
     {
-      snprintf (why, len, "nsipc runs in a child pid namespace (pid:[%lu]), not the host's", (unsigned long)st.st_ino);
+      format (why, len, "nsipc runs in a child pid namespace (pid:[%lu]), not the host's", (unsigned long)st.st_ino);
       return false;
     }
   /* NSpid lists our pid in each namespace from /proc's down to ours. */
@@ -181,7 +182,7 @@ procfs_sees_every_process (char *why, size_t len)
     levels++;
   if (levels != 1)
     {
-      snprintf (why, len, "NSpid in /proc/self/status has %d entries: /proc is not the host's", levels);
+      format (why, len, "NSpid in /proc/self/status has %d entries: /proc is not the host's", levels);
       return false;
     }
   return true;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "format.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -61,7 +62,7 @@ say (struct nsipc_verdict *v, enum nsipc_rule rule, const char *fmt, ...)
     }
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (v->reason, sizeof v->reason, fmt, ap);
+  format_v (v->reason, sizeof v->reason, fmt, ap);
   va_end (ap);
   return true;
 }
@@ -396,7 +397,7 @@ tally (const struct nsipc_scene *s, struct nsipc_reap *out, struct nsipc_ipc_obj
   if (r < 0)
     {
       char what[64];
-      snprintf (what, sizeof what, "%s id %d", policy_type_name (o->type), o->id);
+      format (what, sizeof what, "%s id %d", policy_type_name (o->type), o->id);
       problems_add (&out->errors, what, "%s", strerror (errno));
     }
   else if (r == 0)

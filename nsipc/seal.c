@@ -21,6 +21,7 @@
 
 #include "digest.h"
 #include "dl.h"
+#include "format.h"
 #include "state.h"
 #include "util.h"
 
@@ -192,7 +193,7 @@ cache_name (const struct dl_seccomp *sc, const struct nsipc_policy *p, char name
   fclose (f);
   char digest[DIGEST_TEXT_LEN];
   digest_sha256_text (what, len, digest);
-  snprintf (name, DIGEST_TEXT_LEN + 4, "%s.bpf", digest + 7);
+  format (name, DIGEST_TEXT_LEN + 4, "%s.bpf", digest + 7);
 }
 
 /* The program in a cache file's TEXT, or NULL when it is not whole. */

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "namespace.h"
 #include "state.h"
 #include "units.h"
@@ -53,7 +54,7 @@ shm_runtime_default (uint64_t size)
 static uint64_t
 in_pages (uint64_t size)
 {
-  uint64_t page = (uint64_t)sysconf (_SC_PAGESIZE);
+  uint64_t page = (uint64_t)getpagesize ();
   return (size + page - 1) / page * page;
 }
 
@@ -61,7 +62,7 @@ static int
 set_size (int fs, uint64_t size)
 {
   char value[32];
-  snprintf (value, sizeof value, "%" PRIu64, size);
+  format (value, sizeof value, "%" PRIu64, size);
   return fsconfig (fs, FSCONFIG_SET_STRING, "size", value, 0);
 }
 
@@ -207,7 +208,7 @@ static int
 in_mounts_of (pid_t pid, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
 {
   char path[64];
-  snprintf (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+  format (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
   _cleanup_close_ int self = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   _cleanup_close_ int other = open (path, O_RDONLY | O_CLOEXEC);
   if (self < 0 || other < 0 || setns (other, CLONE_NEWNS) < 0)

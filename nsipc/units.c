@@ -4,8 +4,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <strings.h>
+
+#include "format.h"
+#include "util.h"
 
 static const struct
 {
@@ -16,43 +19,28 @@ static const struct
   { "mib", 20 }, { "g", 30 }, { "gib", 30 }, { "t", 40 },   { "tib", 40 },
 };
 
-/* Reads decimal digits into *value; returns the first non-digit, or NULL when
-   there is no digit or the number overflows (errno says which). */
-static const char *
-parse_digits (const char *p, uint64_t *value)
+/* S equals LOWER (lowercase ASCII), case aside. */
+static bool
+equals_lowercase (const char *s, const char *lower)
 {
-  if (!isdigit ((unsigned char)*p))
-    {
-      errno = EINVAL;
-      return NULL;
-    }
-  uint64_t v = 0;
-  for (; isdigit ((unsigned char)*p); p++)
-    {
-      unsigned d = *p - '0';
-      if (v > (UINT64_MAX - d) / 10)
-        {
-          errno = ERANGE;
-          return NULL;
-        }
-      v = v * 10 + d;
-    }
-  *value = v;
-  return p;
+  for (; *s && *lower; s++, lower++)
+    if ((*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s) != *lower)
+      return false;
+  return *s == *lower;
 }
 
 int
 units_parse_size (const char *text, uint64_t *bytes)
 {
   uint64_t v;
-  const char *p = parse_digits (text, &v);
+  const char *p = parse_u64 (text, &v);
   if (p == NULL)
     return -1;
   if (*p == ' ' && p[1] != '\0')
     p++;
   for (size_t i = 0; i < sizeof size_units / sizeof size_units[0]; i++)
     {
-      if (strcasecmp (p, size_units[i].suffix) != 0)
+      if (!equals_lowercase (p, size_units[i].suffix))
         continue;
       unsigned shift = size_units[i].shift;
       if (shift > 0 && v > (UINT64_MAX >> shift))
@@ -132,9 +120,9 @@ units_format_size (uint64_t bytes, char *buf, size_t len)
       uint64_t unit = (uint64_t)1 << shifts[i];
       if (bytes >= unit && bytes % unit == 0)
         {
-          snprintf (buf, len, "%" PRIu64 "%s", bytes >> shifts[i], names[i]);
+          format (buf, len, "%" PRIu64 "%s", bytes >> shifts[i], names[i]);
           return;
         }
     }
-  snprintf (buf, len, "%" PRIu64 "B", bytes);
+  format (buf, len, "%" PRIu64 "B", bytes);
 }

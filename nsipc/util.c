@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "format.h"
+
 ssize_t
 write_all (int fd, const void *buf, size_t len)
 {
@@ -34,6 +36,29 @@ read_small_file (int dirfd, const char *path, char *buf, size_t len)
   return n;
 }
 
+const char *
+parse_u64 (const char *p, uint64_t *value)
+{
+  if (*p < '0' || *p > '9')
+    {
+      errno = EINVAL;
+      return NULL;
+    }
+  uint64_t v = 0;
+  for (; *p >= '0' && *p <= '9'; p++)
+    {
+      unsigned d = (unsigned)(*p - '0');
+      if (v > (UINT64_MAX - d) / 10)
+        {
+          errno = ERANGE;
+          return NULL;
+        }
+      v = v * 10 + d;
+    }
+  *value = v;
+  return p;
+}
+
 size_t
 parse_u64s (const char *text, uint64_t *v, size_t n, const char **end)
 {
@@ -43,14 +68,9 @@ parse_u64s (const char *text, uint64_t *v, size_t n, const char **end)
     {
       while (*p == ' ' || *p == '\t' || *p == '\n')
         p++;
-      if (*p < '0' || *p > '9')
+      const char *after = parse_u64 (p, &v[got]);
+      if (after == NULL)
         break;
-      char *after;
-      errno = 0;
-      unsigned long long x = strtoull (p, &after, 10);
-      if (errno)
-        break;
-      v[got] = x;
       p = after;
     }
   if (end)
@@ -105,7 +125,7 @@ json_read_fd (int fd, json_error_t *jerr)
   _cleanup_free_ char *text = read_fd_all (fd, 64 << 20, &len);
   if (text == NULL)
     {
-      snprintf (jerr->text, sizeof jerr->text, "%s", strerror (errno));
+      format (jerr->text, sizeof jerr->text, "%s", strerror (errno));
       jerr->line = jerr->column = -1;
       return NULL;
     }
@@ -150,13 +170,16 @@ xrealloc (void *p, size_t size)
 char *
 xasprintf (const char *fmt, ...)
 {
-  char *s;
-  va_list ap;
+  va_list ap, again;
   va_start (ap, fmt);
-  int r = vasprintf (&s, fmt, ap);
+  va_copy (again, ap);
+  int n = format_v (NULL, 0, fmt, ap);
   va_end (ap);
-  if (r < 0)
+  if (n < 0)
     out_of_memory ();
+  char *s = xmalloc ((size_t)n + 1);
+  format_v (s, (size_t)n + 1, fmt, again);
+  va_end (again);
   return s;
 }
 
@@ -205,7 +228,7 @@ escape_controls (const char *in, char *out, size_t len)
       memcpy (out + w, in, run);
       w += run, in += run;
       if (*in && w + 5 < len && is_control (*in))
-        w += snprintf (out + w, len - w, "\\x%02x", (unsigned char)*in++);
+        w += format (out + w, len - w, "\\x%02x", (unsigned char)*in++);
     }
   out[w] = '\0';
   return *in == '\0';
@@ -222,7 +245,7 @@ json_string_bytes (const char *s)
   size_t w = 0;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
     if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-      w += snprintf (out + w, len - w, "\\x%02x", *p);
+      w += format (out + w, len - w, "\\x%02x", *p);
     else
       out[w++] = (char)*p;
   out[w] = '\0';

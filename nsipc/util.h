@@ -128,6 +128,10 @@ char *read_fd_all (int fd, size_t max, size_t *len);
    The byte count, or -1 with errno. */
 ssize_t read_small_file (int dirfd, const char *path, char *buf, size_t len);
 
+/* The decimal digits at P into *VALUE: the first character after them, or
+   NULL (errno EINVAL) when P holds no digit and (ERANGE) past 2^64-1. */
+const char *parse_u64 (const char *p, uint64_t *value);
+
 /* Up to N unsigned decimal numbers, separated by white space, from the
    start of TEXT (leading white space skipped, no sign); how many there
    were.  *END, when END is not NULL, is set past the last. */

@@ -48,7 +48,8 @@ test_gc_lines (void)
   is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
 }
 
-/* output_dumps writes what json_dumps (JSON_INDENT (2)) writes. */
+/* output_dumps writes what json_dumps (JSON_INDENT (2)) writes, and
+   output_dumps_sorted what it writes with JSON_SORT_KEYS. */
 static void
 test_dumps (json_t *audit)
 {
@@ -62,6 +63,19 @@ test_dumps (json_t *audit)
   ours = output_dumps (odd);
   theirs = json_dumps (odd, JSON_INDENT (2));
   is_str (ours, theirs, "escapes, UTF-8, empty containers, nesting, the smallest integer");
+  free (ours);
+  free (theirs);
+  /* The state files' text: keys sorted at every depth, as jansson sorts. */
+  json_object_set_new (odd, "b", json_pack ("{s:i, s:i, s:i, s:[{s:n, s:n}]}", "z", 1, "a", 2, "ab", 3, "m", "y", "x"));
+  json_object_set_new (odd, "A", json_true ());
+  ours = output_dumps_sorted (odd);
+  theirs = json_dumps (odd, JSON_INDENT (2) | JSON_SORT_KEYS);
+  is_str (ours, theirs, "sorted: what JSON_SORT_KEYS writes");
+  free (ours);
+  free (theirs);
+  ours = output_dumps_sorted (audit);
+  theirs = json_dumps (audit, JSON_INDENT (2) | JSON_SORT_KEYS);
+  is_str (ours, theirs, "sorted: the audit fixture");
   json_decref (odd);
   free (ours);
   free (theirs);

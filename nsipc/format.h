@@ -1,0 +1,16 @@
+/* snprintf for the formats nsipc writes most: %s, %c, %d, %u, %x, %X, %o
+   with -, 0, a width, a string precision and the size modifiers.  Anything
+   else (%f, %g, %p, %m, the other flags) goes to libc's vsnprintf, so the
+   result is always what snprintf would give.
+
+   Why: every container start runs the hook, and the hook builds its paths
+   and messages this way.  glibc's printf is some 60 KiB of code and tables
+   that the hook would page in for them alone (peak RSS, tests/bench/
+   hook_overhead.sh) and ten times the instructions of these few cases. */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int format (char *buf, size_t size, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+int format_v (char *buf, size_t size, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
