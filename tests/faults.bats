@@ -57,7 +57,7 @@ keys_in_a() {
 # The kill points of ns create: the intent record, the empty pin, the pin
 # without its inode recorded, each object, the queue listing, the /dev/shm
 # tmpfs, the last record.
-CREATE_POINTS="renameat:1 unshare:1 renameat:2 msgget:1 semget:1 shmget:1 mq_open:1 fsmount:1 move_mount:1 renameat:3"
+CREATE_POINTS="renameat2:1 unshare:1 renameat2:2 msgget:1 semget:1 shmget:1 mq_open:1 fsmount:1 move_mount:1 renameat2:3"
 
 @test "ns create killed at any point: ns list shows it incomplete; create again finishes it" {
   for point in $CREATE_POINTS; do
@@ -65,7 +65,7 @@ CREATE_POINTS="renameat:1 unshare:1 renameat:2 msgget:1 semget:1 shmget:1 mq_ope
     killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns create a --policy p
     # Visible, or (killed before the first record existed) only a temp file.
     complete=$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')
-    case $point in renameat:1) assert_equal "$complete" "[]" ;; *) assert_equal "$complete" "[false]" ;; esac
+    case $point in renameat2:1) assert_equal "$complete" "[]" ;; *) assert_equal "$complete" "[false]" ;; esac
     run "$NSIPC" ns create a --policy p
     assert_success
     assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')" "[true]"
@@ -92,7 +92,7 @@ dev_shm mounts 1"
       killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns create a --policy p
       # Killed before any record: ns delete has nothing to delete (and
       # says so); the next write takes the temp file over.
-      if [ "$point" = renameat:1 ] && [ "$recovery" = "ns delete a" ]; then
+      if [ "$point" = renameat2:1 ] && [ "$recovery" = "ns delete a" ]; then
         run "$NSIPC" ns delete a
         assert_failure 1
         assert_output "nsipc: ns delete: no namespace a"
@@ -100,7 +100,7 @@ dev_shm mounts 1"
         run "$NSIPC" $recovery
         assert_success
       fi
-      [ "$point" = renameat:1 ] || assert_equal "$(leftovers)" ""
+      [ "$point" = renameat2:1 ] || assert_equal "$(leftovers)" ""
       unmount_below "$NSIPC_STATE_DIR"
       rm -rf "$NSIPC_STATE_DIR"
     done
@@ -108,13 +108,13 @@ dev_shm mounts 1"
 }
 
 @test "ns apply killed at any point: ns list shows it incomplete; apply again finishes it" {
-  for point in renameat:1 msgget:1 shmget:1 fsmount:1 renameat:2; do
+  for point in renameat2:1 msgget:1 shmget:1 fsmount:1 renameat2:2; do
     "$NSIPC" ns create a --policy p
     killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns apply a --policy p2
     complete=$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | .complete]')
     # The intent is written by the first rename: killed before it, the
     # record is as it was.
-    case $point in renameat:1) assert_equal "$complete" "[true]" ;; *) assert_equal "$complete" "[false]" ;; esac
+    case $point in renameat2:1) assert_equal "$complete" "[true]" ;; *) assert_equal "$complete" "[false]" ;; esac
     run "$NSIPC" ns apply a --policy p2
     assert_success
     assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | select(.name == "a") | [.complete, .policy, (.provisioned | length)]]')" '[[true,"p2",6]]'
@@ -142,7 +142,7 @@ dev_shm mounts 1"
   }
   # The ledger's intent, the preexisting snapshot's listing, the queue, the
   # named record's update, the ledger's completion.
-  for point in renameat:1 fsmount:1 msgget:1 renameat:2 renameat:3; do
+  for point in renameat2:1 fsmount:1 msgget:1 renameat2:2 renameat2:3; do
     id=c-${point/:/-}
     state=$(jq -nc --arg id "$id" --arg bundle "$b" --argjson pid "${PIDS[0]}" \
       '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
