@@ -341,9 +341,10 @@ namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsi
   *n = 0;
   if (scan (&inode, &members, n, skipped, err) < 0)
     return -1;
-  if (*n)
-    qsort (members, *n, sizeof *members, compare_members);
   *pids = xcalloc (*n + 1, sizeof **pids);
+  if (members == NULL) /* no member: scan allocates with the first */
+    return 0;
+  qsort (members, *n, sizeof *members, compare_members);
   for (size_t i = 0; i < *n; i++)
     (*pids)[i] = members[i].pid;
   return 0;
