@@ -56,6 +56,57 @@ test_handed_on (size_t size)
   same (size, "%p", (void *)0);
 }
 
+/* Every flag and width format does itself, with each conversion and size
+   modifier, on the values at the edges, against snprintf; one test. */
+static void
+test_sweep (void)
+{
+  static const char *const flags[] = { "", "-", "0", "-0", "0-" };
+  static const char *const widths[] = { "", "1", "5", "24" };
+  static const int64_t values[] = { 0, 1, -1, 7, 255, 256, 65535, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN };
+  size_t cases = 0, bad = 0;
+  for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
+      for (const char *conv = "diuxXo"; *conv; conv++)
+        for (const char *const *size = (const char *const[]){ "hh", "h", "", "l", "ll", "z", "j", "t", NULL }; *size;
+             size++)
+          for (size_t v = 0; v < sizeof values / sizeof values[0]; v++)
+            {
+              char spec[32], got[64], want[64];
+              snprintf (spec, sizeof spec, "[%%%s%s%s%c]", flags[f], widths[w], *size, *conv);
+              /* Each size gets the type it reads: int for hh, h and none,
+                 long long for ll and j, long for l, z and t (their width on
+                 Linux's 64-bit ABIs, where the tests run). */
+              int g, r;
+              long long x = values[v];
+#define BOTH(type) (g = format (got, sizeof got, spec, (type)x), r = snprintf (want, sizeof want, spec, (type)x))
+              if (strcmp (*size, "l") == 0)
+                BOTH (long);
+              else if (strcmp (*size, "ll") == 0 || strcmp (*size, "j") == 0)
+                BOTH (long long);
+              else if (strcmp (*size, "z") == 0 || strcmp (*size, "t") == 0)
+                BOTH (long);
+              else
+                BOTH (int);
+#undef BOTH
+              cases++;
+              if ((g != r || strcmp (got, want) != 0) && bad++ < 5)
+                printf ("#   %s of %lld: got \"%s\", want \"%s\"\n", spec, x, got, want);
+            }
+  ok (bad == 0, "%zu flag, width, size and conversion cases as snprintf writes them", cases);
+  char spec[32], got[64], want[64];
+  bad = 0;
+  for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
+      for (const char *const *prec = (const char *const[]){ "", ".0", ".2", ".9", NULL }; *prec; prec++)
+        {
+          snprintf (spec, sizeof spec, "[%%%s%s%ss|%%%s%sc]", flags[f], widths[w], *prec, flags[f], widths[w]);
+          int g = format (got, sizeof got, spec, "abcde", 'q'), r = snprintf (want, sizeof want, spec, "abcde", 'q');
+          bad += g != r || strcmp (got, want) != 0;
+        }
+  ok (bad == 0, "strings and characters with every flag, width and precision");
+}
+
 int
 main (void)
 {
@@ -65,5 +116,6 @@ main (void)
       test_ours (sizes[i]);
       test_handed_on (sizes[i]);
     }
+  test_sweep ();
   return tap_done ();
 }
