@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "output.h"
 #include "util.h"
 
 /* PATH for appending (its directory made when missing), and its size. */
@@ -55,18 +56,13 @@ rotate (int fd, const char *path, size_t adding)
 int
 eventlog_append (const char *path, const char *verb, json_t *event, nsipc_error *err)
 {
-  char when[40];
+  char when[FORMAT_UTC_LEN];
   struct timespec ts;
   clock_gettime (CLOCK_REALTIME, &ts);
-  struct tm tm;
-  gmtime_r (&ts.tv_sec, &tm);
-  size_t n = strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-  format (when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000);
+  format_utc (when, &ts);
   _cleanup_json_ json_t *line = json_pack ("{s:s, s:s}", "time", when, "verb", verb);
   json_object_update_missing (line, event);
-  _cleanup_free_ char *text = json_dumps (line, JSON_COMPACT | JSON_ENSURE_ASCII);
-  if (text == NULL)
-    return nsipc_error_set (err, ENOMEM, "log %s", path);
+  _cleanup_free_ char *text = output_dumps_line (line);
   size_t len = strlen (text);
   text[len++] = '\n'; /* over the NUL: one write of the whole line */
   size_t size;

@@ -246,3 +246,19 @@ format (char *buf, size_t size, const char *fmt, ...)
   va_end (ap);
   return r;
 }
+
+void
+format_utc (char buf[FORMAT_UTC_LEN], const struct timespec *ts)
+{
+  /* The civil date of a day count: Howard Hinnant's civil_from_days, for
+     days since 1970 (so no negative eras). */
+  int64_t days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+  int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2);
+  format (buf, FORMAT_UTC_LEN, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03ldZ", (long long)year, (long long)month,
+          (long long)day, (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60),
+          ts->tv_nsec / 1000000);
+}

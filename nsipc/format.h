@@ -11,6 +11,14 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 int format (char *buf, size_t size, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 int format_v (char *buf, size_t size, const char *fmt, va_list ap) __attribute__ ((format (printf, 3, 0)));
+
+/* TS as RFC 3339 UTC with milliseconds, "2026-11-27T22:05:17.068Z" (TS on
+   or after 1970).  Not gmtime_r and strftime: on first use gmtime reads the
+   time zone file, and strftime is locale code, which the hook would load
+   to log one line. */
+#define FORMAT_UTC_LEN 32
+void format_utc (char buf[FORMAT_UTC_LEN], const struct timespec *ts);

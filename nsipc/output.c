@@ -174,32 +174,71 @@ add_line (struct output_text *t, int depth)
     add (t, spaces + 1, n < sizeof spaces - 2 ? n : sizeof spaces - 2);
 }
 
-/* S quoted, escaped as jansson escapes: the quote, the backslash and the
-   control characters; the rest, UTF-8 included, as it is. */
-static void
-add_string (struct output_text *t, const char *s, size_t n)
+/* The code point of the UTF-8 sequence at S (N bytes left) in *CP, and its
+   length; 0 when it is cut short.  jansson's strings are valid UTF-8. */
+static size_t
+utf8_decode (const unsigned char *s, size_t n, uint32_t *cp)
 {
+  size_t len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+  if (len > n)
+    return 0;
+  *cp = s[0] & (0x7f >> len);
+  for (size_t i = 1; i < len; i++)
+    *cp = *cp << 6 | (s[i] & 0x3f);
+  return len;
+}
+
+/* "\uXXXX" for CP, a pair of them (UTF-16 surrogates) past U+FFFF. */
+static void
+add_u_escape (struct output_text *t, uint32_t cp)
+{
+  char esc[16];
+  if (cp > 0xffff)
+    format (esc, sizeof esc, "\\u%04X\\u%04X", 0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+  else
+    format (esc, sizeof esc, "\\u%04X", cp);
+  add (t, esc, strlen (esc));
+}
+
+/* S quoted, escaped as jansson escapes: the quote, the backslash and the
+   control characters, and with ASCII (JSON_ENSURE_ASCII) what is past
+   U+007F; the rest as it is. */
+static void
+add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
+{
+  const unsigned char *u = (const unsigned char *)s;
   add (t, "\"", 1);
   for (size_t i = 0; i < n;)
     {
       size_t run = i;
-      while (run < n && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\')
+      while (run < n && u[run] >= 0x20 && u[run] != '"' && u[run] != '\\' && (u[run] < 0x80 || !ascii))
         run++;
       add (t, s + i, run - i);
       if (run == n)
         break;
+      uint32_t cp;
+      size_t len = u[run] >= 0x80 ? utf8_decode (u + run, n - run, &cp) : 0;
       /* jansson's short escapes, else \u00XX. */
       static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
-      const char *k = s[run] ? strchr (from, s[run]) : NULL;
-      char esc[8];
-      if (k)
-        format (esc, sizeof esc, "\\%c", to[k - from]);
+      const char *k = u[run] < 0x80 && s[run] ? strchr (from, s[run]) : NULL;
+      if (len)
+        add_u_escape (t, cp);
+      else if (k)
+        {
+          add (t, "\\", 1);
+          add (t, &to[k - from], 1);
+        }
       else
-        format (esc, sizeof esc, "\\u%04X", (unsigned char)s[run]);
-      add (t, esc, strlen (esc));
-      i = run + 1;
+        add_u_escape (t, u[run]);
+      i = run + (len ? len : 1);
     }
   add (t, "\"", 1);
+}
+
+static void
+add_string (struct output_text *t, const char *s, size_t n)
+{
+  add_string_as (t, s, n, false);
 }
 
 static void
@@ -232,7 +271,22 @@ is_u64 (const char *s, const char *mark)
   return strncmp (s, mark, n) == 0 && s[n] != '\0' && s[n + strspn (s + n, "0123456789")] == '\0';
 }
 
-static void add_value (struct output_text *t, json_t *j, int depth, bool sorted);
+/* How dumps writes: jansson's JSON_INDENT (2) layout or one line
+   (JSON_COMPACT); keys as they come or sorted (JSON_SORT_KEYS); UTF-8 as it
+   is or escaped (JSON_ENSURE_ASCII). */
+struct style
+{
+  bool sorted, compact, ascii;
+};
+
+static void add_value (struct output_text *t, json_t *j, int depth, const struct style *st);
+
+static void
+next_line (struct output_text *t, int depth, const struct style *st)
+{
+  if (!st->compact)
+    add_line (t, depth);
+}
 
 struct member
 {
@@ -247,39 +301,39 @@ compare_keys (const void *a, const void *b)
 }
 
 static void
-add_member (struct output_text *t, const char *key, json_t *v, int depth, bool sorted, bool first)
+add_member (struct output_text *t, const char *key, json_t *v, int depth, const struct style *st, bool first)
 {
   add (t, ",", !first);
-  add_line (t, depth + 1);
-  add_string (t, key, strlen (key));
-  add (t, ": ", 2);
-  add_value (t, v, depth + 1, sorted);
+  next_line (t, depth + 1, st);
+  add_string_as (t, key, strlen (key), st->ascii);
+  add (t, ": ", st->compact ? 1 : 2);
+  add_value (t, v, depth + 1, st);
 }
 
 static void
-add_object (struct output_text *t, json_t *j, int depth, bool sorted)
+add_object (struct output_text *t, json_t *j, int depth, const struct style *st)
 {
   size_t n = json_object_size (j), i = 0;
   const char *key;
   json_t *v;
   add (t, "{", 1);
-  if (sorted)
+  if (st->sorted)
     {
       _cleanup_free_ struct member *m = xcalloc (n + 1, sizeof *m);
       json_object_foreach (j, key, v) m[i++] = (struct member){ key, v };
       qsort (m, n, sizeof *m, compare_keys);
       for (i = 0; i < n; i++)
-        add_member (t, m[i].key, m[i].value, depth, sorted, i == 0);
+        add_member (t, m[i].key, m[i].value, depth, st, i == 0);
     }
   else
-    json_object_foreach (j, key, v) add_member (t, key, v, depth, sorted, i++ == 0);
+    json_object_foreach (j, key, v) add_member (t, key, v, depth, st, i++ == 0);
   if (n)
-    add_line (t, depth);
+    next_line (t, depth, st);
   add (t, "}", 1);
 }
 
 static void
-add_value (struct output_text *t, json_t *j, int depth, bool sorted)
+add_value (struct output_text *t, json_t *j, int depth, const struct style *st)
 {
   const char *mark = u64_mark ();
   json_t *v;
@@ -287,18 +341,18 @@ add_value (struct output_text *t, json_t *j, int depth, bool sorted)
   switch (json_typeof (j))
     {
     case JSON_OBJECT:
-      add_object (t, j, depth, sorted);
+      add_object (t, j, depth, st);
       break;
     case JSON_ARRAY:
       add (t, "[", 1);
       json_array_foreach (j, i, v)
       {
         add (t, ",", i > 0);
-        add_line (t, depth + 1);
-        add_value (t, v, depth + 1, sorted);
+        next_line (t, depth + 1, st);
+        add_value (t, v, depth + 1, st);
       }
       if (json_array_size (j))
-        add_line (t, depth);
+        next_line (t, depth, st);
       add (t, "]", 1);
       break;
     case JSON_STRING:
@@ -307,7 +361,7 @@ add_value (struct output_text *t, json_t *j, int depth, bool sorted)
       else if (strncmp (json_string_value (j), raw_mark (), strlen (mark)) == 0)
         add (t, json_string_value (j) + strlen (mark), json_string_length (j) - strlen (mark));
       else
-        add_string (t, json_string_value (j), json_string_length (j));
+        add_string_as (t, json_string_value (j), json_string_length (j), st->ascii);
       break;
     case JSON_INTEGER:
       add_int (t, json_integer_value (j));
@@ -330,11 +384,11 @@ add_value (struct output_text *t, json_t *j, int depth, bool sorted)
 }
 
 static char *
-dumps (json_t *j, bool sorted)
+dumps (json_t *j, struct style st)
 {
   struct output_text t = { 0 };
   add (&t, "", 0);
-  add_value (&t, j, 0, sorted);
+  add_value (&t, j, 0, &st);
   t.s[t.len] = '\0';
   return t.s;
 }
@@ -342,13 +396,19 @@ dumps (json_t *j, bool sorted)
 char *
 output_dumps (json_t *j)
 {
-  return dumps (j, false);
+  return dumps (j, (struct style){ 0 });
 }
 
 char *
 output_dumps_sorted (json_t *j)
 {
-  return dumps (j, true);
+  return dumps (j, (struct style){ .sorted = true });
+}
+
+char *
+output_dumps_line (json_t *j)
+{
+  return dumps (j, (struct style){ .compact = true, .ascii = true });
 }
 
 void
@@ -360,7 +420,7 @@ output_audit_json_namespace (struct output_audit_json *w, json_t *ns)
   else
     add (t, ",", 1);
   add_line (t, 2);
-  add_value (t, ns, 2, false);
+  add_value (t, ns, 2, &(struct style){ 0 });
   if (t->len >= OUTPUT_AUDIT_JSON_BLOCK)
     {
       fwrite (t->s, 1, t->len, w->out);

@@ -33,6 +33,9 @@ char *output_dumps (json_t *j);
    sorts them: the text of nsipc's state files.  jansson's writer formats
    integers with snprintf, which alone would page printf into the hook. */
 char *output_dumps_sorted (json_t *j);
+/* J on one line with what is past U+007F escaped, as json_dumps writes it
+   with JSON_COMPACT | JSON_ENSURE_ASCII: the event log's lines. */
+char *output_dumps_line (json_t *j);
 
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "format.h"
 #include "tap.h"
@@ -107,6 +108,38 @@ test_sweep (void)
   ok (bad == 0, "strings and characters with every flag, width and precision");
 }
 
+/* format_utc against gmtime_r and strftime: each day's start and a time
+   within it, 1970 to 2400 (leap days, 2100's non-leap year, 2000's leap
+   one), and the milliseconds. */
+static void
+test_utc (void)
+{
+  size_t bad = 0, cases = 0;
+  for (int64_t day = 0; day < 157000; day += 1 + day % 7)
+    for (int64_t within = 0; within < 86400; within += 86399 / 3)
+      {
+        struct timespec ts
+            = { .tv_sec = (time_t)(day * 86400 + within), .tv_nsec = (long)(within * 7919 % 1000000000) };
+        char got[FORMAT_UTC_LEN], want[64];
+        format_utc (got, &ts);
+        struct tm tm;
+        gmtime_r (&ts.tv_sec, &tm);
+        size_t n = strftime (want, sizeof want, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf (want + n, sizeof want - n, ".%03ldZ", ts.tv_nsec / 1000000);
+        cases++;
+        if (strcmp (got, want) != 0 && bad++ < 5)
+          printf ("#   %lld: got %s, want %s\n", (long long)ts.tv_sec, got, want);
+      }
+  ok (bad == 0, "%zu times from 1970 to 2400 as gmtime_r and strftime write them", cases);
+  char text[FORMAT_UTC_LEN];
+  format_utc (text, &(struct timespec){ .tv_sec = 951782400, .tv_nsec = 999999999 });
+  is_str (text, "2000-02-29T00:00:00.999Z", "a leap day, milliseconds cut, not rounded");
+  format_utc (text, &(struct timespec){ .tv_sec = 4107542399 });
+  is_str (text, "2100-02-28T23:59:59.000Z", "2100 is no leap year: February ends on the 28th");
+  format_utc (text, &(struct timespec){ .tv_sec = 4107542400 });
+  is_str (text, "2100-03-01T00:00:00.000Z", "and March follows");
+}
+
 int
 main (void)
 {
@@ -117,5 +150,6 @@ main (void)
       test_handed_on (sizes[i]);
     }
   test_sweep ();
+  test_utc ();
   return tap_done ();
 }

@@ -48,8 +48,9 @@ test_gc_lines (void)
   is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
 }
 
-/* output_dumps writes what json_dumps (JSON_INDENT (2)) writes, and
-   output_dumps_sorted what it writes with JSON_SORT_KEYS. */
+/* output_dumps writes what json_dumps (JSON_INDENT (2)) writes,
+   output_dumps_sorted what it writes with JSON_SORT_KEYS, and
+   output_dumps_line what it writes with JSON_COMPACT | JSON_ENSURE_ASCII. */
 static void
 test_dumps (json_t *audit)
 {
@@ -76,6 +77,18 @@ test_dumps (json_t *audit)
   ours = output_dumps_sorted (audit);
   theirs = json_dumps (audit, JSON_INDENT (2) | JSON_SORT_KEYS);
   is_str (ours, theirs, "sorted: the audit fixture");
+  free (ours);
+  free (theirs);
+  /* The event log's lines: one line, ASCII, U+10000 and past as pairs. */
+  json_object_set_new (odd, "far", json_string ("\xf0\x9f\x90\xa7 \xf4\x8f\xbf\xbf \xe2\x80\xa8 \x7f"));
+  ours = output_dumps_line (odd);
+  theirs = json_dumps (odd, JSON_COMPACT | JSON_ENSURE_ASCII);
+  is_str (ours, theirs, "one line: what JSON_COMPACT | JSON_ENSURE_ASCII writes");
+  free (ours);
+  free (theirs);
+  ours = output_dumps_line (audit);
+  theirs = json_dumps (audit, JSON_COMPACT | JSON_ENSURE_ASCII);
+  is_str (ours, theirs, "one line: the audit fixture");
   json_decref (odd);
   free (ours);
   free (theirs);
