@@ -1,7 +1,6 @@
 /* A small snprintf: see format.h for what it does itself and why. */
 #include "format.h"
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -229,7 +228,7 @@ format_v (char *buf, size_t size, const char *fmt, va_list ap)
     {
       if (size > 0)
         buf[o.len < size ? o.len : size - 1] = '\0';
-      r = o.len > INT_MAX ? -1 : (int)o.len;
+      r = o.len > INT32_MAX ? -1 : (int)o.len; /* snprintf fails past INT_MAX */
     }
   else
     r = vsnprintf (buf, size, fmt, from_start);

@@ -4,9 +4,11 @@
    result is always what snprintf would give.
 
    Why: every container start runs the hook, and the hook builds its paths
-   and messages this way.  glibc's printf is some 60 KiB of code and tables
-   that the hook would page in for them alone (peak RSS, tests/bench/
-   hook_overhead.sh) and ten times the instructions of these few cases. */
+   and messages this way.  glibc's printf code and tables sit in parts of
+   libc that nothing else the hook runs touches, and libc is mapped 64 KiB
+   at a time: by a trace of the pages the hook touched, they were up to
+   200 KiB of its 2.1 MiB peak RSS (tests/bench/README.md).  For these
+   formats this is no slower than snprintf. */
 #pragma once
 
 #include <stdarg.h>
