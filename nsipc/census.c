@@ -77,9 +77,8 @@ scan_pins (struct nsipc_census *c, const struct dl_mount *m)
     {
       const char *root = m->mnt_fs_get_root (fs), *target = m->mnt_fs_get_target (fs);
       uint64_t inode;
-      const char *end;
-      if (!m->mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL || strncmp (root, "ipc:[", 5) != 0
-          || parse_u64s (root + 5, &inode, 1, &end) != 1 || *end != ']')
+      if (!m->mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL
+          || !namespace_parse_name (root, &inode))
         continue;
       struct nsipc_census_ns *ns = entry (c, inode);
       free (ns->path);

@@ -264,6 +264,13 @@ compare_members (const void *a, const void *b)
   return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+bool
+namespace_parse_name (const char *text, uint64_t *inode)
+{
+  const char *end = strncmp (text, "ipc:[", 5) == 0 ? parse_u64 (text + 5, inode) : NULL;
+  return end && strcmp (end, "]") == 0;
+}
+
 /* The inode of the IPC namespace of process PID (a name in /proc, PROC),
    from its link's text, "ipc:[INODE]": a stat follows the link to the
    namespace's nsfs inode, and a scan of 80 processes took 1.4 to 2 times
@@ -277,10 +284,7 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   if (len < 0)
     return -1;
   text[len] = '\0';
-  const char *end;
-  if (strncmp (text, "ipc:[", 5) != 0 || parse_u64s (text + 5, inode, 1, &end) != 1 || strcmp (end, "]") != 0)
-    return errno = EPROTO, -1;
-  return 0;
+  return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the

@@ -49,6 +49,10 @@ int namespace_enter_pid (pid_t pid, nsipc_error *err);
 /* The inode that names the IPC namespace NSFD. */
 int namespace_inode (int nsfd, uint64_t *inode, nsipc_error *err);
 
+/* The inode in TEXT when it is exactly "ipc:[INODE]", as an IPC namespace
+   link reads and an nsfs mount's root is named. */
+bool namespace_parse_name (const char *text, uint64_t *inode);
+
 /* Makes the directory PATH a shared mount point (a bind mount on itself when
    it is not a mount point yet), as `ip netns` does: pins mounted below it
    then reach, and their unmounts leave, mount namespaces copied from this

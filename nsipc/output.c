@@ -216,11 +216,11 @@ add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
       add (t, s + i, run - i);
       if (run == n)
         break;
+      /* Past U+007F (ASCII only), jansson's short escapes, else \u00XX. */
+      static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+      const char *k = s[run] ? strchr (from, s[run]) : NULL;
       uint32_t cp;
       size_t len = u[run] >= 0x80 ? utf8_decode (u + run, n - run, &cp) : 0;
-      /* jansson's short escapes, else \u00XX. */
-      static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
-      const char *k = u[run] < 0x80 && s[run] ? strchr (from, s[run]) : NULL;
       if (len)
         add_u_escape (t, cp);
       else if (k)

@@ -67,23 +67,6 @@ say (struct nsipc_verdict *v, enum nsipc_rule rule, const char *fmt, ...)
   return true;
 }
 
-/* HEAD, MID, PID in decimal and TAIL: the reasons gc and audit give most
-   often ("creator pid 42 gone"), without printf, which cost more than
-   the judgement. */
-static bool
-say_pid (struct nsipc_verdict *v, enum nsipc_rule rule, const char *head, const char *mid, pid_t pid, const char *tail)
-{
-  char number[24];
-  const char *d = digits (number, pid < 0 ? 0u - (unsigned)pid : (unsigned)pid, 10, 1);
-  v->rule = rule;
-  size_t n = 0;
-  for (const char *part[] = { head, mid, pid < 0 ? "-" : "", d, tail }, **p = part; p < part + 5; p++)
-    for (const char *c = *p; *c && n < sizeof v->reason - 1; c++)
-      v->reason[n++] = *c;
-  v->reason[n] = '\0';
-  return true;
-}
-
 static int64_t
 max64 (int64_t a, int64_t b)
 {
@@ -112,7 +95,7 @@ live_pid (const struct nsipc_scene *s, const struct nsipc_ipc_object *o, pid_t p
 {
   if (pid <= 0 || !s->live.alive (s->live.ctx, pid, last_activity (o)))
     return false;
-  return say_pid (v, RULE_LIVE_PID, role, " pid ", pid, " is alive");
+  return say (v, RULE_LIVE_PID, "%s pid %d is alive", role, (int)pid);
 }
 
 static bool
@@ -213,7 +196,7 @@ say_orphan (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struc
   switch (o->type)
     {
     case OBJECT_SHM:
-      say_pid (v, RULE_ORPHAN, "not attached, creator pid ", "", o->cpid, " gone");
+      say (v, RULE_ORPHAN, "not attached, creator pid %d gone", (int)o->cpid);
       break;
     case OBJECT_MSG:
       say (v, RULE_ORPHAN,
