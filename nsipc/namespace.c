@@ -18,6 +18,7 @@
 #include <sys/vfs.h>
 
 #include "format.h"
+#include "procfs.h"
 #include "state.h"
 #include "util.h"
 
@@ -287,6 +288,18 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
+/* The kernel threads a scan for the members of namespace INODE may pass
+   by: none when they are in it (it is the initial one). */
+static size_t
+kernel_threads_outside (int proc, uint64_t inode, pid_t **pids)
+{
+  uint64_t theirs;
+  *pids = NULL;
+  if (ns_link_inode (proc, "2", &theirs) < 0 || theirs == inode)
+    return 0;
+  return procfs_kernel_threads (pids);
+}
+
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
    processes in namespace *ONLY. */
 static int
@@ -298,12 +311,20 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
   *members = NULL;
   *n = *skipped = 0;
   size_t cap = 0;
+  /* Both lists go up by pid (/proc's readdir does): a merge.  Were one
+     out of order, a kernel thread would only be asked, not missed. */
+  _cleanup_free_ pid_t *kernel = NULL;
+  size_t n_kernel = only ? kernel_threads_outside (dirfd (proc), *only, &kernel) : 0, k = 0;
   struct dirent *de;
   while ((de = readdir (proc)) != NULL)
     {
       char *end;
       long pid = strtol (de->d_name, &end, 10);
       if (*end != '\0' || pid <= 0)
+        continue;
+      while (k < n_kernel && kernel[k] < pid)
+        k++;
+      if (k < n_kernel && kernel[k] == pid)
         continue;
       uint64_t inode;
       if (ns_link_inode (dirfd (proc), de->d_name, &inode) < 0)

@@ -32,6 +32,17 @@ exited (pid_t pid, char state)
   return tasks < 2;
 }
 
+const char *
+procfs_stat_field (const char *stat, int field)
+{
+  const char *p = strrchr (stat, ')');
+  if (p == NULL || p[1] != ' ')
+    return NULL;
+  for (p += 2; field > 3 && p; field--)
+    p = (p = strchr (p, ' ')) ? p + 1 : NULL;
+  return p;
+}
+
 /* Field 22 of /proc/PID/stat, or -1 with errno, undescribed: gc and
    audit ask this of hundreds of pids that are gone, and the words cost more
    than the read.  EPROTO: a format not understood; ESRCH: exited. */
@@ -42,17 +53,11 @@ start_ticks (pid_t pid, uint64_t *ticks)
   format (path, sizeof path, "/proc/%d/stat", (int)pid);
   if (read_small_file (AT_FDCWD, path, buf, sizeof buf) < 0)
     return -1;
-  /* comm may hold spaces and parentheses: count fields after the last ')'. */
-  char *p = strrchr (buf, ')');
-  if (p == NULL || p[1] != ' ')
+  const char *state = procfs_stat_field (buf, 3), *start = procfs_stat_field (buf, 22);
+  if (state == NULL || start == NULL || parse_u64 (start, ticks) == NULL)
     return errno = EPROTO, -1;
-  if (exited (pid, p[2]))
+  if (exited (pid, *state))
     return errno = ESRCH, -1;
-  p++;
-  for (int field = 2; field < 21 && p; field++)
-    p = strchr (p + 1, ' ');
-  if (p == NULL || parse_u64s (p, ticks, 1, NULL) != 1)
-    return errno = EPROTO, -1;
   return 0;
 }
 
@@ -186,4 +191,57 @@ procfs_sees_every_process (char *why, size_t len)
       return false;
     }
   return true;
+}
+
+/* PF_KTHREAD of the kernel's include/linux/sched.h, in the flags of a
+   kernel thread (field 9 of /proc/PID/stat). */
+#define PF_KTHREAD 0x00200000u
+
+static int
+compare_pids (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+  return (x > y) - (x < y);
+}
+
+size_t
+procfs_parse_pids (const char *text, pid_t **pids)
+{
+  size_t n = 0, cap = 0;
+  *pids = NULL;
+  uint64_t pid;
+  for (const char *p = text; parse_u64s (p, &pid, 1, &p) == 1;)
+    {
+      if (pid == 0 || pid > INT32_MAX)
+        continue;
+      if (n == cap)
+        *pids = xrealloc (*pids, (cap = cap ? cap * 2 : 64) * sizeof **pids);
+      (*pids)[n++] = (pid_t)pid;
+    }
+  if (n > 1)
+    qsort (*pids, n, sizeof **pids, compare_pids);
+  return n;
+}
+
+size_t
+procfs_kernel_threads (pid_t **pids)
+{
+  *pids = NULL;
+  char stat[1024];
+  uint64_t flags;
+  const char *field
+      = read_small_file (AT_FDCWD, "/proc/2/stat", stat, sizeof stat) < 0 ? NULL : procfs_stat_field (stat, 9);
+  if (field == NULL || parse_u64 (field, &flags) == NULL || !(flags & PF_KTHREAD))
+    return 0; /* pid 2 is not kthreadd: /proc is a child pid namespace's */
+  _cleanup_close_ int fd = open ("/proc/2/task/2/children", O_RDONLY | O_CLOEXEC);
+  size_t len;
+  _cleanup_free_ char *children = fd < 0 ? NULL : read_fd_all (fd, 1 << 20, &len);
+  if (children == NULL)
+    return 0;
+  size_t n = procfs_parse_pids (children, pids);
+  /* kthreadd itself, before its children: pids are sorted. */
+  *pids = xrealloc (*pids, (n + 1) * sizeof **pids);
+  memmove (*pids + 1, *pids, n * sizeof **pids);
+  (*pids)[0] = 2;
+  return n + 1;
 }

@@ -7,6 +7,11 @@
 
 #include "error.h"
 
+/* Where field FIELD (3 or later) starts in the text of a /proc/PID/stat,
+   or NULL.  comm, field 2, may hold spaces and parentheses, as a process
+   chooses: fields count from the last ')'. */
+const char *procfs_stat_field (const char *stat, int field);
+
 /* When PID started, in clock ticks since boot (field 22 of /proc/PID/stat):
    with the pid, it names one process even after the pid is reused.  A
    zombie nobody reaped counts as gone (ESRCH). */
@@ -30,3 +35,18 @@ int procfs_identity_map (pid_t pid);
    as 0 and /proc lacks them: liveness cannot be judged.  WHY says what was
    found when false. */
 bool procfs_sees_every_process (char *why, size_t len);
+
+/* The pids in TEXT, a list of decimal numbers separated by white space
+   (as /proc/PID/task/TID/children has them), sorted; 0 and numbers too
+   large for a pid are passed by.  *PIDS is NULL when there is none. */
+size_t procfs_parse_pids (const char *text, pid_t **pids);
+
+/* The kernel's own threads, sorted: kthreadd (pid 2 when /proc is the
+   initial pid namespace's) and its children.  None is ever moved into
+   another IPC namespace, so the scan for the members of a container's
+   may pass them by; on a machine at rest they are most of /proc (63 of 70
+   processes here), and a host has several per CPU.  Its children also
+   include the user-mode helpers the kernel starts (modprobe, a
+   core_pattern pipe), which begin in the initial namespaces.  None (0)
+   when pid 2 is not kthreadd or its list cannot be read. */
+size_t procfs_kernel_threads (pid_t **pids);
