@@ -121,9 +121,8 @@ provision_container (const char *state_dir, struct nsipc_ledger *l, struct nsipc
     return -1;
   if (l->kind == NS_KIND_HOST)
     return 0;
-  if (provision_snapshot (&l->provisioned, &l->n_provisioned, provision_has_queues (p), err) < 0)
+  if (provision_policy_objects (p, &l->provisioned, &l->n_provisioned, err) < 0)
     return -1;
-  provision_keep_policy_objects (p, l->provisioned, &l->n_provisioned);
   if (l->kind != NS_KIND_NAMED)
     return 0;
   return named_add_provisioned (state_dir, l->ns_name, l->provisioned, l->n_provisioned, err);

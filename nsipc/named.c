@@ -195,9 +195,8 @@ provision_in (void *ctx, nsipc_error *err)
     return -1;
   struct nsipc_ledger_object *now;
   size_t n_now;
-  if (provision_snapshot (&now, &n_now, provision_has_queues (pv->policy), err) < 0)
+  if (provision_policy_objects (pv->policy, &now, &n_now, err) < 0)
     return -1;
-  provision_keep_policy_objects (pv->policy, now, &n_now);
   int r = named_merge_provisioned (pv->record, now, n_now, err);
   ledger_objects_free (now, n_now);
   return r;

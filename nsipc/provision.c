@@ -3,8 +3,11 @@
 #include "provision.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inventory.h"
 #include "limits.h"
@@ -58,15 +61,6 @@ provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsi
   return objects_apply (policy, states, err);
 }
 
-bool
-provision_has_queues (const struct nsipc_policy *p)
-{
-  for (size_t i = 0; i < p->n_objects; i++)
-    if (p->objects[i].type == OBJECT_MQUEUE)
-      return true;
-  return false;
-}
-
 /* Every object now in the namespace (POSIX queues with MQUEUE), as ledger
    entries. */
 int
@@ -87,21 +81,19 @@ provision_snapshot (struct nsipc_ledger_object **list, size_t *n, bool mqueue, n
   return 0;
 }
 
-/* Of ALL (a snapshot after provisioning), keeps the policy's objects. */
-void
-provision_keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object *all, size_t *n)
+/* Of ALL (a snapshot of the System V objects), keeps the policy's, each
+   with the policy's label, for audit. */
+static void
+keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object *all, size_t *n)
 {
   size_t kept = 0;
   for (size_t i = 0; i < *n; i++)
     {
       const struct nsipc_object *mine = NULL;
       for (size_t k = 0; k < p->n_objects && !mine; k++)
-        if (p->objects[k].type == all[i].type
-            && (all[i].type == OBJECT_MQUEUE ? strcmp (p->objects[k].name, all[i].name) == 0
-                                             : p->objects[k].key == all[i].key))
+        if (p->objects[k].type == all[i].type && p->objects[k].key == all[i].key)
           mine = &p->objects[k];
-      /* A SysV entry carries the policy's label, for audit. */
-      if (mine && mine->type != OBJECT_MQUEUE && mine->name)
+      if (mine && mine->name)
         all[i].name = xstrdup (mine->name);
       if (mine)
         all[kept++] = all[i];
@@ -109,4 +101,46 @@ provision_keep_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger
         free (all[i].name);
     }
   *n = kept;
+}
+
+/* The queue NAME as a ledger entry in *O: 1, or 0 when there is none by
+   that name. */
+static int
+find_queue (const char *name, struct nsipc_ledger_object *o, nsipc_error *err)
+{
+  mqd_t mq = mq_open (name, O_RDONLY | O_CLOEXEC);
+  if (mq == (mqd_t)-1 && errno == ENOENT)
+    return 0;
+  struct stat st;
+  if (mq == (mqd_t)-1 || fstat (mq, &st) < 0)
+    {
+      nsipc_error_set (err, errno, "look up mqueue %s", name);
+      if (mq != (mqd_t)-1)
+        mq_close (mq);
+      return -1;
+    }
+  mq_close (mq);
+  *o = (struct nsipc_ledger_object){ .type = OBJECT_MQUEUE, .ctime = st.st_ctime, .name = xstrdup (name) };
+  return 1;
+}
+
+int
+provision_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object **list, size_t *n, nsipc_error *err)
+{
+  if (provision_snapshot (list, n, false, err) < 0)
+    return -1;
+  keep_policy_objects (p, *list, n);
+  *list = xrealloc (*list, (*n + p->n_objects + 1) * sizeof **list);
+  for (size_t i = 0; i < p->n_objects; i++)
+    {
+      int found = p->objects[i].type == OBJECT_MQUEUE ? find_queue (p->objects[i].name, &(*list)[*n], err) : 0;
+      if (found < 0)
+        {
+          ledger_objects_free (*list, *n);
+          *list = NULL, *n = 0;
+          return -1;
+        }
+      *n += found;
+    }
+  return 0;
 }

@@ -22,9 +22,10 @@ int provision_apply (const struct nsipc_policy *policy, bool with_limits, struct
 /* Every object now in the caller's namespace, as ledger entries. */
 int provision_snapshot (struct nsipc_ledger_object **list, size_t *n, bool mqueue, nsipc_error *err);
 
-/* Whether P provisions POSIX queues: only then does the snapshot of what
-   it provisioned need them (listing queues takes an mqueue mount). */
-bool provision_has_queues (const struct nsipc_policy *p);
-
-/* Of LIST (a snapshot after provisioning), keeps the objects of POLICY. */
-void provision_keep_policy_objects (const struct nsipc_policy *policy, struct nsipc_ledger_object *list, size_t *n);
+/* The objects of P as they are now in the caller's namespace, as ledger
+   entries: System V ones from a snapshot, each with the policy's label;
+   POSIX queues opened by name (listing them would take an mqueue mount,
+   and its unmount an RCU grace period: a tenth of a hook's time under
+   runc). */
+int provision_policy_objects (const struct nsipc_policy *p, struct nsipc_ledger_object **list, size_t *n,
+                              nsipc_error *err);
