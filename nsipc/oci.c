@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "jsonpick.h"
 #include "ledger.h"
 #include "limits.h"
 #include "state.h"
@@ -93,6 +94,9 @@ ipc_kind (json_t *config)
   return path && *path ? OCI_IPC_PATH : OCI_IPC_NEW;
 }
 
+/* As large as a config.json is read: a runtime has read it whole already. */
+#define OCI_CONFIG_MAX (64 << 20)
+
 int
 oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path, char **rootfs,
                 nsipc_error *err)
@@ -103,8 +107,16 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
   _cleanup_close_ int fd = open_regular (dir, "config.json", false, err);
   if (fd < 0)
     return nsipc_error_prefix (err, "bundle %s", bundle);
+  size_t len;
+  _cleanup_free_ char *text = read_fd_all (fd, OCI_CONFIG_MAX, &len);
+  if (text == NULL)
+    return nsipc_error_set (err, errno, "bundle %s: read config.json", bundle);
+  /* The members read below, not the process, mounts or seccomp profile
+     (unless the seal checks it): jsonpick.h. */
+  const char *const members[]
+      = { "root", "linux.namespaces", "linux.sysctl", p && p->seal ? "linux.seccomp" : NULL, NULL };
   json_error_t jerr;
-  _cleanup_json_ json_t *config = json_read_fd (fd, &jerr);
+  _cleanup_json_ json_t *config = json_pick (text, len, members, &jerr);
   /* Not jansson's text: it quotes the file, which may not be the caller's
      to read. */
   if (config == NULL)

@@ -261,6 +261,20 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"
 
+  # The hook reads only the members it needs (nsipc/jsonpick.h): keys
+  # spelled with escapes are read as the runtime decodes them, and the
+  # entry is found after 64 KiB of other members (a seccomp profile is
+  # 20 to 30 KiB).
+  echo '{ "ociVersion": "1.0.2", "li\u006eux": { "n\u0061mespaces": [ { "typ\u0065": "ipc" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"
+  jq -n '{ ociVersion: "1.0.2", process: { env: [range(2048) | "VAR\(.)=\("x" * 24)"] },
+           linux: { seccomp: { syscalls: [range(512) | { names: ["s\(.)"], action: "SCMP_ACT_ALLOW" }] },
+                    namespaces: [ { type: "ipc" } ] } }' >"$b/config.json"
+  [ "$(stat -c %s "$b/config.json")" -gt 65536 ]
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"
+
   assert_equal "$(msgmni_of "$pid")" "$before"
   assert_equal "$(msgmni_of "$other")" "$before"
   assert_equal "$(ledgers)" 0

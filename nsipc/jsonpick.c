@@ -1,0 +1,324 @@
+/* json_pick: a reader of JSON's structure that keeps where the wanted
+   members lie, then jansson on those alone. */
+#include "jsonpick.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "format.h"
+#include "util.h"
+
+#define PICK_MAX 8
+/* Deeper documents are parsed whole (jansson's own limit is 2048). */
+#define DEPTH_MAX 512
+
+struct span
+{
+  const char *start;
+  size_t len;
+};
+
+struct picker
+{
+  const char *const *paths;
+  size_t n;
+  struct span found[PICK_MAX];
+  bool escaped_key; /* a key that would need decoding to compare */
+};
+
+struct reader
+{
+  const char *p, *end;
+  int depth;
+};
+
+static void
+skip_space (struct reader *r)
+{
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+    r->p++;
+}
+
+static bool
+is_hex (char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool
+is_digit (char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* The string at r->p: TEXT is set to what lies between its quotes, and
+   ESCAPED to whether that holds an escape. */
+static bool
+read_string (struct reader *r, struct span *text, bool *escaped)
+{
+  if (r->p >= r->end || *r->p != '"')
+    return false;
+  text->start = ++r->p;
+  *escaped = false;
+  for (; r->p < r->end; r->p++)
+    {
+      unsigned char c = (unsigned char)*r->p;
+      if (c == '"')
+        {
+          text->len = (size_t)(r->p++ - text->start);
+          return true;
+        }
+      if (c < 0x20)
+        return false;
+      if (c != '\\')
+        continue;
+      *escaped = true;
+      if (++r->p >= r->end)
+        return false;
+      if (*r->p == 'u')
+        {
+          for (int i = 0; i < 4; i++)
+            if (++r->p >= r->end || !is_hex (*r->p))
+              return false;
+        }
+      else if (memchr ("\"\\/bfnrt", *r->p, 8) == NULL)
+        return false;
+    }
+  return false;
+}
+
+static bool
+skip_digits (struct reader *r)
+{
+  const char *start = r->p;
+  while (r->p < r->end && is_digit (*r->p))
+    r->p++;
+  return r->p > start;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool
+skip_number (struct reader *r)
+{
+  if (r->p < r->end && *r->p == '-')
+    r->p++;
+  if (r->p < r->end && *r->p == '0')
+    r->p++;
+  else if (!skip_digits (r))
+    return false;
+  if (r->p < r->end && *r->p == '.' && (r->p++, !skip_digits (r)))
+    return false;
+  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
+    {
+      r->p++;
+      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+        r->p++;
+      return skip_digits (r);
+    }
+  return true;
+}
+
+static bool
+skip_word (struct reader *r, const char *word)
+{
+  size_t len = strlen (word);
+  if ((size_t)(r->end - r->p) < len || memcmp (r->p, word, len) != 0)
+    return false;
+  r->p += len;
+  return true;
+}
+
+static bool skip_value (struct reader *r);
+static bool pick_member (struct reader *r, struct picker *pk, const struct span *parent, const struct span *key);
+
+/* The object or array at r->p.  With PK, an object whose members are
+   matched against the paths (pick_member); without, skipped. */
+static bool
+skip_container (struct reader *r, struct picker *pk, const struct span *parent)
+{
+  char close = *r->p == '{' ? '}' : ']';
+  if (++r->depth > DEPTH_MAX)
+    return false;
+  r->p++;
+  skip_space (r);
+  if (r->p < r->end && *r->p == close)
+    return r->p++, r->depth--, true;
+  for (;;)
+    {
+      if (close == '}')
+        {
+          struct span key;
+          bool escaped;
+          if (!read_string (r, &key, &escaped))
+            return false;
+          skip_space (r);
+          if (r->p >= r->end || *r->p++ != ':')
+            return false;
+          skip_space (r);
+          if (pk && escaped)
+            pk->escaped_key = true;
+          if (!(pk ? pick_member (r, pk, parent, &key) : skip_value (r)))
+            return false;
+        }
+      else if (!skip_value (r))
+        return false;
+      skip_space (r);
+      if (r->p >= r->end)
+        return false;
+      char c = *r->p++;
+      if (c == close)
+        return r->depth--, true;
+      if (c != ',')
+        return false;
+      skip_space (r);
+    }
+}
+
+static bool
+skip_value (struct reader *r)
+{
+  skip_space (r);
+  if (r->p >= r->end)
+    return false;
+  struct span text;
+  bool escaped;
+  switch (*r->p)
+    {
+    case '"':
+      return read_string (r, &text, &escaped);
+    case '{':
+    case '[':
+      return skip_container (r, NULL, NULL);
+    case 't':
+      return skip_word (r, "true");
+    case 'f':
+      return skip_word (r, "false");
+    case 'n':
+      return skip_word (r, "null");
+    default:
+      return skip_number (r);
+    }
+}
+
+static bool
+same (const struct span *a, const struct span *b)
+{
+  return a->len == b->len && memcmp (a->start, b->start, a->len) == 0;
+}
+
+enum role
+{
+  NOT_NAMED,
+  NAMED,     /* the path names the member */
+  PARENT_OF, /* the path names a member of it */
+};
+
+/* What PATH makes of the member KEY of the object that is the member
+   PARENT of the top one (NULL: of the top one). */
+static enum role
+role_of (const char *path, const struct span *parent, const struct span *key)
+{
+  const char *dot = strchr (path, '.');
+  struct span first = { path, dot ? (size_t)(dot - path) : strlen (path) };
+  if (parent == NULL)
+    return !same (&first, key) ? NOT_NAMED : dot ? PARENT_OF : NAMED;
+  if (dot == NULL || !same (&first, parent))
+    return NOT_NAMED;
+  struct span second = { dot + 1, strlen (dot + 1) };
+  return same (&second, key) ? NAMED : NOT_NAMED;
+}
+
+/* The member KEY, its value at r->p, of the object PARENT (NULL: the top
+   one): read, and kept where a path names it. */
+static bool
+pick_member (struct reader *r, struct picker *pk, const struct span *parent, const struct span *key)
+{
+  const char *start = r->p;
+  bool parent_of = false;
+  for (size_t i = 0; i < pk->n; i++)
+    {
+      enum role role = role_of (pk->paths[i], parent, key);
+      /* A twin replaces its elder, and what the elder held. */
+      if (role != NOT_NAMED)
+        pk->found[i] = (struct span){ NULL, 0 };
+      parent_of |= role == PARENT_OF;
+    }
+  if (!(parent_of && r->p < r->end && *r->p == '{' ? skip_container (r, pk, key) : skip_value (r)))
+    return false;
+  for (size_t i = 0; i < pk->n; i++)
+    if (role_of (pk->paths[i], parent, key) == NAMED)
+      pk->found[i] = (struct span){ start, (size_t)(r->p - start) };
+  return true;
+}
+
+/* VALUE (a reference taken) at PATH of DOC. */
+static void
+put (json_t *doc, const char *path, json_t *value)
+{
+  const char *dot = strchr (path, '.');
+  if (dot == NULL)
+    {
+      json_object_set_new (doc, path, value);
+      return;
+    }
+  char first[128];
+  format (first, sizeof first, "%.*s", (int)(dot - path), path);
+  json_t *parent = json_object_get (doc, first);
+  if (parent == NULL)
+    json_object_set_new (doc, first, parent = json_object ());
+  json_object_set_new (parent, dot + 1, value);
+}
+
+/* The document of what PK found; NULL when jansson refuses a part. */
+static json_t *
+found_document (const struct picker *pk)
+{
+  _cleanup_json_ json_t *doc = json_object ();
+  for (size_t i = 0; i < pk->n; i++)
+    {
+      if (pk->found[i].start == NULL)
+        continue;
+      json_error_t jerr;
+      json_t *value = json_loadb (pk->found[i].start, pk->found[i].len, JSON_DECODE_ANY, &jerr);
+      if (value == NULL)
+        return NULL;
+      put (doc, pk->paths[i], value);
+    }
+  return steal_pointer (&doc);
+}
+
+/* The members PK names of WHOLE, an object parsed whole. */
+static json_t *
+members_of (json_t *whole, const struct picker *pk)
+{
+  json_t *doc = json_object ();
+  for (size_t i = 0; i < pk->n; i++)
+    {
+      const char *path = pk->paths[i], *dot = strchr (path, '.');
+      char first[128];
+      format (first, sizeof first, "%.*s", dot ? (int)(dot - path) : (int)strlen (path), path);
+      json_t *value = json_object_get (whole, first);
+      if (dot)
+        value = json_object_get (value, dot + 1);
+      if (value)
+        put (doc, path, json_incref (value));
+    }
+  return doc;
+}
+
+json_t *
+json_pick (const char *text, size_t len, const char *const *paths, json_error_t *jerr)
+{
+  struct picker pk = { .paths = paths };
+  while (pk.n < PICK_MAX && paths[pk.n])
+    pk.n++;
+  struct reader r = { text, text + len, 0 };
+  skip_space (&r);
+  bool read = paths[pk.n] == NULL && r.p < r.end && *r.p == '{' && skip_container (&r, &pk, NULL);
+  skip_space (&r);
+  json_t *doc = read && r.p == r.end && !pk.escaped_key ? found_document (&pk) : NULL;
+  if (doc)
+    return doc;
+  _cleanup_json_ json_t *whole = json_loadb (text, len, 0, jerr);
+  return json_is_object (whole) ? members_of (whole, &pk) : steal_pointer (&whole);
+}
