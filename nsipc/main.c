@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 #include "config.h"
@@ -128,6 +131,11 @@ dispatch (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+  /* jansson seeds its hash tables on first use from /dev/urandom: an
+     open, a read and a close in every hook; one getrandom is as random. */
+  size_t seed;
+  if (getrandom (&seed, sizeof seed, GRND_NONBLOCK) == sizeof seed && seed != 0)
+    json_object_seed (seed);
   int status = dispatch (argc, argv);
   cli_flush ();
   return status;

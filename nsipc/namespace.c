@@ -288,16 +288,17 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
+/* PROC_IPC_INIT_INO in the kernel's include/linux/proc_ns.h: the inode of
+   the initial IPC namespace, the kernel threads'. */
+#define IPC_NS_INIT_INODE 0xEFFFFFFFu
+
 /* The kernel threads a scan for the members of namespace INODE may pass
-   by: none when they are in it (it is the initial one). */
+   by: none when they are in it. */
 static size_t
-kernel_threads_outside (int proc, uint64_t inode, pid_t **pids)
+kernel_threads_outside (uint64_t inode, pid_t **pids)
 {
-  uint64_t theirs;
   *pids = NULL;
-  if (ns_link_inode (proc, "2", &theirs) < 0 || theirs == inode)
-    return 0;
-  return procfs_kernel_threads (pids);
+  return inode == IPC_NS_INIT_INODE ? 0 : procfs_kernel_threads (pids);
 }
 
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
@@ -314,7 +315,7 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
   /* Both lists go up by pid (/proc's readdir does): a merge.  Were one
      out of order, a kernel thread would only be asked, not missed. */
   _cleanup_free_ pid_t *kernel = NULL;
-  size_t n_kernel = only ? kernel_threads_outside (dirfd (proc), *only, &kernel) : 0, k = 0;
+  size_t n_kernel = only ? kernel_threads_outside (*only, &kernel) : 0, k = 0;
   struct dirent *de;
   while ((de = readdir (proc)) != NULL)
     {
