@@ -139,6 +139,7 @@ test_kernel_threads (void)
   ok (kernel + gone >= n - 1 && kernel * 10 >= n * 9, "kernel threads: %zu of %zu are (%zu gone since)", kernel, n,
       gone);
   ok (children == kernel, "kernel threads: each is kthreadd's child (or kthreadd)");
+  free (pids);
 }
 
 int
