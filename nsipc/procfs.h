@@ -44,7 +44,7 @@ size_t procfs_parse_pids (const char *text, pid_t **pids);
 /* The kernel's own threads, sorted: kthreadd (pid 2 when /proc is the
    initial pid namespace's) and its children.  None is ever moved into
    another IPC namespace, so the scan for the members of a container's
-   may pass them by; on a machine at rest they are most of /proc (63 of 70
+   may pass them by; on a machine at rest they are most of /proc (62 of 69
    processes here), and a host has several per CPU.  Its children also
    include the user-mode helpers the kernel starts (modprobe, a
    core_pattern pipe), which begin in the initial namespaces.  None (0)
