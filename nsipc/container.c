@@ -205,7 +205,7 @@ describe_shared (const char *state_dir, const struct nsipc_ledger *l, char *buf,
       return;
     }
   _cleanup_free_ char *policy = NULL;
-  _cleanup_free_ char *name = named_by_inode (state_dir, l->ns_inode, &policy);
+  free (named_by_inode (state_dir, l->ns_inode, &policy)); /* for its policy */
   format (buf, len, "namespace %s, policy %s", l->ns_name, policy ? policy : "none");
 }
 

@@ -234,39 +234,48 @@ static bool
 pick_member (struct reader *r, struct picker *pk, const struct span *parent, const struct span *key)
 {
   const char *start = r->p;
+  enum role roles[PICK_MAX];
   bool parent_of = false;
   for (size_t i = 0; i < pk->n; i++)
     {
-      enum role role = role_of (pk->paths[i], parent, key);
+      roles[i] = role_of (pk->paths[i], parent, key);
       /* A twin replaces its elder, and what the elder held. */
-      if (role != NOT_NAMED)
+      if (roles[i] != NOT_NAMED)
         pk->found[i] = (struct span){ NULL, 0 };
-      parent_of |= role == PARENT_OF;
+      parent_of |= roles[i] == PARENT_OF;
     }
   if (!(parent_of && r->p < r->end && *r->p == '{' ? skip_container (r, pk, key) : skip_value (r)))
     return false;
   for (size_t i = 0; i < pk->n; i++)
-    if (role_of (pk->paths[i], parent, key) == NAMED)
+    if (roles[i] == NAMED)
       pk->found[i] = (struct span){ start, (size_t)(r->p - start) };
   return true;
+}
+
+/* PATH's first key in FIRST; its second, or NULL. */
+static const char *
+split_path (const char *path, char first[128])
+{
+  const char *dot = strchr (path, '.');
+  format (first, 128, "%.*s", dot ? (int)(dot - path) : (int)strlen (path), path);
+  return dot ? dot + 1 : NULL;
 }
 
 /* VALUE (a reference taken) at PATH of DOC. */
 static void
 put (json_t *doc, const char *path, json_t *value)
 {
-  const char *dot = strchr (path, '.');
-  if (dot == NULL)
+  char first[128];
+  const char *second = split_path (path, first);
+  if (second == NULL)
     {
-      json_object_set_new (doc, path, value);
+      json_object_set_new (doc, first, value);
       return;
     }
-  char first[128];
-  format (first, sizeof first, "%.*s", (int)(dot - path), path);
   json_t *parent = json_object_get (doc, first);
   if (parent == NULL)
     json_object_set_new (doc, first, parent = json_object ());
-  json_object_set_new (parent, dot + 1, value);
+  json_object_set_new (parent, second, value);
 }
 
 /* The document of what PK found; NULL when jansson refuses a part. */
@@ -294,14 +303,13 @@ members_of (json_t *whole, const struct picker *pk)
   json_t *doc = json_object ();
   for (size_t i = 0; i < pk->n; i++)
     {
-      const char *path = pk->paths[i], *dot = strchr (path, '.');
       char first[128];
-      format (first, sizeof first, "%.*s", dot ? (int)(dot - path) : (int)strlen (path), path);
+      const char *second = split_path (pk->paths[i], first);
       json_t *value = json_object_get (whole, first);
-      if (dot)
-        value = json_object_get (value, dot + 1);
+      if (second)
+        value = json_object_get (value, second);
       if (value)
-        put (doc, path, json_incref (value));
+        put (doc, pk->paths[i], json_incref (value));
     }
   return doc;
 }

@@ -292,15 +292,6 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
    the initial IPC namespace, the kernel threads'. */
 #define IPC_NS_INIT_INODE 0xEFFFFFFFu
 
-/* The kernel threads a scan for the members of namespace INODE may pass
-   by: none when they are in it. */
-static size_t
-kernel_threads_outside (uint64_t inode, pid_t **pids)
-{
-  *pids = NULL;
-  return inode == IPC_NS_INIT_INODE ? 0 : procfs_kernel_threads (pids);
-}
-
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
    processes in namespace *ONLY. */
 static int
@@ -312,10 +303,11 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
   *members = NULL;
   *n = *skipped = 0;
   size_t cap = 0;
-  /* Both lists go up by pid (/proc's readdir does): a merge.  Were one
-     out of order, a kernel thread would only be asked, not missed. */
+  /* The kernel threads are passed by, unless asked about the namespace
+     they are in.  Both lists go up by pid (/proc's readdir does): a merge.
+     Were one out of order, a kernel thread would only be asked, not missed. */
   _cleanup_free_ pid_t *kernel = NULL;
-  size_t n_kernel = only ? kernel_threads_outside (*only, &kernel) : 0, k = 0;
+  size_t n_kernel = only && *only != IPC_NS_INIT_INODE ? procfs_kernel_threads (&kernel) : 0, k = 0;
   struct dirent *de;
   while ((de = readdir (proc)) != NULL)
     {

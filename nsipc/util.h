@@ -76,8 +76,6 @@ steal_fd (int *fd)
   return v;
 }
 
-/* Allocations that cannot fail: out of memory, they print one line and
-   abort, as crun's do.  There is no sensible way on for nsipc then. */
 /* N in BASE, WIDTH digits at least, at the end of BUF (24 bytes, the
    digits end at BUF + 23): its first digit.  printf's machinery, for the
    thousands of numbers gc and audit write, was a tenth of their time;
@@ -92,6 +90,8 @@ digits (char buf[24], uint64_t n, unsigned base, int width)
   return d;
 }
 
+/* Allocations that cannot fail: out of memory, they print one line and
+   abort, as crun's do.  There is no sensible way on for nsipc then. */
 void *xmalloc (size_t size);
 void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t size);
