@@ -19,8 +19,12 @@
 # Then, untimed, it runs the with-hooks bundle and the no-op one RSS_RUNS
 # times each (default 5) with each hook behind hookrss (tests/bench/hookrss.c,
 # compiled into the temp dir), which records the hook's peak RSS (VmHWM at
-# exit) and wall time per stage. It prints the largest peak of each stage,
-# the median hook times, and what nsipc's two hooks add over true's.
+# exit) and wall time per stage, and as often the floor: floor_hook
+# (tests/bench/floor_hook.c), which makes the same kernel changes, scans for
+# other processes and writes the two records, and does nothing else. It
+# prints the largest peak of each stage, the median hook times, what nsipc's
+# two hooks add over true's, what the floor adds, and nsipc's own cost: the
+# difference.
 #
 # nsipc's state directory is a tmpfs below the temp dir, as /run is on
 # systemd hosts; STATE_FS=disk leaves it on the temp dir's filesystem.
@@ -162,6 +166,7 @@ bundle "$tmp/with" '.process.args = ["true"] | '"$hooks_filter" \
     --arg nsipc "$NSIPC" --argjson args "$hooks_json"
 # The baseline runs two no-op hooks (true(1)): runc's own cost of spawning
 # hooks is not nsipc's.
+# shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/without" '.process.args = ["true"]
     | .hooks = { "createRuntime": [{ "path": $true, "args": ["true"] }], "poststop": [{ "path": $true, "args": ["true"] }] }' \
     --arg true "$(type -P true)"
@@ -236,8 +241,10 @@ if [[ -z $cc ]]; then
     echo "hook peak RSS: skipped (no C compiler to build hookrss)"
     exit 0
 fi
-"$cc" -O2 -o "$tmp/hookrss" "$bench_dir/hookrss.c" ||
-    { echo "hook_overhead: cannot build $bench_dir/hookrss.c" >&2; exit 1; }
+for prog in hookrss floor_hook; do
+    "$cc" -O2 -o "$tmp/$prog" "$bench_dir/$prog.c" ||
+        { echo "hook_overhead: cannot build $bench_dir/$prog.c" >&2; exit 1; }
+done
 # The same hooks as A, each behind hookrss, which appends "KiB us status"
 # to <tmp>/rss.<stage>. The entries differ only in that file name; nsipc
 # still gets no stage argument. Then B's no-op hooks (true) behind it, to
@@ -251,11 +258,22 @@ bundle "$tmp/rss" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss" --arg
     --argjson args "$hooks_json"
 bundle "$tmp/rss-true" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss-true" --arg prog "$(type -P true)" \
     --argjson args '["true"]'
+# And the floor (tests/bench/floor_hook.c): the same kernel changes, the
+# scan and two records, with nothing else; its records go in a directory of
+# its own on the same tmpfs. It takes the stage as an argument, so each
+# entry has its own.
+mkdir -m 0700 "$state/floor"
+# shellcheck disable=SC2016  # jq variables, not shell ones
+bundle "$tmp/rss-floor" '.process.args = ["true"]
+    | .hooks = { "createRuntime": [{ "path": $w, "args": ["hookrss", $out + ".createRuntime", $prog, "floor_hook", $dir, "createRuntime"] }],
+                 "poststop": [{ "path": $w, "args": ["hookrss", $out + ".poststop", $prog, "floor_hook", $dir, "poststop"] }] }' \
+    --arg w "$tmp/hookrss" --arg out "$tmp/rss-floor" --arg prog "$tmp/floor_hook" --arg dir "$state/floor"
 for ((i = 0; i < RSS_RUNS; i++)); do
     run_one "$tmp/rss" "$prefix-rss-$i" || exit 1
     run_one "$tmp/rss-true" "$prefix-rss-true-$i" || exit 1
+    run_one "$tmp/rss-floor" "$prefix-rss-floor-$i" || exit 1
 done
-for f in rss.createRuntime rss.poststop rss-true.createRuntime rss-true.poststop; do
+for f in rss{,-true,-floor}.{createRuntime,poststop}; do
     if [[ $(wc -l <"$tmp/$f") -ne $RSS_RUNS ]] || awk '$1 < 0 || $3 != 0 { bad = 1 } END { exit !bad }' "$tmp/$f"; then
         echo "hook_overhead: hookrss recorded a failed or unmeasured hook in $f:" >&2
         sed 's/^/  /' "$tmp/$f" >&2
@@ -266,7 +284,10 @@ peak() { awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { print m }' "$tmp/$1"; }
 wall() { local us; mapfile -t us < <(awk '{ print $2 }' "$tmp/$1"); median "${us[@]}"; }
 echo "hook peak RSS: $(peak rss.createRuntime) KiB (createRuntime), $(peak rss.poststop) KiB (poststop); true: $(peak rss-true.createRuntime) KiB [max of $RSS_RUNS runs]"
 awk -v c="$(wall rss.createRuntime)" -v p="$(wall rss.poststop)" -v tc="$(wall rss-true.createRuntime)" \
-    -v tp="$(wall rss-true.poststop)" -v k="$RSS_RUNS" 'BEGIN {
+    -v tp="$(wall rss-true.poststop)" -v fc="$(wall rss-floor.createRuntime)" -v fp="$(wall rss-floor.poststop)" \
+    -v k="$RSS_RUNS" 'BEGIN {
     printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms; true %.2f and %.2f ms; nsipc adds %.2f ms a container [%d runs, fork to exit]\n",
         c / 1000, p / 1000, tc / 1000, tp / 1000, (c + p - tc - tp) / 1000, k
+    printf "the floor (floor_hook.c: the same changes, scan and records, nothing else): %.2f and %.2f ms, adds %.2f ms; nsipc adds %.2f ms more (createRuntime %+.2f, poststop %+.2f)\n",
+        fc / 1000, fp / 1000, (fc + fp - tc - tp) / 1000, (c + p - fc - fp) / 1000, (c - fc) / 1000, (p - fp) / 1000
 }'
