@@ -123,7 +123,9 @@ limits_reader_close (struct limits_reader *r)
    audited at 1000 namespaces, on 6.18).  A proc instance of our own holds
    only what was looked up through it; one serves LIMITS_READER_USES
    namespaces, so no walk is longer and its mount costs little per
-   namespace. */
+   namespace.  Each lookup on the chain takes a global spinlock
+   (sysctl_is_seen): 16 audited 100 namespaces 6% faster than 64, and
+   1000 namespaces 6% faster (8: 5% and 3%). */
 static int
 reader_root (struct limits_reader *r)
 {

@@ -68,7 +68,7 @@ int limits_read (enum nsipc_limit_id id, uint64_t *value, nsipc_error *err);
 /* For reading the limits of many namespaces in turn: a proc instance of
    nsipc's own, shared by up to LIMITS_READER_USES of them.  Start with
    { 0 }, end with limits_reader_close. */
-#define LIMITS_READER_USES 64
+#define LIMITS_READER_USES 16
 struct limits_reader
 {
   int root;

@@ -126,6 +126,27 @@ shm 0x601"
     "$(jq -c --argjson i "$inode" '[.namespaces[] | select(.inode == $i) | .objects[] | select(.policy_object != null and .type != "mqueue") | .key]' <<<"$json")"
 }
 
+@test "audit reads each namespace's own limits, past the proc instance it reads 16 of them through" {
+  # The mqueue and shm_rmid_forced limits have no *_INFO call: audit reads
+  # them in its own proc instance, a new one every 16 namespaces
+  # (nsipc/limits.c). 40 namespaces, each with limits of its own.
+  local i pin want=""
+  for ((i = 0; i < 40; i++)); do
+    pin=$BATS_TEST_TMPDIR/pin$i
+    touch "$pin"
+    unshare --ipc="$pin" true
+    nsenter --ipc="$pin" sh -c "echo $((100 + i)) >/proc/sys/fs/mqueue/queues_max
+      echo $((20 + i)) >/proc/sys/fs/mqueue/msg_max; echo $((i % 2)) >/proc/sys/kernel/shm_rmid_forced
+      echo $((50 + i)) >/proc/sys/kernel/msgmni"
+    want+="$(stat -c %i "$pin") $((100 + i)) $((20 + i)) $((i % 2)) $((50 + i))"$'\n'
+  done
+  run "$NSIPC" audit --json
+  assert_success
+  got=$(jq -r '.namespaces[] | "\(.inode) \(.limits.queues_max) \(.limits.msg_max) \(.limits.shm_rmid_forced) \(.limits.msgmni)"' \
+    <<<"$output" | sort)
+  assert_equal "$(comm -13 <(echo "$got") <(sort <<<"$want"))" ""
+}
+
 @test "audit: table, --orphans and --prometheus" {
   make_pod
   run "$NSIPC" audit --min-idle 0
