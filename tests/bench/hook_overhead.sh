@@ -238,7 +238,7 @@ bench_result ratio 1.03 \
 # ---- peak RSS and wall time of each hook stage (untimed runs) ---------------
 cc=$(command -v cc || command -v gcc || true)
 if [[ -z $cc ]]; then
-    echo "hook peak RSS: skipped (no C compiler to build hookrss)"
+    echo "hook peak RSS: skipped (no C compiler to build hookrss and floor_hook)"
     exit 0
 fi
 for prog in hookrss floor_hook; do
