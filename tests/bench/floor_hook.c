@@ -1,5 +1,7 @@
-/* floor_hook STATE_DIR STAGE: the least a createRuntime and poststop hook
-   can do for hook_overhead.sh's policy, as a baseline for nsipc's hooks.
+/* floor_hook STATE_DIR: the least a createRuntime and poststop hook can do
+   for hook_overhead.sh's policy, as a baseline for nsipc's hooks.  Like
+   nsipc without a stage argument, it takes the stage from the state's
+   status, as runc writes it: "creating", else "stopped".
 
    It makes the kernel changes nsipc makes for that policy (bench.json: 3
    limits, 3 msg, 3 sem, 3 shm, 1 POSIX queue), with the same system calls,
@@ -215,11 +217,15 @@ main (int argc, char **argv)
 {
   char state[65536];
   ssize_t len = read (0, state, sizeof state - 1);
-  if (argc != 3 || len <= 0)
-    {
-      fputs ("usage: floor_hook STATE_DIR createRuntime|poststop < OCI-STATE\n", stderr);
-      return 2;
-    }
-  state[len] = '\0';
-  return strcmp (argv[2], "createRuntime") == 0 ? create_runtime (argv[1], state) : poststop (argv[1]);
+  if (len > 0)
+    state[len] = '\0';
+  if (argc != 2 || len <= 0)
+    fputs ("usage: floor_hook STATE_DIR < OCI-STATE\n", stderr);
+  else if (strstr (state, "\"status\":\"creating\""))
+    return create_runtime (argv[1], state);
+  else if (strstr (state, "\"status\":\"stopped\""))
+    return poststop (argv[1]);
+  else
+    fputs ("floor_hook: the state's status is neither \"creating\" nor \"stopped\"\n", stderr);
+  return 2;
 }

@@ -260,14 +260,10 @@ bundle "$tmp/rss-true" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss-t
     --argjson args '["true"]'
 # And the floor (tests/bench/floor_hook.c): the same kernel changes, the
 # scan and two records, with nothing else; its records go in a directory of
-# its own on the same tmpfs. It takes the stage as an argument, so each
-# entry has its own.
+# its own on the same tmpfs.
 mkdir -m 0700 "$state/floor"
-# shellcheck disable=SC2016  # jq variables, not shell ones
-bundle "$tmp/rss-floor" '.process.args = ["true"]
-    | .hooks = { "createRuntime": [{ "path": $w, "args": ["hookrss", $out + ".createRuntime", $prog, "floor_hook", $dir, "createRuntime"] }],
-                 "poststop": [{ "path": $w, "args": ["hookrss", $out + ".poststop", $prog, "floor_hook", $dir, "poststop"] }] }' \
-    --arg w "$tmp/hookrss" --arg out "$tmp/rss-floor" --arg prog "$tmp/floor_hook" --arg dir "$state/floor"
+bundle "$tmp/rss-floor" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss-floor" --arg prog "$tmp/floor_hook" \
+    --argjson args "$(jq -nc --arg dir "$state/floor" '["floor_hook", $dir]')"
 for ((i = 0; i < RSS_RUNS; i++)); do
     run_one "$tmp/rss" "$prefix-rss-$i" || exit 1
     run_one "$tmp/rss-true" "$prefix-rss-true-$i" || exit 1
