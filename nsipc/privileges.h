@@ -1,4 +1,4 @@
-/* What the caller may do, asked of libcap before anything is changed. */
+/* What the caller may do, asked of the kernel before anything is changed. */
 #pragma once
 
 #include <stdbool.h>
@@ -8,8 +8,9 @@
 /* 0 when the effective set holds CAP_SYS_ADMIN, else -1 and a message. */
 int privileges_require_admin (nsipc_error *err);
 
-/* Whether nsipc runs in a user namespace (rootless: unshare -r), where
-   its root maps to some user's uid: its uid_map is not the identity. */
+/* Whether nsipc runs in a user namespace other than the host's (rootless:
+   unshare -r), where its root is some user's uid, or holds capabilities
+   over that namespace only, even when its uid_map is the identity. */
 bool privileges_rootless (void);
 
 /* privileges_require_admin, and not rootless: what VERB does (pins in the

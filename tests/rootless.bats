@@ -16,6 +16,7 @@ setup() {
 }
 
 teardown() {
+  end_spawned
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot)" "$HOST_BEFORE"
 }
 
@@ -41,6 +42,27 @@ sysctls read-only"
     assert_output "nsipc: ${verb% x}: rootless (in a user namespace), nsipc can only run: ${verb% x} needs the host's root"
   done
   run "${AS_NOBODY[@]}" "$NSIPC" hook createRuntime <<<'{ "ociVersion": "1.0.2", "id": "c1", "status": "creating", "pid": 1, "bundle": "/" }'
+  assert_failure 1
+  assert_output --partial "the hook needs the host's root"
+}
+
+@test "root in a user namespace whose ids all map to themselves is still not the host's root" {
+  # The maps a privileged runtime may write.  Capabilities there reach only
+  # that namespace: audit used to read no process's IPC namespace and print
+  # an empty table, and the hook went on.
+  spawn unshare --user sleep 60
+  local pid=${PIDS[-1]}
+  for _ in $(seq 200); do [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break; sleep 0.05; done
+  echo "0 0 4294967295" >"/proc/$pid/uid_map"
+  echo "0 0 4294967295" >"/proc/$pid/gid_map"
+  run nsenter --user -t "$pid" cat /proc/self/uid_map
+  assert_output --regexp '^ +0 +0 4294967295$'
+  for verb in "audit" "gc"; do
+    run nsenter --user -t "$pid" "$NSIPC" --state-dir /nonexistent $verb
+    assert_failure 1
+    assert_output "nsipc: $verb: rootless (in a user namespace), nsipc can only run: $verb needs the host's root"
+  done
+  run nsenter --user -t "$pid" "$NSIPC" hook createRuntime <<<'{ "ociVersion": "1.0.2", "id": "c1", "status": "creating", "pid": 1, "bundle": "/" }'
   assert_failure 1
   assert_output --partial "the hook needs the host's root"
 }
