@@ -366,8 +366,11 @@ container_poststop (const char *state_dir, const char *id, int64_t min_idle, str
   else if (shared)
     r = reap_shared (state_dir, &l, min_idle, out, err);
   else
-    format (out->note, sizeof out->note, "container %s: its own IPC namespace went with it; the record is dropped",
-            l.id);
+    {
+      format (out->note, sizeof out->note, "container %s: its own IPC namespace went with it; the record is dropped",
+              l.id);
+      out->routine = true;
+    }
   if (r < 0)
     nsipc_error_prefix (err, "container %s", l.id);
   nsipc_error drop_err;

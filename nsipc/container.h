@@ -21,6 +21,7 @@ int container_create (const char *state_dir, const struct nsipc_oci_state *st, s
 struct nsipc_poststop
 {
   char note[1024]; /* one line: what was done, or why nothing was */
+  bool routine;    /* the usual end (a private namespace went): NOTE is for the event log only */
   bool reaped;     /* REAP holds what was removed */
   struct nsipc_reap reap;
   uint64_t ns_inode;

@@ -14,6 +14,7 @@ setup() {
 
 teardown() {
   local id
+  end_spawned
   for id in $(runc list -q | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
   unmount_below "$BATS_TEST_TMPDIR"
   [ -z "${USERNS_DIR:-}" ] || rm -rf "$USERNS_DIR"
@@ -350,6 +351,34 @@ shm 0x601"
   assert_output "nsipc: hook poststop: container c1: no ledger, nothing to clean"
   run "$NSIPC" hook prestart <<<'{"id": "c1"}'
   assert_failure 2
+}
+
+@test "poststop of a container whose own namespace went with it drops the ledger and says nothing" {
+  echo '{ "version": 1, "limits": { "msgmni": 9 }, "objects": [ { "type": "msg", "key": "0x720" } ] }' \
+    >"$NSIPC_POLICY_DIR/quiet.json"
+  # The container: a process in an IPC namespace of its own (unshare execs
+  # sleep: its pid is the container's), and a config that asks for one.
+  spawn unshare --ipc sleep 60
+  pid=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(readlink /proc/"$pid"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  echo '{ "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $pid, \"bundle\": \"$b\",
+                                     \"annotations\": {\"io.nsipc.policy\": \"quiet\"}}"
+  assert_success
+  assert_output ""
+  assert_equal "$(nsenter --ipc=/proc/"$pid"/ns/ipc cat /proc/sys/kernel/msgmni)" 9
+  assert_equal "$(jq -c '[.ns_kind, .complete]' "$NSIPC_STATE_DIR/containers/c1.json")" '["private",true]'
+  end_spawned
+  PIDS=()
+  run "$NSIPC" --log "$BATS_TEST_TMPDIR/events" hook <<<'{"id": "c1", "status": "stopped"}'
+  assert_success
+  assert_output ""
+  assert_equal "$(ledgers)" 0
+  # The event log still has it.
+  run jq -r 'select(.event == "poststop") | .message' "$BATS_TEST_TMPDIR/events"
+  assert_output "container c1: its own IPC namespace went with it; the record is dropped"
 }
 
 @test "a planted symlink in the state directory is refused" {
