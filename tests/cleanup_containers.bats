@@ -257,3 +257,62 @@ shm 0x730"
   assert_line "dropped stale record of container $id"
   [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
 }
+
+@test "poststop logs each removal and its summary to syslog, and only then" {
+  command -v perl >/dev/null || skip "perl is not installed"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  # The "container": a process in pod1 (nsenter execs sleep: $! is its pid),
+  # a bundle whose config joins pod1, and the orphan it leaves.
+  spawn nsenter --ipc="$pin" sleep 60
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  id=$(cid 1)
+  jq -nc --arg id "$id" --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+    '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": "member" } }' >"$BATS_TEST_TMPDIR/state.json"
+  "$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook createRuntime <"$BATS_TEST_TMPDIR/state.json"
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x502 4096
+  end_spawned
+  PIDS=()
+
+  # syslog's socket, /dev/log, in a mount namespace of the test's own: a
+  # tmpfs on its /dev holds it and a null device, the host's /dev is not
+  # touched.  The listener writes each datagram it gets as a line.
+  cat >"$BATS_TEST_TMPDIR/poststop.sh" <<'SH'
+set -e
+mount -t tmpfs -o mode=0755 nsipc-test-dev /dev
+mknod -m 666 /dev/null c 1 3
+perl -MIO::Socket::UNIX -e '
+  my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => "/dev/log") or die "listen: $!";
+  open my $out, ">", $ARGV[0] or die; $out->autoflush (1); print $out "ready\n";
+  while (defined $s->recv (my $m, 8192)) { print $out "$m\n" }' "$1" &
+listener=$!
+trap 'kill "$listener"' EXIT
+for _ in $(seq 200); do [ -S /dev/log ] && break; sleep 0.05; done
+"$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook --min-idle 0 poststop \
+  <<<"{\"id\": \"$2\", \"status\": \"stopped\"}"
+# Datagrams arrive in order: once "end" is written, so is all before it.
+perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new (Type => SOCK_DGRAM, Peer => "/dev/log")->send ("end")'
+for _ in $(seq 200); do grep -qx end "$1" && break; sleep 0.05; done
+SH
+  export NSIPC NSIPC_STATE_DIR NSIPC_POLICY_DIR
+  run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/poststop.sh" "$BATS_TEST_TMPDIR/syslog" "$id"
+  assert_success
+  assert_output --regexp "^nsipc: hook poststop: container $id: .*removed 1"
+  run grep -c "nsipc\[[0-9]*\]:" "$BATS_TEST_TMPDIR/syslog"
+  assert_output 2
+  run grep "nsipc\[[0-9]*\]:" "$BATS_TEST_TMPDIR/syslog"
+  assert_line --index 0 --regexp "^<30>.* nsipc\[[0-9]+\]: container $id: removed shm key 0x00000502 .*creator pid [0-9]+ gone$"
+  assert_line --index 1 --regexp "^<30>.* nsipc\[[0-9]+\]: container $id: removed 1 orphan, kept 1 in use, "
+  assert_equal "$(pod_keys)" "msg 0x710"
+
+  # Nothing removed (the ledger has gone): a note on stderr, no syslog.
+  run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/poststop.sh" "$BATS_TEST_TMPDIR/syslog" "$id"
+  assert_success
+  assert_output "nsipc: hook poststop: container $id: no ledger, nothing to clean"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/syslog")" "ready
+end"
+}
