@@ -73,16 +73,25 @@ named_merge_provisioned (json_t *record, const struct nsipc_ledger_object *list,
   return 0;
 }
 
+/* Where the policy file is, for ns list to compare it with what was
+   applied from any directory later. */
+static json_t *
+policy_path (const struct nsipc_policy *p)
+{
+  _cleanup_free_ char *path = p->source ? realpath (p->source, NULL) : NULL;
+  return path ? json_string (path) : json_null ();
+}
+
 static json_t *
 new_record (const char *name, const char *label, const struct nsipc_policy *p)
 {
   char created[32];
   time_t now = time (NULL);
   strftime (created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime (&now));
-  json_t *j
-      = json_pack ("{s:s, s:I, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)0, "policy",
-                   label, "policy_digest", label ? p->digest : NULL, "policy_path", label ? p->source : NULL, "created",
-                   created, "cleanup", policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
+  json_t *j = json_pack ("{s:s, s:I, s:s?, s:s?, s:o, s:s, s:s, s:s, s:[]}", "name", name, "inode", (json_int_t)0,
+                         "policy", label, "policy_digest", label ? p->digest : NULL, "policy_path",
+                         label ? policy_path (p) : json_null (), "created", created, "cleanup",
+                         policy_cleanup_name (p->cleanup), "state", "creating", "provisioned");
   if (j == NULL)
     abort (); /* only out of memory: every field is valid */
   json_object_set_new (j, "seal", json_boolean (p->seal));
@@ -305,7 +314,7 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
   strftime (now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime (&t));
   json_object_set_new (record, "policy", label ? json_string (label) : json_null ());
   json_object_set_new (record, "policy_digest", json_string (p->digest));
-  json_object_set_new (record, "policy_path", p->source ? json_string (p->source) : json_null ());
+  json_object_set_new (record, "policy_path", policy_path (p));
   json_object_set_new (record, "cleanup", json_string (policy_cleanup_name (p->cleanup)));
   json_object_set_new (record, "applied", json_string (now));
   json_object_set_new (record, "seal", json_boolean (p->seal));

@@ -748,7 +748,7 @@ policy_load_file (const char *path, struct nsipc_policy *policy, struct nsipc_pr
     }
   int r = load_buffer (text, len, policy, problems);
   if (r == 0)
-    policy->source = realpath (path, NULL);
+    policy->source = xstrdup (path);
   return r;
 }
 

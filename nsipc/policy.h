@@ -63,7 +63,7 @@ struct nsipc_policy
   enum nsipc_cleanup cleanup;
   bool seal;                    /* the workload reaches System V objects only by the policy's keys */
   char digest[DIGEST_TEXT_LEN]; /* of the policy's text */
-  char *source;                 /* the file's absolute path, when loaded from one */
+  char *source;                 /* the file it was loaded from, as given */
 };
 
 /* Every problem found, each one line: "PATH: reason", or

@@ -179,6 +179,17 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
   assert_line --index 2 --regexp "^b +[0-9]+ +.*pod.json +0 +1 +1 +1 +0 +[0-9T:-]+Z +ready$"
 }
 
+@test "a policy given by a relative path is compared by its absolute one, from any directory" {
+  policy pod <<<"$POD" >/dev/null
+  (cd "$BATS_TEST_TMPDIR" && "$NSIPC" ns create rel --policy ./pod.json)
+  run "$NSIPC" ns list -J
+  assert_success
+  assert_equal "$(jq -c '.namespaces[0] | [.policy_path, .policy_changed]' <<<"$output")" "[\"$BATS_TEST_TMPDIR/pod.json\",false]"
+  (cd "$BATS_TEST_TMPDIR" && "$NSIPC" ns apply rel --policy ./pod.json)
+  echo '{ "version": 1 }' >"$BATS_TEST_TMPDIR/pod.json"
+  assert_equal "$("$NSIPC" ns list -J | jq .namespaces[0].policy_changed)" true
+}
+
 @test "list: -o picks columns, -r and -n as lsipc has them; a changed policy file shows" {
   file=$(policy pod <<<"$POD")
   "$NSIPC" ns create b --policy "$file"
