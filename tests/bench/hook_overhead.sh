@@ -16,8 +16,8 @@
 # bash's $EPOCHREALTIME. The script prints the two medians and the ratio
 # with/without (target <= 1.03), then the median of the N differences of a
 # pair (with minus without), its 95% confidence interval, and the ratio they
-# make to the median without: the figure to trust, as the medians of runs
-# that spread from 15 to 40 ms move by more than the hooks cost.
+# make to the median without: runs spread from 15 to 40 ms, and the
+# interval shows how far the ratio can be trusted.
 #
 # Then, untimed, it runs the with-hooks bundle and the no-op one RSS_RUNS
 # times each (default 5) with each hook behind hookrss (tests/bench/hookrss.c,
@@ -26,8 +26,9 @@
 # (tests/bench/floor_hook.c), which makes the same kernel changes, scans for
 # other processes and writes the two records, and does nothing else. It
 # prints the largest peak of each stage, the median hook times, what nsipc's
-# two hooks add over true's, what the floor adds, and nsipc's own cost: the
-# difference.
+# two hooks add over true's (and the ratio that makes to the median run
+# without hooks: hooks run while runc waits, so it is the precise figure),
+# what the floor adds, and nsipc's own cost: the difference.
 #
 # nsipc's state directory is a tmpfs below the temp dir, as /run is on
 # systemd hosts; STATE_FS=disk leaves it on the temp dir's filesystem.
@@ -237,11 +238,11 @@ fi
 bench_result ratio 1.03 \
     "hook_overhead: with hooks median %.2f ms, without %.2f ms, ratio %.2f (target <= 1.03) [$N runs each, state on $STATE_FS, seccomp $SECCOMP] %s" \
     "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
-# Paired: each run with hooks minus the run without beside it.  One runc
-# run takes 15 to 40 ms here, and the two medians above move apart by more
-# than the hooks cost from one run of this script to the next; the median
-# of the differences holds still.  Its 95% confidence interval is a pair
-# of order statistics, as for a sign test: n/2 -+ 1.96 sqrt(n)/2.
+# Paired: each run with hooks minus the run without beside it, with a 95%
+# confidence interval (a pair of order statistics, as for a sign test:
+# n/2 -+ 1.96 sqrt(n)/2).  One runc run takes 15 to 40 ms here: the
+# interval says how little the ratio above can tell (about -+0.03 with
+# 1000 pairs), and the hook wall times below are the figure to go by.
 diffs=()
 for ((i = 0; i < N; i++)); do diffs+=($((a_times[i] - b_times[i]))); done
 printf '%s\n' "${diffs[@]}" | sort -n | awk -v b="$(median "${b_times[@]}")" '
@@ -301,9 +302,9 @@ wall() { local us; mapfile -t us < <(awk '{ print $2 }' "$tmp/$1"); median "${us
 echo "hook peak RSS: $(peak rss.createRuntime) KiB (createRuntime), $(peak rss.poststop) KiB (poststop); true: $(peak rss-true.createRuntime) KiB [max of $RSS_RUNS runs]"
 awk -v c="$(wall rss.createRuntime)" -v p="$(wall rss.poststop)" -v tc="$(wall rss-true.createRuntime)" \
     -v tp="$(wall rss-true.poststop)" -v fc="$(wall rss-floor.createRuntime)" -v fp="$(wall rss-floor.poststop)" \
-    -v k="$RSS_RUNS" 'BEGIN {
-    printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms; true %.2f and %.2f ms; nsipc adds %.2f ms a container [%d runs, fork to exit]\n",
-        c / 1000, p / 1000, tc / 1000, tp / 1000, (c + p - tc - tp) / 1000, k
+    -v k="$RSS_RUNS" -v b="$(median "${b_times[@]}")" 'BEGIN {
+    printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms; true %.2f and %.2f ms; nsipc adds %.2f ms a container, %.3f of a run without hooks [%d runs, fork to exit]\n",
+        c / 1000, p / 1000, tc / 1000, tp / 1000, (c + p - tc - tp) / 1000, 1 + (c + p - tc - tp) / b, k
     printf "the floor (floor_hook.c: the same changes, scan and records, nothing else): %.2f and %.2f ms, adds %.2f ms; nsipc adds %.2f ms more (createRuntime %+.2f, poststop %+.2f)\n",
         fc / 1000, fp / 1000, (fc + fp - tc - tp) / 1000, (c + p - fc - fp) / 1000, (c - fc) / 1000, (p - fp) / 1000
 }'
