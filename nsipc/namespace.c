@@ -288,10 +288,6 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
-/* PROC_IPC_INIT_INO in the kernel's include/linux/proc_ns.h: the inode of
-   the initial IPC namespace, the kernel threads'. */
-#define IPC_NS_INIT_INODE 0xEFFFFFFFu
-
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
    processes in namespace *ONLY. */
 static int
@@ -307,7 +303,7 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
      they are in.  Both lists go up by pid (/proc's readdir does): a merge.
      Were one out of order, a kernel thread would only be asked, not missed. */
   _cleanup_free_ pid_t *kernel = NULL;
-  size_t n_kernel = only && *only != IPC_NS_INIT_INODE ? procfs_kernel_threads (&kernel) : 0, k = 0;
+  size_t n_kernel = only && *only != PROC_IPC_INIT_INODE ? procfs_kernel_threads (&kernel) : 0, k = 0;
   struct dirent *de;
   while ((de = readdir (proc)) != NULL)
     {

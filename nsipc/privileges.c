@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "procfs.h"
+
 /* One bit of the effective set, read with capget(2) itself: libcap is for
    dropping capabilities (sandbox.c), and loading it cost every hook,
    audit and gc process its start-up. */
@@ -25,17 +27,14 @@ privileges_require_admin (nsipc_error *err)
   return 0;
 }
 
-/* PROC_USER_INIT_INO in the kernel's include/linux/proc_ns.h: the inode
-   of the initial user namespace.  A child one may map every id to itself
-   (uid_map "0 0 4294967295") and still gives no power over the host's
-   namespaces; and one stat costs a hook less than reading uid_map. */
-#define USER_NS_INIT_INODE 0xEFFFFFFDu
-
+/* By the initial user namespace's inode: a child one may map every id to
+   itself (uid_map "0 0 4294967295") and still gives no power over the
+   host's namespaces; and one stat costs a hook less than reading uid_map. */
 bool
 privileges_rootless (void)
 {
   struct stat st;
-  return stat ("/proc/self/ns/user", &st) < 0 || st.st_ino != USER_NS_INIT_INODE;
+  return stat ("/proc/self/ns/user", &st) < 0 || st.st_ino != PROC_USER_INIT_INODE;
 }
 
 int

@@ -160,9 +160,6 @@ procfs_identity_map (pid_t pid)
   return parse_u64s (text, v, 3, NULL) == 3 && v[0] == 0 && v[1] == 0 && v[2] == 4294967295u;
 }
 
-/* PROC_PID_INIT_INO in the kernel's include/linux/proc_ns.h. */
-#define PID_NS_INIT_INODE 0xEFFFFFFCu
-
 bool
 procfs_sees_every_process (char *why, size_t len)
 {
@@ -172,7 +169,7 @@ procfs_sees_every_process (char *why, size_t len)
       format (why, len, "cannot read /proc/self/ns/pid (%s)", strerror (errno));
       return false;
     }
-  if (st.st_ino != PID_NS_INIT_INODE)
+  if (st.st_ino != PROC_PID_INIT_INODE)
     {
       format (why, len, "nsipc runs in a child pid namespace (pid:[%lu]), not the host's", (unsigned long)st.st_ino);
       return false;

@@ -7,6 +7,13 @@
 
 #include "error.h"
 
+/* The inodes the kernel fixes for its initial namespaces (PROC_*_INIT_INO
+   in include/linux/proc_ns.h), the host's: what /proc/PID/ns/TYPE shows
+   for a process in one of them. */
+#define PROC_IPC_INIT_INODE 0xEFFFFFFFu
+#define PROC_USER_INIT_INODE 0xEFFFFFFDu
+#define PROC_PID_INIT_INODE 0xEFFFFFFCu
+
 /* Where field FIELD (3 or later) starts in the text of a /proc/PID/stat,
    or NULL.  comm, field 2, may hold spaces and parentheses, as a process
    chooses: fields count from the last ')'. */

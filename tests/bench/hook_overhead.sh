@@ -235,9 +235,10 @@ if [[ $(ledgers) -ne 0 || -n $(our_containers) ]]; then
     exit 1
 fi
 
+without=$(median "${b_times[@]}")
 bench_result ratio 1.03 \
     "hook_overhead: with hooks median %.2f ms, without %.2f ms, ratio %.2f (target <= 1.03) [$N runs each, state on $STATE_FS, seccomp $SECCOMP] %s" \
-    "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
+    "$(median "${a_times[@]}")" "$without"
 # Paired: each run with hooks minus the run without beside it, with a 95%
 # confidence interval (a pair of order statistics, as for a sign test:
 # n/2 -+ 1.96 sqrt(n)/2).  One runc run takes 15 to 40 ms here: the
@@ -245,10 +246,9 @@ bench_result ratio 1.03 \
 # 1000 pairs), and the hook wall times below are the figure to go by.
 diffs=()
 for ((i = 0; i < N; i++)); do diffs+=($((a_times[i] - b_times[i]))); done
-printf '%s\n' "${diffs[@]}" | sort -n | awk -v b="$(median "${b_times[@]}")" '
+printf '%s\n' "${diffs[@]}" | sort -n | awk -v m="$(median "${diffs[@]}")" -v b="$without" '
     { v[NR] = $1 }
     END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
         h = 0.98 * sqrt(NR); lo = int(NR / 2 - h); hi = int(NR / 2 + h) + 1
         if (lo < 1) lo = 1
         if (hi > NR) hi = NR
@@ -302,7 +302,7 @@ wall() { local us; mapfile -t us < <(awk '{ print $2 }' "$tmp/$1"); median "${us
 echo "hook peak RSS: $(peak rss.createRuntime) KiB (createRuntime), $(peak rss.poststop) KiB (poststop); true: $(peak rss-true.createRuntime) KiB [max of $RSS_RUNS runs]"
 awk -v c="$(wall rss.createRuntime)" -v p="$(wall rss.poststop)" -v tc="$(wall rss-true.createRuntime)" \
     -v tp="$(wall rss-true.poststop)" -v fc="$(wall rss-floor.createRuntime)" -v fp="$(wall rss-floor.poststop)" \
-    -v k="$RSS_RUNS" -v b="$(median "${b_times[@]}")" 'BEGIN {
+    -v k="$RSS_RUNS" -v b="$without" 'BEGIN {
     printf "hook wall time: createRuntime median %.2f ms, poststop median %.2f ms; true %.2f and %.2f ms; nsipc adds %.2f ms a container, %.3f of a run without hooks [%d runs, fork to exit]\n",
         c / 1000, p / 1000, tc / 1000, tp / 1000, (c + p - tc - tp) / 1000, 1 + (c + p - tc - tp) / b, k
     printf "the floor (floor_hook.c: the same changes, scan and records, nothing else): %.2f and %.2f ms, adds %.2f ms; nsipc adds %.2f ms more (createRuntime %+.2f, poststop %+.2f)\n",
