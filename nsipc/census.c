@@ -118,6 +118,7 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       struct nsipc_census_ns *ns = entry (c, all[i].inode);
       ns->name = xstrdup (all[i].name);
       ns->incomplete = !all[i].complete;
+      ns->creating = all[i].creating;
       ns->policy_changed = all[i].policy_changed;
       free (ns->path);
       ns->path = xasprintf ("%s/ns/%s", state_dir, all[i].name);
@@ -147,6 +148,9 @@ read_ledgers (struct nsipc_census *c, const char *state_dir)
     for (size_t k = 0; k < c->n; k++)
       if (c->ns[k].inode == c->ledgers[i].ns_inode)
         {
+          /* A createRuntime under way, or killed: what it provisioned is
+             not listed yet (DESIGN.md §6, rule 1: complete or not). */
+          c->ns[k].incomplete |= !c->ledgers[i].complete;
           add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
           add_cleanup (&c->ns[k], c->ledgers[i].cleanup);
         }
@@ -243,6 +247,7 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
   s->keep = ns->keep;
   s->n_keep = ns->n_keep;
   s->cleanup = ns->cleanup;
+  s->unrecorded = ns->incomplete;
   s->evidence = ev;
   evidence_defer (ns->pids, ns->n_pids, ev);
 }

@@ -26,7 +26,9 @@ struct nsipc_census_ns
   uint64_t inode;
   enum nsipc_ns_kind kind; /* host, private, shared or pinned */
   char *name;              /* nsipc's named namespace */
-  bool incomplete;         /* its record says a create or apply was interrupted, or is unreadable */
+  bool incomplete;         /* a create or apply here has not finished: its named record's, or a container's
+                              createRuntime (its ledger); or the record's list is unreadable */
+  bool creating;           /* named: its create did not finish, so what is left may be discarded */
   int policy_changed;      /* named: its policy file changed since applied (1) or not (0); -1: no file */
   char *path;              /* how to open it: a pin, or /proc/PID/ns/ipc */
   pid_t *pids;             /* processes inside, ascending */

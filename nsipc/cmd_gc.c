@@ -30,8 +30,8 @@ static const char help[]
             "  --container ID      only container ID's namespace (an unknown ID is an error)\n"
             "  --ns NAME           only the named namespace NAME (an unknown NAME is an error)\n"
             "  --host              the host's IPC namespace too\n"
-            "  --pins              also unpin named namespaces nobody is in and that hold nothing kept, and\n"
-            "                      half-made ones (an interrupted create)\n"
+            "  --pins              also unpin named namespaces nobody is in and that hold nothing kept (nor\n"
+            "                      files in their /dev/shm), and half-made ones (an interrupted create)\n"
             "  --min-idle SECONDS  keep objects used in the last SECONDS (default 30)\n"
             "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
             "  -h, --help          show this help\n";

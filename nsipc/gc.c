@@ -14,6 +14,7 @@
 #include "namespace.h"
 #include "procfs.h"
 #include "reaper.h"
+#include "shm.h"
 #include "state.h"
 #include "util.h"
 
@@ -194,8 +195,9 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
       const struct nsipc_census_ns *ns = &c.ns[i];
       if (!in_scope (&c, ns, a))
         continue;
-      /* Half-made: its policy objects are not all recorded yet. */
-      if (ns->incomplete)
+      /* Half-made: its create was interrupted, or is under way.  Anything
+         else not finished is judged, and keeps every object (its scene). */
+      if (ns->creating)
         {
           if (a->pins && ns->n_pids == 0)
             drop_pin (state_dir, ns->name, ns->inode, true, a, &p);
@@ -208,7 +210,8 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
         problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
       size_t kept = reap.kept;
       record_reap (ns, &reap, r); /* what went before a failure went */
-      if (!failed && a->pins && ns->name && ns->n_pids == 0 && kept == 0)
+      if (!failed && a->pins && ns->name && ns->n_pids == 0 && kept == 0 && !ns->incomplete
+          && !shm_named_holds_files (state_dir, ns->name))
         drop_pin (state_dir, ns->name, ns->inode, false, a, &p);
     }
   drop_interrupted (state_dir, a, &p);

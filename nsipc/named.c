@@ -41,6 +41,15 @@ named_record_complete (json_t *record)
   return state == NULL || strcmp (state, "ready") == 0;
 }
 
+/* Only a create that did not finish may be discarded: an apply that did
+   not finish left a namespace whose objects and /dev/shm hold data. */
+bool
+named_record_creating (json_t *record)
+{
+  const char *state = json_string_value (json_object_get (record, "state"));
+  return state && strcmp (state, "creating") == 0;
+}
+
 void
 named_record_set_state (json_t *record, const char *state)
 {
@@ -228,7 +237,9 @@ clear_the_way (const char *state_dir, int dirfd, const char *name, const char *f
   if (!exists_at (dirfd, name) && !exists_at (dirfd, file))
     return 0;
   _cleanup_json_ json_t *j = exists_at (dirfd, file) ? state_read_json (dirfd, file, err) : NULL;
-  if ((j && named_record_complete (j)) || (!j && !pin_leftover (dirfd, name)))
+  if (j && !named_record_creating (j) && !named_record_complete (j))
+    return nsipc_error_set (err, 0, "namespace %s exists (an apply did not finish: run ns apply again)", name);
+  if ((j && !named_record_creating (j)) || (!j && !pin_leftover (dirfd, name)))
     return nsipc_error_set (err, 0, "namespace %s exists", name);
   if (j == NULL && exists_at (dirfd, file))
     return nsipc_error_prefix (err, "namespace %s exists, but", name);
@@ -518,7 +529,10 @@ collect (void *ctx, json_t *record, const char *name, int pin)
     return;
   a->list = xrealloc (a->list, (a->n + 1) * sizeof *a->list);
   struct nsipc_named *r = &a->list[a->n++];
-  *r = (struct nsipc_named){ .name = xstrdup (name), .inode = inode, .complete = named_record_complete (record) };
+  *r = (struct nsipc_named){ .name = xstrdup (name),
+                             .inode = inode,
+                             .complete = named_record_complete (record),
+                             .creating = named_record_creating (record) };
   /* A list we cannot read protects we know not what: incomplete, so that
      nothing in the namespace is removed. */
   if (ledger_objects_from_json (json_object_get (record, "provisioned"), &r->provisioned, &r->n_provisioned) < 0)
@@ -575,7 +589,7 @@ named_drop (const char *state_dir, const char *name, bool only_if_interrupted, b
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);
   _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
-  if (only_if_interrupted && (record == NULL || named_record_complete (record)))
+  if (only_if_interrupted && (record == NULL || !named_record_creating (record)))
     return 0; /* finished meanwhile, or gone */
   if (discard (state_dir, dirfd, name, err) < 0)
     return -1;
@@ -587,7 +601,7 @@ static void
 interrupted_unpinned (void *ctx, json_t *record, const char *name, int pin)
 {
   struct all *a = ctx;
-  if (pin >= 0 || named_record_complete (record))
+  if (pin >= 0 || !named_record_creating (record))
     return;
   a->list = xrealloc (a->list, (a->n + 1) * sizeof *a->list);
   a->list[a->n++] = (struct nsipc_named){ .name = xstrdup (name) };

@@ -225,6 +225,8 @@ reaper_judge (const struct nsipc_ipc_object *o, const struct nsipc_sem_detail *s
 {
   if (listed (s->keep, s->n_keep, o))
     say (v, RULE_POLICY, "provisioned by a policy");
+  else if (s->unrecorded)
+    say (v, RULE_POLICY, "a policy's create or apply here has not finished: what it made is not all listed");
   else if (listed (s->preexisting, s->n_preexisting, o))
     say (v, RULE_PREEXISTING, "existed before the container started");
   else if (s->cleanup == CLEANUP_NONE)

@@ -58,6 +58,7 @@ struct nsipc_scene
 {
   const struct nsipc_ledger_object *keep; /* provisioned by policies */
   size_t n_keep;
+  bool unrecorded; /* a policy's objects here are not all listed yet: every object is kept */
   const struct nsipc_ledger_object *preexisting; /* poststop: outside its scope */
   size_t n_preexisting;
   enum nsipc_cleanup cleanup;

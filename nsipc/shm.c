@@ -3,6 +3,7 @@
    namespaces, and openat2 keeps a container's paths inside its root. */
 #include "shm.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -71,9 +72,15 @@ static int
 resize (int fd, uint64_t size, nsipc_error *err)
 {
   _cleanup_close_ int fs = fspick (fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
-  if (fs < 0 || set_size (fs, size) < 0 || fsconfig (fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
-    return nsipc_error_set (err, errno, "resize the tmpfs to %" PRIu64 " bytes", size);
-  return 0;
+  if (fs >= 0 && set_size (fs, size) == 0 && fsconfig (fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) == 0)
+    return 0;
+  int e = errno;
+  struct statfs st; /* the kernel says only EINVAL when the files do not fit */
+  uint64_t used = fstatfs (fd, &st) == 0 ? (uint64_t)(st.f_blocks - st.f_bfree) * st.f_bsize : 0;
+  if (e == EINVAL && used > size)
+    return nsipc_error_set (err, 0, "resize the tmpfs to %" PRIu64 " bytes: its files take %" PRIu64 " bytes", size,
+                            used);
+  return nsipc_error_set (err, e, "resize the tmpfs to %" PRIu64 " bytes", size);
 }
 
 /* A new tmpfs of SIZE bytes (mode 1777, nosuid, nodev) on FD. */
@@ -144,6 +151,25 @@ shm_named_create (const char *state_dir, const char *name, uint64_t size, nsipc_
     return -1;
   int r = tmpfs_size (fd) ? resize (fd, size, err) : mount_new (fd, size, err);
   return r < 0 ? nsipc_error_prefix (err, "/dev/shm of namespace %s", name) : 0;
+}
+
+bool
+shm_named_holds_files (const char *state_dir, const char *name)
+{
+  nsipc_error ignored;
+  _cleanup_close_ int fd = open_named (state_dir, name, false, &ignored);
+  if (fd < 0 || tmpfs_size (fd) == 0)
+    return false;
+  char path[32];
+  state_fd_path (fd, path);
+  _cleanup_dir_ DIR *d = opendir (path);
+  if (d == NULL)
+    return true; /* unreadable: it may */
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      return true;
+  return false;
 }
 
 int

@@ -19,6 +19,10 @@ bool shm_runtime_default (uint64_t size);
 /* Mounts NAME's tmpfs of SIZE bytes, or resizes the one it has. */
 int shm_named_create (const char *state_dir, const char *name, uint64_t size, nsipc_error *err);
 
+/* Whether NAME's /dev/shm tmpfs holds a file (POSIX shared memory, a
+   semaphore): data that no IPC rule sees, so gc --pins keeps it. */
+bool shm_named_holds_files (const char *state_dir, const char *name);
+
 /* Unmounts NAME's tmpfs, if it has one: processes still using it keep it
    until they exit. */
 int shm_named_release (const char *state_dir, const char *name, nsipc_error *err);

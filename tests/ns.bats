@@ -462,7 +462,29 @@ ipcrm: permission denied for key (0)"
   run "$NSIPC" exec d -- sh -c "df -k /dev/shm | awk 'NR == 2 { print \$2 }'; cat /dev/shm/nsipc-test-$$"
   assert_output "16384
 written-by-exec"
+  # An apply to a size below what the files take is refused, and leaves the
+  # namespace whole: gc --pins and a create of its name keep it, with its
+  # data, and an apply that fits finishes it.
+  "$NSIPC" exec d -- dd if=/dev/zero of=/dev/shm/six bs=1M count=6 status=none
+  run "$NSIPC" ns apply d --policy "$(policy shm4 <<<'{ "version": 1, "dev_shm": { "size": "4MiB" } }')"
+  assert_failure 1
+  assert_output --regexp '^nsipc: ns apply: d: /dev/shm of namespace d: resize the tmpfs to 4194304 bytes: its files take [0-9]+ bytes$'
   end_spawned
+  run "$NSIPC" gc --pins --ns d --min-idle 0
+  assert_success
+  run "$NSIPC" ns create d --policy "$p"
+  assert_failure 1
+  assert_output "nsipc: ns create: namespace d exists (an apply did not finish: run ns apply again)"
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/d"
+  run "$NSIPC" ns apply d --policy "$(policy shm16 <<<'{ "version": 1, "dev_shm": { "size": "16MiB" } }')"
+  assert_success
+  run "$NSIPC" exec d -- sh -c "stat -c %s /dev/shm/six; cat /dev/shm/nsipc-test-$$"
+  assert_output "6291456
+written-by-exec"
+  # Nobody in it and no IPC object, but files in its /dev/shm: gc --pins keeps it.
+  run "$NSIPC" gc --pins --ns d --min-idle 0
+  assert_success
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/d"
   "$NSIPC" ns delete d
   run findmnt "$NSIPC_STATE_DIR/shm/d"
   assert_failure
