@@ -79,7 +79,7 @@ poststop (const struct nsipc_globals *g, const struct nsipc_oci_state *st, int64
   struct nsipc_poststop out;
   int r = privileges_require_host_root ("the hook", &err) < 0
               ? -1
-              : container_poststop (g->state_dir, st->id, min_idle, &out, &err);
+              : container_poststop (g->state_dir, st->id, st->bundle, min_idle, &out, &err);
   if (r < 0)
     return cli_fail (verb, EXIT_RUNTIME, "%s", err.msg);
   if (out.reaped)

@@ -247,7 +247,7 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
      change: poststop finds a partial one, and removes nothing then. */
   bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
   if ((shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
-      || ledger_store (state_dir, l, err) < 0
+      || ledger_begin (state_dir, l, err) < 0
       || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)
     return -1;
   l->complete = true;
@@ -340,8 +340,8 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
 }
 
 int
-container_poststop (const char *state_dir, const char *id, int64_t min_idle, struct nsipc_poststop *out,
-                    nsipc_error *err)
+container_poststop (const char *state_dir, const char *id, const char *bundle, int64_t min_idle,
+                    struct nsipc_poststop *out, nsipc_error *err)
 {
   memset (out, 0, sizeof *out);
   struct nsipc_ledger l;
@@ -355,6 +355,16 @@ container_poststop (const char *state_dir, const char *id, int64_t min_idle, str
         format (out->note, sizeof out->note, "container %s: %s; the record is dropped", id, err->msg);
       nsipc_error ignored;
       ledger_drop (state_dir, id, &ignored);
+      return 0;
+    }
+  /* Another container's, running under the same id in another runtime:
+     its own poststop comes after its process. */
+  if (bundle && l.bundle && strcmp (bundle, l.bundle) != 0 && ledger_container_alive (&l))
+    {
+      format (out->note, sizeof out->note,
+              "container %s: its ledger is of a running container (process %d, bundle %s), left alone", id, (int)l.pid,
+              l.bundle);
+      ledger_free (&l);
       return 0;
     }
   int r = 0;

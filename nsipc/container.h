@@ -28,11 +28,13 @@ struct nsipc_poststop
   bool keep_record; /* the ledger stays: its namespace lives on without a record */
 };
 
-/* poststop of container ID: from its ledger (no pid arrives), removes the
-   orphans it left in a namespace that outlives it; never anything when the
-   ledger is incomplete, or when nsipc cannot see every process. */
-int container_poststop (const char *state_dir, const char *id, int64_t min_idle, struct nsipc_poststop *out,
-                        nsipc_error *err);
+/* poststop of container ID (of BUNDLE, when the state names it): from its
+   ledger (no pid arrives), removes the orphans it left in a namespace that
+   outlives it; never anything when the ledger is incomplete, or when nsipc
+   cannot see every process; nothing at all when the ledger is of another
+   bundle's container that runs. */
+int container_poststop (const char *state_dir, const char *id, const char *bundle, int64_t min_idle,
+                        struct nsipc_poststop *out, nsipc_error *err);
 void container_poststop_free (struct nsipc_poststop *out);
 
 /* Adds to SEAL the seal that holds in IPC namespace INODE: the keys of

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "namespace.h"
 #include "procfs.h"
 #include "state.h"
@@ -193,6 +194,71 @@ ledger_store (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *
 {
   _cleanup_close_ int dir = open_dir (state_dir, true, err);
   return dir < 0 ? -1 : ledger_write (dir, l, err);
+}
+
+bool
+ledger_container_alive (const struct nsipc_ledger *l)
+{
+  uint64_t start;
+  nsipc_error ignored;
+  return l->pid > 0 && procfs_start_time (l->pid, &start, &ignored) == 0 && start == l->pid_start;
+}
+
+/* Whether the namespace a stopped container joined is still where its
+   ledger says: then what its policy made there is still to protect. */
+static bool
+shared_remains (const struct nsipc_ledger *l)
+{
+  nsipc_error ignored;
+  uint64_t inode;
+  _cleanup_close_ int fd = l->kind == NS_KIND_SHARED && l->ns_path ? namespace_open_path (l->ns_path, &ignored) : -1;
+  return fd >= 0 && namespace_inode (fd, &inode, &ignored) == 0 && inode == l->ns_inode;
+}
+
+/* OLD's record, kept as ID.stopped-START: a valid id, so gc and audit read
+   it as any stopped container's, and gc drops it once its namespace is gone. */
+static int
+retire (int dir, const struct nsipc_ledger *old, nsipc_error *err)
+{
+  char suffix[32], name[LEDGER_ID_MAX + 1], from[LEDGER_ID_MAX + 8], to[LEDGER_ID_MAX + 8];
+  int n = snprintf (suffix, sizeof suffix, ".stopped-%" PRIu64, old->pid_start);
+  format (name, sizeof name, "%.*s%s", LEDGER_ID_MAX - n, old->id, suffix);
+  state_record_file (old->id, from, sizeof from);
+  state_record_file (name, to, sizeof to);
+  if (renameat (dir, from, dir, to) < 0)
+    return nsipc_error_set (err, errno, "keep the ledger of the stopped container %s as %s", old->id, name);
+  return 0;
+}
+
+/* An earlier ledger of L's id: a running container's stays, and L's start
+   is refused; a stopped one's that still protects objects in a namespace
+   others share is kept under another name; any other is replaced. */
+static int
+make_room (int dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  struct nsipc_ledger old;
+  nsipc_error ignored;
+  if (ledger_read (dir, l->id, &old, &ignored) < 0)
+    return 0; /* none, or unreadable: it protects nothing gc could read */
+  int r = 0;
+  if (old.pid == l->pid && old.pid_start == l->pid_start)
+    ; /* this container's own */
+  else if (ledger_container_alive (&old))
+    r = nsipc_error_set (err, 0,
+                         "a running container (process %d, bundle %s) has this id: ids must be unique among the "
+                         "runtimes that share a state directory",
+                         (int)old.pid, old.bundle ? old.bundle : "unknown");
+  else if (shared_remains (&old))
+    r = retire (dir, &old, err);
+  ledger_free (&old);
+  return r;
+}
+
+int
+ledger_begin (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  _cleanup_close_ int dir = open_dir (state_dir, true, err);
+  return dir < 0 || make_room (dir, l, err) < 0 ? -1 : ledger_write (dir, l, err);
 }
 
 int

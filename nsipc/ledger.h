@@ -76,10 +76,17 @@ int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_e
    long poststop must not hold up other containers' starts).  ledger_take
    fails with err->status ENOENT when there is no ledger. */
 int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
+/* ledger_store of a container's first record: an earlier one of its id is
+   refused while its container runs (ids must be unique), and kept under
+   another name while it protects objects in a namespace that remains. */
+int ledger_begin (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
+
+/* Whether LEDGER's container still runs: its pid, with its start time. */
+bool ledger_container_alive (const struct nsipc_ledger *ledger);
 
 /* Joins the IPC namespace of the running container the ledger records
    (its init pid is checked against its recorded start time): through its

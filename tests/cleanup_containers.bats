@@ -11,6 +11,7 @@ setup() {
   export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
   # Our own runc root: `gc --runtime-root` then knows our containers only.
   RUNC_ROOT=$BATS_TEST_TMPDIR/runc
+  RUNC_ROOT2=$BATS_TEST_TMPDIR/runc2 # a second runtime, for ids that meet
   PREFIX="nsipc-cc-$$-$BATS_TEST_NUMBER"
   PIDS=()
   HOST_BEFORE=$(host_snapshot)
@@ -20,6 +21,9 @@ teardown() {
   local id
   end_spawned
   for id in $(runc list -q 2>/dev/null | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
+  for id in $(command runc --root "$RUNC_ROOT2" list -q 2>/dev/null | grep "^$PREFIX-"); do
+    command runc --root "$RUNC_ROOT2" delete -f "$id" >/dev/null 2>&1 || true
+  done
   unmount_below "$BATS_TEST_TMPDIR"
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
 }
@@ -256,6 +260,67 @@ shm 0x730"
   assert_success
   assert_line "dropped stale record of container $id"
   [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+}
+
+@test "an id used again: a stopped container's ledger still protects its policy objects; a running one's is never replaced" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/own.json"
+  spawn unshare --ipc sleep 60
+  pause=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  keys() {
+    nsenter --ipc=/proc/"$pause"/ns/ipc awk 'NR > 1 { printf "msg 0x%x\n", $1 }' /proc/sysvipc/msg
+  }
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" true
+  with_hooks "$a" '["--min-idle", "0"]'
+  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ready; sleep 60'
+  with_hooks "$b" '["--min-idle", "0"]'
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "own" }'
+  id=$(cid 1)
+  run runc run --bundle "$a" "$id"
+  assert_success
+  assert_equal "$(keys)" "msg 0x710"
+  # The same id again, in a namespace of its own: the first container's
+  # ledger is kept under another name, and gc still keeps its queue.
+  runc run -d --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
+  wait_for "$b/out/ready"
+  run jq -r .bundle "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output "$b"
+  retired=$(ls "$NSIPC_STATE_DIR/containers" | sed -n "s/^\($id\.stopped-[0-9]*\)\.json\$/\1/p")
+  [ -n "$retired" ]
+  run "$NSIPC" gc --container "$retired" --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+  assert_equal "$(keys)" "msg 0x710"
+  # The same id in another runtime, while the container runs: refused; the
+  # running one's ledger stays, and the refused one's poststop leaves it.
+  c=$BATS_TEST_TMPDIR/c
+  make_bundle "$c" true
+  with_hooks "$c"
+  bundle_edit "$c" '.annotations = { "io.nsipc.policy": "own" }'
+  run command runc --root "$RUNC_ROOT2" run --bundle "$c" "$id"
+  assert_failure
+  assert_output --regexp "nsipc: hook createRuntime: container $id: a running container \(process [0-9]+, bundle $b\) has this id: ids must be unique among the runtimes that share a state directory"
+  run "$NSIPC" hook poststop <<<"{\"id\": \"$id\", \"status\": \"stopped\", \"bundle\": \"$c\"}"
+  assert_success
+  assert_output --regexp "^nsipc: hook poststop: container $id: its ledger is of a running container \(process [0-9]+, bundle $b\), left alone$"
+  run jq -r .bundle "$NSIPC_STATE_DIR/containers/$id.json"
+  assert_output "$b"
+  run "$NSIPC" exec --container "$id" -- awk 'NR > 1 { printf "msg 0x%x\n", $1 }' /proc/sysvipc/msg
+  assert_output "msg 0x720"
+  runc kill "$id" KILL
+  wait_stopped "$id"
+  runc delete "$id"
+  [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
+  # Once the shared namespace is gone, gc drops the kept record.
+  end_spawned
+  run "$NSIPC" gc --container "$retired" --min-idle 0 --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_line "dropped stale record of container $retired"
 }
 
 @test "poststop logs each removal and its summary to syslog, and only then" {
