@@ -213,6 +213,38 @@ is_control (unsigned char c)
   return c < 0x20 || c == 0x7f || c == '\\';
 }
 
+/* Whether C, once printed, hides what it is: a C1 control (a terminal
+   reads U+009B as ESC [), or an invisible one that reorders or hides the
+   text around it (bidi overrides and isolates, zero-width characters). */
+static bool
+is_hidden (uint32_t c)
+{
+  return c < 0xa0 || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f)
+         || c == 0xfeff;
+}
+
+/* The length of the character at P when it may be printed as it is; 0
+   when its first byte is to be escaped: a control, a byte that starts no
+   well-formed UTF-8, or a hidden character. */
+static size_t
+printable_len (const unsigned char *p)
+{
+  if (*p < 0x80)
+    return is_control (*p) ? 0 : 1;
+  size_t n = *p >= 0xc2 && *p < 0xe0 ? 2 : *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xf0 && *p < 0xf5 ? 4 : 0;
+  uint32_t c = *p & (0x7f >> n);
+  for (size_t i = 1; i < n; i++)
+    {
+      if ((p[i] & 0xc0) != 0x80)
+        return 0;
+      c = c << 6 | (p[i] & 0x3f);
+    }
+  static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+  if (n == 0 || c < least[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || is_hidden (c))
+    return 0;
+  return n;
+}
+
 bool
 escape_controls (const char *in, char *out, size_t len)
 {
@@ -222,13 +254,15 @@ escape_controls (const char *in, char *out, size_t len)
   while (*in && w + 5 < len)
     {
       /* The clean run first, whole: escapes are rare. */
-      size_t run = 0;
-      while (in[run] && !is_control (in[run]) && w + run + 5 < len)
-        run++;
+      size_t run = 0, n;
+      while (in[run] && (n = printable_len ((const unsigned char *)in + run)) > 0 && w + run + n + 5 < len)
+        run += n;
       memcpy (out + w, in, run);
       w += run, in += run;
-      if (*in && w + 5 < len && is_control (*in))
+      if (*in && w + 5 < len && printable_len ((const unsigned char *)in) == 0)
         w += format (out + w, len - w, "\\x%02x", (unsigned char)*in++);
+      else if (*in && run == 0)
+        break; /* a character that does not fit whole */
     }
   out[w] = '\0';
   return *in == '\0';

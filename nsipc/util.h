@@ -106,8 +106,11 @@ int open_regular (int dirfd, const char *path, bool follow, nsipc_error *err);
 
 /* IN with every control character (and the backslash) written as \xHH,
    so that a name someone else chose (a POSIX queue, an annotation) can
-   neither break a line of output or log nor send a terminal escape.
-   Truncates to fit OUT (LEN bytes): false when it had to. */
+   neither break a line of output or log nor send a terminal escape; so
+   are C1 controls, bidi and zero-width characters (each of their bytes)
+   and bytes that are no UTF-8, while other UTF-8 stays as it is.
+   Truncates to fit OUT (LEN bytes), never inside a character: false when
+   it had to. */
 bool escape_controls (const char *in, char *out, size_t len);
 
 /* A JSON string of S, which the kernel gave us (a queue's name may be any

@@ -346,6 +346,17 @@ removed 0 orphans, kept 0 in use"
   assert_equal "$(jq -c '[.removed[] | [.type, .mqueue]]' <<<"$output")" "$(jq -nc --arg n "$name" '[["mqueue", $n]]')"
   bounded "$NSIPC" audit --json --min-idle 0
   assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[]]' <<<"$output")" '[]'
+
+  # A terminal's CSI as a C1 control, a right-to-left override, a byte that
+  # is no UTF-8: escaped byte by byte, as the audit table does.
+  for name in $'/c1\xc2\x9b31mRED' $'/bidi\xe2\x80\xaeevil' $'/raw\x9b31m'; do
+    nsenter --ipc="$PIN" "${AS_GONE[@]}" "$IPC_TOOL" mq-create "$name"
+  done
+  bounded "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_equal "$(grep '^removed mqueue' <<<"$output" | cut -d' ' -f3 | sort)" '/bidi\xe2\x80\xaeevil
+/c1\xc2\x9b31mRED
+/raw\x9b31m'
 }
 
 @test "an annotation with ESC and BEL is escaped in the message" {

@@ -7,6 +7,7 @@
 #include "gc.h"
 #include "output.h"
 #include "tap.h"
+#include "util.h"
 
 static char *
 render (void (*fn) (FILE *, json_t *), json_t *audit)
@@ -43,6 +44,39 @@ test_gc_lines (void)
           "a queue by its name, escaped; no owner");
   output_gc_line (&e, false, line, 20);
   is_str (line, "removed mqueue ", "cut at a piece that does not fit, nothing after it");
+  /* A name the workload chose: C1 controls, bidi and zero-width
+     characters, and bytes that are no UTF-8 are escaped, byte by byte;
+     other UTF-8 is left as it is. */
+  static const struct
+  {
+    const char *name, *shown, *what;
+  } names[] = {
+    { "/c1\xc2\x9b"
+      "31mRED",
+      "/c1\\xc2\\x9b31mRED", "a C1 control (CSI)" },
+    { "/raw\x9b"
+      "31m",
+      "/raw\\x9b31m", "a byte that starts no UTF-8" },
+    { "/bidi\xe2\x80\xae"
+      "evil",
+      "/bidi\\xe2\\x80\\xaeevil", "a right-to-left override" },
+    { "/z\xe2\x80\x8bw", "/z\\xe2\\x80\\x8bw", "a zero-width space" },
+    { "/over\xc0\xaf", "/over\\xc0\\xaf", "an overlong slash" },
+    { "/cut\xe2\x80", "/cut\\xe2\\x80", "a character cut short" },
+    { "/caf\xc3\xa9\xe2\x80\xa6\xf0\x9f\x90\xb3", "/caf\xc3\xa9\xe2\x80\xa6\xf0\x9f\x90\xb3", "UTF-8 text, as it is" },
+  };
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    {
+      char want[256];
+      r.name = (char *)names[i].name;
+      output_gc_line (&e, false, line, sizeof line);
+      snprintf (want, sizeof want, "removed mqueue %s from IPC namespace 4026532290: no live operator or waiter",
+                names[i].shown);
+      is_str (line, want, names[i].what);
+    }
+  char small[9];
+  escape_controls ("ab\xe2\x80\xa6", small, sizeof small);
+  is_str (small, "ab", "a character that does not fit whole is left out");
   e = (struct gc_event){ .kind = GC_UNPINNED, .ns = 7, .name = "idle" };
   output_gc_line (&e, false, line, sizeof line);
   is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
