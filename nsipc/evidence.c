@@ -34,8 +34,51 @@ static const struct
 #ifdef SYS_semtimedop
   { SYS_semtimedop, OBJECT_SEM, "semtimedop" },
 #endif
+#ifdef __x86_64__
+  /* 32-bit programs' calls, by i386's numbers: /proc/PID/syscall does not
+     say which table a call came through, but x86_64 has no call from 335
+     to 423. */
+  { 400, OBJECT_MSG, "msgsnd" },
+  { 401, OBJECT_MSG, "msgrcv" },
+  { 420, OBJECT_SEM, "semtimedop" },
+#endif
   { -1, OBJECT_MSG, NULL },
 };
+
+#ifdef __x86_64__
+/* i386's ipc(2), which older 32-bit programs call for all of System V IPC:
+   the call in its first argument's low half, the id in its second.  As
+   x86_64's number, 117 is setresuid, which never blocks. */
+#define I386_IPC 117
+#define X32_BIT 0x40000000L /* x32 calls: x86_64's numbers with this bit */
+static const struct
+{
+  unsigned long call;
+  enum nsipc_object_type type;
+  const char *name;
+} i386_ipc_calls[] = { { 1, OBJECT_SEM, "semop" },
+                       { 4, OBJECT_SEM, "semtimedop" },
+                       { 11, OBJECT_MSG, "msgsnd" },
+                       { 12, OBJECT_MSG, "msgrcv" } };
+
+static bool
+parse_i386_ipc (unsigned long long call, const char *rest, enum nsipc_object_type *type, int *id, const char **name)
+{
+  char *end;
+  unsigned long long arg = strtoull (rest, &end, 16);
+  if (errno || end == rest)
+    return false;
+  for (size_t i = 0; i < sizeof i386_ipc_calls / sizeof *i386_ipc_calls; i++)
+    if (i386_ipc_calls[i].call == (call & 0xffff))
+      {
+        *type = i386_ipc_calls[i].type;
+        *id = (int)arg;
+        *name = i386_ipc_calls[i].name;
+        return true;
+      }
+  return false;
+}
+#endif
 
 bool
 evidence_parse_syscall (const char *text, enum nsipc_object_type *type, int *id, const char **call)
@@ -48,6 +91,11 @@ evidence_parse_syscall (const char *text, enum nsipc_object_type *type, int *id,
   unsigned long long arg = strtoull (end + 1, &end, 16);
   if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
     return false;
+#ifdef __x86_64__
+  if (nr == I386_IPC)
+    return parse_i386_ipc (arg, end, type, id, call);
+  nr &= ~X32_BIT;
+#endif
   for (size_t i = 0; ipc_calls[i].call; i++)
     if (ipc_calls[i].nr == nr)
       {

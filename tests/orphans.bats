@@ -101,6 +101,24 @@ shm 0x102"
 msg 0x201"
 }
 
+@test "msg: a 32-bit program blocked in msgrcv, by i386's call or its ipc(2), keeps the queue" {
+  run "$IPC_TOOL" i386
+  [ "$status" -ne 77 ] || skip "the kernel runs no i386 calls here"
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x210
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x211
+  hold recv32 "${AS_USER[@]}" "$IPC_TOOL" wait-recv32 0x210
+  hold ipc32 "${AS_USER[@]}" "$IPC_TOOL" wait-ipc32 0x211
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 100); do grep -q '^\(401\|117\) ' /proc/"$pid"/syscall && break; sleep 0.02; done
+  done
+  run rules --min-idle 0
+  assert_output "0x00000210 blocked
+0x00000211 blocked"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 2 in use"
+}
+
 @test "sem: a waiter, a live last operator, and a SEM_UNDO holder's uid keep a set; a dead set goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
   in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1

@@ -14,6 +14,10 @@
      ipc-tool attach KEY FILE      attach segment KEY
      ipc-tool private SIZE FILE    create an IPC_PRIVATE segment, attach it
      ipc-tool wait-recv KEY FILE   block in msgrcv
+     ipc-tool wait-recv32 KEY FILE block in msgrcv as a 32-bit program does:
+                                   i386's msgrcv (x86_64 only)
+     ipc-tool wait-ipc32 KEY FILE  the same through i386's ipc(2)
+     ipc-tool i386                 exit 0 if those work here, else 77
      ipc-tool fill KEY             send until queue KEY is full, exit
      ipc-tool wait-send KEY FILE   block in msgsnd (the queue is full)
      ipc-tool semop KEY DELTA      one semop on semaphore 0, exit
@@ -30,7 +34,9 @@
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -70,6 +76,41 @@ ready (const char *file)
     pause ();
   return 0;
 }
+
+#ifdef __x86_64__
+/* A call as a 32-bit program makes it: int $0x80, by i386's numbers. */
+static long
+int80 (long nr, long a, long b, long c, long d, long e)
+{
+  long r;
+  __asm__ volatile ("int $0x80"
+                    : "=a"(r)
+                    : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+                    : "memory", "r8", "r9", "r10", "r11");
+  return r;
+}
+
+/* msgrcv on queue Q through i386's msgrcv (401) or ipc(2) (117, MSGRCV,
+   version 0: the buffer and type in a struct of two 32-bit words), with
+   memory below 4 GiB, as 32-bit pointers need. */
+static int
+recv32 (int q, const char *how, const char *file)
+{
+  uint32_t *low = mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (low == MAP_FAILED)
+    return die ("mmap");
+  touch (file);
+  long r;
+  if (strcmp (how, "ipc") == 0)
+    {
+      low[0] = (uint32_t)(uintptr_t)(low + 64), low[1] = 0;
+      r = int80 (117, 12, q, 64, 0, (long)(uintptr_t)low);
+    }
+  else
+    r = int80 (401, q, (long)(uintptr_t)(low + 64), 64, 0, 0);
+  return r < 0 ? (errno = (int)-r, die ("msgrcv")) : 0;
+}
+#endif
 
 struct message
 {
@@ -132,6 +173,13 @@ scenario (int argc, char **argv)
       touch (argv[3]);
       return msgrcv (q, &m, sizeof m.text, 0, 0) < 0 ? die ("msgrcv") : 0;
     }
+#ifdef __x86_64__
+  if ((strcmp (verb, "wait-recv32") == 0 || strcmp (verb, "wait-ipc32") == 0) && argc == 4)
+    {
+      int q = msgget (key, 0);
+      return q < 0 ? die ("msgget") : recv32 (q, strcmp (verb, "wait-ipc32") == 0 ? "ipc" : "direct", argv[3]);
+    }
+#endif
   if (strcmp (verb, "fill") == 0 && argc == 3)
     {
       int q = msgget (key, 0);
@@ -171,6 +219,12 @@ scenario (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+  if (argc == 2 && strcmp (argv[1], "i386") == 0)
+#ifdef __x86_64__
+    return int80 (401, -1, 0, 0, 0, 0) == -ENOSYS ? 77 : 0;
+#else
+    return 77;
+#endif
   if (argc < 3)
     {
       fprintf (stderr, "usage: ipc-tool shm|sem|msg|hold|recv KEY ...\n");

@@ -271,6 +271,23 @@ test_evidence (void)
   snprintf (line, sizeof line, "%d 0xffffffff00000009 0x7ffd 0x1 0x0 0x0 0x0 0x1 0x2\n", (int)SYS_semop);
   ok (evidence_parse_syscall (line, &t, &id, &call) && t == OBJECT_SEM && id == 9, "semop: the id is an int");
   ok (!evidence_parse_syscall ("running\n", &t, &id, &call), "a running task blocks nothing");
+#ifdef __x86_64__
+  /* As a 64-bit kernel shows 32-bit programs' calls (int $0x80). */
+  ok (evidence_parse_syscall ("401 0x1 0xff7c 0x40 0x0 0x0 0x0 0xff7c 0xf7f1\n", &t, &id, &call) && t == OBJECT_MSG
+          && id == 1 && strcmp (call, "msgrcv") == 0,
+      "i386's msgrcv");
+  ok (evidence_parse_syscall ("117 0x1000c 0x2 0x40 0x0 0xff7c 0x0 0xff7c 0xf7f1\n", &t, &id, &call) && t == OBJECT_MSG
+          && id == 2 && strcmp (call, "msgrcv") == 0,
+      "i386's ipc(2) multiplexer: MSGRCV, version 1, on queue 2");
+  ok (evidence_parse_syscall ("117 0x1 0x5 0x1 0x0 0xff7c 0x0 0xff7c 0xf7f1\n", &t, &id, &call) && t == OBJECT_SEM
+          && id == 5,
+      "ipc(2) SEMOP on set 5");
+  ok (!evidence_parse_syscall ("117 0x0 0x0 0x0 0x0 0x0 0x0 0x7ffd 0x4011\n", &t, &id, &call),
+      "117 with no IPC call in it (x86_64's setresuid)");
+  ok (evidence_parse_syscall ("1073741894 0x3 0x7ffd 0x40 0x0 0x0 0x0 0x7ffd 0x4011\n", &t, &id, &call)
+          && t == OBJECT_MSG && id == 3,
+      "x32's msgrcv");
+#endif
   ok (!evidence_parse_syscall ("-1 0x7ffd 0x7f12\n", &t, &id, &call), "a task outside any syscall");
   ok (!evidence_parse_syscall ("0 0x3 0x7ffd 0x400 0x0 0x0 0x0 0x1 0x2\n", &t, &id, &call), "read(2) is no IPC call");
   ok (!evidence_parse_syscall ("", &t, &id, &call), "an empty file");
