@@ -114,6 +114,32 @@ inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object 
     }
 }
 
+int
+inventory_stat_id (enum nsipc_object_type type, int id, struct nsipc_ipc_object *o)
+{
+  struct msqid_ds msg;
+  struct semid_ds sem;
+  struct shmid_ds shm;
+  switch (type)
+    {
+    case OBJECT_MSG:
+      if (msgctl (id, IPC_STAT, &msg) < 0)
+        return -1;
+      inventory_from_msg (&msg, id, o);
+      return 0;
+    case OBJECT_SEM:
+      if (semctl (id, 0, IPC_STAT, &sem) < 0)
+        return -1;
+      inventory_from_sem (&sem, id, o);
+      return 0;
+    default:
+      if (shmctl (id, IPC_STAT, &shm) < 0)
+        return -1;
+      inventory_from_shm (&shm, id, o);
+      return 0;
+    }
+}
+
 bool
 inventory_gap (void)
 {
@@ -309,6 +335,50 @@ compare_files (const void *a, const void *b)
   return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
+/* The files open in the table at PATH (a /proc fd directory), added to
+   SET; how many there were. */
+static size_t
+add_open_files (const char *path, struct nsipc_open_files *set, size_t *cap)
+{
+  _cleanup_dir_ DIR *fds = opendir (path);
+  struct dirent *fe;
+  size_t n = 0;
+  while (fds && (fe = readdir (fds)) != NULL)
+    {
+      struct stat st;
+      if (fe->d_name[0] == '.' || fstatat (dirfd (fds), fe->d_name, &st, 0) < 0)
+        continue;
+      if (set->n == *cap)
+        {
+          *cap = *cap ? 2 * *cap : 256;
+          set->files = xrealloc (set->files, *cap * sizeof *set->files);
+        }
+      set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
+      n++;
+    }
+  return n;
+}
+
+/* A process whose main thread has exited shows no files of its own, while
+   its other threads still hold them: the first thread with any answers
+   for all (threads share their table). */
+static void
+add_threads_open_files (const char *pid, struct nsipc_open_files *set, size_t *cap)
+{
+  char path[64];
+  format (path, sizeof path, "/proc/%s/task", pid);
+  _cleanup_dir_ DIR *tasks = opendir (path);
+  struct dirent *te;
+  while (tasks && (te = readdir (tasks)) != NULL)
+    {
+      if (te->d_name[0] < '0' || te->d_name[0] > '9' || strcmp (te->d_name, pid) == 0)
+        continue;
+      format (path, sizeof path, "/proc/%s/task/%s/fd", pid, te->d_name);
+      if (add_open_files (path, set, cap) > 0)
+        return;
+    }
+}
+
 int
 inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
 {
@@ -324,20 +394,8 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
         continue;
       char path[64];
       format (path, sizeof path, "/proc/%s/fd", de->d_name);
-      _cleanup_dir_ DIR *fds = opendir (path);
-      struct dirent *fe;
-      while (fds && (fe = readdir (fds)) != NULL)
-        {
-          struct stat st;
-          if (fe->d_name[0] == '.' || fstatat (dirfd (fds), fe->d_name, &st, 0) < 0)
-            continue;
-          if (set->n == cap)
-            {
-              cap = cap ? 2 * cap : 256;
-              set->files = xrealloc (set->files, cap * sizeof *set->files);
-            }
-          set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
-        }
+      if (add_open_files (path, set, &cap) == 0)
+        add_threads_open_files (de->d_name, set, &cap);
     }
   if (set->n)
     qsort (set->files, set->n, sizeof *set->files, compare_files);

@@ -58,6 +58,9 @@ int inventory_last_index (enum nsipc_object_type type);
 /* The object of TYPE at INDEX (0 to inventory_last_index), read now: 0,
    or -1 with errno, where inventory_gap () means there is none. */
 int inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object *o);
+/* The same by the object's id (IPC_STAT): -1 with errno EIDRM or EINVAL
+   once it is gone. */
+int inventory_stat_id (enum nsipc_object_type type, int id, struct nsipc_ipc_object *o);
 bool inventory_gap (void);
 
 /* The kernel's record of the object with ID, as nsipc sees it. */

@@ -288,6 +288,31 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
+/* The same for a process whose main thread has exited: it has no link of
+   its own (ENOENT), but its other threads still run, and may use objects;
+   the first of them answers.  ENOENT again when there is none. */
+static int
+threads_ns_link_inode (int proc, const char *pid, uint64_t *inode)
+{
+  char path[64];
+  format (path, sizeof path, "%s/task", pid);
+  _cleanup_close_ int fd = openat (proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
+  if (tasks == NULL)
+    return errno = ENOENT, -1;
+  fd = -1; /* the DIR has it */
+  struct dirent *de;
+  while ((de = readdir (tasks)) != NULL)
+    {
+      if (de->d_name[0] < '0' || de->d_name[0] > '9' || strcmp (de->d_name, pid) == 0)
+        continue;
+      format (path, sizeof path, "%s/task/%s", pid, de->d_name);
+      if (ns_link_inode (proc, path, inode) == 0)
+        return 0;
+    }
+  return errno = ENOENT, -1;
+}
+
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
    processes in namespace *ONLY. */
 static int
@@ -316,7 +341,8 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
       if (k < n_kernel && kernel[k] == pid)
         continue;
       uint64_t inode;
-      if (ns_link_inode (dirfd (proc), de->d_name, &inode) < 0)
+      if (ns_link_inode (dirfd (proc), de->d_name, &inode) < 0
+          && (errno != ENOENT || threads_ns_link_inode (dirfd (proc), de->d_name, &inode) < 0))
         {
           /* Gone meanwhile (ENOENT), or hidden from us: counted, not fatal. */
           *skipped += errno != ENOENT;

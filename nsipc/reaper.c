@@ -308,9 +308,22 @@ restat_queue (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
   return 0;
 }
 
+/* O, judged an orphan, removed if it is still as it was judged: read again
+   by its id, untouched since, and for a set with no process waiting on it
+   now (DESIGN.md §6).  Judging may have taken a while (the namespace's
+   evidence, a big set's members): a process that began to wait meanwhile
+   keeps it.  1: kept, changed while we looked. */
 static int
 remove_sysv (const struct nsipc_ipc_object *o)
 {
+  struct nsipc_ipc_object now;
+  uint64_t waiters = 0;
+  nsipc_error ignored;
+  if (inventory_stat_id (o->type, o->id, &now) < 0)
+    return -1;
+  if (!reaper_unchanged (o, &now)
+      || (o->type == OBJECT_SEM && (inventory_sem_members (o->id, o->nsems, NULL, &waiters, &ignored) < 0 || waiters)))
+    return 1;
   switch (o->type)
     {
     case OBJECT_SHM:
@@ -323,12 +336,11 @@ remove_sysv (const struct nsipc_ipc_object *o)
 }
 
 /* Judges O and, unless DRY_RUN, removes it if it is an orphan: 0 removed
-   (or would be), 1 kept, -1 failed (errno).  A System V object was just
-   read by its id, so its judgement is the re-check before IPC_RMID: the id
-   names this object only, never one made later at the same index.  A
-   queue, read by name from a listing, is read again first.  A set's
-   members (three semctl calls per semaphore) are read only when nothing
-   else keeps it. */
+   (or would be), 1 kept, -1 failed (errno).  Each is read again before it
+   goes: a System V object by its id, which names this object only, never
+   one made later at the same index; a queue by its name, and judged again.
+   A set's members (three semctl calls per semaphore) are read only when
+   nothing else keeps it. */
 static int
 reap_one (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, bool dry_run, struct nsipc_verdict *v)
 {

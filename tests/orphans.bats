@@ -119,6 +119,21 @@ msg 0x201"
   assert_line "removed 0 orphans, kept 2 in use"
 }
 
+@test "a process whose main thread has exited: its other thread, blocked in msgrcv or holding a queue open, keeps the object" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x220
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /held
+  hold recv "${AS_USER[@]}" "$IPC_TOOL" leaderless-recv 0x220
+  hold mq "${AS_USER[@]}" "$IPC_TOOL" leaderless-mq /held
+  for _ in $(seq 100); do cat /proc/"${PIDS[0]}"/task/*/syscall | grep -q '^70 ' && break; sleep 0.02; done
+  run rules --min-idle 0
+  assert_output "/held open
+0x00000220 blocked"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 2 in use"
+  kill -0 "${PIDS[0]}"
+}
+
 @test "sem: a waiter, a live last operator, and a SEM_UNDO holder's uid keep a set; a dead set goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
   in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1
@@ -140,6 +155,29 @@ msg 0x201"
   run "$NSIPC" gc --ns t --min-idle 0 --json
   assert_success
   assert_equal "$(jq -c '[.removed[] | [.type, .key]]' <<<"$output")" '[["sem","0x00000303"]]'
+}
+
+@test "a process that begins to wait on a set while gc judges it keeps the set: the re-check before IPC_RMID" {
+  command -v strace >/dev/null || skip "strace is not installed"
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1
+  # gc's semctl calls up to the last member it reads to judge the set (its
+  # waiters, GETZCNT): a dry run makes the same.
+  strace -f -o "$BATS_TEST_TMPDIR/calls" -e trace=semctl "$NSIPC" gc --ns t --min-idle 0 --dry-run >/dev/null
+  n=$(grep -c 'semctl(' "$BATS_TEST_TMPDIR/calls")
+  [ "$(grep 'semctl(' "$BATS_TEST_TMPDIR/calls" | tail -1 | grep -c GETZCNT)" = 1 ]
+  # The real run holds there for a second, while a process begins to wait.
+  strace -f -o /dev/null -e trace=semctl -e inject=semctl:delay_exit=1000000:when="$n" \
+    "$NSIPC" gc --ns t --min-idle 0 >"$BATS_TEST_TMPDIR/gc.out" &
+  gc=$!
+  sleep 0.3
+  hold wait "${AS_USER[@]}" "$IPC_TOOL" wait-sem 0x300
+  for _ in $(seq 100); do grep -q '^\(64\|65\|220\) ' /proc/"${PIDS[0]}"/syscall && break; sleep 0.02; done
+  wait "$gc"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/gc.out")" "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "sem 0x300"
+  kill -0 "${PIDS[0]}"
 }
 
 @test "creator uid: a queue whose creator is alive but never used it stays; by-pid drops the rule" {

@@ -18,6 +18,11 @@
                                    i386's msgrcv (x86_64 only)
      ipc-tool wait-ipc32 KEY FILE  the same through i386's ipc(2)
      ipc-tool i386                 exit 0 if those work here, else 77
+     ipc-tool leaderless-recv KEY FILE
+                                   block in msgrcv in a thread whose main
+                                   thread has exited (a zombie leader)
+     ipc-tool leaderless-mq NAME FILE
+                                   hold POSIX queue NAME open, the same way
      ipc-tool fill KEY             send until queue KEY is full, exit
      ipc-tool wait-send KEY FILE   block in msgsnd (the queue is full)
      ipc-tool semop KEY DELTA      one semop on semaphore 0, exit
@@ -32,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -117,6 +123,48 @@ struct message
   long type;
   char text[64];
 };
+
+/* A thread that goes on after main's has exited: it says it is ready once
+   its leader is a zombie, then blocks in msgrcv on queue Q (Q < 0: in
+   pause, holding what main opened). */
+struct leaderless
+{
+  pid_t leader;
+  int q;
+  const char *file;
+};
+
+static void *
+leaderless_thread (void *arg)
+{
+  struct leaderless *l = arg;
+  char path[64], stat[512] = "";
+  snprintf (path, sizeof path, "/proc/self/task/%d/stat", (int)l->leader);
+  for (const char *state = NULL; state == NULL || state[2] != 'Z'; usleep (10000))
+    {
+      FILE *f = fopen (path, "r");
+      state = f && fgets (stat, sizeof stat, f) ? strrchr (stat, ')') : NULL;
+      if (f)
+        fclose (f);
+    }
+  touch (l->file);
+  struct message m;
+  if (l->q >= 0)
+    exit (msgrcv (l->q, &m, sizeof m.text, 0, 0) < 0 ? die ("msgrcv") : 0);
+  for (;;)
+    pause ();
+}
+
+static int
+leaderless (int q, const char *file)
+{
+  static struct leaderless l;
+  l = (struct leaderless){ getpid (), q, file };
+  pthread_t t;
+  if (pthread_create (&t, NULL, leaderless_thread, &l) != 0)
+    return die ("pthread_create");
+  pthread_exit (NULL);
+}
 
 static int
 create (const char *type, key_t key)
@@ -211,6 +259,13 @@ scenario (int argc, char **argv)
       mqd_t q = mq_open (argv[2], O_CREAT | O_EXCL | O_RDWR, mode, NULL);
       return q == (mqd_t)-1 ? die ("mq_open") : mq_close (q);
     }
+  if (strcmp (verb, "leaderless-recv") == 0 && argc == 4)
+    {
+      int q = msgget (key, 0);
+      return q < 0 ? die ("msgget") : leaderless (q, argv[3]);
+    }
+  if (strcmp (verb, "leaderless-mq") == 0 && argc == 4)
+    return mq_open (argv[2], O_RDWR) == (mqd_t)-1 ? die ("mq_open") : leaderless (-1, argv[3]);
   if (strcmp (verb, "mq-open") == 0 && argc == 4)
     return mq_open (argv[2], O_RDWR) == (mqd_t)-1 ? die ("mq_open") : ready (argv[3]);
   return 2;
