@@ -20,7 +20,7 @@
 #define PATH_LEN 128
 #define SEMVMX 32767          /* the kernel's largest semaphore value */
 #define OWNER_MAX 4294967294u /* (uid_t) -1 means "no change" to the kernel */
-#define MQ_NAME_MAX 255
+#define MQ_NAME_MAX 255 /* NAME_MAX: after the leading slash, as mq_open counts */
 
 static const char *const type_names[OBJECT_TYPE_COUNT] = { "msg", "sem", "shm", "mqueue" };
 
@@ -341,12 +341,12 @@ read_name (struct nsipc_problems *p, json_t *obj, const char *base, struct nsipc
       return;
     }
   if (o->type == OBJECT_MQUEUE
-      && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s) > MQ_NAME_MAX
+      && (s[0] != '/' || strchr (s + 1, '/') != NULL || s[1] == '\0' || strlen (s + 1) > MQ_NAME_MAX
           || strcmp (s, "/.") == 0 || strcmp (s, "/..") == 0))
     {
       problems_add (p, path,
                     "\"%s\" must start with \"/\", have no other \"/\", not be \"/.\" or \"/..\", and have at most 255 "
-                    "characters",
+                    "characters after it",
                     s);
       return;
     }

@@ -375,13 +375,23 @@ removed 0 orphans, kept 0 in use"
 
 # --- 8. policy values -----------------------------------------------------
 
-@test "queue names /. and /.., and names with control characters, are refused" {
+@test "queue names /. and /.., past 255 characters, and with control characters, are refused" {
   p=$BATS_TEST_TMPDIR/q.json
   for name in '/..' '/.'; do
     jq -n --arg n "$name" '{ version: 1, objects: [ { type: "mqueue", name: $n } ] }' >"$p"
     bounded "$NSIPC" policy check "$p"
     one_line 2 "nsipc: policy check: $p: objects[0].name: \"$name\" must start with \"/\""
   done
+  # NAME_MAX after the slash, as mq_open counts: 255 characters make a
+  # queue, 256 none.
+  long=$(printf 'q%.0s' $(seq 255))
+  jq -n --arg n "/$long" '{ version: 1, objects: [ { type: "mqueue", name: $n } ] }' >"$p"
+  bounded "$NSIPC" run --policy "$p" -- ls /dev/mqueue
+  assert_success
+  assert_output "$long"
+  jq -n --arg n "/${long}q" '{ version: 1, objects: [ { type: "mqueue", name: $n } ] }' >"$p"
+  bounded "$NSIPC" policy check "$p"
+  one_line 2 "nsipc: policy check: $p: objects[0].name: \"/${long}q\" must start with \"/\", have no other \"/\", not be \"/.\" or \"/..\", and have at most 255 characters after it"
   for name in $'/a\nb' $'/a\tb' $'/a\x01b' $'/a\x7fb' $'/\e[2J'; do
     jq -n --arg n "$name" '{ version: 1, objects: [ { type: "mqueue", name: $n } ] }' >"$p"
     bounded "$NSIPC" policy check "$p"
