@@ -143,13 +143,64 @@ sysctl_key (const char *path, char *buf, size_t len)
       *p = '.';
 }
 
-/* kernel.sem's four fields as a linux.sysctl object has them; false when
-   it has none. */
-static bool
-sysctl_sem (json_t *sysctl, uint64_t v[4])
+/* Up to N numbers of TEXT as the kernel reads a sysctl's: base 0 (0x is
+   hex, a leading 0 octal), separated by blanks; how many, or 0 when
+   something else is there. */
+static size_t
+sysctl_numbers (const char *text, uint64_t *v, size_t n)
 {
-  const char *s = json_string_value (json_object_get (sysctl, "kernel.sem"));
-  return s && parse_u64s (s, v, 4, NULL) == 4;
+  size_t i = 0;
+  for (const char *p = text;;)
+    {
+      p += strspn (p, " \t\n");
+      if (*p == '\0' || i == n)
+        return *p == '\0' ? i : 0;
+      char *end;
+      errno = 0;
+      unsigned long long x = *p >= '0' && *p <= '9' ? strtoull (p, &end, 0) : (end = (char *)p, 0);
+      if (end == p || errno || (*end && !strchr (" \t\n", *end)))
+        return 0;
+      v[i++] = x;
+      p = end;
+    }
+}
+
+/* The value the config's linux.sysctl gives sysctl NAME ("kernel.msgmax")
+   under any key runc takes for it ("kernel/msgmax" too), or NULL; -1 when
+   two keys give it, or its value is no string (errors in ERR). */
+static int
+sysctl_value (json_t *sysctl, const char *name, const char **value, nsipc_error *err)
+{
+  *value = NULL;
+  const char *k, *first = NULL;
+  json_t *v;
+  json_object_foreach (sysctl, k, v)
+  {
+    char key[128];
+    sysctl_key (k, key, sizeof key);
+    if (strcmp (key, name) != 0)
+      continue;
+    if (first)
+      return nsipc_error_set (err, 0, "the config sets %s twice (as \"%.64s\" and \"%.64s\")", name, first, k);
+    if (!json_is_string (v))
+      return nsipc_error_set (err, 0, "the config's %s is not a string", name);
+    first = k;
+    *value = json_string_value (v);
+  }
+  return 0;
+}
+
+/* kernel.sem's four fields as the config's linux.sysctl has them: 1, or 0
+   when it has none, or -1. */
+static int
+sysctl_sem (json_t *sysctl, uint64_t v[4], nsipc_error *err)
+{
+  const char *s;
+  if (sysctl_value (sysctl, "kernel.sem", &s, err) < 0)
+    return -1;
+  if (s && sysctl_numbers (s, v, 4) != 4)
+    return nsipc_error_set (err, 0, "the config's kernel.sem \"%.64s\" is not four numbers", s);
+  return s != NULL;
 }
 
 int
@@ -157,7 +208,9 @@ oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error 
 {
   json_t *sysctl = json_object_get (json_object_get (config, "linux"), "sysctl");
   uint64_t sem[4];
-  bool have_sem = sysctl_sem (sysctl, sem);
+  int have_sem = sysctl_sem (sysctl, sem, err);
+  if (have_sem < 0)
+    return -1;
   for (int id = 0; id < LIMIT_COUNT; id++)
     {
       if (!p->limits.set[id])
@@ -165,12 +218,14 @@ oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error 
       char key[64];
       sysctl_key (nsipc_limits[id].sysctl, key, sizeof key);
       uint64_t theirs;
-      const char *s = json_string_value (json_object_get (sysctl, key));
+      const char *s = NULL;
+      if (nsipc_limits[id].sem_index < 0 && sysctl_value (sysctl, key, &s, err) < 0)
+        return -1;
       if (nsipc_limits[id].sem_index >= 0 ? !have_sem : s == NULL)
         continue;
       if (nsipc_limits[id].sem_index >= 0)
         theirs = sem[nsipc_limits[id].sem_index];
-      else if (parse_u64s (s, &theirs, 1, NULL) != 1)
+      else if (sysctl_numbers (s, &theirs, 1) != 1)
         return nsipc_error_set (err, 0, "the config's %s \"%.32s\" is not a number", key, s);
       if (theirs != p->limits.value[id])
         return nsipc_error_set (err, 0,
@@ -181,6 +236,24 @@ oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error 
                                 p->limits.value[id]);
     }
   return 0;
+}
+
+/* NAME = VALUE in SYSCTL, the one key for it: another spelling runc takes
+   for it ("kernel/msgmax") goes, else runc would write both, in no order. */
+static void
+set_sysctl (json_t *sysctl, const char *name, const char *value)
+{
+  const char *k;
+  json_t *v;
+  void *tmp;
+  json_object_foreach_safe (sysctl, tmp, k, v)
+  {
+    char key[128];
+    sysctl_key (k, key, sizeof key);
+    if (strcmp (key, name) == 0)
+      json_object_del (sysctl, k);
+  }
+  json_object_set_new (sysctl, name, json_string (value));
 }
 
 static void
@@ -202,7 +275,7 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
       char key[64], value[32];
       sysctl_key (nsipc_limits[id].sysctl, key, sizeof key);
       format (value, sizeof value, "%" PRIu64, p->limits.value[id]);
-      json_object_set_new (sysctl, key, json_string (value));
+      set_sysctl (sysctl, key, value);
     }
   if (sem)
     {
@@ -210,12 +283,13 @@ add_sysctls (json_t *linux_, const struct nsipc_policy *p)
          the config's values, else a fresh namespace's. */
       static const enum nsipc_limit_id order[] = { LIMIT_SEMMSL, LIMIT_SEMMNS, LIMIT_SEMOPM, LIMIT_SEMMNI };
       uint64_t theirs[4], v[4];
-      bool have = sysctl_sem (sysctl, theirs);
+      nsipc_error ignored; /* oci_sysctl_conflicts read it first */
+      bool have = sysctl_sem (sysctl, theirs, &ignored) == 1;
       for (int i = 0; i < 4; i++)
         v[i] = p->limits.set[order[i]] || !have ? limits_effective (&p->limits, order[i]) : theirs[i];
       char value[96];
       format (value, sizeof value, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, v[0], v[1], v[2], v[3]);
-      json_object_set_new (sysctl, "kernel.sem", json_string (value));
+      set_sysctl (sysctl, "kernel.sem", value);
     }
 }
 

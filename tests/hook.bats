@@ -433,6 +433,19 @@ shm 0x601"
   run runc run --bundle "$b" "$(cid 2)"
   assert_success
   [ -e "$b/out/ran" ]
+  # As runc and the kernel read them: kernel/msgmni is kernel.msgmni, and
+  # 021 is octal, 17.
+  rm "$b/out/ran"
+  bundle_edit "$b" '.linux.sysctl = { "kernel/msgmni": "100" }'
+  run runc run --bundle "$b" "$(cid 3)"
+  assert_failure
+  assert_output --partial "the config sets kernel.msgmni = 100, the policy 17: the admin's policy is not overridden"
+  [ ! -e "$b/out/ran" ]
+  bundle_edit "$b" '.linux.sysctl = { "kernel/msgmni": "021" } | .process.args = ["sh", "-c", "cat /proc/sys/kernel/msgmni"]'
+  run runc run --bundle "$b" "$(cid 4)"
+  assert_success
+  assert_output 17
+  bundle_edit "$b" '.linux.sysctl = { "kernel.msgmni": "17" }'
   run "$NSIPC" oci-config --policy web <"$b/config.json"
   assert_success
   bundle_edit "$b" '.linux.sysctl = { "kernel.msgmni": "100" }'

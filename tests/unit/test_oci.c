@@ -348,8 +348,35 @@ test_amend_existing (void)
           "the config sets kernel.sem semmni = 128, the policy 256: the admin's policy is not overridden; drop the "
           "setting or change the policy",
           "naming the field");
-  json_object_set_new (json_object_get (json_object_get (c, "linux"), "sysctl"), "kernel.sem",
-                       json_string ("250 32000 32 256"));
+  /* As runc and the kernel read them: a key with slashes is the same
+     sysctl, and numbers are in base 0 (04000 is 2048). */
+  json_t *sc = json_object_get (json_object_get (c, "linux"), "sysctl");
+  json_object_set_new (sc, "kernel.sem", json_string ("250 32000 32 256"));
+  json_object_set_new (sc, "kernel/msgmni", json_string ("40"));
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "kernel/msgmni is kernel.msgmni");
+  is_str (err.msg, "the config sets kernel.msgmni twice (as \"kernel.msgmni\" and \"kernel/msgmni\")",
+          "given twice, under two spellings");
+  json_object_del (sc, "kernel.msgmni");
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "kernel/msgmni alone, with another value, is refused");
+  is_str (err.msg,
+          "the config sets kernel.msgmni = 40, the policy 32: the admin's policy is not overridden; drop the setting "
+          "or change the policy",
+          "by its dotted name");
+  json_object_set_new (sc, "kernel/msgmni", json_string ("040"));
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "040 is 32, as the kernel reads it");
+  ok (json_object_get (sc, "kernel/msgmni") == NULL && json_object_get (sc, "kernel.msgmni") != NULL,
+      "and the policy's value replaces it under one key");
+  json_object_set_new (sc, "kernel.msgmni", json_string ("0x20"));
+  json_object_set_new (sc, "kernel.sem", json_string ("0372 32000 0x20 0400"));
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "hex and octal fields of kernel.sem");
+  json_object_set_new (sc, "kernel.msgmni", json_string ("32"));
+  json_object_set_new (sc, "kernel.sem", json_string ("250 32000 32 0256"));
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "a leading 0 is octal: 0256 is not 256");
+  is_str (err.msg,
+          "the config sets kernel.sem semmni = 174, the policy 256: the admin's policy is not overridden; drop the "
+          "setting or change the policy",
+          "semmni read as the kernel reads it");
+  json_object_set_new (sc, "kernel.sem", json_string ("250 32000 32 256"));
   json_object_set_new (c, "annotations", json_pack ("{s:s, s:s}", "io.nsipc.policy", "old", "org.example", "x"));
   ok (oci_config_amend (c, &p, &a, &err) == 0, "a config whose sysctls agree with the policy is amended");
   is_str (sysctl (c, "kernel.msgmni"), "32", "the policy's value");
