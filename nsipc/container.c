@@ -85,8 +85,6 @@ refuse_host (const struct nsipc_policy *p, nsipc_error *err)
 static int
 provision_objects (struct nsipc_ledger *l, struct nsipc_policy *p, const char *other, bool userns, nsipc_error *err)
 {
-  if (l->kind == NS_KIND_HOST)
-    return refuse_host (p, err);
   if (userns && map_owners (p, l->pid, err) < 0)
     return -1;
   if (l->kind == NS_KIND_PRIVATE && !userns)
@@ -117,10 +115,10 @@ static int
 provision_container (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p, const char *other,
                      bool userns, nsipc_error *err)
 {
+  if (l->kind == NS_KIND_HOST) /* refuse_host let nothing through */
+    return 0;
   if (provision_objects (l, p, other, userns, err) < 0)
     return -1;
-  if (l->kind == NS_KIND_HOST)
-    return 0;
   if (provision_policy_objects (p, &l->provisioned, &l->n_provisioned, err) < 0)
     return -1;
   if (l->kind != NS_KIND_NAMED)
@@ -211,8 +209,10 @@ describe_shared (const char *state_dir, const struct nsipc_ledger *l, char *buf,
 
 /* The container's /dev/shm as the policy says: its named namespace's
    tmpfs when that has one (whose size the policy must agree with), else
-   its own, in a namespace of its own, resized to dev_shm.  Changes only the
-   container's mounts, which go with it. */
+   its own, in a namespace of its own, resized to dev_shm; in a namespace
+   others share, or the host's, one of that size already (a pod's, which
+   its own container sized), or the container does not start.  Changes
+   only the container's mounts, which go with it. */
 static int
 fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct nsipc_policy *p, const char *rootfs,
              nsipc_error *err)
@@ -222,10 +222,12 @@ fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct n
     return -1;
   if (tree >= 0 && p->dev_shm_size && shm_size_differs (tree, p->dev_shm_size, err))
     return nsipc_error_prefix (err, "namespace %s", l->ns_name);
-  if (tree < 0 && (p->dev_shm_size == 0 || (l->kind != NS_KIND_PRIVATE && l->kind != NS_KIND_NAMED)))
+  if (tree < 0 && p->dev_shm_size == 0)
     return 0;
   if (rootfs == NULL)
     return nsipc_error_set (err, 0, "bundle %s: config.json has no root.path, where /dev/shm would be", l->bundle);
+  if (tree < 0 && l->kind != NS_KIND_PRIVATE && l->kind != NS_KIND_NAMED)
+    return shm_check_container (l->pid, rootfs, p->dev_shm_size, err);
   return shm_fit_container (l->pid, rootfs, p->dev_shm_size, tree, err);
 }
 
@@ -240,7 +242,7 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
   char other[160];
   if (ns < 0 || namespace_inode (ns, &l->ns_inode, err) < 0
       || classify (state_dir, l, p, l->bundle, home_inode, &rootfs, err) < 0
-      || fit_dev_shm (state_dir, l, p, rootfs, err) < 0)
+      || (l->kind == NS_KIND_HOST && refuse_host (p, err) < 0) || fit_dev_shm (state_dir, l, p, rootfs, err) < 0)
     return -1;
   describe_shared (state_dir, l, other, sizeof other);
   /* What existed before the container, then the ledger, both before any

@@ -326,6 +326,34 @@ fit_in (void *ctx, nsipc_error *err)
   return resize (fd, f->size, err);
 }
 
+/* The container's /dev/shm as it is, against f->size: nothing changes. */
+static int
+check_in (void *ctx, nsipc_error *err)
+{
+  struct fit *f = ctx;
+  _cleanup_close_ int root = open (f->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return nsipc_error_set (err, errno, "open the root %s", f->rootfs);
+  _cleanup_close_ int fd = open_dev_shm (root, err);
+  if (fd < 0)
+    return -1;
+  uint64_t have = tmpfs_size (fd);
+  if (have == 0)
+    return nsipc_error_set (err, 0, "/dev/shm is not a tmpfs: dev_shm cannot be applied");
+  if (have == in_pages (f->size))
+    return 0;
+  return sizes_differ (err, "/dev/shm", have, f->size, " (in a namespace others share, nsipc resizes none)");
+}
+
+int
+shm_check_container (pid_t pid, const char *rootfs, uint64_t size, nsipc_error *err)
+{
+  struct fit f = { rootfs, size, -1, 0 };
+  if (in_mounts_of (pid, check_in, &f, err) < 0)
+    return nsipc_error_prefix (err, "the container's /dev/shm");
+  return 0;
+}
+
 int
 shm_fit_container (pid_t pid, const char *rootfs, uint64_t size, int tree, nsipc_error *err)
 {

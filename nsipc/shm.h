@@ -47,3 +47,8 @@ int shm_bind (int tree, nsipc_error *err);
    the runtime's default size or already SIZE, mounted when there is none,
    refused (-1, naming both sizes) when its size was asked for. */
 int shm_fit_container (pid_t pid, const char *rootfs, uint64_t size, int tree, nsipc_error *err);
+
+/* createRuntime in a namespace others share, or the host's: the /dev/shm
+   under ROOTFS must be SIZE bytes already (a pod's, which its own container
+   sized); -1, naming both sizes, when it is not.  Nothing changes. */
+int shm_check_container (pid_t pid, const char *rootfs, uint64_t size, nsipc_error *err);

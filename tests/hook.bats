@@ -509,7 +509,7 @@ msgget: Operation not permitted"
   assert_output "nsipc: oci-config: seal: linux.seccomp allows shmctl under conditions of its own, which the seal cannot be combined with"
 }
 
-@test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound" {
+@test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound; a shared namespace's must fit" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"; echo from-container > /dev/shm/f; cat /dev/shm/g 2>/dev/null || true'
   with_hooks "$b"
@@ -555,4 +555,25 @@ from-exec"
   assert_failure
   assert_output --partial "namespace pod1: its /dev/shm is 8MiB, the policy's dev_shm 4MiB"
   "$NSIPC" ns delete pod1
+  # In a namespace others share (one nsipc did not make), or the host's,
+  # nsipc resizes nothing: the container's /dev/shm must have the size
+  # already, or it does not start.
+  spawn unshare --ipc sleep 60
+  for _ in $(seq 100); do [ "$(readlink /proc/"${PIDS[0]}"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
+  cp "$b/plain.json" "$b/config.json"
+  bundle_edit "$b" --arg ns "/proc/${PIDS[0]}/ns/ipc" '.annotations = { "io.nsipc.policy": "shm8" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  run runc run --bundle "$b" "$(cid 6)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 6): the container's /dev/shm: /dev/shm is 64MiB (in a namespace others share, nsipc resizes none), the policy's dev_shm 8MiB: the admin's policy is not overridden"
+  bundle_edit "$b" '.linux.namespaces |= map(select(.type != "ipc"))'
+  run runc run --bundle "$b" "$(cid 7)"
+  assert_failure
+  assert_output --partial "/dev/shm is 64MiB (in a namespace others share, nsipc resizes none), the policy's dev_shm 8MiB"
+  bundle_edit "$b" '.mounts |= map(if .destination == "/dev/shm" then .options += ["size=8m"] else . end)'
+  run runc run --bundle "$b" "$(cid 8)"
+  assert_success
+  assert_line "dev_shm 8192"
+  assert_equal "$(ledgers)" 0
 }
