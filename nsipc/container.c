@@ -228,7 +228,7 @@ fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct n
     return nsipc_error_set (err, 0, "bundle %s: config.json has no root.path, where /dev/shm would be", l->bundle);
   if (tree < 0 && l->kind != NS_KIND_PRIVATE && l->kind != NS_KIND_NAMED)
     return shm_check_container (l->pid, rootfs, p->dev_shm_size, err);
-  return shm_fit_container (l->pid, rootfs, p->dev_shm_size, tree, err);
+  return shm_fit_container (l->pid, l->id, rootfs, p->dev_shm_size, tree, err);
 }
 
 /* Classifies, snapshots what exists (in a namespace others share), writes

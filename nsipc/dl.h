@@ -24,6 +24,7 @@
   X (mnt_fs_get_root)                                                                                                  \
   X (mnt_fs_get_target)                                                                                                \
   X (mnt_fs_match_fstype)                                                                                              \
+  X (mnt_fs_get_devno)                                                                                                 \
   X (mnt_free_iter)                                                                                                    \
   X (mnt_unref_table)
 

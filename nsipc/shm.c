@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "format.h"
 #include "namespace.h"
 #include "state.h"
@@ -289,22 +290,85 @@ shm_tree_of (pid_t pid, nsipc_error *err)
   return c.tree;
 }
 
+/* The tmpfs mounts the host has (our mount namespace) that are not where
+   a runtime keeps container ID's own /dev/shm: under a directory named
+   by its id (podman's and CRI-O's .../ID/userdata/shm, containerd's
+   sandboxes/ID/shm, docker's containers/ID/mounts/shm).  The host's
+   /dev/shm, an admin's tmpfs, another container's: never resized. */
+struct foreign
+{
+  dev_t *devs;
+  char **targets;
+  size_t n;
+};
+
+static bool
+names_container (const char *target, const char *id)
+{
+  size_t len = strlen (id);
+  for (const char *p = strstr (target, id); p; p = strstr (p + 1, id))
+    if (p > target && p[-1] == '/' && (p[len] == '/' || p[len] == '\0'))
+      return true;
+  return false;
+}
+
+static int
+foreign_tmpfs (const char *id, struct foreign *out, nsipc_error *err)
+{
+  const struct dl_mount *m = dl_mount (err);
+  if (m == NULL)
+    return -1;
+  struct libmnt_table *table = m->mnt_new_table_from_file ("/proc/self/mountinfo");
+  struct libmnt_iter *it = m->mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_fs *fs;
+  while (table && it && m->mnt_table_next_fs (table, it, &fs) == 0)
+    {
+      const char *target = m->mnt_fs_get_target (fs);
+      if (!m->mnt_fs_match_fstype (fs, "tmpfs") || target == NULL || names_container (target, id))
+        continue;
+      out->devs = xrealloc (out->devs, (out->n + 1) * sizeof *out->devs);
+      out->targets = xrealloc (out->targets, (out->n + 1) * sizeof *out->targets);
+      out->devs[out->n] = m->mnt_fs_get_devno (fs);
+      out->targets[out->n++] = xstrdup (target);
+    }
+  int r = table && it ? 0 : nsipc_error_set (err, errno, "read /proc/self/mountinfo");
+  m->mnt_free_iter (it);
+  m->mnt_unref_table (table);
+  return r;
+}
+
+static void
+foreign_free (struct foreign *f)
+{
+  for (size_t i = 0; i < f->n; i++)
+    free (f->targets[i]);
+  free (f->targets);
+  free (f->devs);
+}
+
 struct fit
 {
   const char *rootfs;
   uint64_t size;
   int tree;
-  dev_t host; /* the host's /dev/shm: never resized */
+  const struct foreign *foreign;
 };
+
+/* ROOTFS/dev/shm, in the container's mount namespace. */
+static int
+open_container_dev_shm (const char *rootfs, nsipc_error *err)
+{
+  _cleanup_close_ int root = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return nsipc_error_set (err, errno, "open the root %s", rootfs);
+  return open_dev_shm (root, err);
+}
 
 static int
 fit_in (void *ctx, nsipc_error *err)
 {
   struct fit *f = ctx;
-  _cleanup_close_ int root = open (f->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return nsipc_error_set (err, errno, "open the root %s", f->rootfs);
-  _cleanup_close_ int fd = open_dev_shm (root, err);
+  _cleanup_close_ int fd = open_container_dev_shm (f->rootfs, err);
   if (fd < 0)
     return -1;
   if (f->tree >= 0)
@@ -315,8 +379,13 @@ fit_in (void *ctx, nsipc_error *err)
     return mount_new (fd, f->size, err);
   struct stat st;
   uint64_t have = tmpfs_size (fd);
-  if (fstat (fd, &st) < 0 || st.st_dev == f->host)
-    return nsipc_error_set (err, 0, "/dev/shm is the host's: dev_shm needs the container's own");
+  if (fstat (fd, &st) < 0)
+    return nsipc_error_set (err, errno, "stat /dev/shm");
+  for (size_t i = 0; i < f->foreign->n; i++)
+    if (f->foreign->devs[i] == st.st_dev)
+      return nsipc_error_set (err, 0,
+                              "/dev/shm is the tmpfs the host has at %.128s: dev_shm resizes only the container's own",
+                              f->foreign->targets[i]);
   if (have == 0)
     return nsipc_error_set (err, 0, "/dev/shm is not a tmpfs: dev_shm cannot be applied");
   if (have == in_pages (f->size))
@@ -331,10 +400,7 @@ static int
 check_in (void *ctx, nsipc_error *err)
 {
   struct fit *f = ctx;
-  _cleanup_close_ int root = open (f->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return nsipc_error_set (err, errno, "open the root %s", f->rootfs);
-  _cleanup_close_ int fd = open_dev_shm (root, err);
+  _cleanup_close_ int fd = open_container_dev_shm (f->rootfs, err);
   if (fd < 0)
     return -1;
   uint64_t have = tmpfs_size (fd);
@@ -348,18 +414,20 @@ check_in (void *ctx, nsipc_error *err)
 int
 shm_check_container (pid_t pid, const char *rootfs, uint64_t size, nsipc_error *err)
 {
-  struct fit f = { rootfs, size, -1, 0 };
+  struct fit f = { rootfs, size, -1, NULL };
   if (in_mounts_of (pid, check_in, &f, err) < 0)
     return nsipc_error_prefix (err, "the container's /dev/shm");
   return 0;
 }
 
 int
-shm_fit_container (pid_t pid, const char *rootfs, uint64_t size, int tree, nsipc_error *err)
+shm_fit_container (pid_t pid, const char *id, const char *rootfs, uint64_t size, int tree, nsipc_error *err)
 {
-  struct stat host;
-  struct fit f = { rootfs, size, tree, stat ("/dev/shm", &host) == 0 ? host.st_dev : 0 };
-  if (in_mounts_of (pid, fit_in, &f, err) < 0)
-    return nsipc_error_prefix (err, "the container's /dev/shm");
-  return 0;
+  struct foreign foreign = { 0 };
+  struct fit f = { rootfs, size, tree, &foreign };
+  int r = tree >= 0 ? 0 : foreign_tmpfs (id, &foreign, err);
+  if (r == 0 && in_mounts_of (pid, fit_in, &f, err) < 0)
+    r = -1;
+  foreign_free (&foreign);
+  return r < 0 ? nsipc_error_prefix (err, "the container's /dev/shm") : 0;
 }

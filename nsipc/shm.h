@@ -41,12 +41,14 @@ int shm_tree_of (pid_t pid, nsipc_error *err);
 /* Puts TREE on /dev/shm, in the caller's private mount namespace. */
 int shm_bind (int tree, nsipc_error *err);
 
-/* createRuntime: in the mount namespace of the container's PID, the
-   /dev/shm under ROOTFS becomes TREE when TREE >= 0 (its named
+/* createRuntime: in the mount namespace of the container's PID (its id
+   ID), the /dev/shm under ROOTFS becomes TREE when TREE >= 0 (its named
    namespace's); else it is made SIZE bytes: resized when it is a tmpfs of
    the runtime's default size or already SIZE, mounted when there is none,
-   refused (-1, naming both sizes) when its size was asked for. */
-int shm_fit_container (pid_t pid, const char *rootfs, uint64_t size, int tree, nsipc_error *err);
+   refused (-1, naming both sizes) when its size was asked for, and refused
+   when it is a tmpfs the host has elsewhere than where a runtime keeps
+   this container's own (a directory named by ID). */
+int shm_fit_container (pid_t pid, const char *id, const char *rootfs, uint64_t size, int tree, nsipc_error *err);
 
 /* createRuntime in a namespace others share, or the host's: the /dev/shm
    under ROOTFS must be SIZE bytes already (a pod's, which its own container

@@ -576,4 +576,21 @@ from-exec"
   assert_success
   assert_line "dev_shm 8192"
   assert_equal "$(ledgers)" 0
+  # A tmpfs of the host's, bound on /dev/shm of a container with its own
+  # namespace, is not resized: only one where a runtime keeps the
+  # container's own (a directory named by its id, as podman's userdata/shm).
+  mkdir -p "$BATS_TEST_TMPDIR/shared-shm" "$BATS_TEST_TMPDIR/$(cid 10)/shm"
+  mount -t tmpfs -o size=64m,mode=1777 nsipc-test-shm "$BATS_TEST_TMPDIR/shared-shm"
+  mount -t tmpfs -o size=64m,mode=1777 nsipc-test-shm "$BATS_TEST_TMPDIR/$(cid 10)/shm"
+  cp "$b/plain.json" "$b/config.json"
+  bundle_edit "$b" --arg src "$BATS_TEST_TMPDIR/shared-shm" '.annotations = { "io.nsipc.policy": "shm8" }
+    | .mounts |= map(if .destination == "/dev/shm" then { "destination": "/dev/shm", "type": "bind", "source": $src, "options": ["rbind", "rw"] } else . end)'
+  run runc run --bundle "$b" "$(cid 9)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 9): the container's /dev/shm: /dev/shm is the tmpfs the host has at $BATS_TEST_TMPDIR/shared-shm: dev_shm resizes only the container's own"
+  assert_equal "$(findmnt -n -o OPTIONS "$BATS_TEST_TMPDIR/shared-shm" | grep -o 'size=[0-9]*k')" size=65536k
+  bundle_edit "$b" --arg src "$BATS_TEST_TMPDIR/$(cid 10)/shm" '.mounts |= map(if .destination == "/dev/shm" then .source = $src else . end)'
+  run runc run --bundle "$b" "$(cid 10)"
+  assert_success
+  assert_line "dev_shm 8192"
 }
