@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "jsonwide.h"
 #include "oci.h"
 #include "util.h"
 
@@ -12,7 +13,8 @@ cmd_hook_precreate (const struct nsipc_globals *g, const char *text, size_t len)
 {
   const char *verb = "hook precreate";
   json_error_t jerr;
-  _cleanup_json_ json_t *config = json_loadb (text, len, 0, &jerr);
+  struct json_wide wide;
+  _cleanup_json_ json_t *config = json_wide_load (text, len, &wide, &jerr);
   if (config == NULL)
     return cli_fail (verb, EXIT_USAGE, "config on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
   struct nsipc_oci_state st = { .id = "precreate" };
@@ -33,7 +35,10 @@ cmd_hook_precreate (const struct nsipc_globals *g, const char *text, size_t len)
   /* podman shows a precreate hook's exit status, never its words: on a
      refusal the config goes on unchanged, and createRuntime, which
      checks the same, stops the container with the message. */
-  json_dumpf (r == 0 ? amended : config, stdout, JSON_COMPACT);
-  putchar ('\n');
+  _cleanup_free_ char *out = json_wide_dump (r == 0 ? amended : config, &wide, JSON_COMPACT);
+  json_wide_free (&wide);
+  if (out == NULL)
+    return cli_fail (verb, EXIT_RUNTIME, "out of memory writing the config");
+  puts (out);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonwide.h"
 #include "oci.h"
 #include "state.h"
 #include "util.h"
@@ -66,7 +67,8 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
   size_t len;
   _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, 16 << 20, &len);
   json_error_t jerr;
-  _cleanup_json_ json_t *config = text ? json_loadb (text, len, 0, &jerr) : NULL;
+  struct json_wide wide = { 0 };
+  _cleanup_json_ json_t *config = text ? json_wide_load (text, len, &wide, &jerr) : NULL;
   char self[PATH_MAX];
   ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
   _cleanup_free_ char *ns_path = ns ? xasprintf ("%s/ns/%s", g->state_dir, ns) : NULL;
@@ -83,10 +85,12 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
     cli_error ("oci-config", "%s", err.msg);
   else
     {
-      json_dumpf (config, stdout, JSON_INDENT (2));
-      putchar ('\n');
-      r = 0;
+      _cleanup_free_ char *out = json_wide_dump (config, &wide, JSON_INDENT (2));
+      if (out)
+        puts (out);
+      r = out ? 0 : EXIT_RUNTIME;
     }
+  json_wide_free (&wide);
   policy_free (&p);
   return r;
 }

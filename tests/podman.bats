@@ -115,6 +115,14 @@ left 4096
 Seccomp:	2"
 }
 
+@test "podman: a config with an unlimited rlimit (18446744073709551615, past jansson's integers) is amended, the number kept" {
+  run podman_run --ulimit core=-1:-1 --annotation io.nsipc.policy=web localhost/nsipc-busybox:test \
+    sh -c 'cat /proc/sys/kernel/msgmni; ulimit -c'
+  assert_success
+  assert_output "23
+unlimited"
+}
+
 @test "podman: dev_shm resizes podman's own /dev/shm; a --shm-size that contradicts it stops the container" {
   echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
   run podman_run --annotation io.nsipc.policy=shm8 localhost/nsipc-busybox:test sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'

@@ -72,7 +72,7 @@ test_gc_lines (void)
       output_gc_line (&e, false, line, sizeof line);
       snprintf (want, sizeof want, "removed mqueue %s from IPC namespace 4026532290: no live operator or waiter",
                 names[i].shown);
-      is_str (line, want, names[i].what);
+      is_str (line, want, "%s", names[i].what);
     }
   char small[9];
   escape_controls ("ab\xe2\x80\xa6", small, sizeof small);
