@@ -24,6 +24,12 @@ struct picker
   size_t n;
   struct span found[PICK_MAX];
   bool escaped_key; /* a key that would need decoding to compare */
+  /* A member a path names, or its parent, given twice, or spelled as Go
+     still takes it (another case): where, what runc reads it as, which. */
+  const char *odd_at;
+  char odd_name[128];
+  bool odd_twice;
+  unsigned seen[PICK_MAX][2]; /* keys matched: the parent's, the member's */
 };
 
 struct reader
@@ -206,6 +212,37 @@ same (const struct span *a, const struct span *b)
   return a->len == b->len && memcmp (a->start, b->start, a->len) == 0;
 }
 
+static char
+lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool
+json_key_folds (const char *key, size_t len, const char *name, size_t name_len)
+{
+  size_t i = 0;
+  for (size_t k = 0; k < name_len; k++)
+    {
+      char want = lower (name[k]);
+      if (i < len && (unsigned char)key[i] < 0x80 && lower (key[i]) == want)
+        i++;
+      else if (want == 's' && len - i >= 2 && memcmp (key + i, "\xc5\xbf", 2) == 0) /* U+017F */
+        i += 2;
+      else if (want == 'k' && len - i >= 3 && memcmp (key + i, "\xe2\x84\xaa", 3) == 0) /* U+212A */
+        i += 3;
+      else
+        return false;
+    }
+  return i == len;
+}
+
+static bool
+folds (const struct span *key, const struct span *name)
+{
+  return json_key_folds (key->start, key->len, name->start, name->len);
+}
+
 enum role
 {
   NOT_NAMED,
@@ -214,18 +251,34 @@ enum role
 };
 
 /* What PATH makes of the member KEY of the object that is the member
-   PARENT of the top one (NULL: of the top one). */
+   PARENT of the top one (NULL: of the top one), when KEY is compared by
+   MATCH; NAME is set to the part of PATH it matched. */
 static enum role
-role_of (const char *path, const struct span *parent, const struct span *key)
+role_of (const char *path, const struct span *parent, const struct span *key,
+         bool (*match) (const struct span *, const struct span *), struct span *name)
 {
   const char *dot = strchr (path, '.');
   struct span first = { path, dot ? (size_t)(dot - path) : strlen (path) };
+  *name = first;
   if (parent == NULL)
-    return !same (&first, key) ? NOT_NAMED : dot ? PARENT_OF : NAMED;
+    return !match (key, &first) ? NOT_NAMED : dot ? PARENT_OF : NAMED;
   if (dot == NULL || !same (&first, parent))
     return NOT_NAMED;
-  struct span second = { dot + 1, strlen (dot + 1) };
-  return same (&second, key) ? NAMED : NOT_NAMED;
+  *name = (struct span){ dot + 1, strlen (dot + 1) };
+  return match (key, name) ? NAMED : NOT_NAMED;
+}
+
+/* KEY as runc would read it: a second time (Go merges, or keeps the last
+   of scalars, where jansson keeps the last whole), or spelled otherwise
+   than the member it fills. */
+static void
+note_odd (struct picker *pk, const struct span *key, const struct span *name, bool twice)
+{
+  if (pk->odd_at)
+    return;
+  pk->odd_at = key->start;
+  format (pk->odd_name, sizeof pk->odd_name, "%.*s", (int)name->len, name->start);
+  pk->odd_twice = twice;
 }
 
 /* The member KEY, its value at r->p, of the object PARENT (NULL: the top
@@ -238,7 +291,12 @@ pick_member (struct reader *r, struct picker *pk, const struct span *parent, con
   bool parent_of = false;
   for (size_t i = 0; i < pk->n; i++)
     {
-      roles[i] = role_of (pk->paths[i], parent, key);
+      struct span name;
+      roles[i] = role_of (pk->paths[i], parent, key, same, &name);
+      if (roles[i] == NOT_NAMED && role_of (pk->paths[i], parent, key, folds, &name) != NOT_NAMED)
+        note_odd (pk, key, &name, false);
+      if (roles[i] != NOT_NAMED && ++pk->seen[i][roles[i] == NAMED] > 1)
+        note_odd (pk, key, &name, true);
       /* A twin replaces its elder, and what the elder held. */
       if (roles[i] != NOT_NAMED)
         pk->found[i] = (struct span){ NULL, 0 };
@@ -288,7 +346,8 @@ found_document (const struct picker *pk)
       if (pk->found[i].start == NULL)
         continue;
       json_error_t jerr;
-      json_t *value = json_loadb (pk->found[i].start, pk->found[i].len, JSON_DECODE_ANY, &jerr);
+      json_t *value
+          = json_loadb (pk->found[i].start, pk->found[i].len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
       if (value == NULL)
         return NULL;
       put (doc, pk->paths[i], value);
@@ -296,22 +355,57 @@ found_document (const struct picker *pk)
   return steal_pointer (&doc);
 }
 
-/* The members PK names of WHOLE, an object parsed whole. */
+/* The members PK names of WHOLE, an object parsed whole (its twins were
+   refused); a key at the levels read that Go takes for a member a path
+   names, but spelled otherwise, is noted in PK. */
 static json_t *
-members_of (json_t *whole, const struct picker *pk)
+members_of (json_t *whole, struct picker *pk)
 {
   json_t *doc = json_object ();
   for (size_t i = 0; i < pk->n; i++)
     {
       char first[128];
       const char *second = split_path (pk->paths[i], first);
-      json_t *value = json_object_get (whole, first);
-      if (second)
-        value = json_object_get (value, second);
+      json_t *parent = json_object_get (whole, first), *value = second ? json_object_get (parent, second) : parent;
+      const char *key;
+      json_t *v;
+      json_object_foreach (whole, key, v)
+      {
+        struct span k = { key, strlen (key) }, name = { first, strlen (first) };
+        if (strcmp (key, first) != 0 && folds (&k, &name))
+          note_odd (pk, &k, &name, false);
+      }
+      json_object_foreach (second && json_is_object (parent) ? parent : NULL, key, v)
+      {
+        struct span k = { key, strlen (key) }, name = { second, strlen (second) };
+        if (strcmp (key, second) != 0 && folds (&k, &name))
+          note_odd (pk, &k, &name, false);
+      }
       if (value)
         put (doc, pk->paths[i], json_incref (value));
     }
   return doc;
+}
+
+/* *JERR for the odd key PK noted, at its place in TEXT when it is there. */
+static void
+odd_error (const struct picker *pk, const char *text, size_t len, json_error_t *jerr)
+{
+  memset (jerr, 0, sizeof *jerr);
+  format (jerr->source, sizeof jerr->source, "json_pick");
+  format (jerr->text, sizeof jerr->text,
+          pk->odd_twice ? "\"%s\" is given twice, and runc (Go) reads both"
+                        : "a key that runc (Go) reads as \"%s\" is spelled otherwise",
+          pk->odd_name);
+  if (pk->odd_at < text || pk->odd_at > text + len)
+    return; /* a key of the whole document, decoded */
+  jerr->position = (int)(pk->odd_at - text);
+  jerr->line = 1;
+  const char *line = text;
+  for (const char *p = text; p < pk->odd_at; p++)
+    if (*p == '\n')
+      jerr->line++, line = p + 1;
+  jerr->column = (int)(pk->odd_at - line); /* 1-based, of its opening quote */
 }
 
 json_t *
@@ -324,9 +418,18 @@ json_pick (const char *text, size_t len, const char *const *paths, json_error_t 
   skip_space (&r);
   bool read = paths[pk.n] == NULL && r.p < r.end && *r.p == '{' && skip_container (&r, &pk, NULL);
   skip_space (&r);
+  if (read && pk.odd_at)
+    return odd_error (&pk, text, len, jerr), NULL;
   json_t *doc = read && r.p == r.end && !pk.escaped_key ? found_document (&pk) : NULL;
   if (doc)
     return doc;
-  _cleanup_json_ json_t *whole = json_loadb (text, len, 0, jerr);
-  return json_is_object (whole) ? members_of (whole, &pk) : steal_pointer (&whole);
+  pk.odd_at = NULL;
+  _cleanup_json_ json_t *whole = json_loadb (text, len, JSON_REJECT_DUPLICATES, jerr);
+  if (!json_is_object (whole))
+    return steal_pointer (&whole);
+  doc = members_of (whole, &pk);
+  if (pk.odd_at == NULL)
+    return doc;
+  json_decref (doc);
+  return odd_error (&pk, text, len, jerr), NULL;
 }

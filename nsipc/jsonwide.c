@@ -132,10 +132,10 @@ json_wide_load (const char *text, size_t len, struct json_wide *w, json_error_t 
   *w = (struct json_wide){ NULL, 0 };
   /* A text that has markers of its own is taken as it is. */
   if (memmem (text, len, "nsipc-wide:", 11) || memchr (text, '\0', len))
-    return json_loadb (text, len, 0, jerr);
+    return json_loadb (text, len, JSON_REJECT_DUPLICATES, jerr);
   size_t marked_len;
   _cleanup_free_ char *marked = mark_numbers (text, len, w, &marked_len);
-  return json_loadb (marked, marked_len, 0, jerr);
+  return json_loadb (marked, marked_len, JSON_REJECT_DUPLICATES, jerr);
 }
 
 char *

@@ -15,8 +15,9 @@ struct json_wide
   size_t n;
 };
 
-/* json_loadb (TEXT, LEN, 0, JERR), with the numbers jansson cannot hold
-   (integers past int64, reals past double) kept in W. */
+/* json_loadb (TEXT, LEN, JSON_REJECT_DUPLICATES, JERR), with the numbers
+   jansson cannot hold (integers past int64, reals past double) kept in W.
+   A key given twice is refused: runc (Go) would read both, jansson one. */
 json_t *json_wide_load (const char *text, size_t len, struct json_wide *w, json_error_t *jerr);
 
 /* What json_dumps (J, FLAGS) writes, with W's numbers put back

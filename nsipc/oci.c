@@ -70,6 +70,81 @@ oci_check_policy_name (const char *value, nsipc_error *err)
                           OCI_POLICY_ANNOTATION, value);
 }
 
+/* The members of config.json nsipc reads or writes, object by object, as
+   the OCI runtime spec names them.  runc's Go fills each from a key in any
+   case (json_key_folds): spelled otherwise, runc would read what nsipc
+   misses (a joined namespace's "Path", a "Sysctl" that overrides). */
+static const char *const top_fields[] = { "root", "linux", "mounts", "hooks", "annotations", NULL };
+static const char *const linux_fields[] = { "namespaces", "sysctl", "seccomp", NULL };
+static const char *const root_fields[] = { "path", "readonly", NULL };
+static const char *const namespace_fields[] = { "type", "path", NULL };
+static const char *const mount_fields[] = { "destination", "type", "source", "options", NULL };
+static const char *const seccomp_fields[] = { "defaultAction", "defaultErrnoRet",  "architectures", "flags",
+                                              "listenerPath",  "listenerMetadata", "syscalls",      NULL };
+static const char *const syscall_fields[] = { "names", "action", "errnoRet", "args", NULL };
+static const char *const arg_fields[] = { "index", "value", "valueTwo", "op", NULL };
+static const char *const hooks_fields[]
+    = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL };
+static const char *const hook_fields[] = { "path", "args", "env", "timeout", NULL };
+
+/* OBJ's keys (WHERE, in messages): none a field of FIELDS spelled otherwise. */
+static int
+spelled (json_t *obj, const char *const *fields, const char *where, nsipc_error *err)
+{
+  const char *key;
+  json_t *v;
+  json_object_foreach (obj, key, v)
+  {
+    for (size_t i = 0; fields[i]; i++)
+      if (strcmp (key, fields[i]) != 0 && json_key_folds (key, strlen (key), fields[i], strlen (fields[i])))
+        return nsipc_error_set (err, 0,
+                                "config.json: %s has a key that runc (Go) reads as \"%s\", spelled otherwise: "
+                                "write it so",
+                                where, fields[i]);
+  }
+  return 0;
+}
+
+/* The same for each object of the array ARRAY. */
+static int
+each_spelled (json_t *array, const char *const *fields, const char *where, nsipc_error *err)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach (array, i, v)
+  {
+    if (spelled (v, fields, where, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int
+oci_config_spelled (json_t *config, nsipc_error *err)
+{
+  json_t *linux_ = json_object_get (config, "linux"), *seccomp = json_object_get (linux_, "seccomp");
+  json_t *hooks = json_object_get (config, "hooks");
+  if (spelled (config, top_fields, "the top level", err) < 0 || spelled (linux_, linux_fields, "linux", err) < 0
+      || spelled (json_object_get (config, "root"), root_fields, "root", err) < 0
+      || each_spelled (json_object_get (linux_, "namespaces"), namespace_fields, "linux.namespaces", err) < 0
+      || each_spelled (json_object_get (config, "mounts"), mount_fields, "mounts", err) < 0
+      || spelled (seccomp, seccomp_fields, "linux.seccomp", err) < 0
+      || each_spelled (json_object_get (seccomp, "syscalls"), syscall_fields, "linux.seccomp.syscalls", err) < 0
+      || spelled (hooks, hooks_fields, "hooks", err) < 0)
+    return -1;
+  size_t i;
+  json_t *v;
+  json_array_foreach (json_object_get (seccomp, "syscalls"), i, v)
+  {
+    if (each_spelled (json_object_get (v, "args"), arg_fields, "linux.seccomp.syscalls[].args", err) < 0)
+      return -1;
+  }
+  for (size_t k = 0; hooks_fields[k]; k++)
+    if (each_spelled (json_object_get (hooks, hooks_fields[k]), hook_fields, "hooks", err) < 0)
+      return -1;
+  return 0;
+}
+
 json_t *
 oci_ipc_entry (json_t *config)
 {
@@ -119,10 +194,18 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
   _cleanup_json_ json_t *config = json_pick (text, len, members, &jerr);
   /* Not jansson's text: it quotes the file, which may not be the caller's
      to read. */
+  if (config == NULL && strcmp (jerr.source, "json_pick") == 0)
+    return nsipc_error_set (err, 0, "bundle %s: config.json: %s (line %d, column %d)", bundle, jerr.text, jerr.line,
+                            jerr.column);
+  if (config == NULL && json_error_code (&jerr) == json_error_duplicate_key)
+    return nsipc_error_set (err, 0,
+                            "bundle %s: config.json gives a key twice (line %d, column %d), and runc (Go) reads both",
+                            bundle, jerr.line, jerr.column);
   if (config == NULL)
     return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle, jerr.line,
                             jerr.column);
-  if (p && (oci_sysctl_conflicts (config, p, err) < 0 || (p->seal && seal_check_oci (config, p, err) < 0)))
+  if (oci_config_spelled (config, err) < 0
+      || (p && (oci_sysctl_conflicts (config, p, err) < 0 || (p->seal && seal_check_oci (config, p, err) < 0))))
     return nsipc_error_prefix (err, "bundle %s", bundle);
   const char *root = json_string_value (json_object_get (json_object_get (config, "root"), "path"));
   *rootfs = root == NULL ? NULL : root[0] == '/' ? xstrdup (root) : xasprintf ("%s/%s", bundle, root);
@@ -385,6 +468,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
 {
   if (!json_is_object (config))
     return nsipc_error_set (err, 0, "config: not a JSON object");
+  if (oci_config_spelled (config, err) < 0)
+    return -1;
   json_t *linux_ = json_object_get (config, "linux");
   if (!json_is_object (linux_))
     json_object_set_new (config, "linux", linux_ = json_object ());

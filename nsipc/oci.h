@@ -48,6 +48,11 @@ enum nsipc_oci_ipc
   OCI_IPC_PATH, /* an entry with a path: joins one */
 };
 
+/* Whether the members of CONFIG that nsipc reads or writes are spelled as
+   the OCI runtime spec names them: runc (Go) also takes a key in another
+   case ("Path"), which nsipc would miss; -1, saying where, when one is. */
+int oci_config_spelled (json_t *config, nsipc_error *err);
+
 /* CONFIG's linux.namespaces entry of type ipc, or NULL. */
 json_t *oci_ipc_entry (json_t *config);
 

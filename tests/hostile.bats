@@ -289,6 +289,39 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   assert_equal "$(msgmni_of "$pid")" 77
 }
 
+@test "a config runc reads otherwise than nsipc would (a key in another case, or twice) stops the container" {
+  sleeper unshare --ipc
+  pid=$SLEEPER
+  sleeper unshare --ipc
+  other=$SLEEPER
+  before=$(msgmni_of "$other")
+  b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  # Go's encoding/json fills a field from a key in any case: runc joins
+  # $other's namespace by "Path", which nsipc must not take for a new one.
+  jq -n --arg path "/proc/$other/ns/ipc" '{ linux: { namespaces: [ { type: "ipc", Path: $path } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: config.json: linux.namespaces has a key that runc (Go) reads as \"path\", spelled otherwise: write it so"
+  # A "Sysctl" runc writes after the hook; "ſ" (U+017F) is an s to Go.
+  printf '{ "linux": { "namespaces": [ { "type": "ipc" } ],\n  "\xc5\xbfysctl": { "kernel.msgmni": "100" } } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: config.json: a key that runc (Go) reads as \"sysctl\" is spelled otherwise (line 2, column 3)"
+  # Twins: Go merges two "linux" objects, jansson keeps the last.
+  echo '{ "linux": { "sysctl": { "kernel.msgmni": "100" } }, "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: config.json: \"linux\" is given twice, and runc (Go) reads both (line 1, column 54)"
+  echo '{ "linux": { "namespaces": [ { "type": "ipc", "path": "/run/netns/x", "path": "" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
+  one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: config.json gives a key twice (line 1, column 76), and runc (Go) reads both"
+  # oci-config refuses the same.
+  jq -n '{ linux: { namespaces: [ { type: "ipc", Path: "/proc/1/ns/ipc" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" oci-config --policy m77 <"$b/config.json"
+  one_line 2 "nsipc: oci-config: config.json: linux.namespaces has a key that runc (Go) reads as \"path\", spelled otherwise: write it so"
+  assert_equal "$(msgmni_of "$pid")" "$before"
+  assert_equal "$(msgmni_of "$other")" "$before"
+  assert_equal "$(ledgers)" 0
+}
+
 # --- 6. records are validated again when read back ------------------------
 
 @test "a planted record naming ../../outside is ignored by gc --pins and ns list" {

@@ -100,10 +100,8 @@ test_texts (void)
     { "every kind of value around them",
       " {\"a\": -0.5e+10, \"b\": [true, false, null, 0, 1E3, \"s\\\"}\"], \"root\": \"x\", \"c\": {\"d\": [[], {}]},"
       " \"linux\": {\"x\": {\"namespaces\": 1}, \"sysctl\": {\"kernel.msgmni\": \"4\"}}}\n" },
-    { "twins: the last wins, members too",
-      "{\"linux\": {\"namespaces\": [1], \"sysctl\": {}}, \"linux\": {\"sysctl\": {\"a\": \"b\"}}}" },
-    { "twins inside", "{\"linux\": {\"namespaces\": [1], \"namespaces\": [2]}}" },
-    { "a twin that is no object", "{\"linux\": {\"namespaces\": [1]}, \"linux\": null}" },
+    { "twins where nothing is picked", "{\"process\": {\"args\": [1], \"args\": [2]}, \"Process\": 1, \"root\": {}}" },
+    { "keys that fold to no path", "{\"ROOTX\": 1, \"Linu\": {}, \"linux\": {\"Namespace\": 1}}" },
     { "an escaped key where keys are compared", "{\"li\\u006eux\": {\"namespaces\": [\"hidden\"]}}" },
     { "an escaped key inside the member", "{\"linux\": {\"n\\u0061mespaces\": [3]}}" },
     { "an escaped key elsewhere", "{\"process\": {\"\\u0061rgs\": []}, \"root\": 1}" },
@@ -130,6 +128,53 @@ test_texts (void)
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     agrees (cases[i].what, cases[i].text);
+}
+
+/* Texts runc reads otherwise than jansson: refused, saying where. */
+static void
+test_runc_reads (void)
+{
+  static const struct
+  {
+    const char *what, *text, *why;
+    int line, column;
+  } cases[] = {
+    { "twin parents, which Go merges",
+      "{\"linux\": {\"namespaces\": [1], \"sysctl\": {}},\n \"linux\": {\"sysctl\": {\"a\": \"b\"}}}",
+      "\"linux\" is given twice, and runc (Go) reads both", 2, 2 },
+    { "twin members", "{\"linux\": {\"namespaces\": [1], \"namespaces\": [2]}}",
+      "\"namespaces\" is given twice, and runc (Go) reads both", 1, 31 },
+    { "a twin that is no object", "{\"linux\": {\"namespaces\": [1]}, \"linux\": null}",
+      "\"linux\" is given twice, and runc (Go) reads both", 1, 32 },
+    { "a parent in another case", "{\"Linux\": {\"namespaces\": [{\"type\": \"ipc\", \"path\": \"/x\"}]}}",
+      "a key that runc (Go) reads as \"linux\" is spelled otherwise", 1, 2 },
+    { "a member in another case", "{\"linux\": {\"namespaces\": [], \"NAMESPACES\": [{\"type\": \"ipc\"}]}}",
+      "a key that runc (Go) reads as \"namespaces\" is spelled otherwise", 1, 30 },
+    { "U+017F for s", "{\"linux\": {\"sy\xc5\xbf\x63tl\": {\"kernel.msgmni\": \"1\"}}}",
+      "a key that runc (Go) reads as \"sysctl\" is spelled otherwise", 1, 12 },
+    { "an escaped key in another case, read whole", "{\"Li\\u006eux\": {}}",
+      "a key that runc (Go) reads as \"linux\" is spelled otherwise", 0, 0 },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      json_error_t jerr;
+      json_t *picked = json_pick (cases[i].text, strlen (cases[i].text), config_paths, &jerr);
+      ok (picked == NULL && strcmp (jerr.source, "json_pick") == 0 && strcmp (jerr.text, cases[i].why) == 0
+              && jerr.line == cases[i].line && jerr.column == cases[i].column,
+          "%s: refused (line %d, column %d: %s)", cases[i].what, jerr.line, jerr.column, jerr.text);
+      json_decref (picked);
+    }
+  json_error_t jerr;
+  const char *deep = "{\"linux\": {\"namespaces\": [{\"type\": \"ipc\", \"type\": \"net\"}]}}";
+  ok (json_pick (deep, strlen (deep), config_paths, &jerr) == NULL
+          && json_error_code (&jerr) == json_error_duplicate_key,
+      "a twin deep in a picked member: jansson's duplicate key");
+  ok (json_key_folds ("Pat\xc5\xbfh", 7, "path", 4) == false
+          && json_key_folds ("\xe2\x84\xaa"
+                             "EY",
+                             5, "key", 3)
+          && json_key_folds ("PATH", 4, "path", 4) && !json_key_folds ("paths", 5, "path", 4),
+      "json_key_folds: Go's folding, U+212A for k, nothing more");
 }
 
 /* DEPTH nested arrays under "process", then the members. */
@@ -185,6 +230,7 @@ main (int argc, char **argv)
 {
   test_runc_config (argc > 1 ? argv[1] : "tests/fixtures");
   test_texts ();
+  test_runc_reads ();
   test_depth ();
   test_lenient ();
   return tap_done ();
