@@ -20,7 +20,10 @@
 #define PATH_LEN 128
 #define SEMVMX 32767          /* the kernel's largest semaphore value */
 #define OWNER_MAX 4294967294u /* (uid_t) -1 means "no change" to the kernel */
-#define MQ_NAME_MAX 255 /* NAME_MAX: after the leading slash, as mq_open counts */
+#define MQ_NAME_MAX 255       /* NAME_MAX: after the leading slash, as mq_open counts */
+/* A tmpfs of 2^64 - 1 bytes rounds up to 0 pages in the kernel, which is
+   no limit at all: 1 EiB is more than any machine has, and far from it. */
+#define DEV_SHM_MAX (UINT64_C (1) << 60)
 
 static const char *const type_names[OBJECT_TYPE_COUNT] = { "msg", "sem", "shm", "mqueue" };
 
@@ -246,7 +249,7 @@ read_dev_shm (struct nsipc_problems *p, json_t *v, struct nsipc_policy *policy)
   if (size == NULL)
     problems_add (p, "dev_shm.size", "required field is missing");
   else
-    read_size (p, size, "dev_shm.size", 1, UINT64_MAX, &policy->dev_shm_size);
+    read_size (p, size, "dev_shm.size", 1, DEV_SHM_MAX, &policy->dev_shm_size);
 }
 
 static const char *const *
