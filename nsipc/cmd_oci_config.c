@@ -26,6 +26,16 @@ static const char help[]
             "  --ns NAME           the container joins the named namespace NAME\n"
             "  -h, --help          show this help\n";
 
+/* PATH from the working directory, as a path from the root. */
+static char *
+absolute (const char *path)
+{
+  char cwd[PATH_MAX];
+  if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
+    return xstrdup (path);
+  return xasprintf ("%s/%s", cwd, path);
+}
+
 int
 cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
 {
@@ -71,9 +81,10 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
   _cleanup_json_ json_t *config = text ? json_wide_load (text, len, &wide, &jerr) : NULL;
   char self[PATH_MAX];
   ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
-  _cleanup_free_ char *ns_path = ns ? xasprintf ("%s/ns/%s", g->state_dir, ns) : NULL;
-  char *hook_args[]
-      = { "nsipc", "--state-dir", (char *)g->state_dir, "--policy-dir", (char *)g->policy_dir, "hook", NULL };
+  /* The runtime runs the hooks from a directory of its own. */
+  _cleanup_free_ char *state_dir = absolute (g->state_dir), *policy_dir = absolute (g->policy_dir);
+  _cleanup_free_ char *ns_path = ns ? xasprintf ("%s/ns/%s", state_dir, ns) : NULL;
+  char *hook_args[] = { "nsipc", "--state-dir", state_dir, "--policy-dir", policy_dir, "hook", NULL };
   struct nsipc_oci_amend a = { .policy_name = name, .ns_path = ns_path, .hook_path = self, .hook_args = hook_args };
   r = EXIT_USAGE;
   if (config == NULL)

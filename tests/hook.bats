@@ -264,6 +264,16 @@ shm 0x601"
   assert_equal "$(ledgers)" 0
 }
 
+@test "oci-config writes the state and policy directories into the hooks from the root, as given relative" {
+  mkdir -p "$BATS_TEST_TMPDIR/w/pol"
+  cp "$NSIPC_POLICY_DIR/web.json" "$BATS_TEST_TMPDIR/w/pol/"
+  cd "$BATS_TEST_TMPDIR/w"
+  run "$NSIPC" --state-dir st --policy-dir pol oci-config --policy web --ns pod1 <<<'{ "linux": { "namespaces": [ { "type": "ipc" } ] } }'
+  assert_success
+  assert_equal "$(jq -c '[.hooks.createRuntime[0].args, .linux.namespaces[0].path]' <<<"$output")" \
+    "[[\"nsipc\",\"--state-dir\",\"$BATS_TEST_TMPDIR/w/st\",\"--policy-dir\",\"$BATS_TEST_TMPDIR/w/pol\",\"hook\",\"createRuntime\"],\"$BATS_TEST_TMPDIR/w/st/ns/pod1\"]"
+}
+
 @test "oci-config --ns joins a named namespace; refuses limits without a private namespace" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'true'
