@@ -118,7 +118,7 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       struct nsipc_census_ns *ns = entry (c, all[i].inode);
       ns->name = xstrdup (all[i].name);
       ns->incomplete = !all[i].complete;
-      ns->creating = all[i].creating;
+      ns->discardable = all[i].discardable;
       ns->policy_changed = all[i].policy_changed;
       free (ns->path);
       ns->path = xasprintf ("%s/ns/%s", state_dir, all[i].name);

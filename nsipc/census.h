@@ -28,7 +28,7 @@ struct nsipc_census_ns
   char *name;              /* nsipc's named namespace */
   bool incomplete;         /* a create or apply here has not finished: its named record's, or a container's
                               createRuntime (its ledger); or the record's list is unreadable */
-  bool creating;           /* named: its create did not finish, so what is left may be discarded */
+  bool discardable;        /* named: its create, or its delete, did not finish: what is left may go */
   int policy_changed;      /* named: its policy file changed since applied (1) or not (0); -1: no file */
   char *path;              /* how to open it: a pin, or /proc/PID/ns/ipc */
   pid_t *pids;             /* processes inside, ascending */

@@ -31,7 +31,7 @@ static const char help[]
             "  --ns NAME           only the named namespace NAME (an unknown NAME is an error)\n"
             "  --host              the host's IPC namespace too\n"
             "  --pins              also unpin named namespaces nobody is in and that hold nothing kept (nor\n"
-            "                      files in their /dev/shm), and half-made ones (an interrupted create)\n"
+            "                      files in their /dev/shm), and half-made ones (a create or delete cut short)\n"
             "  --min-idle SECONDS  keep objects used in the last SECONDS (default 30)\n"
             "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
             "  -h, --help          show this help\n";

@@ -197,7 +197,7 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
         continue;
       /* Half-made: its create was interrupted, or is under way.  Anything
          else not finished is judged, and keeps every object (its scene). */
-      if (ns->creating)
+      if (ns->discardable)
         {
           if (a->pins && ns->n_pids == 0)
             drop_pin (state_dir, ns->name, ns->inode, true, a, &p);

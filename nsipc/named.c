@@ -41,13 +41,14 @@ named_record_complete (json_t *record)
   return state == NULL || strcmp (state, "ready") == 0;
 }
 
-/* Only a create that did not finish may be discarded: an apply that did
-   not finish left a namespace whose objects and /dev/shm hold data. */
+/* Only a create or a delete that did not finish may be discarded: an
+   apply that did not finish left a namespace whose objects and /dev/shm
+   hold data. */
 bool
-named_record_creating (json_t *record)
+named_record_discardable (json_t *record)
 {
   const char *state = json_string_value (json_object_get (record, "state"));
-  return state && strcmp (state, "creating") == 0;
+  return state && (strcmp (state, "creating") == 0 || strcmp (state, "deleting") == 0);
 }
 
 void
@@ -164,12 +165,21 @@ count_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
 }
 
 /* Unpins NAME, unmounts its /dev/shm and removes its record: the record
-   last, so that a kill on the way leaves what ns delete finds again. */
+   marked "deleting" first and removed last, so that a kill on the way
+   leaves what ns delete, ns create and gc --pins find and finish. */
 static int
 release (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
 {
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);
+  nsipc_error unreadable;
+  _cleanup_json_ json_t *record = exists_at (dirfd, file) ? state_read_json (dirfd, file, &unreadable) : NULL;
+  if (record)
+    {
+      named_record_set_state (record, "deleting");
+      if (state_write_json (dirfd, file, record, err) < 0)
+        return -1;
+    }
   if (namespace_unpin (dirfd, name, err) < 0 || shm_named_release (state_dir, name, err) < 0
       || state_remove (dirfd, file, err) < 0)
     return -1;
@@ -237,9 +247,9 @@ clear_the_way (const char *state_dir, int dirfd, const char *name, const char *f
   if (!exists_at (dirfd, name) && !exists_at (dirfd, file))
     return 0;
   _cleanup_json_ json_t *j = exists_at (dirfd, file) ? state_read_json (dirfd, file, err) : NULL;
-  if (j && !named_record_creating (j) && !named_record_complete (j))
+  if (j && !named_record_discardable (j) && !named_record_complete (j))
     return nsipc_error_set (err, 0, "namespace %s exists (an apply did not finish: run ns apply again)", name);
-  if ((j && !named_record_creating (j)) || (!j && !pin_leftover (dirfd, name)))
+  if ((j && !named_record_discardable (j)) || (!j && !pin_leftover (dirfd, name)))
     return nsipc_error_set (err, 0, "namespace %s exists", name);
   if (j == NULL && exists_at (dirfd, file))
     return nsipc_error_prefix (err, "namespace %s exists, but", name);
@@ -299,10 +309,10 @@ named_apply (const char *state_dir, const char *name, const struct nsipc_policy 
   if (record == NULL)
     return err->status == ENOENT ? nsipc_error_set (err, 0, "no namespace %s", name)
                                  : nsipc_error_prefix (err, "%s", name);
-  if (strcmp (json_string_value (json_object_get (record, "state")) ?: "", "creating") == 0)
+  if (named_record_discardable (record))
     return nsipc_error_set (err, 0,
-                            "namespace %s is incomplete (its create was interrupted): run ns create %s again, or "
-                            "ns delete",
+                            "namespace %s is incomplete (its create or delete was interrupted): run ns create %s "
+                            "again, or ns delete",
                             name, name);
   named_record_set_state (record, "applying");
   if (state_write_json (dirfd, file, record, err) < 0)
@@ -532,7 +542,7 @@ collect (void *ctx, json_t *record, const char *name, int pin)
   *r = (struct nsipc_named){ .name = xstrdup (name),
                              .inode = inode,
                              .complete = named_record_complete (record),
-                             .creating = named_record_creating (record) };
+                             .discardable = named_record_discardable (record) };
   /* A list we cannot read protects we know not what: incomplete, so that
      nothing in the namespace is removed. */
   if (ledger_objects_from_json (json_object_get (record, "provisioned"), &r->provisioned, &r->n_provisioned) < 0)
@@ -589,7 +599,7 @@ named_drop (const char *state_dir, const char *name, bool only_if_interrupted, b
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);
   _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
-  if (only_if_interrupted && (record == NULL || !named_record_creating (record)))
+  if (only_if_interrupted && (record == NULL || !named_record_discardable (record)))
     return 0; /* finished meanwhile, or gone */
   if (discard (state_dir, dirfd, name, err) < 0)
     return -1;
@@ -601,7 +611,7 @@ static void
 interrupted_unpinned (void *ctx, json_t *record, const char *name, int pin)
 {
   struct all *a = ctx;
-  if (pin >= 0 || !named_record_creating (record))
+  if (pin >= 0 || !named_record_discardable (record))
     return;
   a->list = xrealloc (a->list, (a->n + 1) * sizeof *a->list);
   a->list[a->n++] = (struct nsipc_named){ .name = xstrdup (name) };

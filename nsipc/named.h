@@ -54,7 +54,7 @@ struct nsipc_named
   char *name;
   uint64_t inode;     /* of its pin */
   bool complete;      /* false: a create or apply did not finish, or its object list is unreadable */
-  bool creating;      /* its create did not finish: what is left may be discarded */
+  bool discardable;   /* its create, or its delete, did not finish: what is left may go */
   int policy_changed; /* its policy file differs from what was applied: 1, 0, or -1 for no file */
   enum nsipc_cleanup cleanup;
   struct nsipc_ledger_object *provisioned;
@@ -85,10 +85,11 @@ size_t named_interrupted_unpinned (const char *state_dir, char ***names);
 const char *named_record_name (json_t *record, const char *file);
 
 /* Whether RECORD's "state" says it is finished (ready, or a record older
-   than the state field), whether it says a create is under way or was
-   interrupted ("creating": only then may it be discarded), and setting it. */
+   than the state field), whether it says a create or a delete is under way
+   or was interrupted ("creating", "deleting": only then may what is left
+   be discarded), and setting it. */
 bool named_record_complete (json_t *record);
-bool named_record_creating (json_t *record);
+bool named_record_discardable (json_t *record);
 void named_record_set_state (json_t *record, const char *state);
 
 /* Adds to RECORD's "provisioned" list the objects of LIST it lacks. */

@@ -978,7 +978,7 @@ output_gc_line (const struct gc_event *e, bool dry_run, char *out, size_t len)
     }
   if (e->kind == GC_UNPINNED)
     format (line, sizeof line, "%s %s pinned namespace %s (%" PRIu64 ")", dry_run ? "would unpin" : "unpinned",
-            e->interrupted ? "half-created" : "unused", e->name, e->ns);
+            e->interrupted ? "half-made" : "unused", e->name, e->ns);
   else
     format (line, sizeof line, "%s stale record of container %s", dry_run ? "would drop" : "dropped", e->container);
   escape_controls (line, out, len);

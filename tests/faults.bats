@@ -107,6 +107,45 @@ dev_shm mounts 1"
   done
 }
 
+# The kill points of ns delete: the record marked "deleting", the pin's
+# unmount and file, the /dev/shm tmpfs's unmount and directory, the record.
+DELETE_POINTS="renameat2:1 umount2:1 unlinkat:1 umount2:2 rmdir:1 unlinkat:3"
+
+@test "ns delete killed at any point: ns delete, gc --pins or ns create finishes it" {
+  for point in $DELETE_POINTS; do
+    for recovery in "ns delete a" "gc --pins --min-idle 0" "ns create a --policy p"; do
+      mkdir -p "$NSIPC_STATE_DIR"
+      "$NSIPC" ns create a --policy p
+      killed_at "${point%:*}" "${point#*:}" "$NSIPC" ns delete a
+      run "$NSIPC" $recovery
+      whole="record ready
+pin
+mounts 1
+dev_shm mounts 1"
+      # Killed before its mark, nothing changed: the namespace holds its
+      # policy's objects, which gc --pins keeps, and its name is taken.
+      case "$point/$recovery" in
+        renameat2:1/ns\ create*)
+          assert_failure 1
+          assert_output "nsipc: ns create: namespace a exists"
+          ;;
+        renameat2:1/gc* | */ns\ create*)
+          assert_success
+          assert_equal "$(leftovers)" "$whole"
+          ;;
+        *)
+          assert_success
+          assert_equal "$(leftovers)" ""
+          ;;
+      esac
+      "$NSIPC" ns delete a 2>/dev/null || true
+      assert_equal "$(leftovers)" ""
+      unmount_below "$NSIPC_STATE_DIR"
+      rm -rf "$NSIPC_STATE_DIR"
+    done
+  done
+}
+
 @test "ns apply killed at any point: ns list shows it incomplete; apply again finishes it" {
   # The intent, the new objects, the queue's lookup for the record (its
   # plan's is mq_open:1), the record.
