@@ -100,7 +100,7 @@ record_reap (const struct nsipc_census_ns *ns, struct nsipc_reap *reap, struct g
 }
 
 /* --pins: the named namespace NAME goes when nobody is in it and it holds
-   nothing kept, or when its create was interrupted (INTERRUPTED). */
+   nothing kept, or when its create or delete was cut short (INTERRUPTED). */
 static void
 drop_pin (const char *state_dir, const char *name, uint64_t inode, bool interrupted, const struct gc_options *a,
           struct gc_pass *p)
@@ -195,8 +195,8 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
       const struct nsipc_census_ns *ns = &c.ns[i];
       if (!in_scope (&c, ns, a))
         continue;
-      /* Half-made: its create was interrupted, or is under way.  Anything
-         else not finished is judged, and keeps every object (its scene). */
+      /* Half-made: its create or delete was cut short, or is under way.
+         Anything else not finished is judged, and keeps every object. */
       if (ns->discardable)
         {
           if (a->pins && ns->n_pids == 0)
