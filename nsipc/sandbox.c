@@ -4,6 +4,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/capability.h>
@@ -14,7 +15,13 @@
 #include "dl.h"
 #include "seal.h"
 
-static const cap_value_t dropped[] = { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_IPC_OWNER };
+/* What would let the command undo its limits or its seal: mounts and
+   sysctls (SYS_ADMIN, SYS_RESOURCE), others' objects (IPC_OWNER), the
+   host's writable /proc/sys through /proc/PID/root of a process it could
+   not otherwise reach (SYS_PTRACE), and the kernel itself (SYS_MODULE,
+   SYS_RAWIO). */
+static const cap_value_t dropped[]
+    = { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, CAP_IPC_OWNER, CAP_SYS_PTRACE, CAP_SYS_MODULE, CAP_SYS_RAWIO };
 #define N_DROPPED (sizeof dropped / sizeof dropped[0])
 
 int
@@ -83,6 +90,21 @@ drop_sets (const struct dl_cap *cap, bool all, nsipc_error *err)
   return r < 0 ? nsipc_error_set (err, e, "drop capabilities") : 0;
 }
 
+/* A read-only view of STATE_DIR, every mount below it too: the command,
+   root or not, must not rewrite the seal's cached filter or the records
+   that keep its objects. */
+static int
+readonly_state (const char *state_dir, nsipc_error *err)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  if (state_dir == NULL || access (state_dir, F_OK) < 0)
+    return 0;
+  if (mount (state_dir, state_dir, NULL, MS_BIND | MS_REC, NULL) < 0
+      || mount_setattr (AT_FDCWD, state_dir, AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return nsipc_error_set (err, errno, "make %s read-only", state_dir);
+  return 0;
+}
+
 static int
 switch_ids (uid_t uid, gid_t gid, nsipc_error *err)
 {
@@ -96,11 +118,20 @@ sandbox_enter (const struct nsipc_sandbox *sb, nsipc_error *err)
 {
   bool drop = !sb->keep_caps;
   const struct dl_cap *cap = drop ? dl_cap (err) : NULL;
-  if ((drop && cap == NULL) || readonly_sysctls (err) < 0 || (drop && drop_bound (cap, sb->switch_user, err) < 0)
+  struct nsipc_seal_program seal = { NULL, NULL, 0 };
+  if ((drop && cap == NULL) || (sb->seal && seal_prepare (sb->state_dir, sb->seal, &seal, err) < 0)
+      || readonly_sysctls (err) < 0 || readonly_state (sb->state_dir, err) < 0
+      || (drop && drop_bound (cap, sb->switch_user, err) < 0)
       || (sb->switch_user && switch_ids (sb->uid, sb->gid, err) < 0)
       || (drop && drop_sets (cap, sb->switch_user, err) < 0))
-    return -1;
+    {
+      free (seal.text);
+      return -1;
+    }
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return nsipc_error_set (err, errno, "set no_new_privs");
-  return sb->seal ? seal_load (sb->state_dir, sb->seal, err) : 0;
+    {
+      free (seal.text);
+      return nsipc_error_set (err, errno, "set no_new_privs");
+    }
+  return sb->seal ? seal_install (&seal, err) : 0;
 }

@@ -259,30 +259,37 @@ cache_write (const char *state_dir, const char *name, const char *text, size_t l
 }
 
 int
-seal_load (const char *state_dir, const struct nsipc_policy *p, nsipc_error *err)
+seal_prepare (const char *state_dir, const struct nsipc_policy *p, struct nsipc_seal_program *out, nsipc_error *err)
 {
+  *out = (struct nsipc_seal_program){ NULL, NULL, 0 };
   const struct dl_seccomp *sc = dl_seccomp (err);
   if (sc == NULL)
     return -1;
   char name[DIGEST_TEXT_LEN + 4];
   cache_name (sc, p, name);
-  size_t len = 0, prog_len = 0;
-  _cleanup_free_ char *text = cache_read (state_dir, name, &len);
-  const void *prog = text ? cache_program (text, len, &prog_len) : NULL;
-  if (prog == NULL)
-    {
-      free (text);
-      if ((text = compile (sc, p, &len, err)) == NULL)
-        return -1;
-      prog = cache_program (text, len, &prog_len);
-      cache_write (state_dir, name, text, len);
-    }
-  /* no_new_privs is set already (sandbox_enter). */
-  struct sock_fprog fprog
-      = { .len = (unsigned short)(prog_len / sizeof (struct sock_filter)), .filter = (struct sock_filter *)prog };
-  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
-    return nsipc_error_set (err, errno, "seal: load the seccomp filter");
+  size_t len = 0;
+  out->text = cache_read (state_dir, name, &len);
+  out->program = out->text ? cache_program (out->text, len, &out->len) : NULL;
+  if (out->program)
+    return 0;
+  free (out->text);
+  if ((out->text = compile (sc, p, &len, err)) == NULL)
+    return -1;
+  out->program = cache_program (out->text, len, &out->len);
+  cache_write (state_dir, name, out->text, len);
   return 0;
+}
+
+int
+seal_install (struct nsipc_seal_program *prog, nsipc_error *err)
+{
+  /* no_new_privs is set already (sandbox_enter). */
+  struct sock_fprog fprog = { .len = (unsigned short)(prog->len / sizeof (struct sock_filter)),
+                              .filter = (struct sock_filter *)prog->program };
+  int r = prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0);
+  free (prog->text);
+  *prog = (struct nsipc_seal_program){ NULL, NULL, 0 };
+  return r < 0 ? nsipc_error_set (err, errno, "seal: load the seccomp filter") : 0;
 }
 
 /* ---- linux.seccomp (runtime-spec config-linux.md#seccomp) ---- */

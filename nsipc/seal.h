@@ -19,10 +19,20 @@
    sealed: mq_open's name is a pointer. */
 void *seal_filter (const struct nsipc_policy *p, nsipc_error *err);
 
-/* Loads it, compiled, from STATE_DIR/seal when compiled before (else
-   compiles and keeps it there; STATE_DIR NULL: no cache).  Call last,
-   right before the exec, with no_new_privs set. */
-int seal_load (const char *state_dir, const struct nsipc_policy *p, nsipc_error *err);
+/* P's filter, compiled: read from STATE_DIR/seal when compiled before
+   (else compiled and kept there; STATE_DIR NULL: no cache).  Prepared
+   while STATE_DIR can be written, before the workload's view of it is
+   made read-only (sandbox.c), and installed last, right before the exec,
+   with no_new_privs set; seal_install frees it either way. */
+struct nsipc_seal_program
+{
+  char *text;          /* the cache file's text, which holds... */
+  const void *program; /* ...the BPF program */
+  size_t len;
+};
+int seal_prepare (const char *state_dir, const struct nsipc_policy *p, struct nsipc_seal_program *out,
+                  nsipc_error *err);
+int seal_install (struct nsipc_seal_program *prog, nsipc_error *err);
 
 /* The same rules in CONFIG's linux.seccomp.  A config without a profile
    gets the whole allowlist; an allowlist profile (podman's, docker's

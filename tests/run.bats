@@ -219,19 +219,33 @@ events"
   [ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
-@test "the command keeps least privilege: no CAP_SYS_ADMIN/SYS_RESOURCE/IPC_OWNER, no_new_privs, read-only sysctls" {
+@test "the command keeps least privilege: no CAP_SYS_ADMIN/SYS_RESOURCE/IPC_OWNER/SYS_PTRACE/SYS_MODULE/SYS_RAWIO, no_new_privs, read-only sysctls and state" {
   p=$(policy p <<<'{ "version": 1, "limits": { "msgmni": 77 } }')
+  mkdir -p "$NSIPC_STATE_DIR"
+  # Root's command: its own /proc/sys is read-only, and so is the host's
+  # procfs it would reach through /proc/PID/root of a host process (the
+  # kernel writes IPC sysctls into the writer's namespace), and the state
+  # directory (the seal's cached filter, the records).
   run "$NSIPC" run --policy "$p" -- sh -c 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs)" /proc/self/status
-    echo 20000 > /proc/sys/kernel/msgmni 2>/dev/null || echo "write refused"; cat /proc/sys/kernel/msgmni'
+    echo 20000 > /proc/sys/kernel/msgmni 2>/dev/null || echo "write refused"
+    echo 20000 > /proc/2/root/proc/sys/kernel/msgmni 2>/dev/null || echo "write through /proc/2/root refused"
+    echo 20000 > /proc/$PPID/root/proc/sys/kernel/msgmni 2>/dev/null || echo "write through the parent refused"
+    touch "$0/planted" 2>/dev/null || echo "state directory read-only"
+    cat /proc/sys/kernel/msgmni' "$NSIPC_STATE_DIR"
   assert_success
-  # bit 15 IPC_OWNER, 21 SYS_ADMIN, 24 SYS_RESOURCE: none in any set.
+  # bit 15 IPC_OWNER, 16 SYS_MODULE, 17 SYS_RAWIO, 19 SYS_PTRACE, 21
+  # SYS_ADMIN, 24 SYS_RESOURCE: none in any set.
   for set in CapEff CapPrm CapBnd; do
     mask=$(awk -v s="$set:" '$1 == s { print $2 }' <<<"$output")
-    (( (0x$mask & ((1 << 15) | (1 << 21) | (1 << 24))) == 0 )) || fail "$set has $mask"
+    (( (0x$mask & ((1 << 15) | (1 << 16) | (1 << 17) | (1 << 19) | (1 << 21) | (1 << 24))) == 0 )) || fail "$set has $mask"
   done
   assert_line $'NoNewPrivs:\t1'
   assert_line "write refused"
+  assert_line "write through /proc/2/root refused"
+  assert_line "write through the parent refused"
+  assert_line "state directory read-only"
   assert_line 77
+  [ ! -e "$NSIPC_STATE_DIR/planted" ]
 }
 
 @test "--user switches ids and drops every capability; --keep-caps keeps them, loudly" {
