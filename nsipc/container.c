@@ -87,6 +87,10 @@ provision_objects (struct nsipc_ledger *l, struct nsipc_policy *p, const char *o
 {
   if (userns && map_owners (p, l->pid, err) < 0)
     return -1;
+  /* Made by this hook (or its helper), which exits: with shm_rmid_forced
+     the kernel would remove each segment then. */
+  if (l->kind == NS_KIND_PRIVATE && provision_outlives_us (p, err) < 0)
+    return -1;
   if (l->kind == NS_KIND_PRIVATE && !userns)
     return provision_fresh (p, false, err);
   if (l->kind == NS_KIND_PRIVATE)

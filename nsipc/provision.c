@@ -31,9 +31,15 @@ check_rmid_forced (const struct nsipc_policy *policy, bool rmid_forced, nsipc_er
 }
 
 int
+provision_outlives_us (const struct nsipc_policy *policy, nsipc_error *err)
+{
+  return check_rmid_forced (policy, limits_effective (&policy->limits, LIMIT_SHM_RMID_FORCED), err);
+}
+
+int
 provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *err)
 {
-  if (pinned && check_rmid_forced (policy, limits_effective (&policy->limits, LIMIT_SHM_RMID_FORCED), err) < 0)
+  if (pinned && provision_outlives_us (policy, err) < 0)
     return -1;
   if (limits_apply (&policy->limits, err) < 0)
     return nsipc_error_prefix (err, "limits");

@@ -8,6 +8,11 @@
 #include "ledger.h"
 #include "policy.h"
 
+/* Whether P's segments, made by this process in a fresh namespace with
+   P's limits, outlive it: not with shm_rmid_forced, which removes a
+   segment nobody attached when its creator exits (-1, naming it). */
+int provision_outlives_us (const struct nsipc_policy *p, nsipc_error *err);
+
 /* Into a namespace created just now.  PINNED: it will outlive this process,
    which shm_rmid_forced makes impossible for our segments. */
 int provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *err);

@@ -77,6 +77,20 @@ dev_shm 8192"
   assert_equal "$(ledgers)" 0
 }
 
+@test "shm_rmid_forced with a provisioned segment stops the container: the segment would go with the hook" {
+  echo '{ "version": 1, "limits": { "shm_rmid_forced": true }, "objects": [ { "type": "shm", "key": "0x42", "size": 4096 } ] }' \
+    >"$NSIPC_POLICY_DIR/rmid.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "rmid" }'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 1): objects[0]: a provisioned segment cannot outlive nsipc in a namespace with kernel.shm_rmid_forced set"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
+}
+
 @test "a policy name that is not in POLICY_DIR stops the container with nsipc's message" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'touch /out/ran'
