@@ -108,11 +108,13 @@ add_cleanup (struct nsipc_census_ns *ns, enum nsipc_cleanup mode)
 }
 
 /* nsipc's named namespaces: their names and provisioned objects. */
-static void
-scan_named (struct nsipc_census *c, const char *state_dir)
+static int
+scan_named (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
 {
   struct nsipc_named *all;
-  size_t n = named_read_all (state_dir, &all);
+  size_t n;
+  if (named_read_all (state_dir, &all, &n, err) < 0)
+    return -1;
   for (size_t i = 0; i < n; i++)
     {
       struct nsipc_census_ns *ns = entry (c, all[i].inode);
@@ -126,24 +128,37 @@ scan_named (struct nsipc_census *c, const char *state_dir)
       add_cleanup (ns, all[i].cleanup);
     }
   named_free_all (all, n);
+  return 0;
 }
 
-static void
-read_ledgers (struct nsipc_census *c, const char *state_dir)
+/* Every ledger; -1 when one cannot be read: it may keep objects nobody
+   can tell, so nothing is judged (the state directory refused, too). */
+static int
+read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
 {
-  nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_records (state_dir, "containers");
+  _cleanup_close_ int dirfd = state_open_records (state_dir, "containers", err);
+  if (dirfd < 0)
+    return err->status == ENOENT ? 0 : -1;
   char **files = NULL;
-  size_t n_files = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  size_t n_files = state_list_records (dirfd, &files);
+  int r = 0;
   for (size_t i = 0; i < n_files; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
-      if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &err) == 0)
+      nsipc_error why;
+      if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &why) == 0)
         c->n_ledgers++;
+      else if (r == 0 && state_valid_name (files[i], LEDGER_ID_MAX))
+        r = nsipc_error_set (err, 0,
+                             "%s; it may keep objects, so nothing is judged: remove %s/containers/%s.json once its "
+                             "container is gone",
+                             why.msg, state_dir, files[i]);
       free (files[i]);
     }
   free (files);
+  if (r < 0)
+    return -1;
   for (size_t i = 0; i < c->n_ledgers; i++)
     for (size_t k = 0; k < c->n; k++)
       if (c->ns[k].inode == c->ledgers[i].ns_inode)
@@ -154,6 +169,7 @@ read_ledgers (struct nsipc_census *c, const char *state_dir)
           add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
           add_cleanup (&c->ns[k], c->ledgers[i].cleanup);
         }
+  return 0;
 }
 
 static void
@@ -229,8 +245,11 @@ census_take (const char *state_dir, const char *runtime_root, enum census_owners
     }
   scan_processes (c);
   scan_pins (c, m);
-  scan_named (c, state_dir);
-  read_ledgers (c, state_dir);
+  if (scan_named (c, state_dir, err) < 0 || read_ledgers (c, state_dir, err) < 0)
+    {
+      census_free (c);
+      return -1;
+    }
   if (owners != CENSUS_OWNERS_NONE)
     {
       find_owners (c, runtime_root, owners == CENSUS_OWNERS_ALL);

@@ -473,24 +473,38 @@ named_enter (const char *state_dir, const char *name, nsipc_error *err)
 }
 
 /* Calls FN on each record of STATE_DIR/ns that names itself rightly, with
-   its pin open (or -1). */
-static void
-each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const char *name, int pin), void *ctx)
+   its pin open (or -1).  With ERR, -1 when the directory is refused, or a
+   record cannot be read while its pin is there: the objects it keeps
+   nobody can tell.  One that names itself wrongly, with no pin of its
+   file's name, is no record of ours: passed by. */
+static int
+each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const char *name, int pin), void *ctx,
+             nsipc_error *err)
 {
-  nsipc_error err;
-  _cleanup_close_ int dirfd = state_open_records (state_dir, "ns");
+  nsipc_error why;
+  _cleanup_close_ int dirfd = state_open_records (state_dir, "ns", err ? err : &why);
+  if (dirfd < 0)
+    return err && err->status != ENOENT ? -1 : 0;
   char **files = NULL;
-  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
+  size_t n = state_list_records (dirfd, &files);
+  int r = 0;
   for (size_t i = 0; i < n; i++)
     {
-      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &err);
+      _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &why);
       const char *name = named_record_name (record, files[i]);
-      _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &err) : -1;
+      _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &why) : -1;
       if (name)
         fn (ctx, record, name, pin);
+      files[i][strlen (files[i]) - 5] = '\0'; /* the name its file gives */
+      if (name == NULL && err && r == 0 && state_valid_name (files[i], STATE_NAME_MAX) && exists_at (dirfd, files[i]))
+        r = nsipc_error_set (err, 0,
+                             "the record of namespace %s cannot be read (%s); it may keep objects, so nothing is "
+                             "judged: ns delete %s, or mend %s/ns/%s.json",
+                             files[i], record ? "it names another" : why.msg, files[i], state_dir, files[i]);
       free (files[i]);
     }
   free (files);
+  return r;
 }
 
 struct by_inode
@@ -519,7 +533,7 @@ named_by_inode (const char *state_dir, uint64_t inode, char **policy)
   struct by_inode b = { inode, NULL, policy };
   if (policy)
     *policy = NULL;
-  each_record (state_dir, match_inode, &b);
+  each_record (state_dir, match_inode, &b, NULL);
   return b.name;
 }
 
@@ -554,13 +568,16 @@ collect (void *ctx, json_t *record, const char *name, int pin)
   policy_cleanup_parse (json_string_value (json_object_get (record, "cleanup")), &r->cleanup);
 }
 
-size_t
-named_read_all (const char *state_dir, struct nsipc_named **all)
+int
+named_read_all (const char *state_dir, struct nsipc_named **all, size_t *n, nsipc_error *err)
 {
   struct all a = { NULL, 0 };
-  each_record (state_dir, collect, &a);
+  int r = each_record (state_dir, collect, &a, err);
   *all = a.list;
-  return a.n;
+  *n = a.n;
+  if (r < 0)
+    named_free_all (a.list, a.n), *all = NULL, *n = 0;
+  return r;
 }
 
 void
@@ -621,7 +638,7 @@ size_t
 named_interrupted_unpinned (const char *state_dir, char ***names)
 {
   struct all a = { NULL, 0 };
-  each_record (state_dir, interrupted_unpinned, &a);
+  each_record (state_dir, interrupted_unpinned, &a, NULL);
   *names = xcalloc (a.n + 1, sizeof **names);
   for (size_t i = 0; i < a.n; i++)
     (*names)[i] = a.list[i].name;

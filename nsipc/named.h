@@ -61,8 +61,10 @@ struct nsipc_named
   size_t n_provisioned;
 };
 
-/* Every pinned named namespace; records without a working pin are left out. */
-size_t named_read_all (const char *state_dir, struct nsipc_named **all);
+/* Every pinned named namespace (*N of them); records without a working pin
+   are left out.  -1 when the state directory is refused, or a record whose
+   pin is there cannot be read. */
+int named_read_all (const char *state_dir, struct nsipc_named **all, size_t *n, nsipc_error *err);
 void named_free_all (struct nsipc_named *all, size_t n);
 
 /* Adds LIST (what a container's createRuntime provisioned) to NAME's record. */

@@ -135,11 +135,14 @@ state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error
 }
 
 int
-state_open_records (const char *state_dir, const char *sub)
+state_open_records (const char *state_dir, const char *sub, nsipc_error *err)
 {
-  nsipc_error err;
-  _cleanup_close_ int top = open_top (state_dir, false, &err);
-  return top < 0 ? -1 : openat (top, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  nsipc_error ignored;
+  _cleanup_close_ int top = open_top (state_dir, false, err ? err : &ignored);
+  int fd = top < 0 ? -1 : openat (top, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && top >= 0 && err)
+    nsipc_error_set (err, errno == ELOOP || errno == ENOTDIR ? 0 : errno, "open %s/%s", state_dir, sub);
+  return fd;
 }
 
 int

@@ -19,10 +19,12 @@ bool state_valid_name (const char *name, size_t max);
 int state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error *err);
 
 /* STATE_DIR/SUB to read the records in, as state_open_dir opens it; -1 when
-   there are none to read: SUB missing (nothing was ever recorded), or
-   refused.  Nothing is described: createRuntime asks for ns/ on every
-   container start, and on most hosts it never exists. */
-int state_open_records (const char *state_dir, const char *sub);
+   there are none to read: STATE_DIR or SUB missing (nothing was ever
+   recorded: ERR->status ENOENT), or refused (a state directory others may
+   write, a symlink), described in ERR when it is not NULL: createRuntime
+   asks for ns/ on every container start, and on most hosts it never
+   exists. */
+int state_open_records (const char *state_dir, const char *sub, nsipc_error *err);
 
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);

@@ -291,3 +291,34 @@ pod1 shm 0x00000501 orphan"
   run "$NSIPC" gc --min-idle 0 --ns pod1 --container x
   assert_failure 2
 }
+
+@test "a state directory gc cannot trust, or a record it cannot read, stops gc and audit: nothing is judged" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  "$NSIPC" ns create pod1 --policy pod
+  # The provisioned segment's creator (ns create) is gone: only its record
+  # keeps it.
+  chmod 0770 "$NSIPC_STATE_DIR"
+  run "$NSIPC" gc --ns pod1 --min-idle 0
+  assert_failure 1
+  assert_output "nsipc: gc: state directory $NSIPC_STATE_DIR must belong to uid 0 and not be writable by others"
+  run "$NSIPC" audit --orphans --min-idle 0
+  assert_failure 1
+  chmod 0700 "$NSIPC_STATE_DIR"
+  cp "$NSIPC_STATE_DIR/ns/pod1.json" "$BATS_TEST_TMPDIR/pod1.json"
+  echo '{ "name": "pod1", ' >"$NSIPC_STATE_DIR/ns/pod1.json"
+  run "$NSIPC" gc --ns pod1 --min-idle 0
+  assert_failure 1
+  assert_output --regexp "^nsipc: gc: the record of namespace pod1 cannot be read \\(.*\\); it may keep objects, so nothing is judged: ns delete pod1, or mend $NSIPC_STATE_DIR/ns/pod1.json$"
+  cp "$BATS_TEST_TMPDIR/pod1.json" "$NSIPC_STATE_DIR/ns/pod1.json"
+  mkdir -p -m 700 "$NSIPC_STATE_DIR/containers"
+  echo '{ "id": "c9", "ns_kind": "shared", "ns_inode": 7, "provisioned": 5 }' >"$NSIPC_STATE_DIR/containers/c9.json"
+  run "$NSIPC" gc --ns pod1 --min-idle 0
+  assert_failure 1
+  assert_output "nsipc: gc: ledger of c9: malformed object list; it may keep objects, so nothing is judged: remove $NSIPC_STATE_DIR/containers/c9.json once its container is gone"
+  assert_equal "$(keys)" "shm 0x700"
+  rm "$NSIPC_STATE_DIR/containers/c9.json"
+  run "$NSIPC" gc --ns pod1 --min-idle 0
+  assert_success
+  assert_output "removed 0 orphans, kept 1 in use"
+  "$NSIPC" ns delete pod1
+}
