@@ -47,8 +47,14 @@ counted (size_t count, size_t n, const char *const keys[], const uint64_t values
   json_t *j = json_object ();
   member (j, "count", json_integer ((json_int_t)count));
   for (size_t i = 0; i < n; i++)
-    member (j, keys[i], json_integer ((json_int_t)values[i]));
+    member (j, keys[i], output_u64 (values[i]));
   return j;
+}
+
+static uint64_t
+add_u64 (uint64_t a, uint64_t b)
+{
+  return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
 static json_t *
@@ -58,10 +64,12 @@ usage_json (const struct nsipc_inventory *inv)
   for (size_t i = 0; i < inv->n; i++)
     {
       const struct nsipc_ipc_object *o = &inv->objects[i];
-      msg_bytes += o->bytes;
-      semaphores += o->nsems;
-      shm_bytes += o->size;
-      shm_pages += (o->size + page - 1) / page;
+      /* Saturating: two segments of 2^63 bytes (SHM_NORESERVE) are no
+         sum a uint64_t holds. */
+      msg_bytes = add_u64 (msg_bytes, o->bytes);
+      semaphores = add_u64 (semaphores, o->nsems);
+      shm_bytes = add_u64 (shm_bytes, o->size);
+      shm_pages = add_u64 (shm_pages, o->size / page + (o->size % page != 0));
     }
   json_t *u = json_object ();
   member (u, "msg",
@@ -641,7 +649,7 @@ static double
 use_ratio (json_t *ns, size_t g)
 {
   double limit = (double)output_u64_value (json_object_get (json_object_get (ns, "limits"), gauges[g].limit));
-  json_int_t used = json_integer_value (
+  uint64_t used = output_u64_value (
       json_object_get (json_object_get (json_object_get (ns, "usage"), gauges[g].type), gauges[g].field));
   return limit > 0 ? (double)used / (double)limit : used > 0 ? 1.0 : 0.0;
 }
@@ -795,8 +803,8 @@ output_audit_prometheus (FILE *out, json_t *audit)
   {
     fputs ("nsipc_ipc_bytes", out);
     labels (out, ns, "type", types[t]);
-    fprintf (out, " %" JSON_INTEGER_FORMAT "\n",
-             json_integer_value (json_object_get (json_object_get (json_object_get (ns, "usage"), types[t]), "bytes")));
+    fprintf (out, " %" PRIu64 "\n",
+             output_u64_value (json_object_get (json_object_get (json_object_get (ns, "usage"), types[t]), "bytes")));
   }
   metric_header (out, "nsipc_limit_use_ratio", "How full an IPC limit is, 0 to 1.");
   json_array_foreach (list, i, ns) for (size_t g = 0; g < sizeof gauges / sizeof gauges[0]; g++)

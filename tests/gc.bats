@@ -322,3 +322,19 @@ pod1 shm 0x00000501 orphan"
   assert_output "removed 0 orphans, kept 1 in use"
   "$NSIPC" ns delete pod1
 }
+
+@test "audit sums past 2^63 exactly: two segments of 2^63 - 4 KiB in --json and --prometheus" {
+  "$NSIPC" ns create big
+  pin=$NSIPC_STATE_DIR/ns/big
+  for key in 0x100 0x101; do
+    IPC_NORESERVE=1 nsenter --ipc="$pin" "$IPC_TOOL" shm "$key" 9223372036854771712
+  done
+  inode=$(stat -L -c %i "$pin")
+  run "$NSIPC" audit --json
+  assert_success
+  # jq reads numbers as doubles: the text itself.
+  grep -A3 '"shm": {' <<<"$output" | grep -q '"bytes": 18446744073709543424'
+  run "$NSIPC" audit --prometheus
+  assert_line "nsipc_ipc_bytes{namespace=\"$inode\",kind=\"pinned\",name=\"big\",container=\"\",type=\"shm\"} 18446744073709543424"
+  "$NSIPC" ns delete big
+}

@@ -33,7 +33,8 @@
      ipc-tool mq-create NAME       create a POSIX queue, close it, exit
      ipc-tool mq-open NAME FILE    open POSIX queue NAME, hold it open
    KEY is decimal or 0x hex; objects are created with mode $IPC_MODE
-   (octal, default 0600). */
+   (octal, default 0600), segments with SHM_NORESERVE when $IPC_NORESERVE
+   is set. */
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -295,7 +296,10 @@ main (int argc, char **argv)
     return r;
   key_t key = strtoul (argv[2], NULL, 0);
   if (strcmp (argv[1], "shm") == 0 && argc == 4)
-    return shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | IPC_EXCL | mode) < 0 ? die ("shmget") : 0;
+    {
+      int noreserve = getenv ("IPC_NORESERVE") ? SHM_NORESERVE : 0;
+      return shmget (key, strtoul (argv[3], NULL, 0), IPC_CREAT | IPC_EXCL | mode | noreserve) < 0 ? die ("shmget") : 0;
+    }
   if (strcmp (argv[1], "sem") == 0 && argc == 4)
     {
       int n = atoi (argv[3]);
