@@ -32,7 +32,7 @@ owners_json (const struct nsipc_census_ns *ns)
       json_t *owner = json_object (), *pids = json_array ();
       for (size_t k = 0; k < o->n_pids; k++)
         json_array_append_new (pids, json_integer (o->pids[k]));
-      member (owner, "container", o->container ? json_string (o->container) : json_null ());
+      member (owner, "container", o->container ? json_string_bytes (o->container) : json_null ());
       member (owner, "runtime", json_string (o->runtime));
       member (owner, "pids", pids);
       json_array_append_new (a, owner);
@@ -672,10 +672,13 @@ owner_text (json_t *ns, char *buf, size_t len)
                 json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
   if (first && (size_t)n < len)
     {
-      const char *container = json_string_value (json_object_get (first, "container"));
-      n += format (buf + n, len - n, "%s%s (%s)", n ? " " : "", container ? container : "pid",
+      /* A container's name may come from a cgroup someone else named. */
+      char container[128];
+      const char *id = json_string_value (json_object_get (first, "container"));
+      escape_controls (id ? id : "", container, sizeof container);
+      n += format (buf + n, len - n, "%s%s (%s)", n ? " " : "", id ? container : "pid",
                    json_string_value (json_object_get (first, "runtime")));
-      if (!container && (size_t)n < len)
+      if (!id && (size_t)n < len)
         n += format (buf + n, len - n - 1, " %" JSON_INTEGER_FORMAT,
                      json_integer_value (json_array_get (json_object_get (first, "pids"), 0)));
       if (json_array_size (owners) > 1 && (size_t)n < len)

@@ -226,6 +226,16 @@ main (int argc, char **argv)
   is_str (table, want ? want : "(missing audit.table)", "table as expected");
   free (want);
   free (table);
+  /* An owner named from a cgroup someone else named: escaped. */
+  json_t *owner
+      = json_array_get (json_object_get (json_array_get (json_object_get (audit, "namespaces"), 0), "owners"), 0);
+  json_t *was = json_incref (json_object_get (owner, "container"));
+  json_object_set_new (owner, "container", json_string ("a\x1b]0;TITLE\x07"));
+  table = render (output_audit_table, audit);
+  ok (strstr (table, "a\\x1b]0;TITLE\\x07 (runc)") != NULL && strchr (table, '\x1b') == NULL,
+      "an owner's name with ESC and BEL is escaped in the table");
+  free (table);
+  json_object_set_new (owner, "container", was);
   test_dumps (audit);
   test_audit_stream (audit);
   json_decref (audit);
