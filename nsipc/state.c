@@ -101,6 +101,8 @@ check_ancestors (const char *state_dir, nsipc_error *err)
 static int
 open_top (const char *state_dir, bool create, nsipc_error *err)
 {
+  if (state_dir[0] == '\0')
+    return nsipc_error_set (err, 0, "the state directory is an empty path");
   if (check_ancestors (state_dir, err) < 0 || (create && make_state_dir (state_dir, err) < 0))
     return -1;
   _cleanup_close_ int fd = open (state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -166,3 +166,14 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
   assert_output "nsipc: run: policy $NSIPC_POLICY_DIR/default.json: version: must be 1"
   [ ! -e "$RAN" ]
 }
+
+@test "an empty --state-dir is refused, and nothing is made where nsipc runs" {
+  mkdir "$BATS_TEST_TMPDIR/cwd"
+  cd "$BATS_TEST_TMPDIR/cwd"
+  for verb in "ns create x" "ns list" "gc --dry-run --ns x"; do
+    run "$NSIPC" --state-dir '' $verb
+    assert_failure 1
+    assert_output --regexp '^nsipc: [a-z ]+: the state directory is an empty path$'
+  done
+  assert_equal "$(ls -A)" ""
+}
