@@ -77,9 +77,12 @@ audit_ns (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const 
   return a.out;
 }
 
+/* --orphans: only where gc goes unasked, as it lists what gc removes. */
 static bool
-selected (const struct nsipc_census_ns *ns, const struct audit_options *a)
+selected (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct audit_options *a)
 {
+  if (a->orphans && !census_reachable (c, ns))
+    return false;
   if (a->container == NULL)
     return true;
   for (size_t i = 0; i < ns->n_owners; i++)
@@ -109,7 +112,7 @@ audit_run (const char *state_dir, const struct audit_options *a, audit_namespace
   struct limits_reader limits = { 0 };
   for (size_t i = 0; i < c.n; i++)
     {
-      if (!selected (&c.ns[i], a))
+      if (!selected (&c, &c.ns[i], a))
         continue;
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */

@@ -339,6 +339,21 @@ census_knows (const struct nsipc_census *c, const char *name, const char *id)
   return name_ok && id_ok;
 }
 
+bool
+census_ledger_names (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const char *id)
+{
+  for (size_t i = 0; i < c->n_ledgers; i++)
+    if (c->ledgers[i].ns_inode == ns->inode && (id == NULL || strcmp (c->ledgers[i].id, id) == 0))
+      return true;
+  return false;
+}
+
+bool
+census_reachable (const struct nsipc_census *c, const struct nsipc_census_ns *ns)
+{
+  return ns->kind != NS_KIND_HOST && (ns->name || census_container (ns) || census_ledger_names (c, ns, NULL));
+}
+
 const char *
 census_container (const struct nsipc_census_ns *ns)
 {

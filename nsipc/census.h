@@ -96,4 +96,13 @@ int census_reap (const struct nsipc_census *c, const struct nsipc_census_ns *ns,
 /* The container owning NS first (or NULL). */
 const char *census_container (const struct nsipc_census_ns *ns);
 
+/* Whether a ledger of container ID (any, with ID NULL) names NS: a
+   stopped container's ledger outlives it in a namespace that does. */
+bool census_ledger_names (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const char *id);
+
+/* Whether gc reaches NS unasked: a named namespace, or a container's (by
+   its processes, or a ledger); never the host's, nor one that is nobody's
+   it knows. */
+bool census_reachable (const struct nsipc_census *c, const struct nsipc_census_ns *ns);
+
 void census_free (struct nsipc_census *c);

@@ -18,17 +18,6 @@
 #include "state.h"
 #include "util.h"
 
-/* Whether a ledger of container ID (any, with ID NULL) names NS: a
-   stopped container's ledger outlives it in a namespace that does. */
-static bool
-ledger_names (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const char *id)
-{
-  for (size_t i = 0; i < c->n_ledgers; i++)
-    if (c->ledgers[i].ns_inode == ns->inode && (id == NULL || strcmp (c->ledgers[i].id, id) == 0))
-      return true;
-  return false;
-}
-
 /* Which namespaces gc may touch: containers' and named ones, the host's
    only when asked, within --container / --ns. */
 static bool
@@ -43,9 +32,9 @@ in_scope (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const 
       for (size_t i = 0; i < ns->n_owners; i++)
         if (ns->owners[i].container && strcmp (ns->owners[i].container, a->container) == 0)
           return true;
-      return ledger_names (c, ns, a->container);
+      return census_ledger_names (c, ns, a->container);
     }
-  return ns->name || census_container (ns) || ledger_names (c, ns, NULL);
+  return census_reachable (c, ns);
 }
 
 /* One line of what failed; gc goes on with the rest. */

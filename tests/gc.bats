@@ -338,3 +338,19 @@ pod1 shm 0x00000501 orphan"
   assert_line "nsipc_ipc_bytes{namespace=\"$inode\",kind=\"pinned\",name=\"big\",container=\"\",type=\"shm\"} 18446744073709543424"
   "$NSIPC" ns delete big
 }
+
+@test "audit --orphans lists only what gc would remove: not in a namespace nobody it knows owns" {
+  spawn unshare --ipc sleep 60
+  pid=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(readlink /proc/"$pid"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
+  nsenter --ipc=/proc/"$pid"/ns/ipc "${AS_GONE[@]}" "$IPC_TOOL" shm 0x777 4096
+  run "$NSIPC" audit --json --min-idle 0
+  assert_equal "$(jq -r --argjson i "$inode" '.namespaces[] | select(.inode == $i) | .objects[] | .rule' <<<"$output")" orphan
+  run "$NSIPC" audit --orphans --json --min-idle 0
+  assert_success
+  assert_equal "$(jq --argjson i "$inode" '[.namespaces[] | select(.inode == $i)] | length' <<<"$output")" 0
+  run "$NSIPC" gc --dry-run --json --min-idle 0
+  assert_success
+  assert_equal "$(jq --argjson i "$inode" '[.removed[] | select(.namespace == $i)] | length' <<<"$output")" 0
+}
