@@ -163,8 +163,10 @@ cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
   char *end;
   errno = 0;
   long long v = strtoll (arg, &end, 10);
-  if (end == arg || *end != '\0' || errno || v < 0 || arg[0] == '-' || arg[0] == '+')
+  if (end == arg || *end != '\0' || v < 0 || arg[0] < '0' || arg[0] > '9')
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": not a whole number of seconds", arg);
+  if (errno == ERANGE)
+    return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": more seconds than there are", arg);
   *seconds = v;
   return 0;
 }

@@ -13,8 +13,8 @@
 #include "util.h"
 
 #define USAGE                                                                                                          \
-  "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans]\n"                    \
-  "                   [--min-idle SECONDS] [--runtime-root DIR]"
+  "usage: nsipc audit [-J|--json|--prometheus|-o COLUMNS [-r] [-n]] [--container ID] [--orphans] "                     \
+  "[--min-idle SECONDS] [--runtime-root DIR]"
 static const char usage[] = USAGE;
 static const char help[]
     = USAGE "\n\n"

@@ -223,13 +223,21 @@ mqueue /mine"
   assert_line "removed 0 orphans, kept 1 in use"
   run "$NSIPC" gc --ns t --min-idle 0
   assert_line "removed 1 orphan, kept 0 in use"
-  for bad in -1 abc 1.5 ""; do
+  for bad in -1 abc 1.5 "" " 5" +5; do
     run "$NSIPC" gc --ns t --min-idle "$bad"
     assert_failure 2
     assert_output "nsipc: gc: --min-idle \"$bad\": not a whole number of seconds"
     run "$NSIPC" audit --min-idle "$bad"
     assert_failure 2
   done
+  run "$NSIPC" gc --ns t --min-idle 99999999999999999999
+  assert_failure 2
+  assert_output "nsipc: gc: --min-idle \"99999999999999999999\": more seconds than there are"
+  # A usage error is one line.
+  run "$NSIPC" audit --bogus
+  assert_failure 2
+  assert_equal "${#lines[@]}" 1
+  refute_output --partial '\x0a'
 }
 
 @test "cleanup none: nothing is ever removed" {
