@@ -271,7 +271,9 @@ escape_controls (const char *in, char *out, size_t len)
 json_t *
 json_string_bytes (const char *s)
 {
-  json_t *j = json_string (s);
+  /* A backslash too: "\xff" as four characters must not read as the
+     byte 0xff escaped. */
+  json_t *j = strchr (s, '\\') ? NULL : json_string (s);
   if (j)
     return j;
   size_t len = 4 * strlen (s) + 1;

@@ -114,8 +114,9 @@ int open_regular (int dirfd, const char *path, bool follow, nsipc_error *err);
 bool escape_controls (const char *in, char *out, size_t len);
 
 /* A JSON string of S, which the kernel gave us (a queue's name may be any
-   bytes): as it is when it is UTF-8, else with every byte over 0x7f and
-   every control character written as \xHH. */
+   bytes): as it is when it is UTF-8 without a backslash, else with every
+   byte over 0x7f, every control character and every backslash written as
+   \xHH, so that two names never read the same. */
 json_t *json_string_bytes (const char *s);
 
 /* Writes all of BUF, retrying on EINTR and short writes; -1 with errno set. */

@@ -390,6 +390,12 @@ removed 0 orphans, kept 0 in use"
   assert_equal "$(grep '^removed mqueue' <<<"$output" | cut -d' ' -f3 | sort)" '/bidi\xe2\x80\xaeevil
 /c1\xc2\x9b31mRED
 /raw\x9b31m'
+  # The byte 0xff, and the four characters \xff: two names, in JSON too.
+  nsenter --ipc="$PIN" "${AS_GONE[@]}" "$IPC_TOOL" mq-create $'/two\xff'
+  nsenter --ipc="$PIN" "${AS_GONE[@]}" "$IPC_TOOL" mq-create '/two\xff'
+  bounded "$NSIPC" gc --ns t --min-idle 0 --json
+  assert_success
+  assert_equal "$(jq -r '[.removed[].mqueue] | sort | join(" ")' <<<"$output")" '/two\x5cxff /two\xff'
 }
 
 @test "an annotation with ESC and BEL is escaped in the message" {
