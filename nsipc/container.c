@@ -321,17 +321,22 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
       return 0;
     }
   struct nsipc_census c;
-  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, err) < 0)
+  int held[2]; /* the records hold still while it reaps, as for gc */
+  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, held, err) < 0)
     return -1;
+  if (census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, err) < 0)
+    return state_release (held), -1;
   const struct nsipc_census_ns *ns = census_find (&c, l->ns_inode);
   if (ns == NULL)
     {
       format (out->note, sizeof out->note, "container %s: nothing to clean: its IPC namespace is gone", l->id);
+      state_release (held);
       census_free (&c);
       return 0;
     }
   out->keep_record = l->kind == NS_KIND_SHARED;
   int r = census_reap (&c, ns, &base, l->preexisting, l->n_preexisting, false, &out->reap, err);
+  state_release (held);
   inventory_open_files_free (&open);
   if (r == 0)
     {

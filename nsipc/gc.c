@@ -170,15 +170,28 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
   if (base.blind)
     return nsipc_error_set (err, 0, "%s: cannot tell live processes from dead ones, removed nothing", base.blind);
   enum census_owners owners = a->container ? CENSUS_OWNERS_ALL : CENSUS_OWNERS_FIRST;
-  if (namespace_unshare_mount (err) < 0 || census_take (state_dir, a->runtime_root, owners, &c, err) < 0)
+  /* The records hold still from the census to the last removal: an ns
+     apply or a container start waits (DESIGN.md §6, rule 1). */
+  int held[2];
+  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, held, err) < 0)
     return -1;
+  if (census_take (state_dir, a->runtime_root, owners, &c, err) < 0)
+    return state_release (held), -1;
   inventory_keep_queue_mounts ();
   /* A typo must not pass for "nothing to do". */
   if (!census_knows (&c, a->ns, a->container))
     {
+      state_release (held);
       census_free (&c);
       return nsipc_error_set (err, 0, a->ns ? "no namespace %s" : "no container %s", a->ns ? a->ns : a->container);
     }
+  /* Pins go after the locks are let go: unpinning takes one again. */
+  struct unpin
+  {
+    const struct nsipc_census_ns *ns;
+    bool interrupted;
+  } *unpins = xcalloc (c.n + 1, sizeof *unpins);
+  size_t n_unpins = 0;
   for (size_t i = 0; i < c.n; i++)
     {
       const struct nsipc_census_ns *ns = &c.ns[i];
@@ -189,7 +202,7 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
       if (ns->discardable)
         {
           if (a->pins && ns->n_pids == 0)
-            drop_pin (state_dir, ns->name, ns->inode, true, a, &p);
+            unpins[n_unpins++] = (struct unpin){ ns, true };
           continue;
         }
       struct nsipc_reap reap;
@@ -201,8 +214,12 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
       record_reap (ns, &reap, r); /* what went before a failure went */
       if (!failed && a->pins && ns->name && ns->n_pids == 0 && kept == 0 && !ns->incomplete
           && !shm_named_holds_files (state_dir, ns->name))
-        drop_pin (state_dir, ns->name, ns->inode, false, a, &p);
+        unpins[n_unpins++] = (struct unpin){ ns, false };
     }
+  state_release (held);
+  for (size_t i = 0; i < n_unpins; i++)
+    drop_pin (state_dir, unpins[i].ns->name, unpins[i].ns->inode, unpins[i].interrupted, a, &p);
+  free (unpins);
   drop_interrupted (state_dir, a, &p);
   drop_stale_records (state_dir, &c, a, &p);
   if (!a->dry_run)

@@ -157,6 +157,28 @@ state_lock (int dirfd, nsipc_error *err)
 }
 
 int
+state_hold (const char *state_dir, int held[2], nsipc_error *err)
+{
+  static const char *const subs[] = { "ns", "containers" };
+  held[0] = held[1] = -1;
+  for (int i = 0; i < 2; i++)
+    if ((held[i] = state_open_dir (state_dir, subs[i], true, err)) < 0 || state_lock (held[i], err) < 0)
+      {
+        state_release (held);
+        return -1;
+      }
+  return 0;
+}
+
+void
+state_release (int held[2])
+{
+  for (int i = 0; i < 2; i++)
+    if (held[i] >= 0)
+      close (held[i]), held[i] = -1;
+}
+
+int
 state_write_json (int dirfd, const char *file, json_t *j, nsipc_error *err)
 {
   _cleanup_free_ char *text = output_dumps_sorted (j);

@@ -354,3 +354,28 @@ pod1 shm 0x00000501 orphan"
   assert_success
   assert_equal "$(jq --argjson i "$inode" '[.removed[] | select(.namespace == $i)] | length' <<<"$output")" 0
 }
+
+@test "gc racing ns apply loses no object a policy provisioned" {
+  "$NSIPC" ns create r2
+  n=60
+  for i in $(seq $n); do
+    printf '{ "version": 1, "objects": [ { "type": "shm", "key": %d, "size": 4096 }, { "type": "sem", "key": %d, "nsems": 1 } ] }\n' \
+      $((0x1000 + i)) $((0x2000 + i)) >"$NSIPC_POLICY_DIR/r$i.json"
+  done
+  # Every object's creator (ns apply) is gone at once, and --min-idle 0:
+  # only the record keeps them, and gc must see each in it.
+  (while [ ! -e "$BATS_TEST_TMPDIR/stop" ]; do "$NSIPC" gc --ns r2 --min-idle 0 >>"$BATS_TEST_TMPDIR/gc.out" 2>&1; done) &
+  looper=$!
+  for i in $(seq $n); do
+    "$NSIPC" ns apply r2 --policy "r$i"
+  done
+  touch "$BATS_TEST_TMPDIR/stop"
+  wait "$looper" || true
+  run grep -c '^removed [a-z]* key' "$BATS_TEST_TMPDIR/gc.out"
+  assert_output 0
+  run grep -c '^removed 0 orphans' "$BATS_TEST_TMPDIR/gc.out"
+  (( output > 0 ))
+  run "$NSIPC" ns list --json
+  assert_equal "$(jq -c '.namespaces[] | select(.name == "r2") | [.complete, .objects.shm, .objects.sem]' <<<"$output")" "[true,$n,$n]"
+  "$NSIPC" ns delete r2
+}
