@@ -127,6 +127,10 @@ kept_msg (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct 
   return live_pid (s, o, o->lspid, "last sender", v) || live_pid (s, o, o->lrpid, "last receiver", v);
 }
 
+/* A set this big has its members read on the heap, and reading them (three
+   semctl calls each) takes long enough to read it again before removing. */
+#define SEM_MEMBERS_SLOW 64
+
 /* A set's members not read yet: reap_one reads them, and judges again,
    only when nothing else keeps the set. */
 static const struct nsipc_sem_detail members_deferred;
@@ -257,9 +261,9 @@ reaper_judge_live (const struct nsipc_ipc_object *o, const struct nsipc_scene *s
   /* A big set's on the heap: a set may have millions of members.  Not
      xcalloc: if that much memory is not there, the set is kept, not nsipc
      aborted. */
-  pid_t small[64];
-  _cleanup_free_ pid_t *big = o->nsems < 64 ? NULL : calloc (o->nsems + 1, sizeof *big);
-  pid_t *pids = o->nsems < 64 ? small : big;
+  pid_t small[SEM_MEMBERS_SLOW];
+  _cleanup_free_ pid_t *big = o->nsems < SEM_MEMBERS_SLOW ? NULL : calloc (o->nsems + 1, sizeof *big);
+  pid_t *pids = o->nsems < SEM_MEMBERS_SLOW ? small : big;
   struct nsipc_sem_detail sem = { pids, o->nsems, 0 };
   bool read = pids && inventory_sem_members (o->id, o->nsems, pids, &sem.waiters, &ignored) == 0;
   reaper_judge (o, read ? &sem : NULL, s, v);
@@ -308,21 +312,26 @@ restat_queue (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
   return 0;
 }
 
-/* O, judged an orphan, removed if it is still as it was judged: read again
-   by its id, untouched since, and for a set with no process waiting on it
-   now (DESIGN.md §6).  Judging may have taken a while (the namespace's
-   evidence, a big set's members): a process that began to wait meanwhile
-   keeps it.  1: kept, changed while we looked. */
+/* O, judged an orphan, removed if it is still as it was judged (DESIGN.md
+   §6).  When judging took a while (SLOW: the namespace's evidence was read
+   for it, or a big set's members), it is read again by its id, untouched
+   since, and a set must have no process waiting on it now: one that began
+   to wait meanwhile keeps it.  Otherwise it was read microseconds ago, the
+   window that remains between any re-read and IPC_RMID anyway; reading
+   each of 10 000 orphans again cost gc a third more.  1: kept, changed
+   while we looked. */
 static int
-remove_sysv (const struct nsipc_ipc_object *o)
+remove_sysv (const struct nsipc_ipc_object *o, bool slow)
 {
   struct nsipc_ipc_object now;
   uint64_t waiters = 0;
   nsipc_error ignored;
-  if (inventory_stat_id (o->type, o->id, &now) < 0)
+  if (slow && inventory_stat_id (o->type, o->id, &now) < 0)
     return -1;
-  if (!reaper_unchanged (o, &now)
-      || (o->type == OBJECT_SEM && (inventory_sem_members (o->id, o->nsems, NULL, &waiters, &ignored) < 0 || waiters)))
+  if (slow
+      && (!reaper_unchanged (o, &now)
+          || (o->type == OBJECT_SEM
+              && (inventory_sem_members (o->id, o->nsems, NULL, &waiters, &ignored) < 0 || waiters))))
     return 1;
   switch (o->type)
     {
@@ -344,6 +353,7 @@ remove_sysv (const struct nsipc_ipc_object *o)
 static int
 reap_one (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, bool dry_run, struct nsipc_verdict *v)
 {
+  bool evidence_pending = s->evidence && s->evidence->pending;
   if (o->type != OBJECT_SEM)
     reaper_judge_live (o, s, v);
   else
@@ -357,7 +367,7 @@ reap_one (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, bool dr
   if (dry_run)
     return 0;
   if (o->type != OBJECT_MQUEUE)
-    return remove_sysv (o);
+    return remove_sysv (o, (evidence_pending && !s->evidence->pending) || o->nsems >= SEM_MEMBERS_SLOW);
   struct nsipc_ipc_object now;
   if (restat_queue (o, &now) < 0)
     return -1;
