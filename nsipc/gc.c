@@ -12,7 +12,6 @@
 #include "format.h"
 #include "named.h"
 #include "namespace.h"
-#include "procfs.h"
 #include "reaper.h"
 #include "shm.h"
 #include "state.h"
@@ -129,9 +128,7 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
   for (size_t i = 0; i < c->n_ledgers; i++)
     {
       const struct nsipc_ledger *l = &c->ledgers[i];
-      uint64_t start;
-      if ((a->container && strcmp (a->container, l->id) != 0) || a->ns
-          || (procfs_start_time (l->pid, &start, &err) == 0 && start == l->pid_start)
+      if ((a->container && strcmp (a->container, l->id) != 0) || a->ns || ledger_container_alive (l)
           || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
         continue;
       if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)

@@ -90,54 +90,41 @@ inventory_last_index (enum nsipc_object_type type)
     }
 }
 
-int
-inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object *o)
+/* The object of TYPE at N, as CMD reads it: *_STAT_ANY by index (which
+   returns the id), or IPC_STAT by id. */
+static int
+stat_with (enum nsipc_object_type type, int n, int cmd, struct nsipc_ipc_object *o)
 {
   struct msqid_ds msg;
   struct semid_ds sem;
   struct shmid_ds shm;
-  int id;
-  switch (type)
-    {
-    case OBJECT_MSG:
-      if ((id = msgctl (index, MSG_STAT_ANY, &msg)) >= 0)
-        inventory_from_msg (&msg, id, o);
-      return id < 0 ? -1 : 0;
-    case OBJECT_SEM:
-      if ((id = semctl (index, 0, SEM_STAT_ANY, &sem)) >= 0)
-        inventory_from_sem (&sem, id, o);
-      return id < 0 ? -1 : 0;
-    default:
-      if ((id = shmctl (index, SHM_STAT_ANY, &shm)) >= 0)
-        inventory_from_shm (&shm, id, o);
-      return id < 0 ? -1 : 0;
-    }
+  int r = type == OBJECT_MSG   ? msgctl (n, cmd, &msg)
+          : type == OBJECT_SEM ? semctl (n, 0, cmd, &sem)
+                               : shmctl (n, cmd, &shm);
+  if (r < 0)
+    return -1;
+  int id = cmd == IPC_STAT ? n : r;
+  if (type == OBJECT_MSG)
+    inventory_from_msg (&msg, id, o);
+  else if (type == OBJECT_SEM)
+    inventory_from_sem (&sem, id, o);
+  else
+    inventory_from_shm (&shm, id, o);
+  return 0;
+}
+
+int
+inventory_stat (enum nsipc_object_type type, int index, struct nsipc_ipc_object *o)
+{
+  static const int stat_any[]
+      = { [OBJECT_MSG] = MSG_STAT_ANY, [OBJECT_SEM] = SEM_STAT_ANY, [OBJECT_SHM] = SHM_STAT_ANY };
+  return stat_with (type, index, stat_any[type], o);
 }
 
 int
 inventory_stat_id (enum nsipc_object_type type, int id, struct nsipc_ipc_object *o)
 {
-  struct msqid_ds msg;
-  struct semid_ds sem;
-  struct shmid_ds shm;
-  switch (type)
-    {
-    case OBJECT_MSG:
-      if (msgctl (id, IPC_STAT, &msg) < 0)
-        return -1;
-      inventory_from_msg (&msg, id, o);
-      return 0;
-    case OBJECT_SEM:
-      if (semctl (id, 0, IPC_STAT, &sem) < 0)
-        return -1;
-      inventory_from_sem (&sem, id, o);
-      return 0;
-    default:
-      if (shmctl (id, IPC_STAT, &shm) < 0)
-        return -1;
-      inventory_from_shm (&shm, id, o);
-      return 0;
-    }
+  return stat_with (type, id, IPC_STAT, o);
 }
 
 bool

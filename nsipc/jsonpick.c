@@ -93,35 +93,42 @@ read_string (struct reader *r, struct span *text, bool *escaped)
   return false;
 }
 
-static bool
-skip_digits (struct reader *r)
+/* How many digits start P, of LEN bytes, from *I on; *I is moved past them. */
+static size_t
+skip_digits (const char *p, size_t len, size_t *i)
 {
-  const char *start = r->p;
-  while (r->p < r->end && is_digit (*r->p))
-    r->p++;
-  return r->p > start;
+  size_t from = *i;
+  while (*i < len && is_digit (p[*i]))
+    (*i)++;
+  return *i - from;
 }
 
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+size_t
+json_number_len (const char *p, size_t len)
+{
+  size_t i = len > 0 && p[0] == '-';
+  if (i < len && p[i] == '0')
+    i++;
+  else if (skip_digits (p, len, &i) == 0)
+    return 0;
+  if (i < len && p[i] == '.' && (i++, skip_digits (p, len, &i) == 0))
+    return 0;
+  if (i < len && (p[i] == 'e' || p[i] == 'E'))
+    {
+      i++;
+      i += i < len && (p[i] == '+' || p[i] == '-');
+      if (skip_digits (p, len, &i) == 0)
+        return 0;
+    }
+  return i;
+}
+
 static bool
 skip_number (struct reader *r)
 {
-  if (r->p < r->end && *r->p == '-')
-    r->p++;
-  if (r->p < r->end && *r->p == '0')
-    r->p++;
-  else if (!skip_digits (r))
-    return false;
-  if (r->p < r->end && *r->p == '.' && (r->p++, !skip_digits (r)))
-    return false;
-  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
-    {
-      r->p++;
-      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
-        r->p++;
-      return skip_digits (r);
-    }
-  return true;
+  size_t n = json_number_len (r->p, (size_t)(r->end - r->p));
+  r->p += n;
+  return n > 0;
 }
 
 static bool

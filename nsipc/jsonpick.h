@@ -31,3 +31,7 @@ json_t *json_pick (const char *text, size_t len, const char *const *paths, json_
    encoding/json, which runtimes read config.json with, matches a key to a
    field: in any case, and with U+017F for s and U+212A for k. */
 bool json_key_folds (const char *key, size_t len, const char *name, size_t name_len);
+
+/* The length of the JSON number at P (LEN bytes), or 0 when none starts
+   there: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+size_t json_number_len (const char *p, size_t len);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonpick.h"
 #include "util.h"
 
 /* A marker as it is written into the text, and as jansson writes it back:
@@ -38,40 +39,6 @@ string_end (const char *text, size_t len, size_t i)
   for (i++; i < len && text[i] != '"'; i++)
     i += text[i] == '\\';
   return i < len ? i + 1 : len;
-}
-
-static void
-skip_digits (const char *p, size_t len, size_t *i)
-{
-  while (*i < len && p[*i] >= '0' && p[*i] <= '9')
-    (*i)++;
-}
-
-/* The length of the JSON number at P (of LEN bytes), or 0 when what is
-   there is none: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static size_t
-number_len (const char *p, size_t len)
-{
-  size_t i = p[0] == '-', from = i;
-  if (i < len && p[i] == '0')
-    i++;
-  else if (skip_digits (p, len, &i), i == from)
-    return 0;
-  if (i < len && p[i] == '.')
-    {
-      from = ++i;
-      if (skip_digits (p, len, &i), i == from)
-        return 0;
-    }
-  if (i < len && (p[i] == 'e' || p[i] == 'E'))
-    {
-      i++;
-      i += i < len && (p[i] == '+' || p[i] == '-');
-      from = i;
-      if (skip_digits (p, len, &i), i == from)
-        return 0;
-    }
-  return i;
 }
 
 /* TEXT with each number jansson cannot hold written as a marker: only a
@@ -108,7 +75,7 @@ mark_numbers (const char *text, size_t len, struct json_wide *w, size_t *out_len
       else if (c == ',')
         key = depth > 0 && depth <= sizeof stack && stack[depth - 1] == '{';
       else if ((c == '-' || (c >= '0' && c <= '9')) && !key && depth <= sizeof stack
-               && (n = number_len (text + i, len - i)) > 0)
+               && (n = json_number_len (text + i, len - i)) > 0)
         {
           j = i + n;
           if (!fits (text + i, n))
@@ -135,14 +102,19 @@ json_wide_load (const char *text, size_t len, struct json_wide *w, json_error_t 
     return json_loadb (text, len, JSON_REJECT_DUPLICATES, jerr);
   size_t marked_len;
   _cleanup_free_ char *marked = mark_numbers (text, len, w, &marked_len);
-  return json_loadb (marked, marked_len, JSON_REJECT_DUPLICATES, jerr);
+  json_t *j = json_loadb (marked, marked_len, JSON_REJECT_DUPLICATES, jerr);
+  if (j == NULL)
+    json_wide_free (w);
+  return j;
 }
 
 char *
 json_wide_dump (const json_t *j, const struct json_wide *w, size_t flags)
 {
   _cleanup_free_ char *dumped = json_dumps (j, flags);
-  if (dumped == NULL || w->n == 0)
+  if (dumped == NULL)
+    abort (); /* only out of memory: J is a document jansson made */
+  if (w->n == 0)
     return steal_pointer (&dumped);
   char *out = NULL;
   size_t out_len;

@@ -16,12 +16,13 @@ struct json_wide
 };
 
 /* json_loadb (TEXT, LEN, JSON_REJECT_DUPLICATES, JERR), with the numbers
-   jansson cannot hold (integers past int64, reals past double) kept in W.
-   A key given twice is refused: runc (Go) would read both, jansson one. */
+   jansson cannot hold (integers past int64, reals past double) kept in W
+   (empty when it fails).  A key given twice is refused: runc (Go) would
+   read both, jansson one. */
 json_t *json_wide_load (const char *text, size_t len, struct json_wide *w, json_error_t *jerr);
 
 /* What json_dumps (J, FLAGS) writes, with W's numbers put back
-   (malloc'd; NULL when jansson fails). */
+   (malloc'd). */
 char *json_wide_dump (const json_t *j, const struct json_wide *w, size_t flags);
 
 void json_wide_free (struct json_wide *w);

@@ -323,16 +323,18 @@ restat_queue (const struct nsipc_ipc_object *o, struct nsipc_ipc_object *now)
 static int
 remove_sysv (const struct nsipc_ipc_object *o, bool slow)
 {
-  struct nsipc_ipc_object now;
-  uint64_t waiters = 0;
-  nsipc_error ignored;
-  if (slow && inventory_stat_id (o->type, o->id, &now) < 0)
-    return -1;
-  if (slow
-      && (!reaper_unchanged (o, &now)
+  if (slow)
+    {
+      struct nsipc_ipc_object now;
+      uint64_t waiters = 0;
+      nsipc_error ignored;
+      if (inventory_stat_id (o->type, o->id, &now) < 0)
+        return -1;
+      if (!reaper_unchanged (o, &now)
           || (o->type == OBJECT_SEM
-              && (inventory_sem_members (o->id, o->nsems, NULL, &waiters, &ignored) < 0 || waiters))))
-    return 1;
+              && (inventory_sem_members (o->id, o->nsems, NULL, &waiters, &ignored) < 0 || waiters)))
+        return 1;
+    }
   switch (o->type)
     {
     case OBJECT_SHM:

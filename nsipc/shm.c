@@ -351,7 +351,7 @@ struct fit
   const char *rootfs;
   uint64_t size;
   int tree;
-  const struct foreign *foreign;
+  const struct foreign *foreign; /* NULL: only compared, never changed (a namespace others share) */
 };
 
 /* ROOTFS/dev/shm, in the container's mount namespace. */
@@ -375,13 +375,13 @@ fit_in (void *ctx, nsipc_error *err)
     return move_mount (f->tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
                ? nsipc_error_set (err, errno, "mount the namespace's tmpfs on /dev/shm")
                : 0;
-  if (!mount_root (fd))
+  if (f->foreign && !mount_root (fd))
     return mount_new (fd, f->size, err);
   struct stat st;
   uint64_t have = tmpfs_size (fd);
   if (fstat (fd, &st) < 0)
     return nsipc_error_set (err, errno, "stat /dev/shm");
-  for (size_t i = 0; i < f->foreign->n; i++)
+  for (size_t i = 0; f->foreign && i < f->foreign->n; i++)
     if (f->foreign->devs[i] == st.st_dev)
       return nsipc_error_set (err, 0,
                               "/dev/shm is the tmpfs the host has at %.128s: dev_shm resizes only the container's own",
@@ -390,32 +390,18 @@ fit_in (void *ctx, nsipc_error *err)
     return nsipc_error_set (err, 0, "/dev/shm is not a tmpfs: dev_shm cannot be applied");
   if (have == in_pages (f->size))
     return 0;
+  if (f->foreign == NULL)
+    return sizes_differ (err, "/dev/shm", have, f->size, " (in a namespace others share, nsipc resizes none)");
   if (!shm_runtime_default (have))
     return sizes_differ (err, "/dev/shm", have, f->size, " (podman --shm-size, or size= in the config)");
   return resize (fd, f->size, err);
-}
-
-/* The container's /dev/shm as it is, against f->size: nothing changes. */
-static int
-check_in (void *ctx, nsipc_error *err)
-{
-  struct fit *f = ctx;
-  _cleanup_close_ int fd = open_container_dev_shm (f->rootfs, err);
-  if (fd < 0)
-    return -1;
-  uint64_t have = tmpfs_size (fd);
-  if (have == 0)
-    return nsipc_error_set (err, 0, "/dev/shm is not a tmpfs: dev_shm cannot be applied");
-  if (have == in_pages (f->size))
-    return 0;
-  return sizes_differ (err, "/dev/shm", have, f->size, " (in a namespace others share, nsipc resizes none)");
 }
 
 int
 shm_check_container (pid_t pid, const char *rootfs, uint64_t size, nsipc_error *err)
 {
   struct fit f = { rootfs, size, -1, NULL };
-  if (in_mounts_of (pid, check_in, &f, err) < 0)
+  if (in_mounts_of (pid, fit_in, &f, err) < 0)
     return nsipc_error_prefix (err, "the container's /dev/shm");
   return 0;
 }
