@@ -350,6 +350,44 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
   return r;
 }
 
+/* A container's own namespace that others still hold (a pod's sandbox
+   stopped before the containers that joined it, or a pin): its ledger
+   stays, since it alone lists what the policy provisioned there, which
+   gc and the others' poststops would otherwise judge as orphans; gc
+   drops it once the namespace is gone, as it tells that (census_find). */
+static void
+keep_if_outlived (const char *state_dir, const struct nsipc_ledger *l, struct nsipc_poststop *out)
+{
+  struct nsipc_census c;
+  nsipc_error err;
+  if (census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, &err) < 0)
+    {
+      out->keep_record = true;
+      format (out->note, sizeof out->note,
+              "container %s: cannot tell whether its IPC namespace outlives it (%s); "
+              "the record stays",
+              l->id, err.msg);
+      return;
+    }
+  const struct nsipc_census_ns *ns = census_find (&c, l->ns_inode);
+  if (ns)
+    {
+      out->keep_record = true;
+      format (out->note, sizeof out->note,
+              "container %s: its IPC namespace %" PRIu64 " outlives it (%zu process%s in it%s); removed nothing, the "
+              "record stays to keep the policy's objects",
+              l->id, l->ns_inode, ns->n_pids, ns->n_pids == 1 ? "" : "es",
+              ns->path && strncmp (ns->path, "/proc/", 6) != 0 ? ", pinned" : "");
+    }
+  else
+    {
+      format (out->note, sizeof out->note, "container %s: its own IPC namespace went with it; the record is dropped",
+              l->id);
+      out->routine = true;
+    }
+  census_free (&c);
+}
+
 int
 container_poststop (const char *state_dir, const char *id, const char *bundle, int64_t min_idle,
                     struct nsipc_poststop *out, nsipc_error *err)
@@ -386,9 +424,11 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
             l.id);
   else if (shared)
     r = reap_shared (state_dir, &l, min_idle, out, err);
-  else
+  else if (l.kind == NS_KIND_PRIVATE)
+    keep_if_outlived (state_dir, &l, out);
+  else /* the host's: nothing was provisioned there */
     {
-      format (out->note, sizeof out->note, "container %s: its own IPC namespace went with it; the record is dropped",
+      format (out->note, sizeof out->note, "container %s: it shared the host's IPC namespace; the record is dropped",
               l.id);
       out->routine = true;
     }

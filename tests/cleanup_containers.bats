@@ -262,6 +262,77 @@ shm 0x730"
   [ ! -e "$NSIPC_STATE_DIR/containers/$id.json" ]
 }
 
+@test "a pod whose sandbox stops first: its ledger stays while the app containers hold its namespace, and gc keeps its policy's objects" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x700" }, { "type": "sem", "key": "0x701", "nsems": 1 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  # The sandbox: a container of its own IPC namespace, its policy "pod".
+  s=$BATS_TEST_TMPDIR/s
+  make_bundle "$s" 'exec sleep 60'
+  with_hooks "$s" '["--min-idle", "0"]'
+  bundle_edit "$s" '.annotations = { "io.nsipc.policy": "pod" }'
+  sid=$(cid s)
+  runc run -d --bundle "$s" "$sid" >/dev/null 2>&1 </dev/null
+  spid=$(runc state "$sid" | jq .pid)
+  # The app container joins it, as a uid that created nothing there.
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'touch /out/ready; exec sleep 60'
+  chmod 777 "$a/out"
+  with_hooks "$a" '["--min-idle", "0"]'
+  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.process.user = { "uid": 4242, "gid": 4242 }
+    | .annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  aid=$(cid a)
+  runc run -d --bundle "$a" "$aid" >/dev/null 2>&1 </dev/null
+  wait_for "$a/out/ready"
+  apid=$(runc state "$aid" | jq .pid)
+  keys() {
+    nsenter --ipc=/proc/"$apid"/ns/ipc sh -c 'for t in msg sem; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+  }
+  assert_equal "$(keys)" "msg 0x700
+msg 0x710
+sem 0x701"
+  # The sandbox's process dies first (OOM, a crash); its poststop runs.
+  runc kill "$sid" KILL
+  wait_stopped "$sid"
+  run runc delete "$sid"
+  assert_success
+  run "$NSIPC" hook --min-idle 0 poststop <<<"{\"id\": \"$sid\", \"status\": \"stopped\"}"
+  assert_success
+  assert_output --regexp "^nsipc: hook poststop: container $sid: its IPC namespace [0-9]+ outlives it \(1 process in it\); removed nothing, the record stays to keep the policy's objects$"
+  [ -e "$NSIPC_STATE_DIR/containers/$sid.json" ]
+  # The pod's namespace lives on: nothing of either policy is an orphan.
+  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+  assert_equal "$(keys)" "msg 0x700
+msg 0x710
+sem 0x701"
+  # The sandbox's id again, for a new container of its own namespace: the
+  # stopped sandbox's ledger still protects the pod's objects.
+  rm -rf "$s"
+  make_bundle "$s" true
+  with_hooks "$s" '["--min-idle", "0"]'
+  bundle_edit "$s" '.annotations = { "io.nsipc.policy": "member" }'
+  run runc run --bundle "$s" "$sid"
+  assert_success
+  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+  assert_equal "$(keys)" "msg 0x700
+msg 0x710
+sem 0x701"
+  retired=$(ls "$NSIPC_STATE_DIR/containers" | sed -n "s/^\($sid\.stopped-[0-9]*\)\.json\$/\1/p")
+  [ -n "$retired" ]
+  # Once the last container of the pod is gone, so are the records.
+  runc kill "$aid" KILL
+  wait_stopped "$aid"
+  runc delete "$aid"
+  run "$NSIPC" gc --min-idle 0 --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_line "dropped stale record of container $retired"
+  [ ! -e "$NSIPC_STATE_DIR/containers/$retired.json" ]
+}
+
 @test "an id used again: a stopped container's ledger still protects its policy objects; a running one's is never replaced" {
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/own.json"
