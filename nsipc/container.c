@@ -235,6 +235,27 @@ fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct n
   return shm_fit_container (l->pid, l->id, rootfs, p->dev_shm_size, tree, err);
 }
 
+/* The seal holds for every way in (DESIGN.md §4), a container's too: one
+   joining a namespace a sealed policy provisioned must be sealed itself
+   (its config carries the seal, which the bundle check saw), or its
+   workload could remove or re-own the sealed policy's objects. */
+static int
+check_sealed_join (const char *state_dir, const struct nsipc_ledger *l, const struct nsipc_policy *p, const char *other,
+                   nsipc_error *err)
+{
+  if (p->seal || (l->kind != NS_KIND_SHARED && l->kind != NS_KIND_NAMED))
+    return 0;
+  struct nsipc_policy seal = { 0 };
+  int r = container_namespace_seal (state_dir, l->ns_inode, &seal, err);
+  if (r == 0 && seal.seal)
+    r = nsipc_error_set (err, 0,
+                         "the shared namespace (%s) is sealed, but policy %s is not: a container that joins a sealed "
+                         "namespace needs a sealed policy",
+                         other, l->policy);
+  policy_free (&seal);
+  return r;
+}
+
 /* Classifies, snapshots what exists (in a namespace others share), writes
    the ledger, provisions and writes it complete; the caller is in the
    container's IPC namespace. */
@@ -249,6 +270,8 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
       || (l->kind == NS_KIND_HOST && refuse_host (p, err) < 0) || fit_dev_shm (state_dir, l, p, rootfs, err) < 0)
     return -1;
   describe_shared (state_dir, l, other, sizeof other);
+  if (check_sealed_join (state_dir, l, p, other, err) < 0)
+    return -1;
   /* What existed before the container, then the ledger, both before any
      change: poststop finds a partial one, and removes nothing then. */
   bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;

@@ -533,6 +533,47 @@ msgget: Operation not permitted"
   assert_output "nsipc: oci-config: seal: linux.seccomp allows shmctl under conditions of its own, which the seal cannot be combined with"
 }
 
+@test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {
+  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
+{ "version": 1, "seal": true,
+  "objects": [ { "type": "shm", "key": "0x1000", "size": 4096, "mode": "0640" }, { "type": "msg", "key": "0x1001" } ] }
+EOF2
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  # The pod's sandbox, sealed, in a namespace of its own.
+  s=$BATS_TEST_TMPDIR/s
+  make_bundle "$s" 'exec sleep 60'
+  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
+  mv "$s/sealed.json" "$s/config.json"
+  runc run -d --bundle "$s" "$(cid s)" </dev/null >/dev/null
+  spid=$(runc state "$(cid s)" | jq .pid)
+  keys() {
+    nsenter --ipc=/proc/"$spid"/ns/ipc awk 'FNR > 1 { printf "0x%x %s\n", $1, $3 }' /proc/sysvipc/shm /proc/sysvipc/msg
+  }
+  # An app container joins it with an unsealed policy, to remove them.
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'touch /out/ran; ipc-tool rm 0x1000 shm 2>&1; ipc-tool rm 0x1001 msg 2>&1; echo end'
+  with_hooks "$a"
+  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  cp "$a/config.json" "$a/plain.json"
+  run runc run --bundle "$a" "$(cid a1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid a1): the shared namespace (IPC namespace /proc/$spid/ns/ipc) is sealed, but policy member is not: a container that joins a sealed namespace needs a sealed policy"
+  [ ! -e "$a/out/ran" ]
+  assert_equal "$(keys)" "0x1000 640
+0x1001 600"
+  assert_equal "$(ledgers)" 1
+  # Sealed, it starts, and its workload cannot remove them either.
+  "$NSIPC" oci-config --policy sealed <"$a/plain.json" >"$a/config.json"
+  run runc run --bundle "$a" "$(cid a2)"
+  assert_success
+  assert_output "rm: Operation not permitted
+rm: Operation not permitted
+end"
+  assert_equal "$(keys)" "0x1000 640
+0x1001 600"
+}
+
 @test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound; a shared namespace's must fit" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"; echo from-container > /dev/shm/f; cat /dev/shm/g 2>/dev/null || true'
