@@ -286,10 +286,36 @@ sysctl_sem (json_t *sysctl, uint64_t v[4], nsipc_error *err)
   return s != NULL;
 }
 
+/* A kernel.shm_rmid_forced the config turns on where the policy leaves
+   it unset (a pod's sysctl): the runtime writes it after createRuntime,
+   and the kernel then removes every segment whose creator is gone, the
+   hook's among them. */
+static int
+rmid_forced_conflicts (json_t *sysctl, const struct nsipc_policy *p, nsipc_error *err)
+{
+  const char *s;
+  uint64_t v;
+  if (p->limits.set[LIMIT_SHM_RMID_FORCED]) /* compared as any limit */
+    return 0;
+  if (sysctl_value (sysctl, "kernel.shm_rmid_forced", &s, err) < 0)
+    return -1;
+  if (s == NULL || sysctl_numbers (s, &v, 1) != 1 || v == 0)
+    return 0;
+  for (size_t i = 0; i < p->n_objects; i++)
+    if (p->objects[i].type == OBJECT_SHM)
+      return nsipc_error_set (err, 0,
+                              "the config sets kernel.shm_rmid_forced = %" PRIu64 ", which removes the policy's "
+                              "segment objects[%zu] once the hook that makes it exits: drop the setting",
+                              v, i);
+  return 0;
+}
+
 int
 oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
 {
   json_t *sysctl = json_object_get (json_object_get (config, "linux"), "sysctl");
+  if (rmid_forced_conflicts (sysctl, p, err) < 0)
+    return -1;
   uint64_t sem[4];
   int have_sem = sysctl_sem (sysctl, sem, err);
   if (have_sem < 0)
@@ -499,6 +525,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
         return -1;
       add_sysctls (linux_, p);
     }
+  else if (oci_sysctl_conflicts (config, p, err) < 0) /* a shm_rmid_forced the policy leaves unset */
+    return -1;
   if (p->dev_shm_size && set_dev_shm (config, p->dev_shm_size, err) < 0)
     return -1;
   if (p->seal && seal_oci (config, p, err) < 0)

@@ -478,6 +478,37 @@ shm 0x601"
   assert_output "nsipc: oci-config: the config sets kernel.msgmni = 100, the policy 17: the admin's policy is not overridden; drop the setting or change the policy"
 }
 
+@test "a runtime kernel.shm_rmid_forced that the policy leaves unset stops a container whose policy provisions segments" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x1002", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/seg.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran; cat /proc/sys/kernel/shm_rmid_forced; awk "NR > 1 { printf \"0x%x\n\", \$1 }" /proc/sysvipc/shm'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "seg" }'
+  cp "$b/config.json" "$b/plain.json"
+  # As a pod's sysctls or podman --sysctl set it: runc writes it after
+  # createRuntime, and the kernel removes the segment the hook made.
+  bundle_edit "$b" '.linux.sysctl = { "kernel.shm_rmid_forced": "1" }'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 1): bundle $b: the config sets kernel.shm_rmid_forced = 1, which removes the policy's segment objects[0] once the hook that makes it exits: drop the setting"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
+  run "$NSIPC" oci-config --policy seg <"$b/config.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: the config sets kernel.shm_rmid_forced = 1, which removes the policy's segment objects[0] once the hook that makes it exits: drop the setting"
+  # Without it the segment is there; a policy without segments takes it.
+  cp "$b/plain.json" "$b/config.json"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_success
+  assert_output "0
+0x1002"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x1003" } ] }' >"$NSIPC_POLICY_DIR/seg.json"
+  bundle_edit "$b" '.linux.sysctl = { "kernel.shm_rmid_forced": "1" }'
+  run runc run --bundle "$b" "$(cid 3)"
+  assert_success
+  assert_output "1"
+}
+
 @test "a sealed policy holds in a runc container made with oci-config; the hook refuses a config without the seal" {
   cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
 { "version": 1, "seal": true,
