@@ -167,7 +167,11 @@ read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
              not listed yet (DESIGN.md §6, rule 1: complete or not). */
           c->ns[k].incomplete |= !c->ledgers[i].complete;
           add_keep (&c->ns[k], c->ledgers[i].provisioned, c->ledgers[i].n_provisioned);
-          add_cleanup (&c->ns[k], c->ledgers[i].cleanup);
+          /* The host's is the admin's, judged by every rule: a container
+             sharing it names its policy, and "by-pid" would drop rule 6
+             for every program of the host. */
+          if (c->ns[k].inode != c->host)
+            add_cleanup (&c->ns[k], c->ledgers[i].cleanup);
         }
   return 0;
 }

@@ -25,6 +25,7 @@ teardown() {
     command runc --root "$RUNC_ROOT2" delete -f "$id" >/dev/null 2>&1 || true
   done
   unmount_below "$BATS_TEST_TMPDIR"
+  [ -z "${HOST_SEM:-}" ] || ipcrm -s "$HOST_SEM" 2>/dev/null || true
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
 }
 
@@ -392,6 +393,32 @@ sem 0x701"
   run "$NSIPC" gc --container "$retired" --min-idle 0 --runtime-root "$RUNC_ROOT"
   assert_success
   assert_line "dropped stale record of container $retired"
+}
+
+@test "a container sharing the host's IPC namespace cannot loosen how gc --host judges it: its policy's cleanup \"by-pid\" is not the host's" {
+  # A host semaphore set of ours whose creator's uid still runs a process
+  # that has not used it yet (rule 6); removed by us, by id, in teardown.
+  "${AS_GONE[@]}" "$IPC_TOOL" sem 0x7fffff21 1
+  HOST_SEM=$(ipcs -s | awk '$1 == "0x7fffff21" { print $2 }')
+  spawn "${AS_GONE[@]}" sleep 60
+  host_sem_removed() {
+    run "$NSIPC" gc --min-idle 0 --dry-run --host --json --runtime-root "$RUNC_ROOT"
+    assert_success
+    jq -c '[.removed[] | select(.key == "0x7fffff21")] | length' <<<"$output"
+  }
+  assert_equal "$(host_sem_removed)" 0
+  # A container in the host's IPC namespace names a policy of "by-pid".
+  echo '{ "version": 1, "cleanup": "by-pid" }' >"$NSIPC_POLICY_DIR/loose.json"
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'exec sleep 60'
+  with_hooks "$a"
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "loose" } | .linux.namespaces |= map(select(.type != "ipc"))'
+  id=$(cid 1)
+  runc run -d --bundle "$a" "$id" >/dev/null 2>&1 </dev/null
+  assert_equal "$(jq -r '"\(.ns_kind) \(.cleanup)"' "$NSIPC_STATE_DIR/containers/$id.json")" "host by-pid"
+  assert_equal "$(host_sem_removed)" 0
+  run "$NSIPC" audit --json --runtime-root "$RUNC_ROOT"
+  assert_equal "$(jq -r '.namespaces[] | select(.kind == "host") | .objects[] | select(.key == "0x7fffff21") | .rule' <<<"$output")" "creator-uid"
 }
 
 @test "poststop logs each removal and its summary to syslog, and only then" {
