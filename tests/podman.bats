@@ -134,3 +134,11 @@ unlimited"
   run podman_run --annotation io.nsipc.policy=shm8 --shm-size 8m localhost/nsipc-busybox:test true
   assert_success
 }
+
+@test "podman: --sysctl kernel.shm_rmid_forced=1 stops a container whose policy provisions segments, which the kernel would remove" {
+  run podman_run --annotation io.nsipc.policy=web --sysctl kernel.shm_rmid_forced=1 localhost/nsipc-busybox:test \
+    sh -c 'touch /ran; awk "NR > 1 { print \$1 }" /proc/sysvipc/shm'
+  assert_failure
+  assert_output --partial "the config sets kernel.shm_rmid_forced = 1, which removes the policy's segment objects[0] once the hook that makes it exits: drop the setting"
+  assert_equal "$(ls "$NSIPC_STATE_DIR/containers" 2>/dev/null | wc -l)" 0
+}
