@@ -288,9 +288,20 @@ conflict (const struct nsipc_object *obj, const struct existing *e, char *buf, s
             obj->max_messages ? obj->max_messages : e->maxmsg, obj->message_size ? obj->message_size : e->msgsize);
 }
 
+/* What RESHAPE would change in an existing object, for a caller that may
+   not: its mode, or a queue's msg_qbytes. */
+static void
+reshape_conflict (const struct nsipc_object *obj, const struct existing *e, char *buf, size_t len)
+{
+  if (e->mode != obj->mode)
+    format (buf, len, "exists with mode %04o, the policy says %04o", e->mode, obj->mode);
+  else if (obj->type == OBJECT_MSG && obj->max_bytes && obj->max_bytes != e->size)
+    format (buf, len, "exists with max_bytes %" PRIu64 ", the policy says %" PRIu64, e->size, obj->max_bytes);
+}
+
 int
-objects_plan (const struct nsipc_policy *policy, struct nsipc_object_state *states, struct nsipc_problems *conflicts,
-              nsipc_error *err)
+objects_plan (const struct nsipc_policy *policy, bool reshape, struct nsipc_object_state *states,
+              struct nsipc_problems *conflicts, nsipc_error *err)
 {
   for (size_t i = 0; i < policy->n_objects; i++)
     {
@@ -303,6 +314,8 @@ objects_plan (const struct nsipc_policy *policy, struct nsipc_object_state *stat
         continue;
       char why[160], what[128], path[32];
       conflict (obj, &e, why, sizeof why);
+      if (why[0] == '\0' && !reshape)
+        reshape_conflict (obj, &e, why, sizeof why);
       if (why[0])
         {
           policy_object_describe (obj, what, sizeof what);

@@ -17,8 +17,10 @@ struct nsipc_object_state
 
 /* Looks up every object of POLICY.  STATES has one entry per object.  An
    object that exists with another size, nsems, owner or queue geometry is
-   a conflict: one line each in CONFLICTS.  -1 only when a lookup fails. */
-int objects_plan (const struct nsipc_policy *policy, struct nsipc_object_state *states,
+   a conflict: one line each in CONFLICTS; so is another mode or msg_qbytes
+   unless RESHAPE (the namespace's own policy may change them, not a
+   container that joins it).  -1 only when a lookup fails. */
+int objects_plan (const struct nsipc_policy *policy, bool reshape, struct nsipc_object_state *states,
                   struct nsipc_problems *conflicts, nsipc_error *err);
 
 /* Creates what does not exist and sets mode and msg_qbytes of what does;

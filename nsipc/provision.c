@@ -47,8 +47,7 @@ provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error *er
 }
 
 int
-provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsipc_problems *conflicts,
-                 nsipc_error *err)
+provision_apply (const struct nsipc_policy *policy, bool own, struct nsipc_problems *conflicts, nsipc_error *err)
 {
   uint64_t rmid = policy->limits.value[LIMIT_SHM_RMID_FORCED];
   if (!policy->limits.set[LIMIT_SHM_RMID_FORCED] && limits_read (LIMIT_SHM_RMID_FORCED, &rmid, err) < 0)
@@ -57,12 +56,12 @@ provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsi
     return -1;
 
   _cleanup_free_ struct nsipc_object_state *states = xcalloc (policy->n_objects + 1, sizeof *states);
-  if (objects_plan (policy, states, conflicts, err) < 0)
+  if (objects_plan (policy, own, states, conflicts, err) < 0)
     return -1;
   if (conflicts->n > 0)
     return nsipc_error_set (err, 0, "%zu object%s of the policy conflict with what exists; nothing was changed",
                             conflicts->n, conflicts->n == 1 ? "" : "s");
-  if (with_limits && limits_apply (&policy->limits, err) < 0)
+  if (own && limits_apply (&policy->limits, err) < 0)
     return nsipc_error_prefix (err, "limits");
   return objects_apply (policy, states, err);
 }

@@ -20,9 +20,11 @@ int provision_fresh (const struct nsipc_policy *policy, bool pinned, nsipc_error
 /* Into a namespace that may hold objects already: each that exists with
    compatible attributes is kept, data untouched.  When any conflicts, every
    conflict goes to CONFLICTS, nothing is changed, and -1 is returned with
-   ERR saying how many.  WITH_LIMITS: write the policy's limits too. */
-int provision_apply (const struct nsipc_policy *policy, bool with_limits, struct nsipc_problems *conflicts,
-                     nsipc_error *err);
+   ERR saying how many.  OWN: the namespace's own policy (ns apply), which
+   writes its limits and brings existing objects to its modes; a container
+   joining the namespace does neither (a mode that differs is a conflict:
+   others in the namespace may use the object). */
+int provision_apply (const struct nsipc_policy *policy, bool own, struct nsipc_problems *conflicts, nsipc_error *err);
 
 /* Every object now in the caller's namespace, as ledger entries. */
 int provision_snapshot (struct nsipc_ledger_object **list, size_t *n, bool mqueue, nsipc_error *err);

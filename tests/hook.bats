@@ -230,6 +230,53 @@ shm 0x601"
   assert_equal "$(ledgers)" 0
 }
 
+@test "a container joining a pod's namespace cannot change the mode of what the pod's policy made there: it does not start" {
+  cat >"$NSIPC_POLICY_DIR/pod.json" <<'EOF2'
+{ "version": 1,
+  "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660", "gid": 4242, "max_bytes": 8192 },
+               { "type": "mqueue", "name": "/events", "mode": "0660", "gid": 4242 } ] }
+EOF2
+  "$NSIPC" ns create pod1 --policy pod
+  modes() {
+    nsenter --ipc="$NSIPC_STATE_DIR/ns/pod1" awk 'NR > 1 { printf "msg 0x%x %s %s\n", $1, $3, $9 }' /proc/sysvipc/msg
+    "$NSIPC" exec pod1 -- stat -c 'mqueue %n %a %g' /dev/mqueue/events
+  }
+  assert_equal "$(modes)" "msg 0x1000 660 4242
+mqueue /dev/mqueue/events 660 4242"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  # The same key without a mode (0600) would lock the pod's group out.
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x1000", "gid": 4242 } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  bundle_edit "$b" --arg pin "$NSIPC_STATE_DIR/ns/pod1" '.annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 1): objects[0]: (msg key 0x00001000) exists with mode 0660, the policy says 0600"
+  # A queue opened to everyone, or a queue's size changed: refused too.
+  echo '{ "version": 1, "objects": [ { "type": "mqueue", "name": "/events", "mode": "0666", "gid": 4242 } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 2): objects[0]: (mqueue \\\"/events\\\") exists with mode 0660, the policy says 0666"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x1000", "mode": "0660", "gid": 4242, "max_bytes": 4096 } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  run runc run --bundle "$b" "$(cid 3)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 3): objects[0]: (msg key 0x00001000) exists with max_bytes 8192, the policy says 4096"
+  [ ! -e "$b/out/ran" ]
+  assert_equal "$(ledgers)" 0
+  assert_equal "$(modes)" "msg 0x1000 660 4242
+mqueue /dev/mqueue/events 660 4242"
+  # The pod's own policy, as the pod made them: the container starts.
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "pod" }'
+  run runc run --bundle "$b" "$(cid 4)"
+  assert_success
+  [ -e "$b/out/ran" ]
+  # ns apply, the namespace's own, still brings them to its policy.
+  sed -i 's/"0660", "gid": 4242, "max_bytes"/"0640", "gid": 4242, "max_bytes"/' "$NSIPC_POLICY_DIR/pod.json"
+  "$NSIPC" ns apply pod1 --policy pod
+  assert_equal "$(modes | head -1)" "msg 0x1000 640 4242"
+}
+
 @test "16 containers started in parallel: 16 ledgers, then none; nothing leaked" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'touch /out/$(hostname); while [ ! -e /out/go ]; do sleep 0.1; done'
