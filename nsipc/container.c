@@ -377,30 +377,28 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
    stopped before the containers that joined it, or a pin): its ledger
    stays, since it alone lists what the policy provisioned there, which
    gc and the others' poststops would otherwise judge as orphans; gc
-   drops it once the namespace is gone, as it tells that (census_find). */
+   drops it once the namespace is gone.  Processes and pins are what gc
+   reaches a namespace by. */
 static void
-keep_if_outlived (const char *state_dir, const struct nsipc_ledger *l, struct nsipc_poststop *out)
+keep_if_outlived (const struct nsipc_ledger *l, struct nsipc_poststop *out)
 {
-  struct nsipc_census c;
   nsipc_error err;
-  if (census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, &err) < 0)
+  size_t n;
+  bool pin;
+  int held = namespace_held (l->ns_inode, &n, &pin, &err);
+  if (held < 0)
     {
       out->keep_record = true;
       format (out->note, sizeof out->note,
-              "container %s: cannot tell whether its IPC namespace outlives it (%s); "
-              "the record stays",
-              l->id, err.msg);
-      return;
+              "container %s: cannot tell whether its IPC namespace outlives it (%s); the record stays", l->id, err.msg);
     }
-  const struct nsipc_census_ns *ns = census_find (&c, l->ns_inode);
-  if (ns)
+  else if (held)
     {
       out->keep_record = true;
       format (out->note, sizeof out->note,
               "container %s: its IPC namespace %" PRIu64 " outlives it (%zu process%s in it%s); removed nothing, the "
               "record stays to keep the policy's objects",
-              l->id, l->ns_inode, ns->n_pids, ns->n_pids == 1 ? "" : "es",
-              ns->path && strncmp (ns->path, "/proc/", 6) != 0 ? ", pinned" : "");
+              l->id, l->ns_inode, n, n == 1 ? "" : "es", pin ? ", pinned" : "");
     }
   else
     {
@@ -408,7 +406,6 @@ keep_if_outlived (const char *state_dir, const struct nsipc_ledger *l, struct ns
               l->id);
       out->routine = true;
     }
-  census_free (&c);
 }
 
 int
@@ -448,7 +445,7 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
   else if (shared)
     r = reap_shared (state_dir, &l, min_idle, out, err);
   else if (l.kind == NS_KIND_PRIVATE)
-    keep_if_outlived (state_dir, &l, out);
+    keep_if_outlived (&l, out);
   else /* the host's: nothing was provisioned there */
     {
       format (out->note, sizeof out->note, "container %s: it shared the host's IPC namespace; the record is dropped",

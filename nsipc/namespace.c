@@ -389,3 +389,27 @@ namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsi
     (*pids)[i] = members[i].pid;
   return 0;
 }
+
+/* A pin of INODE in our mount namespace: an nsfs mount whose root is
+   "ipc:[INODE]" (field 4 of mountinfo, which has no escapes to undo). */
+static bool
+pinned (uint64_t inode)
+{
+  _cleanup_close_ int fd = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  size_t len;
+  _cleanup_free_ char *text = fd < 0 ? NULL : read_fd_all (fd, 64 << 20, &len);
+  char root[48];
+  format (root, sizeof root, " ipc:[%" PRIu64 "] ", inode);
+  return text == NULL || strstr (text, root) != NULL; /* unreadable: held, for all we know */
+}
+
+int
+namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
+{
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t skipped;
+  if (namespace_members (inode, &pids, n_pids, &skipped, err) < 0)
+    return -1;
+  *pin = pinned (inode);
+  return *n_pids > 0 || *pin;
+}

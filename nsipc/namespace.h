@@ -94,3 +94,8 @@ int namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped
 /* The pids of the processes in the IPC namespace INODE, ascending; *SKIPPED
    counts processes whose namespace link could not be read. */
 int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
+
+/* Whether the IPC namespace INODE lives on: 1 when processes are in it
+   (*N_PIDS) or a bind mount pins it (*PIN), else 0; -1 when /proc cannot
+   be read. */
+int namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err);
