@@ -120,7 +120,7 @@ drop_interrupted (const char *state_dir, const struct gc_options *a, struct gc_p
    or it kept the record because the namespace outlived the container):
    dropped once nothing is left for them to protect, that is once their
    namespace is gone too, or when a named namespace's record holds their
-   objects. */
+   objects, or when it is the host's, where nothing is provisioned. */
 static void
 drop_stale_records (const char *state_dir, const struct nsipc_census *c, const struct gc_options *a, struct gc_pass *p)
 {
@@ -129,7 +129,7 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
     {
       const struct nsipc_ledger *l = &c->ledgers[i];
       if ((a->container && strcmp (a->container, l->id) != 0) || a->ns || ledger_container_alive (l)
-          || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
+          || (l->kind != NS_KIND_NAMED && l->kind != NS_KIND_HOST && census_find (c, l->ns_inode)))
         continue;
       if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)
         problem (p->r, "record %s: %s", l->id, err.msg);

@@ -254,6 +254,14 @@ pod1 shm 0x00000501 orphan"
   assert_line "dropped stale record of container gone"
   [ ! -e "$NSIPC_STATE_DIR/containers/gone.json" ]
   [ -e "$NSIPC_STATE_DIR/containers/alive.json" ]
+  # One of a container that shared the host's namespace, which is always
+  # there: nothing was provisioned in it, so the record goes too.
+  echo "{ \"id\": \"gone-host\", \"ns_kind\": \"host\", \"ns_inode\": $(stat -L -c %i /proc/self/ns/ipc), \"pid\": 999999,
+          \"pid_start\": 1, \"complete\": true, \"preexisting\": [], \"provisioned\": [] }" >"$NSIPC_STATE_DIR/containers/gone-host.json"
+  run "$NSIPC" gc --min-idle 0 --container gone-host
+  assert_success
+  assert_line "dropped stale record of container gone-host"
+  [ ! -e "$NSIPC_STATE_DIR/containers/gone-host.json" ]
 }
 
 @test "--pins unpins named namespaces nobody uses; not those in use" {
