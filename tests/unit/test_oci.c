@@ -468,6 +468,31 @@ test_dev_shm (void)
       "the runtimes' defaults: 64MiB and 64000KiB");
 }
 
+/* A shm_rmid_forced the config turns on, which the policy leaves unset,
+   removes the segments the hook makes: refused, in any namespace. */
+static void
+test_rmid_forced (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_object seg = { .type = OBJECT_SHM, .key = 0x1002, .size = 4096 };
+  struct nsipc_object msg = { .type = OBJECT_MSG, .key = 0x1003 };
+  struct nsipc_policy p = { .objects = &msg, .n_objects = 1 };
+  struct nsipc_oci_amend a = { .policy_name = "seg" };
+  _cleanup_json_ json_t *c = spec ();
+  json_object_set_new (json_object_get (c, "linux"), "sysctl", json_pack ("{s:s}", "kernel/shm_rmid_forced", "1"));
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "shm_rmid_forced in the config, no segment in the policy: amended");
+  p.objects = &seg;
+  ok (oci_config_amend (c, &p, &a, &err) < 0, "with a segment in the policy: refused, under any spelling");
+  is_str (err.msg,
+          "the config sets kernel.shm_rmid_forced = 1, which removes the policy's segment objects[0] once the hook "
+          "that makes it exits: drop the setting",
+          "and the message says why");
+  ok (oci_sysctl_conflicts (c, &p, &err) < 0, "createRuntime's check refuses it too");
+  json_object_set_new (json_object_get (json_object_get (c, "linux"), "sysctl"), "kernel/shm_rmid_forced",
+                       json_string ("0"));
+  ok (oci_config_amend (c, &p, &a, &err) == 0, "set to 0: amended");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -481,5 +506,6 @@ main (int argc, char **argv)
   test_amend_existing ();
   test_stage ();
   test_dev_shm ();
+  test_rmid_forced ();
   return tap_done ();
 }
