@@ -98,6 +98,14 @@ policies_to() {
   assert_equal "${#lines[@]}" "$(ls "$BATS_TEST_TMPDIR/policies" | wc -l)"
 }
 
+@test "the DaemonSet's pod is in the node's pid and IPC namespaces: gc's host namespace is the node's" {
+  # In an IPC namespace of its own, gc would take that for the host's and
+  # judge the node's as any container's: without --host, reachable through
+  # a hostIPC pod, its orphans removed.
+  run yaml_get "$K8S/daemonset.yaml" "[$POD.hostPID, $POD.hostIPC]"
+  assert_output '[true,true]'
+}
+
 @test "the DaemonSet's mounts name its volumes, and the install paths agree with them" {
   run yaml_get "$K8S/daemonset.yaml" "(() => {
     const vols = new Set($POD.volumes.map((v) => v.name));
