@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "jsonwide.h"
+#include "named.h"
 #include "oci.h"
 #include "state.h"
 #include "util.h"
@@ -34,6 +35,19 @@ absolute (const char *path)
   if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
     return xstrdup (path);
   return xasprintf ("%s/%s", cwd, path);
+}
+
+/* Whether P, unsealed, would join the sealed named namespace NS, which
+   createRuntime refuses: said now, before a config is written for it.
+   A record that cannot be read is left to createRuntime. */
+static bool
+joins_sealed (const struct nsipc_globals *g, const char *ns, const struct nsipc_policy *p)
+{
+  struct nsipc_policy seal = { 0 };
+  nsipc_error ignored;
+  bool sealed = !p->seal && named_seal (g->state_dir, ns, &seal, &ignored) == 0 && seal.seal;
+  policy_free (&seal);
+  return sealed;
 }
 
 int
@@ -73,6 +87,14 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
   int r = cli_load_policy_name (g, "oci-config", name, &p);
   if (r != 0)
     return r;
+  if (ns && joins_sealed (g, ns, &p))
+    {
+      policy_free (&p);
+      return cli_fail ("oci-config", EXIT_USAGE,
+                       "namespace %s is sealed, but policy %s is not: a container that joins a sealed namespace "
+                       "needs a sealed policy",
+                       ns, name);
+    }
 
   size_t len;
   _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, 16 << 20, &len);

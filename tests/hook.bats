@@ -650,6 +650,19 @@ rm: Operation not permitted
 end"
   assert_equal "$(keys)" "0x1000 640
 0x1001 600"
+  # A named namespace a sealed policy made: oci-config says so at once,
+  # and the hook refuses a config written without it.
+  "$NSIPC" ns create pod1 --policy sealed
+  run "$NSIPC" oci-config --policy member --ns pod1 <"$a/plain.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: namespace pod1 is sealed, but policy member is not: a container that joins a sealed namespace needs a sealed policy"
+  bundle_edit "$a" --arg pin "$NSIPC_STATE_DIR/ns/pod1" 'del(.linux.seccomp) | .annotations = { "io.nsipc.policy": "member" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $pin else . end)'
+  run runc run --bundle "$a" "$(cid a3)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid a3): the shared namespace (namespace pod1, policy sealed) is sealed, but policy member is not: a container that joins a sealed namespace needs a sealed policy"
+  run "$NSIPC" oci-config --policy sealed --ns pod1 <"$a/plain.json"
+  assert_success
 }
 
 @test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound; a shared namespace's must fit" {
