@@ -280,7 +280,11 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
       || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)
     return -1;
   l->complete = true;
-  return ledger_store (state_dir, l, err);
+  if (ledger_store (state_dir, l, err) < 0)
+    return -1;
+  nsipc_error ignored; /* tidying: a record left is only kept longer */
+  ledger_drop_covered (state_dir, l, &ignored);
+  return 0;
 }
 
 int

@@ -286,6 +286,53 @@ ledger_drop (const char *state_dir, const char *id, nsipc_error *err)
   return dir < 0 ? -1 : state_remove (dir, file, err);
 }
 
+/* Whether the record O says nothing L's does not: a stopped container of
+   the same policy in the same namespace, whose objects L lists too. */
+static bool
+covered (const struct nsipc_ledger *o, const struct nsipc_ledger *l)
+{
+  if (!o->complete || o->kind != NS_KIND_SHARED || o->ns_inode != l->ns_inode || o->policy_digest == NULL
+      || strcmp (o->policy_digest, l->policy_digest) != 0 || ledger_container_alive (o))
+    return false;
+  for (size_t i = 0; i < o->n_provisioned; i++)
+    {
+      const struct nsipc_ledger_object *x = &o->provisioned[i];
+      if (!ledger_object_listed (l->provisioned, l->n_provisioned, x->type, x->id, x->key, x->name))
+        return false;
+    }
+  return true;
+}
+
+int
+ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  if (!l->complete || l->kind != NS_KIND_SHARED || l->policy_digest == NULL)
+    return 0;
+  _cleanup_close_ int dir = open_dir (state_dir, false, err);
+  if (dir < 0)
+    return -1;
+  char **files = NULL;
+  size_t n = state_list_records (dir, &files);
+  for (size_t i = 0; i < n; i++)
+    {
+      struct nsipc_ledger o;
+      nsipc_error ignored;
+      char *id = files[i];
+      id[strlen (id) - 5] = '\0'; /* the id: NAME of NAME.json */
+      if (strcmp (id, l->id) != 0 && ledger_read (dir, id, &o, &ignored) == 0)
+        {
+          char file[LEDGER_ID_MAX + 8];
+          state_record_file (id, file, sizeof file);
+          if (covered (&o, l))
+            state_remove (dir, file, &ignored);
+          ledger_free (&o);
+        }
+      free (id);
+    }
+  free (files);
+  return 0;
+}
+
 void
 ledger_objects_free (struct nsipc_ledger_object *objs, size_t n)
 {

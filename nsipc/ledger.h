@@ -82,6 +82,11 @@ int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsip
 int ledger_begin (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
+/* Drops, under the lock, the records of stopped containers that LEDGER's
+   (complete, in a namespace others share) makes redundant: the same
+   policy in the same namespace, every object they list listed in it too.
+   A pod whose container restarts keeps one record, not one per start. */
+int ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
 

@@ -334,6 +334,46 @@ sem 0x701"
   [ ! -e "$NSIPC_STATE_DIR/containers/$retired.json" ]
 }
 
+@test "a container that restarts in a pod keeps one ledger, not one per start; the policy's objects stay protected" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/other.json"
+  spawn unshare --ipc sleep 60
+  pause=${PIDS[0]}
+  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  keys() {
+    nsenter --ipc=/proc/"$pause"/ns/ipc awk 'NR > 1 { printf "msg 0x%x\n", $1 }' /proc/sysvipc/msg
+  }
+  records() {
+    ls "$NSIPC_STATE_DIR/containers" | sed 's/\.json$//' | sort | tr '\n' ' '
+  }
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" true
+  with_hooks "$a" '["--min-idle", "0"]'
+  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.annotations = { "io.nsipc.policy": "other" }
+    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  run runc run --bundle "$a" "$(cid o)"
+  assert_success
+  # The same container, started again and again (a crash loop: CRI gives
+  # each start a new id), under the pod's policy.
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "member" }'
+  for i in 1 2 3 4; do
+    run runc run --bundle "$a" "$(cid "$i")"
+    assert_success
+  done
+  assert_equal "$(records)" "$(cid 4) $(cid o) "
+  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+  assert_equal "$(keys)" "msg 0x720
+msg 0x710"
+  # Once the pod is gone, so are the records.
+  end_spawned
+  PIDS=()
+  run "$NSIPC" gc --min-idle 0 --runtime-root "$RUNC_ROOT"
+  assert_success
+  assert_equal "$(records)" ""
+}
+
 @test "an id used again: a stopped container's ledger still protects its policy objects; a running one's is never replaced" {
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/own.json"
