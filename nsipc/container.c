@@ -270,6 +270,8 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
       || (l->kind == NS_KIND_HOST && refuse_host (p, err) < 0) || fit_dev_shm (state_dir, l, p, rootfs, err) < 0)
     return -1;
   describe_shared (state_dir, l, other, sizeof other);
+  if (l->kind == NS_KIND_PRIVATE) /* for poststop to tell whether it outlives the container */
+    l->ns_handle = namespace_handle (ns);
   if (check_sealed_join (state_dir, l, p, other, err) < 0)
     return -1;
   /* What existed before the container, then the ledger, both before any
@@ -389,7 +391,9 @@ keep_if_outlived (const struct nsipc_ledger *l, struct nsipc_poststop *out)
   nsipc_error err;
   size_t n;
   bool pin;
-  int held = namespace_held (l->ns_inode, &n, &pin, &err);
+  /* The handle answers the usual case, a namespace gone with its only
+     container, without reading every process's link. */
+  int held = namespace_handle_alive (l->ns_handle, l->ns_inode) == 0 ? 0 : namespace_held (l->ns_inode, &n, &pin, &err);
   if (held < 0)
     {
       out->keep_record = true;

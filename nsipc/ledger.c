@@ -103,6 +103,8 @@ ledger_to_json (const struct nsipc_ledger *l)
                          ledger_objects_to_json (l->provisioned, l->n_provisioned));
   if (j && l->sealed)
     json_object_set_new (j, "sealed", ledger_objects_to_json (l->sealed, l->n_sealed));
+  if (j && l->ns_handle)
+    json_object_set_new (j, "ns_handle", json_string (l->ns_handle));
   return j;
 }
 
@@ -147,6 +149,7 @@ ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *l, nsipc_error
   l->ns_name = dup_or_null (j, "ns_name");
   l->ns_path = dup_or_null (j, "ns_path");
   l->ns_inode = json_integer_value (json_object_get (j, "ns_inode"));
+  l->ns_handle = dup_or_null (j, "ns_handle");
   l->pid = json_integer_value (json_object_get (j, "pid"));
   l->pid_start = json_integer_value (json_object_get (j, "pid_start"));
   l->created = json_integer_value (json_object_get (j, "created"));
@@ -213,6 +216,8 @@ shared_remains (const struct nsipc_ledger *l)
 {
   nsipc_error ignored;
   uint64_t inode;
+  if (l->kind == NS_KIND_PRIVATE && namespace_handle_alive (l->ns_handle, l->ns_inode) == 0)
+    return false;
   if (l->kind == NS_KIND_PRIVATE)
     {
       _cleanup_free_ pid_t *pids = NULL;
@@ -350,6 +355,7 @@ ledger_free (struct nsipc_ledger *l)
   free (l->policy_digest);
   free (l->ns_name);
   free (l->ns_path);
+  free (l->ns_handle);
   ledger_objects_free (l->preexisting, l->n_preexisting);
   ledger_objects_free (l->provisioned, l->n_provisioned);
   ledger_objects_free (l->sealed, l->n_sealed);

@@ -41,6 +41,7 @@ struct nsipc_ledger
   char *ns_name; /* NS_KIND_NAMED */
   char *ns_path; /* NS_KIND_SHARED: the path the config joins */
   uint64_t ns_inode;
+  char *ns_handle;    /* NS_KIND_PRIVATE: its file handle, if the kernel has them */
   pid_t pid;          /* the container's init */
   uint64_t pid_start; /* its start time, clock ticks since boot */
   int64_t created;    /* unix time of createRuntime */

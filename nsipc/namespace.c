@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sched.h>
@@ -412,4 +413,68 @@ namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
     return -1;
   *pin = pinned (inode);
   return *n_pids > 0 || *pin;
+}
+
+/* nsfs handles are at most this long (struct nsfs_file_handle is 16). */
+#define NS_HANDLE_MAX 64
+
+/* Room for HANDLE_MAX bytes after the header, as name_to_handle_at(2) asks. */
+static struct file_handle *
+handle_new (void)
+{
+  struct file_handle *fh = xcalloc (1, sizeof *fh + NS_HANDLE_MAX);
+  fh->handle_bytes = NS_HANDLE_MAX;
+  return fh;
+}
+
+char *
+namespace_handle (int nsfd)
+{
+  _cleanup_free_ struct file_handle *fh = handle_new ();
+  int mount_id;
+  if (name_to_handle_at (nsfd, "", fh, &mount_id, AT_EMPTY_PATH) < 0)
+    return NULL;
+  char *text = xmalloc (16 + 2 * fh->handle_bytes);
+  int n = sprintf (text, "%d:", fh->handle_type);
+  for (unsigned i = 0; i < fh->handle_bytes; i++)
+    n += sprintf (text + n, "%02x", fh->f_handle[i]);
+  return text;
+}
+
+/* HANDLE's text back into FH; false when it is not one namespace_handle wrote. */
+static bool
+parse_handle (const char *handle, struct file_handle *fh)
+{
+  char *end;
+  errno = 0;
+  long type = strtol (handle, &end, 10);
+  if (errno || end == handle || *end != ':' || type < 0 || type > INT_MAX)
+    return false;
+  const char *hex = end + 1;
+  size_t len = strlen (hex);
+  if (len == 0 || len % 2 || len / 2 > NS_HANDLE_MAX || strspn (hex, "0123456789abcdef") != len)
+    return false;
+  fh->handle_type = (int)type;
+  fh->handle_bytes = len / 2;
+  for (size_t i = 0; i < len / 2; i++)
+    sscanf (hex + 2 * i, "%2hhx", &fh->f_handle[i]);
+  return true;
+}
+
+int
+namespace_handle_alive (const char *handle, uint64_t inode)
+{
+  _cleanup_free_ struct file_handle *fh = handle_new ();
+  if (handle == NULL || !parse_handle (handle, fh))
+    return -1;
+  /* Any nsfs file serves as the mount to decode it against. */
+  _cleanup_close_ int nsfs = open ("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+  if (nsfs < 0)
+    return -1;
+  _cleanup_close_ int fd = open_by_handle_at (nsfs, fh, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0)
+    return fstat (fd, &st) == 0 && st.st_ino == inode ? 1 : -1;
+  /* ESTALE: no namespace of that id has a reference left, nor ever will. */
+  return errno == ESTALE ? 0 : -1;
 }

@@ -99,3 +99,13 @@ int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped,
    (*N_PIDS) or a bind mount pins it (*PIN), else 0; -1 when /proc cannot
    be read. */
 int namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err);
+
+/* The namespace NSFD as a file handle ("TYPE:HEX", Linux 6.18 and later),
+   which names it for as long as it lives and never another after: NULL
+   where nsfs has none. */
+char *namespace_handle (int nsfd);
+
+/* Whether the IPC namespace INODE that HANDLE names still lives: 1, 0
+   when it is gone, -1 when that cannot be told (no handle, a kernel
+   without nsfs handles, one that does not name INODE). */
+int namespace_handle_alive (const char *handle, uint64_t inode);

@@ -274,6 +274,9 @@ shm 0x730"
   sid=$(cid s)
   runc run -d --bundle "$s" "$sid" >/dev/null 2>&1 </dev/null
   spid=$(runc state "$sid" | jq .pid)
+  # Its ledger names the namespace by a file handle, which poststop asks first.
+  run jq -r .ns_handle "$NSIPC_STATE_DIR/containers/$sid.json"
+  assert_output --regexp '^[0-9]+:[0-9a-f]+$'
   # The app container joins it, as a uid that created nothing there.
   a=$BATS_TEST_TMPDIR/a
   make_bundle "$a" 'touch /out/ready; exec sleep 60'

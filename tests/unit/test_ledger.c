@@ -34,6 +34,7 @@ full (void)
                                 .ns_name = "pod1",
                                 .ns_path = "/run/nsipc/ns/pod1",
                                 .ns_inode = 4026532182ull,
+                                .ns_handle = "241:788e0a00000000000000000857010f0",
                                 .pid = 7820,
                                 .pid_start = 123456789012ull,
                                 .created = 1795790000,
@@ -90,6 +91,7 @@ test_round_trip (void)
   ok (out.kind == NS_KIND_NAMED, "namespace kind");
   is_str (out.ns_name, "pod1", "namespace name");
   is_str (out.ns_path, "/run/nsipc/ns/pod1", "namespace path");
+  is_str (out.ns_handle, "241:788e0a00000000000000000857010f0", "namespace handle");
   ok (out.ns_inode == 4026532182ull, "namespace inode, beyond 32 bits");
   ok (out.pid == 7820 && out.pid_start == 123456789012ull, "init pid and its start time");
   ok (out.created == 1795790000, "creation time");
@@ -103,7 +105,7 @@ test_round_trip (void)
   struct nsipc_ledger bare = { .id = "c1", .kind = NS_KIND_PRIVATE, .ns_inode = 4026532190ull };
   _cleanup_json_ json_t *b = ledger_to_json (&bare);
   ok (b && ledger_from_json (b, "c1", &out, &err) == 0, "a ledger with nothing optional");
-  ok (out.bundle == NULL && out.policy == NULL && out.ns_name == NULL && out.ns_path == NULL,
+  ok (out.bundle == NULL && out.policy == NULL && out.ns_name == NULL && out.ns_path == NULL && out.ns_handle == NULL,
       "absent strings stay absent");
   ok (out.kind == NS_KIND_PRIVATE && !out.complete && out.n_preexisting == 0 && out.n_provisioned == 0,
       "private, incomplete, no objects");
