@@ -160,14 +160,12 @@ cli_log_open (void)
 int
 cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
 {
-  char *end;
-  errno = 0;
-  long long v = strtoll (arg, &end, 10);
-  if (end == arg || *end != '\0' || v < 0 || arg[0] < '0' || arg[0] > '9')
+  uint64_t v;
+  if (!parse_u64_whole (arg, UINT64_MAX, &v))
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": not a whole number of seconds", arg);
-  if (errno == ERANGE)
+  if (v > INT64_MAX)
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": more seconds than there are", arg);
-  *seconds = v;
+  *seconds = (int64_t)v;
   return 0;
 }
 

@@ -92,11 +92,10 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("exec", EXIT_USAGE, "give exactly one of NAME, --pid and --container (%s)", usage);
   if (cli_check_names ("exec", name, container) != 0)
     return EXIT_USAGE;
-  char *end;
-  long pid_long = pid_arg ? strtol (pid_arg, &end, 10) : 0;
-  if (pid_arg && (*end != '\0' || pid_long <= 0 || pid_long > INT32_MAX))
+  uint64_t pid_number = 0;
+  if (pid_arg && (!parse_u64_whole (pid_arg, INT32_MAX, &pid_number) || pid_number == 0))
     return cli_fail ("exec", EXIT_USAGE, "\"%s\" is not a pid", pid_arg);
-  pid_t pid = (pid_t)pid_long;
+  pid_t pid = (pid_t)pid_number;
 
   nsipc_error err = { 0 };
   struct nsipc_policy seal = { 0 };

@@ -177,3 +177,30 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
   done
   assert_equal "$(ls -A)" ""
 }
+
+@test "numbers on the command line are decimal digits only: no sign, no space, no overflow" {
+  # --min-idle always refused these; --user, --pid and --lines took them.
+  local bad
+  for bad in "+1" " 1" "1 " "-1" "0x10" "" "99999999999999999999999"; do
+    run "$NSIPC" run --user "$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: run: --user \"$bad\": not UID[:GID] (numbers)"
+    run "$NSIPC" run --user "1:$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: run: --user \"1:$bad\": not UID[:GID] (numbers)"
+    run "$NSIPC" exec --pid "$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: exec: \"$bad\" is not a pid"
+    run "$NSIPC" --log "$BATS_TEST_TMPDIR/log" log -n "$bad"
+    assert_failure 2
+    assert_output "nsipc: log: --lines \"$bad\": not a number"
+    run "$NSIPC" gc --dry-run --ns rtx-none --min-idle "$bad"
+    assert_failure 2
+    assert_output --partial "nsipc: gc: --min-idle \"$bad\": "
+  done
+  [ ! -e "$RAN" ]
+  # Leading zeros are still decimal.
+  run "$NSIPC" run --user 010:07 -- id -u
+  assert_success
+  assert_output 10
+}
