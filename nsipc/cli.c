@@ -170,6 +170,15 @@ cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
 }
 
 int
+cli_find_dashes (int argc, char **argv)
+{
+  int i = 1;
+  while (i < argc && strcmp (argv[i], "--") != 0)
+    i++;
+  return i;
+}
+
+int
 cli_bad_option (const char *verb, int c, const char *arg, const char *usage)
 {
   return cli_fail (verb, EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", arg, usage);
