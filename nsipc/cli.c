@@ -179,6 +179,12 @@ cli_find_dashes (int argc, char **argv)
 }
 
 int
+cli_unexpected (const char *verb, const char *arg, const char *usage)
+{
+  return cli_fail (verb, EXIT_USAGE, "unexpected argument \"%s\" (%s)", arg, usage);
+}
+
+int
 cli_bad_option (const char *verb, int c, const char *arg, const char *usage)
 {
   return cli_fail (verb, EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", arg, usage);

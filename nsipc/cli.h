@@ -61,6 +61,9 @@ int cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds);
    (run, exec: the command follows), or ARGC when there is none. */
 int cli_find_dashes (int argc, char **argv);
 
+/* "unexpected argument ARG (USAGE)": EXIT_USAGE. */
+int cli_unexpected (const char *verb, const char *arg, const char *usage);
+
 /* getopt's complaint C (':' a missing argument, else an unknown option)
    about ARG, with USAGE: EXIT_USAGE. */
 int cli_bad_option (const char *verb, int c, const char *arg, const char *usage);

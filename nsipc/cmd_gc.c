@@ -115,8 +115,10 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       default:
         return cli_bad_option ("gc", c, argv[optind - 1], usage);
       }
-  if (optind != argc || (a.container && a.ns))
-    return cli_fail ("gc", EXIT_USAGE, "%s", usage);
+  if (optind != argc)
+    return cli_unexpected ("gc", argv[optind], usage);
+  if (a.container && a.ns)
+    return cli_fail ("gc", EXIT_USAGE, "--container and --ns exclude each other (%s)", usage);
   if (cli_check_names ("gc", a.ns, a.container) != 0)
     return EXIT_USAGE;
   nsipc_error err = { 0 };

@@ -58,7 +58,7 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
         return cli_bad_option ("log", c, argv[optind - 1], USAGE);
       }
   if (optind != argc)
-    return cli_fail ("log", EXIT_USAGE, "%s", USAGE);
+    return cli_unexpected ("log", argv[optind], USAGE);
   if (cli_check_names ("log", NULL, container) != 0)
     return EXIT_USAGE;
   if (g->log_path == NULL)

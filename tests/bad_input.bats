@@ -204,3 +204,32 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
   assert_success
   assert_output 10
 }
+
+@test "a usage error says what is wrong, not only the usage" {
+  # expect_usage WHY ARGS...: exit 2, one line that names WHY.
+  expect_usage() {
+    local why=$1
+    shift
+    run "$NSIPC" "$@"
+    assert_failure 2
+    assert_equal "${#lines[@]}" 1
+    assert_output --partial "$why"
+  }
+  expect_usage '--json, --prometheus and -o, -r, -n exclude each other' audit --json --prometheus
+  expect_usage '--json, --prometheus and -o, -r, -n exclude each other' audit --prometheus -o KEY
+  expect_usage 'unexpected argument "extra"' audit extra
+  expect_usage '--container and --ns exclude each other' gc --container c1 --ns n1
+  expect_usage 'unexpected argument "extra"' gc --dry-run extra
+  expect_usage 'unexpected argument "extra"' hook poststop extra
+  expect_usage 'unexpected argument "extra"' --log "$BATS_TEST_TMPDIR/log" log extra
+  expect_usage 'missing --policy' oci-config
+  expect_usage 'unexpected argument "extra"' oci-config --policy web extra
+  expect_usage 'missing NAME' ns create
+  expect_usage 'unexpected argument "extra"' ns create n1 extra
+  expect_usage '--policy is not an option of ns delete' ns delete n1 --policy web
+  expect_usage '--force is not an option of ns create' ns create n1 --force
+  expect_usage 'unknown option "--bogus"' ns list --bogus
+  expect_usage 'missing argument of "-o"' ns list -o
+  expect_usage 'unexpected argument "extra"' ns list extra
+  expect_usage '--json and -o, -r, -n exclude each other' ns list --json -r
+}
