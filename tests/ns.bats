@@ -366,6 +366,18 @@ same.json"
   "$NSIPC" ns delete pod1
 }
 
+@test "README's ns list example is what ns list prints" {
+  cd "$SOURCE_ROOT"
+  "$NSIPC" ns create pod1 --policy policy/examples/pod.json
+  run "$NSIPC" ns list
+  assert_success
+  # The example, with the inode and time this run has.
+  expected=$(sed -n '/^# nsipc ns list$/,/^# nsipc ns delete/p' README.md | sed '1d;$d' |
+    sed "s/4026532178/$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")/; s/2026-11-26T21:40:22Z/$(jq -r .created "$NSIPC_STATE_DIR/ns/pod1.json")/")
+  assert_output "$expected"
+  "$NSIPC" ns delete pod1
+}
+
 @test "shm_rmid_forced with provisioned segments cannot be pinned; nothing is left" {
   p=$(policy rmid <<<'{ "version": 1, "limits": { "shm_rmid_forced": true }, "objects": [ { "type": "shm", "key": 1, "size": 4096 } ] }')
   run "$NSIPC" ns create pod1 --policy "$p"
