@@ -187,7 +187,14 @@ cli_unexpected (const char *verb, const char *arg, const char *usage)
 int
 cli_bad_option (const char *verb, int c, const char *arg, const char *usage)
 {
-  return cli_fail (verb, EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", arg, usage);
+  /* An unknown letter inside "-Jq" leaves optind on that word, so ARG (the
+     word before optind) may be the one before it: getopt's optopt names
+     the letter.  A missing argument is always the last word. */
+  if (c == ':')
+    return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument (%s)", arg, usage);
+  if (optopt != 0)
+    return cli_fail (verb, EXIT_USAGE, "unknown option \"-%c\" (%s)", optopt, usage);
+  return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (%s)", arg, usage);
 }
 
 int

@@ -65,7 +65,8 @@ int cli_find_dashes (int argc, char **argv);
 int cli_unexpected (const char *verb, const char *arg, const char *usage);
 
 /* getopt's complaint C (':' a missing argument, else an unknown option)
-   about ARG, with USAGE: EXIT_USAGE. */
+   about ARG (argv[optind - 1]), with USAGE ("usage: ..." or "see ..."):
+   EXIT_USAGE. */
 int cli_bad_option (const char *verb, int c, const char *arg, const char *usage);
 
 /* Checks the shape of a namespace NAME and a container ID given on the

@@ -77,10 +77,8 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (help, stdout);
         return 0;
-      case ':':
-        return cli_fail ("exec", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        return cli_fail ("exec", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return cli_bad_option ("exec", c, argv[optind - 1], usage);
       }
   if (dashes == argc || dashes + 1 == argc)
     return cli_fail ("exec", EXIT_USAGE, "missing \"--\" and a command (%s)", usage);

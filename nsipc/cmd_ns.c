@@ -133,10 +133,12 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (helps[sub], stdout);
         return 0;
-      case ':':
-        return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument", argv[optind]);
       default:
-        return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (see nsipc %s --help)", argv[optind], verb);
+        {
+          char see[32];
+          format (see, sizeof see, "see nsipc %s --help", verb);
+          return cli_bad_option (verb, c, argv[optind], see);
+        }
       }
   if (a.policy && sub > 1)
     return cli_fail (verb, EXIT_USAGE, "--policy is not an option of %s (see nsipc %s --help)", verb, verb);

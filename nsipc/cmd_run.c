@@ -73,10 +73,8 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (help, stdout);
         return 0;
-      case ':':
-        return cli_fail ("run", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        return cli_fail ("run", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return cli_bad_option ("run", c, argv[optind - 1], usage);
       }
   if (optind == 0 || strcmp (argv[optind - 1], "--") != 0)
     return cli_fail ("run", EXIT_USAGE, "missing \"--\" before the command (%s)", usage);

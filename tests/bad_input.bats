@@ -229,7 +229,11 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
   expect_usage '--policy is not an option of ns delete' ns delete n1 --policy web
   expect_usage '--force is not an option of ns create' ns create n1 --force
   expect_usage 'unknown option "--bogus"' ns list --bogus
-  expect_usage 'missing argument of "-o"' ns list -o
+  expect_usage 'option "-o" needs an argument' ns list -o
   expect_usage 'unexpected argument "extra"' ns list extra
   expect_usage '--json and -o, -r, -n exclude each other' ns list --json -r
+  # An unknown letter in a cluster is named, not the word before it.
+  expect_usage 'unknown option "-q"' audit -qJ
+  expect_usage 'unknown option "-q"' ns create n1 -qh
+  expect_usage 'unknown option "-x"' -xV audit
 }

@@ -86,3 +86,22 @@ $SOURCE_ROOT/policy/examples/pod.json: ok"
     done
   done
 }
+
+@test "check reads options as every verb does: --help anywhere, -- before a file named -x.json, unknown options refused" {
+  good=$(policy good <<<'{ "version": 1 }')
+  cd "$BATS_TEST_TMPDIR"
+  cp good.json ./-x.json
+  run "$NSIPC" policy check -- -x.json good.json
+  assert_success
+  assert_output "-x.json: ok
+good.json: ok"
+  run "$NSIPC" policy check good.json --help
+  assert_success
+  assert_line --index 0 'usage: nsipc policy check FILE|NAME...'
+  run "$NSIPC" policy check -x.json
+  assert_failure 2
+  assert_output 'nsipc: policy check: unknown option "-x" (usage: nsipc policy check FILE|NAME...)'
+  run "$NSIPC" policy check --
+  assert_failure 2
+  assert_output 'nsipc: policy check: no policy given (usage: nsipc policy check FILE|NAME...)'
+}
