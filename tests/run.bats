@@ -104,6 +104,18 @@ maxmsg=50 msgsize=1024 mode=0660 uid=1000 gid=1000"
   assert_output "maxmsg=3 msgsize=512 mode=0600 uid=0 gid=0"
 }
 
+@test "a POSIX queue without attributes gets what mq_open (NULL) gives: the default, but no more than the maximum" {
+  # policy check accepts this policy; run must build it, as the kernel would.
+  p=$(policy mqmin <<<'{ "version": 1, "limits": { "mqueue": { "msg_max": 5, "msgsize_max": 1024 } },
+    "objects": [ { "type": "mqueue", "name": "/small" }, { "type": "mqueue", "name": "/half", "max_messages": 3 } ] }')
+  run "$NSIPC" policy check "$p"
+  assert_success
+  run "$NSIPC" run --policy "$p" -- sh -c '"$0" /small; "$0" /half' "$MQ_ATTR"
+  assert_success
+  assert_output "maxmsg=5 msgsize=1024 mode=0600 uid=0 gid=0
+maxmsg=3 msgsize=1024 mode=0600 uid=0 gid=0"
+}
+
 @test "dev_shm mounts a tmpfs of that size on /dev/shm" {
   p=$(policy devshm <<<'{ "version": 1, "dev_shm": { "size": "16MiB" } }')
   run "$NSIPC" run --policy "$p" -- df -B1 --output=size /dev/shm
