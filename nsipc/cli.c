@@ -281,6 +281,10 @@ cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_s
     sb->keep_caps = true;
   else if (sandbox_parse_user (arg, sb, &err) < 0)
     return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
+  /* setresuid to another uid clears what --keep-caps would keep: the
+     command would run with none, under a warning that it has them all. */
+  if (sb->keep_caps && sb->switch_user)
+    return cli_fail (verb, EXIT_USAGE, "--user and --keep-caps exclude each other: --user drops every capability");
   return 0;
 }
 

@@ -24,7 +24,7 @@ static const char help[]
             "  --pid PID           the IPC namespace of process PID\n"
             "  --container ID      the IPC namespace of running container ID (its ledger)\n"
             "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
-            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr; not with --user)\n"
             "  -h, --help          show this help\n";
 
 static int

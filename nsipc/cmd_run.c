@@ -20,7 +20,7 @@ static const char help[]
             "                      if it exists, else the kernel's defaults and no objects)\n"
             "  --ns NAME           join the named namespace NAME instead (its policy, seal and /dev/shm)\n"
             "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
-            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr; not with --user)\n"
             "  -h, --help          show this help\n";
 
 /* Everything between the checks and the command: a failure here leaves

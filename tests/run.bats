@@ -279,6 +279,19 @@ CapBnd:	0000000000000000"
   done
 }
 
+@test "--user with --keep-caps is a usage error: the uid switch leaves no capability to keep" {
+  # It said "the command keeps every capability" and ran CMD with none.
+  for opts in "--user 4242 --keep-caps" "--keep-caps --user 4242"; do
+    run "$NSIPC" run $opts -- touch "$BATS_TEST_TMPDIR/ran"
+    assert_failure 2
+    assert_output "nsipc: run: --user and --keep-caps exclude each other: --user drops every capability"
+    run "$NSIPC" exec $opts --pid $$ -- touch "$BATS_TEST_TMPDIR/ran"
+    assert_failure 2
+    assert_output "nsipc: exec: --user and --keep-caps exclude each other: --user drops every capability"
+  done
+  [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
 @test "run becomes the command (execve in place): same pid, its status is ours" {
   "$NSIPC" run -- sh -c "echo \$\$ >$BATS_TEST_TMPDIR/pid; exit 3" &
   pid=$!
