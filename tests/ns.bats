@@ -344,7 +344,7 @@ same.json"
   run "$NSIPC" exec pod1 --user 1:2 -- sh -c 'echo $(id -u):$(id -g) "$@"' sh --user 3 -- x
   assert_success
   assert_output "1:2 --user 3 -- x"
-  run "$NSIPC" exec --user 1 pod1 --keep-caps -- true
+  run "$NSIPC" exec --keep-caps pod1 -- true
   assert_success
   assert_output --partial "--keep-caps"
   # Two ways into a namespace are one too many, in any order.
