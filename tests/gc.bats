@@ -418,3 +418,15 @@ end"
   done
   "$NSIPC" ns delete pod1
 }
+
+@test "gc --dry-run changes nothing on disk: a state directory that does not exist is not made" {
+  # A mistyped --state-dir used to be made, parents and all, by a dry run.
+  local typo=$BATS_TEST_TMPDIR/typo/state
+  run "$NSIPC" --state-dir "$typo" gc --dry-run
+  assert_success
+  assert_output "would remove 0 orphans, kept 0 in use"
+  run "$NSIPC" --state-dir "$typo" gc --dry-run --json
+  assert_success
+  assert_equal "$(jq -c '[.dry_run, .removed, .errors]' <<<"$output")" '[true,[],[]]'
+  [ ! -e "$BATS_TEST_TMPDIR/typo" ]
+}
