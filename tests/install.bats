@@ -120,3 +120,19 @@ teardown() {
   run complete nsipc ns delete rtx
   assert_output "rtx-pod "
 }
+
+@test "install: gc's unit makes the state directory where nothing has yet (ProtectSystem=strict)" {
+  # ReadWritePaths=-/run/nsipc opens nothing that does not exist, and the
+  # rest of /run is read-only to gc: on a fresh host it failed every minute
+  # with "create state directory /run/nsipc: Read-only file system".
+  local unit=$ROOT/usr/lib/systemd/system/nsipc-gc.service
+  run grep -E '^(RuntimeDirectory|RuntimeDirectoryMode|RuntimeDirectoryPreserve)=' "$unit"
+  assert_output "RuntimeDirectory=nsipc
+RuntimeDirectoryMode=0700
+RuntimeDirectoryPreserve=yes"
+  # A state directory elsewhere is not systemd's to make.
+  meson setup -Dstatedir=/var/lib/nsipc-state "$BATS_TEST_TMPDIR/var" "$SOURCE_ROOT" >/dev/null
+  run grep -c '^RuntimeDirectory' "$BATS_TEST_TMPDIR/var/nsipc-gc.service"
+  assert_output 0
+  assert_equal "$(sed -n 's/^ReadWritePaths=//p' "$BATS_TEST_TMPDIR/var/nsipc-gc.service")" -/var/lib/nsipc-state
+}
