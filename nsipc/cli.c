@@ -161,9 +161,10 @@ int
 cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
 {
   uint64_t v;
-  if (!parse_u64_whole (arg, UINT64_MAX, &v))
+  bool digits = arg[0] != '\0' && arg[strspn (arg, "0123456789")] == '\0';
+  if (!digits)
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": not a whole number of seconds", arg);
-  if (v > INT64_MAX)
+  if (!parse_u64_whole (arg, INT64_MAX, &v))
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": more seconds than there are", arg);
   *seconds = (int64_t)v;
   return 0;
