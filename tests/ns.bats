@@ -132,6 +132,8 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
   run "$NSIPC" ns apply pod1 --policy "$(policy owner <<<'{ "version": 1, "objects": [ { "type": "shm", "key": "0x2000", "size": 8192, "mode": "0640", "uid": 7 } ] }')"
   assert_failure 1
   assert_line --index 0 'nsipc: ns apply: namespace pod1: objects[0]: (shm key 0x00002000) exists owned by 0:0, the policy says 7:0'
+  # One conflict, in the singular.
+  assert_line --index 1 'nsipc: ns apply: pod1: 1 object of the policy conflicts with what exists; nothing was changed'
 }
 
 @test "delete refuses while processes live inside, --force unpins anyway" {
