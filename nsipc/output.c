@@ -757,7 +757,8 @@ output_audit_table (FILE *out, json_t *audit)
   }
   json_int_t skipped = json_integer_value (json_object_get (audit, "skipped"));
   if (skipped)
-    fprintf (out, "(%" JSON_INTEGER_FORMAT " processes skipped: their IPC namespace could not be read)\n", skipped);
+    fprintf (out, "(%" JSON_INTEGER_FORMAT " %s skipped: %s IPC namespace could not be read)\n", skipped,
+             skipped == 1 ? "process" : "processes", skipped == 1 ? "its" : "their");
 }
 
 /* Label values escape \, " and newline. */
