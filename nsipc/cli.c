@@ -160,21 +160,42 @@ cli_log_open (void)
 int
 cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds)
 {
-  char *end;
-  errno = 0;
-  long long v = strtoll (arg, &end, 10);
-  if (end == arg || *end != '\0' || v < 0 || arg[0] < '0' || arg[0] > '9')
+  uint64_t v;
+  bool digits = arg[0] != '\0' && arg[strspn (arg, "0123456789")] == '\0';
+  if (!digits)
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": not a whole number of seconds", arg);
-  if (errno == ERANGE)
+  if (!parse_u64_whole (arg, INT64_MAX, &v))
     return cli_fail (verb, EXIT_USAGE, "--min-idle \"%s\": more seconds than there are", arg);
-  *seconds = v;
+  *seconds = (int64_t)v;
   return 0;
+}
+
+int
+cli_find_dashes (int argc, char **argv)
+{
+  int i = 1;
+  while (i < argc && strcmp (argv[i], "--") != 0)
+    i++;
+  return i;
+}
+
+int
+cli_unexpected (const char *verb, const char *arg, const char *usage)
+{
+  return cli_fail (verb, EXIT_USAGE, "unexpected argument \"%s\" (%s)", arg, usage);
 }
 
 int
 cli_bad_option (const char *verb, int c, const char *arg, const char *usage)
 {
-  return cli_fail (verb, EXIT_USAGE, "%s \"%s\" (%s)", c == ':' ? "missing argument of" : "unknown option", arg, usage);
+  /* An unknown letter inside "-Jq" leaves optind on that word, so ARG (the
+     word before optind) may be the one before it: getopt's optopt names
+     the letter.  A missing argument is always the last word. */
+  if (c == ':')
+    return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument (%s)", arg, usage);
+  if (optopt != 0)
+    return cli_fail (verb, EXIT_USAGE, "unknown option \"-%c\" (%s)", optopt, usage);
+  return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (%s)", arg, usage);
 }
 
 int
@@ -261,6 +282,10 @@ cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsipc_s
     sb->keep_caps = true;
   else if (sandbox_parse_user (arg, sb, &err) < 0)
     return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
+  /* setresuid to another uid clears what --keep-caps would keep: the
+     command would run with none, under a warning that it has them all. */
+  if (sb->keep_caps && sb->switch_user)
+    return cli_fail (verb, EXIT_USAGE, "--user and --keep-caps exclude each other: --user drops every capability");
   return 0;
 }
 

@@ -57,8 +57,16 @@ int cli_load_policy_name (const struct nsipc_globals *g, const char *verb, const
    problem and returns EXIT_USAGE, or 0. */
 int cli_parse_min_idle (const char *verb, const char *arg, int64_t *seconds);
 
+/* The index of the first "--" in ARGV, which ends nsipc's own arguments
+   (run, exec: the command follows), or ARGC when there is none. */
+int cli_find_dashes (int argc, char **argv);
+
+/* "unexpected argument ARG (USAGE)": EXIT_USAGE. */
+int cli_unexpected (const char *verb, const char *arg, const char *usage);
+
 /* getopt's complaint C (':' a missing argument, else an unknown option)
-   about ARG, with USAGE: EXIT_USAGE. */
+   about ARG (argv[optind - 1]), with USAGE ("usage: ..." or "see ..."):
+   EXIT_USAGE. */
 int cli_bad_option (const char *verb, int c, const char *arg, const char *usage);
 
 /* Checks the shape of a namespace NAME and a container ID given on the

@@ -98,8 +98,10 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
         return cli_bad_option ("audit", c, argv[optind - 1], usage);
       }
   bool rows = table.columns || table.raw || table.noheadings;
-  if (optind != argc || json + prometheus + rows > 1)
-    return cli_fail ("audit", EXIT_USAGE, "%s", usage);
+  if (optind != argc)
+    return cli_unexpected ("audit", argv[optind], usage);
+  if (json + prometheus + rows > 1)
+    return cli_fail ("audit", EXIT_USAGE, "--json, --prometheus and -o, -r, -n exclude each other (%s)", usage);
   nsipc_error err = { 0 };
   if (table_check_columns (output_audit_columns, output_audit_n_columns, table.columns, &err) < 0)
     return cli_fail ("audit", EXIT_USAGE, "%s", err.msg);

@@ -19,12 +19,12 @@ static const char usage[] = USAGE;
 static const char help[]
     = USAGE "\n\n"
             "Runs CMD in an existing IPC namespace, with /dev/mqueue and /dev/shm of that namespace in a private\n"
-            "mount namespace, and becomes CMD: its exit status is nsipc's.  Options come before NAME.\n\n"
+            "mount namespace, and becomes CMD: its exit status is nsipc's.\n\n"
             "  NAME                the named namespace NAME (nsipc ns create)\n"
             "  --pid PID           the IPC namespace of process PID\n"
             "  --container ID      the IPC namespace of running container ID (its ledger)\n"
             "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
-            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr; not with --user)\n"
             "  -h, --help          show this help\n";
 
 static int
@@ -56,8 +56,11 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
   const char *pid_arg = NULL, *container = NULL, *name = NULL;
   struct nsipc_sandbox sb = { 0 };
   int c;
+  /* Options go anywhere before "--" (after NAME too, as the synopsis
+     writes them); everything after it is the command's. */
+  int dashes = cli_find_dashes (argc, argv);
   optind = 0;
-  while ((c = getopt_long (argc, argv, "+:h", options, NULL)) != -1)
+  while ((c = getopt_long (dashes, argv, ":h", options, NULL)) != -1)
     switch (c)
       {
       case 'p':
@@ -74,29 +77,24 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (help, stdout);
         return 0;
-      case ':':
-        return cli_fail ("exec", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        return cli_fail ("exec", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return cli_bad_option ("exec", c, argv[optind - 1], usage);
       }
-  /* getopt stops at "--" (and eats it) or at NAME, which "--" must follow. */
-  bool dashes = strcmp (argv[optind - 1], "--") == 0;
-  if (!dashes && optind < argc)
-    {
-      name = argv[optind++];
-      dashes = optind < argc && strcmp (argv[optind++], "--") == 0;
-    }
-  if (!dashes || optind >= argc)
+  if (dashes == argc || dashes + 1 == argc)
     return cli_fail ("exec", EXIT_USAGE, "missing \"--\" and a command (%s)", usage);
+  if (optind < dashes)
+    name = argv[optind++];
+  if (optind < dashes)
+    return cli_fail ("exec", EXIT_USAGE, "unexpected argument \"%s\" (%s)", argv[optind], usage);
+  optind = dashes + 1;
   if ((name != NULL) + (pid_arg != NULL) + (container != NULL) != 1)
     return cli_fail ("exec", EXIT_USAGE, "give exactly one of NAME, --pid and --container (%s)", usage);
   if (cli_check_names ("exec", name, container) != 0)
     return EXIT_USAGE;
-  char *end;
-  long pid_long = pid_arg ? strtol (pid_arg, &end, 10) : 0;
-  if (pid_arg && (*end != '\0' || pid_long <= 0 || pid_long > INT32_MAX))
+  uint64_t pid_number = 0;
+  if (pid_arg && (!parse_u64_whole (pid_arg, INT32_MAX, &pid_number) || pid_number == 0))
     return cli_fail ("exec", EXIT_USAGE, "\"%s\" is not a pid", pid_arg);
-  pid_t pid = (pid_t)pid_long;
+  pid_t pid = (pid_t)pid_number;
 
   nsipc_error err = { 0 };
   struct nsipc_policy seal = { 0 };

@@ -51,14 +51,15 @@ on_event (const struct gc_event *e, void *ctx)
   if (o->g->log_path && !o->dry_run) /* the JSON only for a log: 10 000 removals are 10 000 objects */
     cli_log_event (o->g, "gc", output_gc_event_json (e));
   if (o->json)
-    {
-      output_gc_json_add (&o->collected, e);
-      return;
-    }
+    output_gc_json_add (&o->collected, e);
+  if (o->json && !o->syslog)
+    return;
+  /* Every removal is logged (DESIGN §6), whatever stdout gets. */
   char line[1024];
   output_gc_line (e, o->dry_run, line, sizeof line);
-  puts (line);
-  if (o->syslog && !o->dry_run)
+  if (!o->json)
+    puts (line);
+  if (o->syslog)
     syslog (LOG_INFO, "%s", line);
 }
 
@@ -115,8 +116,10 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
       default:
         return cli_bad_option ("gc", c, argv[optind - 1], usage);
       }
-  if (optind != argc || (a.container && a.ns))
-    return cli_fail ("gc", EXIT_USAGE, "%s", usage);
+  if (optind != argc)
+    return cli_unexpected ("gc", argv[optind], usage);
+  if (a.container && a.ns)
+    return cli_fail ("gc", EXIT_USAGE, "--container and --ns exclude each other (%s)", usage);
   if (cli_check_names ("gc", a.ns, a.container) != 0)
     return EXIT_USAGE;
   nsipc_error err = { 0 };
@@ -129,7 +132,7 @@ cmd_gc (const struct nsipc_globals *g, int argc, char **argv)
   static char buffer[65536];
   if (!isatty (STDOUT_FILENO))
     setvbuf (stdout, buffer, _IOFBF, sizeof buffer);
-  out.syslog = !json && cli_log_open ();
+  out.syslog = !a.dry_run && cli_log_open ();
   if (gc_run (g->state_dir, &a, on_event, &out, &r, &err) < 0)
     {
       if (out.syslog)

@@ -138,7 +138,7 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
         return cli_bad_option ("hook", c, argv[optind - 1], usage);
       }
   if (argc - optind > 1)
-    return cli_fail ("hook", EXIT_USAGE, "%s", usage);
+    return cli_unexpected ("hook", argv[optind + 1], usage);
   const char *arg = optind < argc ? argv[optind] : NULL;
   size_t len;
   _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, OCI_STATE_MAX, &len);

@@ -35,7 +35,7 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
   size_t last = 20;
   bool json = false;
   int c;
-  char *end;
+  uint64_t lines;
   optind = 0;
   while ((c = getopt_long (argc, argv, ":n:Jh", options, NULL)) != -1)
     switch (c)
@@ -44,9 +44,9 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
         container = optarg;
         break;
       case 'n':
-        last = strtoul (optarg, &end, 10);
-        if (*end != '\0' || optarg[0] == '\0' || optarg[0] == '-')
+        if (!parse_u64_whole (optarg, SIZE_MAX, &lines))
           return cli_fail ("log", EXIT_USAGE, "--lines \"%s\": not a number", optarg);
+        last = (size_t)lines;
         break;
       case 'J':
         json = true;
@@ -58,7 +58,7 @@ cmd_log (const struct nsipc_globals *g, int argc, char **argv)
         return cli_bad_option ("log", c, argv[optind - 1], USAGE);
       }
   if (optind != argc)
-    return cli_fail ("log", EXIT_USAGE, "%s", USAGE);
+    return cli_unexpected ("log", argv[optind], USAGE);
   if (cli_check_names ("log", NULL, container) != 0)
     return EXIT_USAGE;
   if (g->log_path == NULL)

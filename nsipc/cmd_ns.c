@@ -133,14 +133,21 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (helps[sub], stdout);
         return 0;
-      case ':':
-        return cli_fail (verb, EXIT_USAGE, "option \"%s\" needs an argument", argv[optind]);
       default:
-        return cli_fail (verb, EXIT_USAGE, "unknown option \"%s\" (see nsipc %s --help)", argv[optind], verb);
+        {
+          char see[32];
+          format (see, sizeof see, "see nsipc %s --help", verb);
+          return cli_bad_option (verb, c, argv[optind], see);
+        }
       }
-  bool option_ok = (a.policy == NULL || sub <= 1) && (!a.force || sub == 3);
-  if (!option_ok || argc - 1 - optind != 1)
-    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc %s --help)", verb);
+  if (a.policy && sub > 1)
+    return cli_fail (verb, EXIT_USAGE, "--policy is not an option of %s (see nsipc %s --help)", verb, verb);
+  if (a.force && sub != 3)
+    return cli_fail (verb, EXIT_USAGE, "--force is not an option of %s (see nsipc %s --help)", verb, verb);
+  if (argc - 1 - optind < 1)
+    return cli_fail (verb, EXIT_USAGE, "missing NAME (see nsipc %s --help)", verb);
+  if (argc - 1 - optind > 1)
+    return cli_fail (verb, EXIT_USAGE, "unexpected argument \"%s\" (see nsipc %s --help)", argv[2 + optind], verb);
   a.name = argv[1 + optind];
   if (cli_check_names (verb, a.name, NULL) != 0)
     return EXIT_USAGE;

@@ -45,11 +45,13 @@ cmd_ns_list (const struct nsipc_globals *g, int argc, char **argv)
         table_help (stdout, output_ns_columns, output_ns_n_columns);
         return 0;
       default:
-        return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns list --help)");
+        return cli_bad_option (verb, c, argv[optind - 1], "see nsipc ns list --help");
       }
   nsipc_error err = { 0 };
-  if (optind != argc || (json && (table.columns || table.raw || table.noheadings)))
-    return cli_fail (verb, EXIT_USAGE, "wrong arguments (see nsipc ns list --help)");
+  if (optind != argc)
+    return cli_unexpected (verb, argv[optind], "see nsipc ns list --help");
+  if (json && (table.columns || table.raw || table.noheadings))
+    return cli_fail (verb, EXIT_USAGE, "--json and -o, -r, -n exclude each other (see nsipc ns list --help)");
   if (table_check_columns (output_ns_columns, output_ns_n_columns, table.columns, &err) < 0)
     return cli_fail (verb, EXIT_USAGE, "%s", err.msg);
   /* Counting what is inside needs the privilege, and on kernels without

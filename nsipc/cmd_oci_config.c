@@ -78,11 +78,18 @@ cmd_oci_config (const struct nsipc_globals *g, int argc, char **argv)
         return cli_bad_option ("oci-config", c, argv[optind - 1], usage);
       }
   nsipc_error err = { 0 };
-  if (name == NULL || optind != argc)
-    return cli_fail ("oci-config", EXIT_USAGE, "%s", usage);
+  if (name == NULL)
+    return cli_fail ("oci-config", EXIT_USAGE, "missing --policy (%s)", usage);
+  if (optind != argc)
+    return cli_unexpected ("oci-config", argv[optind], usage);
   /* The hook finds the policy again by the annotation: a name, not a file. */
-  if (oci_check_policy_name (name, &err) < 0 || (ns && !state_valid_name (ns, STATE_NAME_MAX)))
-    return cli_fail ("oci-config", EXIT_USAGE, "%s", ns && err.msg[0] == '\0' ? "--ns: not a namespace name" : err.msg);
+  if (oci_check_policy_name (name, &err) < 0)
+    return cli_fail ("oci-config", EXIT_USAGE,
+                     "--policy \"%s\": not a policy NAME ([A-Za-z0-9][A-Za-z0-9_.-]): the hook finds it again by "
+                     "annotation %s, which means POLICY_DIR/NAME.json only",
+                     name, OCI_POLICY_ANNOTATION);
+  if (cli_check_names ("oci-config", ns, NULL) != 0)
+    return EXIT_USAGE;
   struct nsipc_policy p;
   int r = cli_load_policy_name (g, "oci-config", name, &p);
   if (r != 0)

@@ -1,5 +1,6 @@
 /* nsipc policy check FILE|NAME...: validate policies without touching the
    kernel. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,15 +51,25 @@ cmd_policy (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("policy", EXIT_USAGE, "missing subcommand (%s)", USAGE);
   if (strcmp (argv[1], "check") != 0)
     return cli_fail ("policy", EXIT_USAGE, "unknown subcommand \"%s\" (%s)", argv[1], USAGE);
-  if (argc >= 3 && (strcmp (argv[2], "--help") == 0 || strcmp (argv[2], "-h") == 0))
-    {
-      fputs (help, stdout);
-      return 0;
-    }
-  if (argc == 2)
+  static const struct option options[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  optind = 0;
+  while ((c = getopt_long (argc - 1, argv + 1, ":h", options, NULL)) != -1)
+    switch (c)
+      {
+      case 'h':
+        fputs (help, stdout);
+        return 0;
+      default:
+        return cli_bad_option ("policy check", c, argv[optind], USAGE);
+      }
+  if (1 + optind == argc)
     return cli_fail ("policy check", EXIT_USAGE, "no policy given (%s)", USAGE);
   int status = 0;
-  for (int i = 2; i < argc; i++)
+  for (int i = 1 + optind; i < argc; i++)
     if (check_one (g, argv[i]) != 0)
       status = EXIT_USAGE;
   return status;

@@ -20,7 +20,7 @@ static const char help[]
             "                      if it exists, else the kernel's defaults and no objects)\n"
             "  --ns NAME           join the named namespace NAME instead (its policy, seal and /dev/shm)\n"
             "  --user UID[:GID]    switch CMD to these ids, with no capabilities\n"
-            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr)\n"
+            "  --keep-caps         CMD keeps nsipc's capabilities (said on stderr; not with --user)\n"
             "  -h, --help          show this help\n";
 
 /* Everything between the checks and the command: a failure here leaves
@@ -73,10 +73,8 @@ cmd_run (const struct nsipc_globals *g, int argc, char **argv)
       case 'h':
         fputs (help, stdout);
         return 0;
-      case ':':
-        return cli_fail ("run", EXIT_USAGE, "option \"%s\" needs an argument (%s)", argv[optind - 1], usage);
       default:
-        return cli_fail ("run", EXIT_USAGE, "unknown option \"%s\" (%s)", argv[optind - 1], usage);
+        return cli_bad_option ("run", c, argv[optind - 1], usage);
       }
   if (optind == 0 || strcmp (argv[optind - 1], "--") != 0)
     return cli_fail ("run", EXIT_USAGE, "missing \"--\" before the command (%s)", usage);

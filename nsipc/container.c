@@ -351,7 +351,7 @@ reap_shared (const char *state_dir, const struct nsipc_ledger *l, int64_t min_id
     }
   struct nsipc_census c;
   int held[2]; /* the records hold still while it reaps, as for gc */
-  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, held, err) < 0)
+  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, true, held, err) < 0)
     return -1;
   if (census_take (state_dir, NULL, CENSUS_OWNERS_NONE, &c, err) < 0)
     return state_release (held), -1;

@@ -170,7 +170,7 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
   /* The records hold still from the census to the last removal: an ns
      apply or a container start waits (DESIGN.md §6, rule 1). */
   int held[2];
-  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, held, err) < 0)
+  if (namespace_unshare_mount (err) < 0 || state_hold (state_dir, !a->dry_run, held, err) < 0)
     return -1;
   if (census_take (state_dir, a->runtime_root, owners, &c, err) < 0)
     return state_release (held), -1;

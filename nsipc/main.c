@@ -111,10 +111,8 @@ dispatch (int argc, char **argv)
       case 'V':
         puts ("nsipc " NSIPC_VERSION);
         return 0;
-      case ':':
-        return cli_fail (NULL, EXIT_USAGE, "option \"%s\" needs an argument (see nsipc --help)", argv[optind - 1]);
       default:
-        return cli_fail (NULL, EXIT_USAGE, "unknown option \"%s\" (see nsipc --help)", argv[optind - 1]);
+        return cli_bad_option (NULL, c, argv[optind - 1], "see nsipc --help");
       }
   if (optind >= argc)
     {

@@ -147,25 +147,31 @@ create_sysv (const struct nsipc_object *obj, nsipc_error *err)
   return -1;
 }
 
+/* The namespace's default for a queue attribute, as mq_open (..., NULL)
+   chooses it: the default sysctl, but never more than the maximum one
+   (ipc/mqueue.c), or a policy that lowers only msg_max could not make a
+   queue that policy check accepted. */
+static int
+mqueue_default (enum nsipc_limit_id dflt_id, enum nsipc_limit_id max_id, long *value, nsipc_error *err)
+{
+  uint64_t dflt, max;
+  if (limits_read (dflt_id, &dflt, err) < 0 || limits_read (max_id, &max, err) < 0)
+    return -1;
+  *value = (long)(dflt < max ? dflt : max);
+  return 0;
+}
+
 /* mq_open takes both attributes or neither: a missing one is the
-   namespace's default, as mq_open (..., NULL) would choose. */
+   namespace's default. */
 static int
 mqueue_attr (const struct nsipc_object *obj, struct mq_attr *attr, nsipc_error *err)
 {
-  uint64_t dflt;
   *attr = (struct mq_attr){ .mq_maxmsg = obj->max_messages, .mq_msgsize = obj->message_size };
-  if (attr->mq_maxmsg == 0)
-    {
-      if (limits_read (LIMIT_MQ_MSG_DEFAULT, &dflt, err) < 0)
-        return -1;
-      attr->mq_maxmsg = dflt;
-    }
-  if (attr->mq_msgsize == 0)
-    {
-      if (limits_read (LIMIT_MQ_MSGSIZE_DEFAULT, &dflt, err) < 0)
-        return -1;
-      attr->mq_msgsize = dflt;
-    }
+  if (attr->mq_maxmsg == 0 && mqueue_default (LIMIT_MQ_MSG_DEFAULT, LIMIT_MQ_MSG_MAX, &attr->mq_maxmsg, err) < 0)
+    return -1;
+  if (attr->mq_msgsize == 0
+      && mqueue_default (LIMIT_MQ_MSGSIZE_DEFAULT, LIMIT_MQ_MSGSIZE_MAX, &attr->mq_msgsize, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -668,8 +668,13 @@ owner_text (json_t *ns, char *buf, size_t len)
   json_t *first = json_array_get (owners, 0);
   int n = 0;
   if (name)
-    n = format (buf, len, "%s%s", name,
-                json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
+    {
+      /* Another pin's name is its mount path, which may hold any byte. */
+      char shown[256];
+      escape_controls (name, shown, sizeof shown);
+      n = format (buf, len, "%s%s", shown,
+                  json_is_true (json_object_get (ns, "policy_changed")) ? " (policy changed)" : "");
+    }
   if (first && (size_t)n < len)
     {
       /* A container's name may come from a cgroup someone else named. */
@@ -752,7 +757,8 @@ output_audit_table (FILE *out, json_t *audit)
   }
   json_int_t skipped = json_integer_value (json_object_get (audit, "skipped"));
   if (skipped)
-    fprintf (out, "(%" JSON_INTEGER_FORMAT " processes skipped: their IPC namespace could not be read)\n", skipped);
+    fprintf (out, "(%" JSON_INTEGER_FORMAT " %s skipped: %s IPC namespace could not be read)\n", skipped,
+             skipped == 1 ? "process" : "processes", skipped == 1 ? "its" : "their");
 }
 
 /* Label values escape \, " and newline. */

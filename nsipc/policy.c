@@ -66,10 +66,10 @@ check_fields (struct nsipc_problems *p, json_t *obj, const char *path, const cha
       known = strcmp (*a, key) == 0;
     if (!known)
       {
-        if (path[0])
-          problems_add (p, path, "unknown field \"%s\"%s", key, where);
-        else
-          problems_add (p, key, "unknown field");
+        /* The member's own path, as limits.sem.x is written. */
+        char member[PATH_LEN];
+        format (member, sizeof member, "%s%s%s", path, path[0] ? "." : "", key);
+        problems_add (p, member, "unknown field%s", where);
         ok = false;
       }
   }

@@ -59,8 +59,8 @@ provision_apply (const struct nsipc_policy *policy, bool own, struct nsipc_probl
   if (objects_plan (policy, own, states, conflicts, err) < 0)
     return -1;
   if (conflicts->n > 0)
-    return nsipc_error_set (err, 0, "%zu object%s of the policy conflict with what exists; nothing was changed",
-                            conflicts->n, conflicts->n == 1 ? "" : "s");
+    return nsipc_error_set (err, 0, "%zu object%s of the policy conflict%s with what exists; nothing was changed",
+                            conflicts->n, conflicts->n == 1 ? "" : "s", conflicts->n == 1 ? "s" : "");
   if (own && limits_apply (&policy->limits, err) < 0)
     return nsipc_error_prefix (err, "limits");
   return objects_apply (policy, states, err);

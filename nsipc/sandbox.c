@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -14,6 +15,7 @@
 
 #include "dl.h"
 #include "seal.h"
+#include "util.h"
 
 /* What would let the command undo its limits or its seal: mounts and
    sysctls (SYS_ADMIN, SYS_RESOURCE), others' objects (IPC_OWNER), the
@@ -27,21 +29,18 @@ static const cap_value_t dropped[]
 int
 sandbox_parse_user (const char *arg, struct nsipc_sandbox *sb, nsipc_error *err)
 {
-  char *end;
-  errno = 0;
-  unsigned long uid = strtoul (arg, &end, 10), gid = uid;
-  if (end != arg && *end == ':')
-    {
-      const char *g = end + 1;
-      gid = strtoul (g, &end, 10);
-      if (end == g)
-        end = (char *)arg; /* "UID:" is not a group */
-    }
-  if (end == arg || *end != '\0' || errno || arg[0] == '-' || uid >= (uid_t)-1 || gid >= (gid_t)-1)
+  /* (uid_t)-1 is no id: setresuid takes it as "leave unchanged". */
+  const uint64_t max = (uid_t)-1 - 1;
+  _cleanup_free_ char *uid_text = xstrdup (arg);
+  char *colon = strchr (uid_text, ':');
+  if (colon)
+    *colon = '\0';
+  uint64_t uid, gid;
+  if (!parse_u64_whole (uid_text, max, &uid) || !parse_u64_whole (colon ? colon + 1 : uid_text, max, &gid))
     return nsipc_error_set (err, 0, "--user \"%s\": not UID[:GID] (numbers)", arg);
   sb->switch_user = true;
-  sb->uid = uid;
-  sb->gid = gid;
+  sb->uid = (uid_t)uid;
+  sb->gid = (gid_t)gid;
   return 0;
 }
 

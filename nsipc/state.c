@@ -157,16 +157,21 @@ state_lock (int dirfd, nsipc_error *err)
 }
 
 int
-state_hold (const char *state_dir, int held[2], nsipc_error *err)
+state_hold (const char *state_dir, bool create, int held[2], nsipc_error *err)
 {
   static const char *const subs[] = { "ns", "containers" };
   held[0] = held[1] = -1;
   for (int i = 0; i < 2; i++)
-    if ((held[i] = state_open_dir (state_dir, subs[i], true, err)) < 0 || state_lock (held[i], err) < 0)
-      {
-        state_release (held);
-        return -1;
-      }
+    {
+      held[i] = state_open_dir (state_dir, subs[i], create, err);
+      if (held[i] < 0 && !create && err->status == ENOENT)
+        continue;
+      if (held[i] < 0 || state_lock (held[i], err) < 0)
+        {
+          state_release (held);
+          return -1;
+        }
+    }
   return 0;
 }
 

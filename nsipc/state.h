@@ -29,13 +29,15 @@ int state_open_records (const char *state_dir, const char *sub, nsipc_error *err
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);
 
-/* Both record directories, STATE_DIR/ns and STATE_DIR/containers (made
-   when missing), locked in that order into HELD: writers take one at a
-   time, and record what they will make before they make it, so while a
-   reaper holds both no record changes and nothing is made that a record
-   does not show.  Released by state_release (the flocks go with the fds,
-   so a killed holder lets go too). */
-int state_hold (const char *state_dir, int held[2], nsipc_error *err);
+/* Both record directories, STATE_DIR/ns and STATE_DIR/containers, locked
+   in that order into HELD: writers take one at a time, and record what
+   they will make before they make it, so while a reaper holds both no
+   record changes and nothing is made that a record does not show.  With
+   CREATE they are made when missing; without, a missing one is left -1:
+   there is no record in it to hold still (a dry run makes nothing).
+   Released by state_release (the flocks go with the fds, so a killed
+   holder lets go too). */
+int state_hold (const char *state_dir, bool create, int held[2], nsipc_error *err);
 void state_release (int held[2]);
 
 /* "NAME.json": the file of a record, a pin's or a container's, by its name. */

@@ -59,6 +59,17 @@ parse_u64 (const char *p, uint64_t *value)
   return p;
 }
 
+bool
+parse_u64_whole (const char *s, uint64_t max, uint64_t *value)
+{
+  uint64_t v;
+  const char *end = parse_u64 (s, &v);
+  if (end == NULL || *end != '\0' || v > max)
+    return false;
+  *value = v;
+  return true;
+}
+
 size_t
 parse_u64s (const char *text, uint64_t *v, size_t n, const char **end)
 {

@@ -136,6 +136,11 @@ ssize_t read_small_file (int dirfd, const char *path, char *buf, size_t len);
    NULL (errno EINVAL) when P holds no digit and (ERANGE) past 2^64-1. */
 const char *parse_u64 (const char *p, uint64_t *value);
 
+/* S, all of it, as a decimal number of at most MAX: digits only (no sign,
+   no white space, which strtoul would take), at least one.  What a number
+   on the command line must be. */
+bool parse_u64_whole (const char *s, uint64_t max, uint64_t *value);
+
 /* Up to N unsigned decimal numbers, separated by white space, from the
    start of TEXT (leading white space skipped, no sign); how many there
    were.  *END, when END is not NULL, is set past the last. */

@@ -177,3 +177,63 @@ nsipc: run: policy $POLICY: objects[0].size: must be a size in bytes or a string
   done
   assert_equal "$(ls -A)" ""
 }
+
+@test "numbers on the command line are decimal digits only: no sign, no space, no overflow" {
+  # --min-idle always refused these; --user, --pid and --lines took them.
+  local bad
+  for bad in "+1" " 1" "1 " "-1" "0x10" "" "99999999999999999999999"; do
+    run "$NSIPC" run --user "$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: run: --user \"$bad\": not UID[:GID] (numbers)"
+    run "$NSIPC" run --user "1:$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: run: --user \"1:$bad\": not UID[:GID] (numbers)"
+    run "$NSIPC" exec --pid "$bad" -- touch "$RAN"
+    assert_failure 2
+    assert_output "nsipc: exec: \"$bad\" is not a pid"
+    run "$NSIPC" --log "$BATS_TEST_TMPDIR/log" log -n "$bad"
+    assert_failure 2
+    assert_output "nsipc: log: --lines \"$bad\": not a number"
+    run "$NSIPC" gc --dry-run --ns rtx-none --min-idle "$bad"
+    assert_failure 2
+    assert_output --partial "nsipc: gc: --min-idle \"$bad\": "
+  done
+  [ ! -e "$RAN" ]
+  # Leading zeros are still decimal.
+  run "$NSIPC" run --user 010:07 -- id -u
+  assert_success
+  assert_output 10
+}
+
+@test "a usage error says what is wrong, not only the usage" {
+  # expect_usage WHY ARGS...: exit 2, one line that names WHY.
+  expect_usage() {
+    local why=$1
+    shift
+    run "$NSIPC" "$@"
+    assert_failure 2
+    assert_equal "${#lines[@]}" 1
+    assert_output --partial "$why"
+  }
+  expect_usage '--json, --prometheus and -o, -r, -n exclude each other' audit --json --prometheus
+  expect_usage '--json, --prometheus and -o, -r, -n exclude each other' audit --prometheus -o KEY
+  expect_usage 'unexpected argument "extra"' audit extra
+  expect_usage '--container and --ns exclude each other' gc --container c1 --ns n1
+  expect_usage 'unexpected argument "extra"' gc --dry-run extra
+  expect_usage 'unexpected argument "extra"' hook poststop extra
+  expect_usage 'unexpected argument "extra"' --log "$BATS_TEST_TMPDIR/log" log extra
+  expect_usage 'missing --policy' oci-config
+  expect_usage 'unexpected argument "extra"' oci-config --policy web extra
+  expect_usage 'missing NAME' ns create
+  expect_usage 'unexpected argument "extra"' ns create n1 extra
+  expect_usage '--policy is not an option of ns delete' ns delete n1 --policy web
+  expect_usage '--force is not an option of ns create' ns create n1 --force
+  expect_usage 'unknown option "--bogus"' ns list --bogus
+  expect_usage 'option "-o" needs an argument' ns list -o
+  expect_usage 'unexpected argument "extra"' ns list extra
+  expect_usage '--json and -o, -r, -n exclude each other' ns list --json -r
+  # An unknown letter in a cluster is named, not the word before it.
+  expect_usage 'unknown option "-q"' audit -qJ
+  expect_usage 'unknown option "-q"' ns create n1 -qh
+  expect_usage 'unknown option "-x"' -xV audit
+}

@@ -4,6 +4,9 @@
 
 load common
 
+# Made by meson from contrib/completion/nsipc.bash.in, beside the binary.
+COMPLETION=${NSIPC%/*}/nsipc.bash
+
 setup() {
   common_setup
   export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
@@ -17,9 +20,9 @@ setup() {
 
 # complete WORDS...: what completing the last word offers, sorted, one line.
 complete_words() {
-  bash -c '. "$1/contrib/completion/nsipc.bash"; shift
+  bash -c '. "$1"; shift
     COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _nsipc
-    printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$SOURCE_ROOT" "$@"
+    printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$COMPLETION" "$@"
 }
 
 @test "completion: verbs, sub-verbs and options" {

@@ -387,3 +387,54 @@ pod1 shm 0x00000501 orphan"
   assert_equal "$(jq -c '.namespaces[] | select(.name == "r2") | [.complete, .objects.shm, .objects.sem]' <<<"$output")" "[true,$n,$n]"
   "$NSIPC" ns delete r2
 }
+
+@test "gc logs every removal to syslog, with --json too; --dry-run logs nothing" {
+  command -v perl >/dev/null || skip "perl is not installed"
+  "$NSIPC" ns create pod1
+  # syslog's socket, /dev/log, in a mount namespace of the test's own (a
+  # tmpfs on its /dev): the listener writes each datagram as a line.
+  cat >"$BATS_TEST_TMPDIR/gc.sh" <<'SH'
+set -e
+log=$1
+shift
+mount -t tmpfs -o mode=0755 nsipc-test-dev /dev
+mknod -m 666 /dev/null c 1 3
+perl -MIO::Socket::UNIX -e '
+  my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => "/dev/log") or die "listen: $!";
+  open my $out, ">", $ARGV[0] or die; $out->autoflush (1); print $out "ready\n";
+  while (defined $s->recv (my $m, 8192)) { print $out "$m\n" }' "$log" &
+listener=$!
+trap 'kill "$listener"' EXIT
+for _ in $(seq 200); do [ -S /dev/log ] && break; sleep 0.05; done
+"$NSIPC" gc "$@" >/dev/null
+perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new (Type => SOCK_DGRAM, Peer => "/dev/log")->send ("end")'
+for _ in $(seq 200); do grep -qx end "$log" && break; sleep 0.05; done
+SH
+  export NSIPC NSIPC_STATE_DIR
+  for how in "" --json; do
+    in_pod "${AS_GONE[@]}" "$IPC_TOOL" shm 0x503 4096
+    run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/gc.sh" "$BATS_TEST_TMPDIR/syslog" \
+      --min-idle 0 --ns pod1 --dry-run $how
+    assert_success
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/syslog")" "ready
+end"
+    run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/gc.sh" "$BATS_TEST_TMPDIR/syslog" \
+      --min-idle 0 --ns pod1 $how
+    assert_success
+    run grep "nsipc\[[0-9]*\]:" "$BATS_TEST_TMPDIR/syslog"
+    assert_output --regexp "^<30>.* nsipc\[[0-9]+\]: removed shm key 0x00000503 id [0-9]+ from IPC namespace [0-9]+ pod1: not attached, creator pid [0-9]+ gone$"
+  done
+  "$NSIPC" ns delete pod1
+}
+
+@test "gc --dry-run changes nothing on disk: a state directory that does not exist is not made" {
+  # A mistyped --state-dir used to be made, parents and all, by a dry run.
+  local typo=$BATS_TEST_TMPDIR/typo/state
+  run "$NSIPC" --state-dir "$typo" gc --dry-run
+  assert_success
+  assert_output "would remove 0 orphans, kept 0 in use"
+  run "$NSIPC" --state-dir "$typo" gc --dry-run --json
+  assert_success
+  assert_equal "$(jq -c '[.dry_run, .removed, .errors]' <<<"$output")" '[true,[],[]]'
+  [ ! -e "$BATS_TEST_TMPDIR/typo" ]
+}

@@ -348,6 +348,11 @@ mqueue /dev/mqueue/events 660 4242"
   assert_output "nsipc: oci-config: the policy's limits need a private IPC namespace: the config has none (it shares the host's)"
   run "$NSIPC" oci-config --policy ../web <"$b/config.json"
   assert_failure 2
+  # The option the user typed is named, and why a file is no answer.
+  assert_output 'nsipc: oci-config: --policy "../web": not a policy NAME ([A-Za-z0-9][A-Za-z0-9_.-]): the hook finds it again by annotation io.nsipc.policy, which means POLICY_DIR/NAME.json only'
+  run "$NSIPC" oci-config --policy web --ns ../pod1 <"$b/config.json"
+  assert_failure 2
+  assert_output --partial 'nsipc: oci-config: "../pod1" is not a namespace name'
   run "$NSIPC" oci-config --policy web <<<'not json'
   assert_failure 2
   assert_output --partial "nsipc: oci-config: config on stdin: line 1"

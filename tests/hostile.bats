@@ -23,6 +23,11 @@ setup() {
 teardown() {
   local id
   end_spawned
+  # unmount_below cannot name a path with a newline.
+  if [ -n "${OTHER_STATE:-}" ]; then
+    "$NSIPC" --state-dir "$OTHER_STATE" ns delete --force t || true
+    umount "$OTHER_STATE/ns" || true
+  fi
   if command -v runc >/dev/null; then
     for id in $(runc list -q 2>/dev/null | grep "^$PREFIX-"); do runc delete -f "$id" >/dev/null 2>&1 || true; done
   fi
@@ -396,6 +401,21 @@ removed 0 orphans, kept 0 in use"
   bounded "$NSIPC" gc --ns t --min-idle 0 --json
   assert_success
   assert_equal "$(jq -r '[.removed[].mqueue] | sort | join(" ")' <<<"$output")" '/two\x5cxff /two\xff'
+}
+
+@test "a pin whose path has a newline or ESC cannot forge an audit table line" {
+  # Another state directory's pin is named by its mount path, which root
+  # may have spelled with any byte.
+  OTHER_STATE=$BATS_TEST_TMPDIR/$'x\n4026531839   host     forged\e[31m'/st
+  mkdir -m 0700 "${OTHER_STATE%/st}"
+  "$NSIPC" --state-dir "$OTHER_STATE" ns create t
+  bounded "$NSIPC" audit
+  assert_success
+  refute_line --partial forged
+  assert_line --regexp '^[0-9]+ +pinned +.*/x\\x0a'
+  bounded "$NSIPC" audit --prometheus
+  assert_success
+  assert_line --partial 'kind="pinned",name="'"$BATS_TEST_TMPDIR"'/x\n4026531839   host     forged'
 }
 
 @test "an annotation with ESC and BEL is escaped in the message" {

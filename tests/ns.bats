@@ -132,6 +132,8 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
   run "$NSIPC" ns apply pod1 --policy "$(policy owner <<<'{ "version": 1, "objects": [ { "type": "shm", "key": "0x2000", "size": 8192, "mode": "0640", "uid": 7 } ] }')"
   assert_failure 1
   assert_line --index 0 'nsipc: ns apply: namespace pod1: objects[0]: (shm key 0x00002000) exists owned by 0:0, the policy says 7:0'
+  # One conflict, in the singular.
+  assert_line --index 1 'nsipc: ns apply: pod1: 1 object of the policy conflicts with what exists; nothing was changed'
 }
 
 @test "delete refuses while processes live inside, --force unpins anyway" {
@@ -338,6 +340,46 @@ same.json"
   assert_output 'nsipc: run: --policy and --ns exclude each other: a named namespace has its policy (nsipc ns apply)'
 }
 
+@test "exec NAME takes its options after NAME, in the order its synopsis writes them" {
+  "$NSIPC" ns create pod1
+  # nsipc exec NAME|--pid PID|--container ID [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]
+  run "$NSIPC" exec pod1 --user 1:2 -- sh -c 'echo $(id -u):$(id -g) "$@"' sh --user 3 -- x
+  assert_success
+  assert_output "1:2 --user 3 -- x"
+  run "$NSIPC" exec --keep-caps pod1 -- true
+  assert_success
+  assert_output --partial "--keep-caps"
+  # Two ways into a namespace are one too many, in any order.
+  run "$NSIPC" exec pod1 --pid 1 -- true
+  assert_failure 2
+  assert_output --partial "give exactly one of NAME, --pid and --container"
+  run "$NSIPC" exec pod1 pod2 -- true
+  assert_failure 2
+  assert_output --partial 'unexpected argument "pod2"'
+  run "$NSIPC" exec pod1 true -- true
+  assert_failure 2
+  assert_output --partial 'unexpected argument "true"'
+  run "$NSIPC" exec pod1 --user 1 true
+  assert_failure 2
+  assert_output --partial 'missing "--" and a command'
+  run "$NSIPC" exec pod1 --user 1 --
+  assert_failure 2
+  assert_output --partial 'missing "--" and a command'
+  "$NSIPC" ns delete pod1
+}
+
+@test "README's ns list example is what ns list prints" {
+  cd "$SOURCE_ROOT"
+  "$NSIPC" ns create pod1 --policy policy/examples/pod.json
+  run "$NSIPC" ns list
+  assert_success
+  # The example, with the inode and time this run has.
+  expected=$(sed -n '/^# nsipc ns list$/,/^# nsipc ns delete/p' README.md | sed '1d;$d' |
+    sed "s/4026532178/$(stat -L -c %i "$NSIPC_STATE_DIR/ns/pod1")/; s/2026-11-26T21:40:22Z/$(jq -r .created "$NSIPC_STATE_DIR/ns/pod1.json")/")
+  assert_output "$expected"
+  "$NSIPC" ns delete pod1
+}
+
 @test "shm_rmid_forced with provisioned segments cannot be pinned; nothing is left" {
   p=$(policy rmid <<<'{ "version": 1, "limits": { "shm_rmid_forced": true }, "objects": [ { "type": "shm", "key": 1, "size": 4096 } ] }')
   run "$NSIPC" ns create pod1 --policy "$p"
@@ -385,9 +427,10 @@ same.json"
   run "$NSIPC" exec --user 4242 a -- id -u
   assert_success
   assert_output 4242
-  # Options come before NAME, as everywhere in exec.
+  # After NAME too, as the synopsis writes them.
   run "$NSIPC" exec a --user 4242 -- id -u
-  assert_failure 2
+  assert_success
+  assert_output 4242
 }
 
 @test "twelve namespaces with a 10 x 8 KiB queue each: root's RLIMIT_MSGQUEUE is no limit to nsipc" {

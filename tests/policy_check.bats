@@ -86,3 +86,39 @@ $SOURCE_ROOT/policy/examples/pod.json: ok"
     done
   done
 }
+
+@test "check reads options as every verb does: --help anywhere, -- before a file named -x.json, unknown options refused" {
+  good=$(policy good <<<'{ "version": 1 }')
+  cd "$BATS_TEST_TMPDIR"
+  cp good.json ./-x.json
+  run "$NSIPC" policy check -- -x.json good.json
+  assert_success
+  assert_output "-x.json: ok
+good.json: ok"
+  run "$NSIPC" policy check good.json --help
+  assert_success
+  assert_line --index 0 'usage: nsipc policy check FILE|NAME...'
+  run "$NSIPC" policy check -x.json
+  assert_failure 2
+  assert_output 'nsipc: policy check: unknown option "-x" (usage: nsipc policy check FILE|NAME...)'
+  run "$NSIPC" policy check --
+  assert_failure 2
+  assert_output 'nsipc: policy check: no policy given (usage: nsipc policy check FILE|NAME...)'
+}
+
+@test "numbers past 2^63: a size as a string goes to 2^64 - 1; a JSON integer stops at 2^63 - 1, with line and column" {
+  big=$(policy big <<<'{ "version": 1, "limits": { "shmmax": "18446744073709551615", "shmall": 9223372036854775807 } }')
+  run "$NSIPC" policy check "$big"
+  assert_success
+  over=$(policy over <<<'{ "version": 1, "limits": { "shmall": 9223372036854775808 } }')
+  run "$NSIPC" policy check "$over"
+  assert_failure 2
+  assert_output "nsipc: policy check: $over: line 1, column 57: too big integer near '9223372036854775808'"
+  wrap=$(policy wrap <<<'{ "version": 1, "limits": { "shmmax": "18446744073709551616" } }')
+  run "$NSIPC" policy check "$wrap"
+  assert_failure 2
+  assert_output --partial "limits.shmmax: "
+  # What the man page says about it.
+  run grep -c "2^63 - 1" "$SOURCE_ROOT/doc/nsipc-policy.5.scd"
+  assert_output 2
+}

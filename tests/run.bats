@@ -104,6 +104,18 @@ maxmsg=50 msgsize=1024 mode=0660 uid=1000 gid=1000"
   assert_output "maxmsg=3 msgsize=512 mode=0600 uid=0 gid=0"
 }
 
+@test "a POSIX queue without attributes gets what mq_open (NULL) gives: the default, but no more than the maximum" {
+  # policy check accepts this policy; run must build it, as the kernel would.
+  p=$(policy mqmin <<<'{ "version": 1, "limits": { "mqueue": { "msg_max": 5, "msgsize_max": 1024 } },
+    "objects": [ { "type": "mqueue", "name": "/small" }, { "type": "mqueue", "name": "/half", "max_messages": 3 } ] }')
+  run "$NSIPC" policy check "$p"
+  assert_success
+  run "$NSIPC" run --policy "$p" -- sh -c '"$0" /small; "$0" /half' "$MQ_ATTR"
+  assert_success
+  assert_output "maxmsg=5 msgsize=1024 mode=0600 uid=0 gid=0
+maxmsg=3 msgsize=1024 mode=0600 uid=0 gid=0"
+}
+
 @test "dev_shm mounts a tmpfs of that size on /dev/shm" {
   p=$(policy devshm <<<'{ "version": 1, "dev_shm": { "size": "16MiB" } }')
   run "$NSIPC" run --policy "$p" -- df -B1 --output=size /dev/shm
@@ -265,6 +277,19 @@ CapBnd:	0000000000000000"
     assert_failure 2
     assert_output "nsipc: run: --user \"$bad\": not UID[:GID] (numbers)"
   done
+}
+
+@test "--user with --keep-caps is a usage error: the uid switch leaves no capability to keep" {
+  # It said "the command keeps every capability" and ran CMD with none.
+  for opts in "--user 4242 --keep-caps" "--keep-caps --user 4242"; do
+    run "$NSIPC" run $opts -- touch "$BATS_TEST_TMPDIR/ran"
+    assert_failure 2
+    assert_output "nsipc: run: --user and --keep-caps exclude each other: --user drops every capability"
+    run "$NSIPC" exec $opts --pid $$ -- touch "$BATS_TEST_TMPDIR/ran"
+    assert_failure 2
+    assert_output "nsipc: exec: --user and --keep-caps exclude each other: --user drops every capability"
+  done
+  [ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
 
 @test "run becomes the command (execve in place): same pid, its status is ours" {

@@ -236,6 +236,14 @@ main (int argc, char **argv)
       "an owner's name with ESC and BEL is escaped in the table");
   free (table);
   json_object_set_new (owner, "container", was);
+  /* One process skipped, in the singular. */
+  json_t *skipped_was = json_incref (json_object_get (audit, "skipped"));
+  json_object_set_new (audit, "skipped", json_integer (1));
+  table = render (output_audit_table, audit);
+  ok (strstr (table, "\n(1 process skipped: its IPC namespace could not be read)\n") != NULL,
+      "one skipped process is a process, with its namespace");
+  free (table);
+  json_object_set_new (audit, "skipped", skipped_was);
   test_dumps (audit);
   test_audit_stream (audit);
   json_decref (audit);

@@ -117,10 +117,30 @@ test_numbers (void)
   ok (parse_u64s ("4026532290]", v, 1, &end) == 1 && *end == ']', "an nsfs root's inode, up to its bracket");
 }
 
+/* A number on the command line (--user, --pid, --lines, --min-idle):
+   digits and nothing else, as --min-idle always had it. */
+static void
+test_whole_numbers (void)
+{
+  uint64_t v = 0;
+  ok (parse_u64_whole ("4711", 5000, &v) && v == 4711, "digits");
+  ok (parse_u64_whole ("010", 100, &v) && v == 10, "leading zeros are decimal");
+  ok (parse_u64_whole ("5000", 5000, &v) && v == 5000, "the maximum itself");
+  ok (parse_u64_whole ("18446744073709551615", UINT64_MAX, &v) && v == UINT64_MAX, "2^64 - 1");
+  static const char *const bad[] = { "", "+1", "-1", " 1", "1 ", "\t1", "0x10", "1e3", "1:2", "18446744073709551616" };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      v = 7;
+      ok (!parse_u64_whole (bad[i], UINT64_MAX, &v) && v == 7, "\"%s\" is refused, nothing written", bad[i]);
+    }
+  ok (!parse_u64_whole ("5001", 5000, &v), "past the maximum");
+}
+
 int
 main (void)
 {
   test_numbers ();
+  test_whole_numbers ();
   test_sizes ();
   test_keys ();
   test_modes ();
