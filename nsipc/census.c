@@ -140,9 +140,11 @@ read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
   if (dirfd < 0)
     return err->status == ENOENT ? 0 : -1;
   char **files = NULL;
-  size_t n_files = state_list_records (dirfd, &files);
+  ssize_t n_files = state_list_records (dirfd, &files, err);
+  if (n_files < 0)
+    return nsipc_error_prefix (err, "%s/containers", state_dir);
   int r = 0;
-  for (size_t i = 0; i < n_files; i++)
+  for (size_t i = 0; i < (size_t)n_files; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);

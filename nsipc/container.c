@@ -415,8 +415,10 @@ container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_po
     return -1;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, err);
   char **files = NULL;
-  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
-  for (size_t i = 0; i < n; i++)
+  ssize_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files, err);
+  if (n < 0)
+    return nsipc_error_prefix (err, "%s/containers", state_dir);
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       struct nsipc_ledger l;

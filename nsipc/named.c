@@ -446,8 +446,14 @@ named_list (const char *state_dir, nsipc_error *err)
       return NULL;
     }
   char **files = NULL;
-  size_t n = dirfd >= 0 ? state_list_records (dirfd, &files) : 0;
-  for (size_t i = 0; i < n; i++)
+  ssize_t n = dirfd >= 0 ? state_list_records (dirfd, &files, err) : 0;
+  if (n < 0)
+    {
+      json_decref (list);
+      nsipc_error_prefix (err, "%s/ns", state_dir);
+      return NULL;
+    }
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       json_t *ns = describe (dirfd, files[i], err);
       if (ns)
@@ -486,9 +492,11 @@ each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const
   if (dirfd < 0)
     return err && err->status != ENOENT ? -1 : 0;
   char **files = NULL;
-  size_t n = state_list_records (dirfd, &files);
+  ssize_t n = state_list_records (dirfd, &files, err ? err : &why);
+  if (n < 0)
+    return err ? nsipc_error_prefix (err, "%s/ns", state_dir) : 0;
   int r = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &why);
       const char *name = named_record_name (record, files[i]);

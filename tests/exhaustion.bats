@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# Resources running out under nsipc (EMFILE, ENOSPC, kernel limits): each
+# failure is one line and a non-zero exit, and never a reason to remove an
+# object or lose a record.  strace injects the error at a chosen call, so
+# that the failure is where the test says, not where a limit happens to bite.
+
+load common
+
+setup() {
+  common_setup
+  command -v strace >/dev/null || skip "strace is not installed"
+  export NSIPC_STATE_DIR=$BATS_TEST_TMPDIR/state
+  PIDS=()
+  READY_DIR=$(mktemp -d /tmp/rtc-ready.XXXXXX)
+  chmod 1777 "$READY_DIR"
+  READY=$READY_DIR/r
+  HOST_BEFORE=$(host_snapshot)
+}
+
+teardown() {
+  end_spawned
+  unmount_below "$BATS_TEST_TMPDIR"
+  rm -rf "$READY_DIR"
+  [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
+}
+
+# failing_at ERRNO PATH CMD...: runs CMD with every call on PATH failing
+# with ERRNO.
+failing_at() {
+  local errno=$1 path=$2
+  shift 2
+  run strace -f -o /dev/null -P "$path" -e inject=all:error="$errno" -- "$@"
+}
+
+objects_in() {
+  {
+    nsenter --ipc="$NSIPC_STATE_DIR/ns/$1" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+    "$NSIPC" audit --json | jq -r --arg n "$1" '.namespaces[] | select(.name == $n) | .objects[] | select(.type == "mqueue") | "mqueue \(.name)"'
+  } | sort
+}
+
+@test "EMFILE listing the ledgers: gc stops, and a killed createRuntime's segment stays" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x710", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create rtc-pod --policy pod
+  pin=$NSIPC_STATE_DIR/ns/rtc-pod
+  spawn nsenter --ipc="$pin" sleep 60
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  state=$(jq -nc --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+    '{ "ociVersion": "1.0.2", "id": "rtc-c1", "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": "member" } }')
+  # Killed after its segment, before the pod's record lists it: only its
+  # incomplete ledger keeps the segment.
+  run strace -f -o /dev/null -e trace=renameat2 -e inject=renameat2:signal=KILL:when=2 -- "$NSIPC" hook createRuntime <<<"$state"
+  assert_equal "$status" 137
+  assert_equal "$(objects_in rtc-pod)" "shm 0x700
+shm 0x710"
+  # The first directory listing is the named records', the second the
+  # ledgers'.
+  run strace -f -o /dev/null -e trace=dup -e inject=dup:error=EMFILE:when=2 -- "$NSIPC" gc --min-idle 0
+  assert_failure 1
+  assert_output "nsipc: gc: $NSIPC_STATE_DIR/containers: list its records: Too many open files"
+  run strace -f -o /dev/null -e trace=dup -e inject=dup:error=EMFILE:when=1 -- "$NSIPC" gc --ns rtc-pod --min-idle 0
+  assert_failure 1
+  assert_output "nsipc: gc: $NSIPC_STATE_DIR/ns: list its records: Too many open files"
+  run strace -f -o /dev/null -e trace=dup -e inject=dup:error=EMFILE:when=1 -- "$NSIPC" ns list
+  assert_failure 1
+  assert_output "nsipc: ns list: $NSIPC_STATE_DIR/ns: list its records: Too many open files"
+  assert_equal "$(objects_in rtc-pod)" "shm 0x700
+shm 0x710"
+}
