@@ -39,6 +39,23 @@ objects_in() {
   } | sort
 }
 
+@test "EMFILE reading a holder's open files: gc removes no queue it holds" {
+  "$NSIPC" ns create rtc-t
+  pin=$NSIPC_STATE_DIR/ns/rtc-t
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /held
+  spawn nsenter --ipc="$pin" "${AS_USER[@]}" "$IPC_TOOL" mq-open /held "$READY.open"
+  wait_for "$READY.open"
+  # Every table but the holder's is read: its queue must not pass for
+  # one nobody holds.
+  failing_at EMFILE "/proc/${PIDS[0]}/fd" "$NSIPC" gc --ns rtc-t --min-idle 0
+  assert_success
+  assert_output "removed 0 orphans, kept 1 in use"
+  failing_at EMFILE "/proc/${PIDS[0]}/fd" "$NSIPC" audit --json
+  assert_equal "$(jq -r '.namespaces[] | select(.name == "rtc-t") | .objects[] | .reason' <<<"$output")" \
+    "who holds it open could not be read"
+  assert_equal "$(objects_in rtc-t)" "mqueue /held"
+}
+
 @test "EMFILE listing the ledgers: gc stops, and a killed createRuntime's segment stays" {
   echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
   echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x710", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/member.json"
