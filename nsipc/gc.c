@@ -95,7 +95,7 @@ drop_pin (const char *state_dir, const char *name, uint64_t inode, bool interrup
 {
   nsipc_error err = { 0 };
   bool done = a->dry_run;
-  if (!a->dry_run && named_drop (state_dir, name, interrupted, &done, &err) < 0)
+  if (!a->dry_run && named_drop (state_dir, name, inode, interrupted, &done, &err) < 0)
     problem (p->r, "namespace %s: %s", name, err.msg);
   else if (done)
     emit (p, (struct gc_event){ .kind = GC_UNPINNED, .ns = inode, .name = name, .interrupted = interrupted });

@@ -614,8 +614,37 @@ named_add_provisioned (const char *state_dir, const char *name, const struct nsi
   return state_write_json (dirfd, file, record, err);
 }
 
+/* Whether NAME, under the lock, is still the empty namespace INODE with a
+   whole record: gc judged it so without the lock, and an unpin destroys
+   whatever the namespace holds. */
+static int
+still_unused (const char *state_dir, int dirfd, const char *name, uint64_t inode, bool *unused, nsipc_error *err)
+{
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  *unused = false;
+  _cleanup_json_ json_t *record = state_read_json (dirfd, file, err);
+  if (record == NULL)
+    return err->status == ENOENT ? 0 : -1; /* deleted meanwhile */
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  uint64_t now;
+  if (nsfd < 0)
+    return err->status == ENOENT ? 0 : -1;
+  if (namespace_inode (nsfd, &now, err) < 0)
+    return -1;
+  if (now != inode || !named_record_complete (record) || shm_named_holds_files (state_dir, name))
+    return 0;
+  struct nsipc_inventory inv = { 0 };
+  if (namespace_visit (nsfd, read_inventory, &inv, err) < 0)
+    return -1;
+  *unused = inv.n == 0;
+  inventory_free (&inv);
+  return 0;
+}
+
 int
-named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err)
+named_drop (const char *state_dir, const char *name, uint64_t inode, bool only_if_interrupted, bool *done,
+            nsipc_error *err)
 {
   *done = false;
   _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
@@ -626,6 +655,11 @@ named_drop (const char *state_dir, const char *name, bool only_if_interrupted, b
   _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
   if (only_if_interrupted && (record == NULL || !named_record_discardable (record)))
     return 0; /* finished meanwhile, or gone */
+  bool unused = true;
+  if (!only_if_interrupted && still_unused (state_dir, dirfd, name, inode, &unused, err) < 0)
+    return -1;
+  if (!unused)
+    return 0; /* in use again: kept */
   if (discard (state_dir, dirfd, name, err) < 0)
     return -1;
   *done = true;

@@ -73,8 +73,12 @@ int named_add_provisioned (const char *state_dir, const char *name, const struct
 
 /* gc --pins: discards NAME when no process is in it and, with ONLY_IF_INTERRUPTED,
    only if its create or apply was interrupted (checked under the lock,
-   which a create in progress holds).  *DONE: whether it went. */
-int named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err);
+   which a create in progress holds); without, only while it is still the
+   namespace INODE gc judged unused, its record whole, with no object and
+   no file in its /dev/shm (an apply or a create may have come between).
+   *DONE: whether it went. */
+int named_drop (const char *state_dir, const char *name, uint64_t inode, bool only_if_interrupted, bool *done,
+                nsipc_error *err);
 
 /* The names of records whose create was interrupted before their pin. */
 size_t named_interrupted_unpinned (const char *state_dir, char ***names);

@@ -238,3 +238,42 @@ dev_shm mounts 1"
     assert_equal "$(keys_in_a)" ""
   done
 }
+
+# held_at SYSCALL N CMD...: starts CMD in the background, stopped at its
+# Nth SYSCALL, which fails with EINTR instead of running (a flock: the
+# lock is not taken, and the retry takes it once continued); HELD is its
+# pid, resume with `kill -CONT "$HELD"`, then `wait "$HELD_STRACE"`.
+held_at() {
+  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out
+  shift 2
+  strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=STOP:error=EINTR:when="$n" -- "$@" >"$out" 2>&1 &
+  HELD_STRACE=$!
+  HELD=
+  for _ in $(seq 200); do
+    HELD=$(pgrep -P "$HELD_STRACE") && [ "$(ps -o stat= -p "$HELD")" = t ] && return 0
+    sleep 0.05
+  done
+  echo "never stopped at $call #$n: $(cat "$out")"
+  return 1
+}
+
+@test "gc --pins stopped between its judgement and the unpin: an ns apply or a new namespace of the name that comes between is kept" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x901", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/rtc-p.json"
+  for between in "ns apply a --policy rtc-p" "ns delete a; ns create a" "ns delete a; ns create a --policy rtc-p"; do
+    "$NSIPC" ns create a
+    # Its flocks: the two record directories (the judgement), then the
+    # unpin's.
+    held_at flock 3 "$NSIPC" gc --pins --ns a --min-idle 0
+    (IFS=';'; for cmd in $between; do eval "\"\$NSIPC\" $cmd"; done)
+    want=$(keys_in_a)
+    kill -CONT "$HELD"
+    wait "$HELD_STRACE"
+    assert_equal "$(keys_in_a)" "$want"
+    assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | [.name, .complete]]')" '[["a",true]]'
+    assert_equal "$(leftovers)" "record ready
+pin
+mounts 1"
+    "$NSIPC" ns delete a
+    assert_equal "$(leftovers)" ""
+  done
+}
