@@ -395,7 +395,7 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
   if (r < 0)
     nsipc_error_prefix (err, "container %s", l.id);
   nsipc_error drop_err;
-  if (!out->keep_record && ledger_drop (state_dir, id, &drop_err) < 0 && r == 0)
+  if (!out->keep_record && ledger_drop_same (state_dir, &l, &drop_err) < 0 && r == 0)
     r = -1, *err = drop_err;
   ledger_free (&l);
   return r;

@@ -131,7 +131,7 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
       if ((a->container && strcmp (a->container, l->id) != 0) || a->ns || ledger_container_alive (l)
           || (l->kind != NS_KIND_NAMED && census_find (c, l->ns_inode)))
         continue;
-      if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)
+      if (!a->dry_run && ledger_drop_same (state_dir, l, &err) < 0)
         problem (p->r, "record %s: %s", l->id, err.msg);
       else
         emit (p, (struct gc_event){ .kind = GC_DROPPED, .ns = l->ns_inode, .container = l->id });

@@ -278,6 +278,25 @@ ledger_drop (const char *state_dir, const char *id, nsipc_error *err)
   return dir < 0 ? -1 : state_remove (dir, file, err);
 }
 
+int
+ledger_drop_same (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  _cleanup_close_ int dir = open_dir (state_dir, false, err);
+  if (dir < 0)
+    return err->status == ENOENT ? 0 : -1;
+  struct nsipc_ledger now;
+  nsipc_error ignored;
+  if (ledger_read (dir, l->id, &now, &ignored) < 0)
+    return 0; /* gone, or another's we cannot read: not ours to drop */
+  bool same = now.pid == l->pid && now.pid_start == l->pid_start && now.created == l->created;
+  ledger_free (&now);
+  if (!same)
+    return 0;
+  char file[LEDGER_ID_MAX + 8];
+  state_record_file (l->id, file, sizeof file);
+  return state_remove (dir, file, err);
+}
+
 void
 ledger_objects_free (struct nsipc_ledger_object *objs, size_t n)
 {

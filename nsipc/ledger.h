@@ -82,6 +82,10 @@ int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsip
 int ledger_begin (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
+/* Drops LEDGER's record only while it is still LEDGER's container's (its
+   process and start time): read without the lock, it may have been
+   replaced meanwhile by a new container that took its id. */
+int ledger_drop_same (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
 

@@ -246,7 +246,7 @@ dev_shm mounts 1"
 held_at() {
   local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out
   shift 2
-  strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=STOP:error=EINTR:when="$n" -- "$@" >"$out" 2>&1 &
+  strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=STOP:error=EINTR:when="$n" -- "$@" <&0 >"$out" 2>&1 &
   HELD_STRACE=$!
   HELD=
   for _ in $(seq 200); do
@@ -275,5 +275,39 @@ pin
 mounts 1"
     "$NSIPC" ns delete a
     assert_equal "$(leftovers)" ""
+  done
+}
+
+# start_member ID POLICY: a container of namespace pod1 (a process in it),
+# started by the createRuntime hook; MEMBER is its pid.
+start_member() {
+  local pin=$NSIPC_STATE_DIR/ns/pod1 b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  spawn nsenter --ipc="$pin" sleep 60
+  MEMBER=${PIDS[-1]}
+  jq -nc --arg id "$1" --arg bundle "$b" --argjson pid "$MEMBER" --arg policy "$2" \
+    '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": $policy } }' | "$NSIPC" hook createRuntime
+}
+
+@test "a stale ledger's drop by gc, or by poststop, stopped until its id has started again: the new container's ledger stays" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1
+  # gc: the record directories' flocks (the judgement), then the drop's.
+  # poststop: the ledger's read, the record directories', then the drop's.
+  for dropper in "gc --container rtc-c1 --min-idle 0:3" "hook --min-idle 0 poststop:4"; do
+    start_member rtc-c1 member
+    kill "$MEMBER"
+    wait "$MEMBER" || true
+    held_at flock "${dropper##*:}" "$NSIPC" ${dropper%:*} <<<'{"id": "rtc-c1", "status": "stopped"}'
+    start_member rtc-c1 member
+    kill -CONT "$HELD"
+    wait "$HELD_STRACE"
+    assert_equal "$(jq -c '[.pid, .complete]' "$NSIPC_STATE_DIR/containers/rtc-c1.json")" "[$MEMBER,true]"
+    kill "$MEMBER"
+    wait "$MEMBER" || true
+    "$NSIPC" hook --min-idle 0 poststop <<<'{"id": "rtc-c1", "status": "stopped"}'
+    [ ! -e "$NSIPC_STATE_DIR/containers/rtc-c1.json" ]
   done
 }
