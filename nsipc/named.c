@@ -469,13 +469,23 @@ named_enter (const char *state_dir, const char *name, nsipc_error *err)
 {
   if (!state_valid_name (name, STATE_NAME_MAX))
     return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
-  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
+  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
   _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
-  if (nsfd < 0 && err->status == ENOENT)
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  _cleanup_json_ json_t *record = nsfd < 0 ? NULL : state_read_json (dirfd, file, err);
+  if (record == NULL && err->status == ENOENT)
     return nsipc_error_set (err, 0, "no namespace %s", name);
-  if (nsfd < 0)
+  if (record == NULL)
+    return nsfd < 0 ? -1 : nsipc_error_prefix (err, "namespace %s", name);
+  if (named_record_discardable (record))
+    return nsipc_error_set (err, 0,
+                            "namespace %s is incomplete (its create or delete was interrupted): run ns create %s "
+                            "again, or ns delete",
+                            name, name);
+  if (namespace_enter (nsfd, err) < 0)
     return -1;
-  return namespace_enter (nsfd, err);
+  return steal_fd (&dirfd);
 }
 
 /* Calls FN on each record of STATE_DIR/ns that names itself rightly, with

@@ -41,7 +41,11 @@ json_t *named_list (const char *state_dir, nsipc_error *err);
    set, and the System V objects the record lists (type and key). */
 int named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err);
 
-/* Joins NAME's IPC namespace. */
+/* Joins NAME's IPC namespace, unless its create or delete did not finish.
+   Returns STATE_DIR/ns, still locked: the caller closes it once it has
+   bound NAME's /dev/shm, so that an ns delete either finds it in the
+   namespace (and refuses) or has unpinned it before (and the join fails);
+   never a join of a namespace being deleted, with no /dev/shm to bind. */
 int named_enter (const char *state_dir, const char *name, nsipc_error *err);
 
 /* The named namespace whose inode is INODE: its name (malloc'd) and, when

@@ -239,14 +239,16 @@ dev_shm mounts 1"
   done
 }
 
-# held_at SYSCALL N CMD...: starts CMD in the background, stopped at its
-# Nth SYSCALL, which fails with EINTR instead of running (a flock: the
-# lock is not taken, and the retry takes it once continued); HELD is its
-# pid, resume with `kill -CONT "$HELD"`, then `wait "$HELD_STRACE"`.
+# held_at SYSCALL N CMD...: starts CMD in the background, stopped as it
+# enters its Nth SYSCALL, which then runs once continued; a flock fails
+# with EINTR instead (the lock is not taken while stopped, and the retry
+# takes it).  HELD is its pid: resume with `kill -CONT "$HELD"`, then
+# `wait "$HELD_STRACE"`; its output is in $BATS_TEST_TMPDIR/held.out.
 held_at() {
-  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out
+  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out inject=$1:signal=STOP:when=$2
   shift 2
-  strace -f -o /dev/null -e trace="$call" -e inject="$call":signal=STOP:error=EINTR:when="$n" -- "$@" <&0 >"$out" 2>&1 &
+  [ "$call" != flock ] || inject=$call:signal=STOP:error=EINTR:when=$n
+  strace -o /dev/null -e trace="$call" -e inject="$inject" -- "$@" <&0 >"$out" 2>&1 &
   HELD_STRACE=$!
   HELD=
   for _ in $(seq 200); do
@@ -310,4 +312,48 @@ start_member() {
     "$NSIPC" hook --min-idle 0 poststop <<<'{"id": "rtc-c1", "status": "stopped"}'
     [ ! -e "$NSIPC_STATE_DIR/containers/rtc-c1.json" ]
   done
+}
+
+@test "ns delete while exec has opened the pin but not joined: exec never runs in the deleted namespace with the host's /dev/shm" {
+  "$NSIPC" ns create a --policy p
+  # exec's last openat before its join opens the pin's namespace.
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat,setns "$NSIPC" exec a -- true
+  n=$(sed '/^setns(/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
+  held_at openat "$n" "$NSIPC" exec a -- sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'
+  "$NSIPC" ns delete a >"$BATS_TEST_TMPDIR/delete.out" 2>&1 &
+  deleter=$!
+  # Until it is done, or waits for the lock (in flock, syscall 73).
+  for _ in $(seq 200); do
+    [ -e "/proc/$deleter" ] && [ "$(cut -d' ' -f1 "/proc/$deleter/syscall" 2>/dev/null)" != 73 ] || break
+    sleep 0.05
+  done
+  kill -CONT "$HELD"
+  wait "$HELD_STRACE" || true
+  delete_status=0
+  wait "$deleter" || delete_status=$?
+  # Either delete won and exec says there is no namespace, or exec's
+  # command ran in the namespace with its /dev/shm (1 MiB) and delete was
+  # refused: never both, never the host's /dev/shm.
+  run cat "$BATS_TEST_TMPDIR/held.out"
+  if [ "$delete_status" -eq 0 ]; then
+    assert_output "nsipc: exec: no namespace a"
+    assert_equal "$(leftovers)" ""
+  else
+    assert_output 1024
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/delete.out")" "nsipc: ns delete: namespace a is in use by 1 process (pid $HELD); --force unpins it anyway"
+  fi
+}
+
+@test "exec and run --ns refuse a namespace whose delete was killed, rather than join what is being taken apart" {
+  "$NSIPC" ns create a --policy p
+  killed_at umount2 1 "$NSIPC" ns delete a
+  assert_equal "$(jq -r .state "$NSIPC_STATE_DIR/ns/a.json")" deleting
+  for cmd in "exec a" "run --ns a"; do
+    run $NSIPC $cmd -- true
+    assert_failure 1
+    assert_output "nsipc: ${cmd%% *}: namespace a is incomplete (its create or delete was interrupted): run ns create a again, or ns delete"
+  done
+  run "$NSIPC" ns delete a
+  assert_success
+  assert_equal "$(leftovers)" ""
 }
