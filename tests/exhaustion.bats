@@ -88,3 +88,23 @@ shm 0x710"
   assert_equal "$(objects_in rtc-pod)" "shm 0x700
 shm 0x710"
 }
+
+@test "EMFILE reading a live creator's /proc/PID/stat: gc keeps its segment" {
+  "$NSIPC" ns create rtc-t
+  pin=$NSIPC_STATE_DIR/ns/rtc-t
+  # A creator that lives on, never attached: only its pid keeps the segment
+  # (rule 2; no creator-uid rule for shm).
+  spawn nsenter --ipc="$pin" "${AS_USER[@]}" python3 -c '
+import ctypes, sys, time
+if ctypes.CDLL(None).shmget(0x520, 4096, 0o1666) < 0: sys.exit(1)
+open(sys.argv[1], "w").close()
+time.sleep(60)' "$READY.made"
+  wait_for "$READY.made"
+  # Its own start time, or the boot time all start times count from.
+  for file in "/proc/${PIDS[0]}/stat" /proc/stat; do
+    failing_at EMFILE "$file" "$NSIPC" gc --ns rtc-t --min-idle 0
+    assert_success
+    assert_output "removed 0 orphans, kept 1 in use"
+    assert_equal "$(objects_in rtc-t)" "shm 0x520"
+  done
+}
