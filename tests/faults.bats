@@ -357,3 +357,54 @@ start_member() {
   assert_success
   assert_equal "$(leftovers)" ""
 }
+
+@test "hook poststop and gc --container killed at any point: what is held or provisioned stays, and gc --container finishes the job" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  ready=$(mktemp -d /tmp/rtc-ready.XXXXXX)
+  chmod 1777 "$ready"
+  # A holder of its own segment (attached) and set (last semop).
+  spawn nsenter --ipc="$pin" "${AS_USER[@]}" "$IPC_TOOL" hold 0x601 4096 "$ready/hold"
+  wait_for "$ready/hold"
+  pod_keys() {
+    nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort
+  }
+  # The kill points: the census's locks, the queues' listing, each removal,
+  # the ledger's drop.
+  for cmd in "hook --min-idle 0 poststop" "gc --container rtc-m --min-idle 0"; do
+    for point in flock:2 fsmount:1 msgctl:2 semctl:2 shmctl:2 mq_unlink:1 unlinkat:1; do
+      start_member rtc-m member
+      kill "$MEMBER"
+      wait "$MEMBER" || true
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" msg 0x30
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" sem 0x31 1
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x32 4096
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /r
+      mounts=$(grep -c . /proc/self/mountinfo)
+      run strace -f -o /dev/null -e trace="${point%:*}" -e inject="${point%:*}":signal=KILL:when="${point#*:}" -- \
+        "$NSIPC" $cmd <<<'{"id": "rtc-m", "status": "stopped"}'
+      [ "$status" -eq 137 ] || { echo "$cmd: not killed at $point (status $status): $output"; false; }
+      assert_equal "$(grep -c . /proc/self/mountinfo)" "$mounts"
+      run pod_keys
+      assert_line "msg 0x710"
+      assert_line "shm 0x601"
+      assert_line "sem 0x602"
+      assert_line "shm 0x700"
+      # No half-written record: the ledger is whole or gone.
+      [ ! -e "$NSIPC_STATE_DIR/containers/rtc-m.json" ] || jq -e .complete "$NSIPC_STATE_DIR/containers/rtc-m.json" >/dev/null
+      run "$NSIPC" gc --container rtc-m --min-idle 0
+      [ "$status" -eq 0 ] || assert_output "nsipc: gc: no container rtc-m"
+      run "$NSIPC" gc --ns pod1 --min-idle 0
+      assert_success
+      assert_equal "$(pod_keys)" "msg 0x710
+sem 0x602
+shm 0x601
+shm 0x700"
+      [ ! -e "$NSIPC_STATE_DIR/containers/rtc-m.json" ]
+      assert_equal "$("$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "pod1") | .objects[] | select(.type == "mqueue") | .name')" ""
+    done
+  done
+  rm -rf "$ready"
+}
