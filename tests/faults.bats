@@ -408,3 +408,24 @@ shm 0x700"
   done
   rm -rf "$ready"
 }
+
+@test "exec and run --ns killed at any point of the join and the /dev/shm bind: nothing mounted is left, the namespace stays whole" {
+  "$NSIPC" ns create a --policy p
+  for cmd in "exec a" "run --ns a"; do
+    for point in flock:1 setns:1 unshare:1 mount:1 open_tree:1 move_mount:1 execve:2; do
+      mounts=$(grep -c . /proc/self/mountinfo)
+      killed_at "${point%:*}" "${point#*:}" "$NSIPC" $cmd -- true
+      assert_equal "$(grep -c . /proc/self/mountinfo)" "$mounts"
+      assert_equal "$(leftovers)" "record ready
+pin
+mounts 1
+dev_shm mounts 1"
+      run "$NSIPC" $cmd -- sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'
+      assert_success
+      assert_output 1024
+    done
+  done
+  run "$NSIPC" ns delete a
+  assert_success
+  assert_equal "$(leftovers)" ""
+}
