@@ -151,6 +151,10 @@ read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
       nsipc_error why;
       if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &why) == 0)
         c->n_ledgers++;
+      /* Dropped since the listing (audit reads without the lock): by a
+         poststop, and with it what it kept. */
+      else if (why.status == ENOENT)
+        ;
       else if (r == 0 && state_valid_name (files[i], LEDGER_ID_MAX))
         r = nsipc_error_set (err, 0,
                              "%s; it may keep objects, so nothing is judged: remove %s/containers/%s.json once its "

@@ -429,3 +429,74 @@ dev_shm mounts 1"
   assert_success
   assert_equal "$(leftovers)" ""
 }
+
+@test "pod members starting and stopping in parallel with gc, audit and ns apply loops: no provisioned object and no ledger is lost" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  n=8
+  for i in $(seq $n); do
+    printf '{ "version": 1, "objects": [ { "type": "msg", "key": %d }, { "type": "sem", "key": %d, "nsems": 1 } ] }\n' \
+      $((0x8000 + i)) $((0x9000 + i)) >"$NSIPC_POLICY_DIR/m$i.json"
+    printf '{ "version": 1, "objects": [ { "type": "shm", "key": %d, "size": 4096 } ] }\n' $((0xa000 + i)) >"$NSIPC_POLICY_DIR/a$i.json"
+  done
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  stop=$BATS_TEST_TMPDIR/stop
+  (while [ ! -e "$stop" ]; do "$NSIPC" gc --ns pod1 --min-idle 0 >>"$BATS_TEST_TMPDIR/gc.out" 2>&1; done) &
+  gc_loop=$!
+  (while [ ! -e "$stop" ]; do "$NSIPC" audit --json >/dev/null 2>>"$BATS_TEST_TMPDIR/audit.err"; done) &
+  audit_loop=$!
+  (for i in $(seq $n); do "$NSIPC" ns apply pod1 --policy "a$i" || echo "apply a$i failed"; done >"$BATS_TEST_TMPDIR/apply.out" 2>&1) &
+  apply_loop=$!
+  member() {
+    local i=$1 b=$BATS_TEST_TMPDIR/b$1 round
+    mkdir -p "$b"
+    jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+    for round in 1 2 3; do
+      nsenter --ipc="$pin" sleep 60 &
+      local pid=$!
+      jq -nc --arg id "rtc-m$i" --arg bundle "$b" --argjson pid "$pid" --arg policy "m$i" \
+        '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+           "annotations": { "io.nsipc.policy": $policy } }' | "$NSIPC" hook createRuntime || echo "m$i: start $round failed"
+      [ "$(jq -c '[.pid, .complete]' "$NSIPC_STATE_DIR/containers/rtc-m$i.json")" = "[$pid,true]" ] || echo "m$i: ledger $round lost"
+      kill "$pid"
+      wait "$pid" 2>/dev/null || true
+      "$NSIPC" hook --min-idle 0 poststop <<<"{\"id\": \"rtc-m$i\", \"status\": \"stopped\"}" 2>/dev/null || echo "m$i: stop $round failed"
+    done
+  }
+  members=()
+  for i in $(seq $n); do
+    member "$i" >"$BATS_TEST_TMPDIR/m$i.out" 2>&1 &
+    members+=($!)
+  done
+  wait "${members[@]}" "$apply_loop" || true
+  touch "$stop"
+  wait "$gc_loop" "$audit_loop" || true
+  run cat "$BATS_TEST_TMPDIR"/m*.out "$BATS_TEST_TMPDIR/apply.out" "$BATS_TEST_TMPDIR/audit.err"
+  assert_output ""
+  run grep '^removed [a-z]* key' "$BATS_TEST_TMPDIR/gc.out"
+  assert_output ""
+  want=$( (echo "shm 0x700"; for i in $(seq $n); do printf 'msg 0x%x\nsem 0x%x\nshm 0x%x\n' $((0x8000 + i)) $((0x9000 + i)) $((0xa000 + i)); done) | sort)
+  assert_equal "$(nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort)" "$want"
+  assert_equal "$(ls -A "$NSIPC_STATE_DIR/containers")" ""
+  assert_equal "$("$NSIPC" ns list --json | jq -c '.namespaces[] | [.complete, (.provisioned | length)]')" "[true,$((3 * n + 1))]"
+}
+
+@test "audit stopped between listing the ledgers and reading one that a poststop drops meanwhile: audit goes on" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1
+  start_member rtc-x member
+  kill "$MEMBER"
+  wait "$MEMBER" || true
+  # The last directory read before the ledger's open.
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=getdents64,openat "$NSIPC" audit --json >/dev/null
+  n=$(sed '/"rtc-x.json"/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^getdents64(')
+  held_at getdents64 "$n" "$NSIPC" audit --json
+  "$NSIPC" hook --min-idle 0 poststop <<<'{"id": "rtc-x", "status": "stopped"}'
+  [ ! -e "$NSIPC_STATE_DIR/containers/rtc-x.json" ]
+  kill -CONT "$HELD"
+  audit_status=0
+  wait "$HELD_STRACE" || audit_status=$?
+  [ "$audit_status" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/held.out"; false; }
+  run jq -c '[.namespaces[] | select(.name == "pod1") | .objects[] | [.key, .rule]]' "$BATS_TEST_TMPDIR/held.out"
+  assert_output '[["0x00000710","policy"]]'
+}
