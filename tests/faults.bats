@@ -451,7 +451,7 @@ dev_shm mounts 1"
     local i=$1 b=$BATS_TEST_TMPDIR/b$1 round
     mkdir -p "$b"
     jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
-    for round in 1 2 3; do
+    for round in $(seq 10); do
       nsenter --ipc="$pin" sleep 60 &
       local pid=$!
       jq -nc --arg id "rtc-m$i" --arg bundle "$b" --argjson pid "$pid" --arg policy "m$i" \
