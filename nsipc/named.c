@@ -174,7 +174,9 @@ release (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
   record_file (name, file);
   nsipc_error unreadable;
   _cleanup_json_ json_t *record = exists_at (dirfd, file) ? state_read_json (dirfd, file, &unreadable) : NULL;
-  if (record)
+  /* A create's record is as discardable already: not written again, so
+     that a create that failed for want of space leaves nothing behind. */
+  if (record && !named_record_discardable (record))
     {
       named_record_set_state (record, "deleting");
       if (state_write_json (dirfd, file, record, err) < 0)

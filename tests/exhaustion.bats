@@ -108,3 +108,36 @@ time.sleep(60)' "$READY.made"
     assert_equal "$(objects_in rtc-t)" "shm 0x520"
   done
 }
+
+# no_space_from N CMD...: runs CMD with its Nth and later writes of a
+# record of namespace rtc-w (through its temp file) failing with ENOSPC.
+no_space_from() {
+  local n=$1
+  shift
+  run strace -f -o /dev/null -P "$NSIPC_STATE_DIR/ns/.rtc-w.json.tmp" -e trace=write -e inject=write:error=ENOSPC:when="$n+" -- "$@"
+}
+
+@test "ENOSPC writing a namespace's record: ns create fails in one line and leaves nothing; apply and delete change nothing" {
+  echo '{ "version": 1, "dev_shm": { "size": "1MiB" }, "objects": [ { "type": "shm", "key": "0x901", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/p.json"
+  mkdir -p "$NSIPC_STATE_DIR"
+  # The intent is written; the pin's inode, or the last record, is not.
+  for n in 2 3; do
+    no_space_from "$n" "$NSIPC" ns create rtc-w --policy p
+    assert_failure 1
+    assert_output "nsipc: ns create: rtc-w: write rtc-w.json: No space left on device"
+    assert_equal "$("$NSIPC" ns list --json | jq -c '.namespaces')" "[]"
+    assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
+    assert_equal "$(grep -c " $NSIPC_STATE_DIR/ns/rtc-w \| $NSIPC_STATE_DIR/shm/rtc-w " /proc/self/mountinfo)" 0
+  done
+  "$NSIPC" ns create rtc-w --policy p
+  before=$(cat "$NSIPC_STATE_DIR/ns/rtc-w.json")
+  for cmd in "ns apply rtc-w --policy p" "ns delete rtc-w"; do
+    no_space_from 1 "$NSIPC" $cmd
+    assert_failure 1
+    assert_output "nsipc: ${cmd% rtc-w*}: write rtc-w.json: No space left on device"
+    assert_equal "$(cat "$NSIPC_STATE_DIR/ns/rtc-w.json")" "$before"
+  done
+  run "$NSIPC" ns delete rtc-w
+  assert_success
+  assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
+}
