@@ -515,6 +515,10 @@ each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const
       _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &why) : -1;
       if (name)
         fn (ctx, record, name, pin);
+      /* Out of descriptors or memory: the namespace would pass for one
+         with no pin, and what its record keeps for nothing. */
+      if (name && pin < 0 && err && r == 0 && (why.status == EMFILE || why.status == ENFILE || why.status == ENOMEM))
+        r = nsipc_error_set (err, 0, "namespace %s: %s; it may keep objects, so nothing is judged", name, why.msg);
       files[i][strlen (files[i]) - 5] = '\0'; /* the name its file gives */
       if (name == NULL && err && r == 0 && state_valid_name (files[i], STATE_NAME_MAX) && exists_at (dirfd, files[i]))
         r = nsipc_error_set (err, 0,

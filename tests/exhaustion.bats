@@ -141,3 +141,25 @@ no_space_from() {
   assert_success
   assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
 }
+
+@test "EMFILE opening a named namespace's pin while reading the records: gc stops rather than judge without them" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create rtc-pod --policy pod
+  pin=$NSIPC_STATE_DIR/ns/rtc-pod
+  spawn nsenter --ipc="$pin" sleep 60
+  b=$BATS_TEST_TMPDIR/b
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  jq -nc --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+    '{ "ociVersion": "1.0.2", "id": "rtc-c1", "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": "member" } }' | "$NSIPC" hook createRuntime
+  # The first open of the pin is the records' reading.
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat "$NSIPC" gc --container rtc-c1 --dry-run >/dev/null
+  n=$(sed '/"rtc-pod", O_RDONLY|O_NOFOLLOW|O_CLOEXEC|O_PATH/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
+  run strace -o /dev/null -e trace=openat -e inject=openat:error=EMFILE:when="$n" -- "$NSIPC" gc --container rtc-c1 --min-idle 0
+  assert_failure 1
+  assert_output "nsipc: gc: namespace rtc-pod: open pin rtc-pod: Too many open files; it may keep objects, so nothing is judged"
+  assert_equal "$(objects_in rtc-pod)" "msg 0x710
+shm 0x700"
+}
