@@ -471,7 +471,11 @@ named_enter (const char *state_dir, const char *name, nsipc_error *err)
 {
   if (!state_valid_name (name, STATE_NAME_MAX))
     return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
-  _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
+  /* Shared: joins do not wait for each other, only for what changes the
+     directory. */
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
+  if (dirfd >= 0 && state_lock_shared (dirfd, err) < 0)
+    return -1;
   _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
   char file[STATE_NAME_MAX + 8];
   record_file (name, file);

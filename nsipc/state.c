@@ -147,13 +147,25 @@ state_open_records (const char *state_dir, const char *sub, nsipc_error *err)
   return fd;
 }
 
-int
-state_lock (int dirfd, nsipc_error *err)
+static int
+lock_as (int dirfd, int how, nsipc_error *err)
 {
-  while (flock (dirfd, LOCK_EX) < 0)
+  while (flock (dirfd, how) < 0)
     if (errno != EINTR)
       return nsipc_error_set (err, errno, "lock the state directory");
   return 0;
+}
+
+int
+state_lock (int dirfd, nsipc_error *err)
+{
+  return lock_as (dirfd, LOCK_EX, err);
+}
+
+int
+state_lock_shared (int dirfd, nsipc_error *err)
+{
+  return lock_as (dirfd, LOCK_SH, err);
 }
 
 int

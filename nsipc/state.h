@@ -29,6 +29,9 @@ int state_open_records (const char *state_dir, const char *sub, nsipc_error *err
 
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);
+/* The same, shared with other readers: for a join, which writes nothing
+   but must not interleave with a delete. */
+int state_lock_shared (int dirfd, nsipc_error *err);
 
 /* Both record directories, STATE_DIR/ns and STATE_DIR/containers (made
    when missing), locked in that order into HELD: writers take one at a

@@ -500,3 +500,16 @@ dev_shm mounts 1"
   run jq -c '[.namespaces[] | select(.name == "pod1") | .objects[] | [.key, .rule]]' "$BATS_TEST_TMPDIR/held.out"
   assert_output '[["0x00000710","policy"]]'
 }
+
+@test "an exec stopped in its join holds up ns delete, not another exec" {
+  "$NSIPC" ns create a --policy p
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat,setns "$NSIPC" exec a -- true
+  n=$(sed '/^setns(/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
+  held_at openat "$n" "$NSIPC" exec a -- true
+  run timeout 10 "$NSIPC" exec a -- cat /proc/sys/kernel/msgmni
+  assert_success
+  kill -CONT "$HELD"
+  wait "$HELD_STRACE"
+  run "$NSIPC" ns delete a
+  assert_success
+}
