@@ -140,15 +140,21 @@ read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
   if (dirfd < 0)
     return err->status == ENOENT ? 0 : -1;
   char **files = NULL;
-  size_t n_files = state_list_records (dirfd, &files);
+  ssize_t n_files = state_list_records (dirfd, &files, err);
+  if (n_files < 0)
+    return nsipc_error_prefix (err, "%s/containers", state_dir);
   int r = 0;
-  for (size_t i = 0; i < n_files; i++)
+  for (size_t i = 0; i < (size_t)n_files; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
       nsipc_error why;
       if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &why) == 0)
         c->n_ledgers++;
+      /* Dropped since the listing (audit reads without the lock): by a
+         poststop, and with it what it kept. */
+      else if (why.status == ENOENT)
+        ;
       else if (r == 0 && state_valid_name (files[i], LEDGER_ID_MAX))
         r = nsipc_error_set (err, 0,
                              "%s; it may keep objects, so nothing is judged: remove %s/containers/%s.json once its "

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "named.h"
@@ -98,17 +99,22 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
 
   nsipc_error err = { 0 };
   struct nsipc_policy seal = { 0 };
+  int held = -1; /* a named namespace's directory, locked until /dev/shm is bound */
   if (privileges_require_admin (&err) < 0
-      || (name  ? named_enter (g->state_dir, name, &err)
+      || (name  ? (held = named_enter (g->state_dir, name, &err))
           : pid ? namespace_enter_pid (pid, &err)
                 : enter_container (g, container, &pid, &err))
              < 0
       || cli_namespace_seal (g, &seal, &err) < 0 || namespace_unshare_mount (&err) < 0
       || namespace_mount_dev (0, &err) < 0 || cli_bind_dev_shm (g, name, pid, &err) < 0)
     {
+      if (held >= 0)
+        close (held);
       policy_free (&seal);
       return cli_fail ("exec", EXIT_RUNTIME, "%s", err.msg);
     }
+  if (held >= 0)
+    close (held);
   sb.seal = seal.seal ? &seal : NULL;
   sb.state_dir = g->state_dir;
   int status = cli_become ("exec", &sb, argv + optind);

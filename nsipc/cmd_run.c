@@ -8,6 +8,7 @@
 #include "namespace.h"
 #include "provision.h"
 #include "privileges.h"
+#include "util.h"
 
 #define USAGE "usage: nsipc run [--policy FILE|NAME | --ns NAME] [--user UID[:GID]] [--keep-caps] -- CMD [ARG...]"
 static const char usage[] = USAGE;
@@ -38,8 +39,9 @@ build_namespace (const struct nsipc_policy *policy, nsipc_error *err)
 static int
 join_namespace (const struct nsipc_globals *g, const char *name, struct nsipc_policy *seal, nsipc_error *err)
 {
-  if (named_enter (g->state_dir, name, err) < 0 || cli_namespace_seal (g, seal, err) < 0
-      || namespace_unshare_mount (err) < 0 || namespace_mount_dev (0, err) < 0)
+  _cleanup_close_ int held = named_enter (g->state_dir, name, err); /* until /dev/shm is bound */
+  if (held < 0 || cli_namespace_seal (g, seal, err) < 0 || namespace_unshare_mount (err) < 0
+      || namespace_mount_dev (0, err) < 0)
     return -1;
   return cli_bind_dev_shm (g, name, 0, err);
 }

@@ -463,7 +463,7 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
   if (r < 0)
     nsipc_error_prefix (err, "container %s", l.id);
   nsipc_error drop_err;
-  if (!out->keep_record && ledger_drop (state_dir, id, &drop_err) < 0 && r == 0)
+  if (!out->keep_record && ledger_drop_same (state_dir, &l, &drop_err) < 0 && r == 0)
     r = -1, *err = drop_err;
   ledger_free (&l);
   return r;
@@ -483,8 +483,10 @@ container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_po
     return -1;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, err);
   char **files = NULL;
-  size_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files);
-  for (size_t i = 0; i < n; i++)
+  ssize_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files, err);
+  if (n < 0)
+    return nsipc_error_prefix (err, "%s/containers", state_dir);
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
       struct nsipc_ledger l;

@@ -95,7 +95,7 @@ drop_pin (const char *state_dir, const char *name, uint64_t inode, bool interrup
 {
   nsipc_error err = { 0 };
   bool done = a->dry_run;
-  if (!a->dry_run && named_drop (state_dir, name, interrupted, &done, &err) < 0)
+  if (!a->dry_run && named_drop (state_dir, name, inode, interrupted, &done, &err) < 0)
     problem (p->r, "namespace %s: %s", name, err.msg);
   else if (done)
     emit (p, (struct gc_event){ .kind = GC_UNPINNED, .ns = inode, .name = name, .interrupted = interrupted });
@@ -131,7 +131,7 @@ drop_stale_records (const char *state_dir, const struct nsipc_census *c, const s
       if ((a->container && strcmp (a->container, l->id) != 0) || a->ns || ledger_container_alive (l)
           || (l->kind != NS_KIND_NAMED && l->kind != NS_KIND_HOST && census_find (c, l->ns_inode)))
         continue;
-      if (!a->dry_run && ledger_drop (state_dir, l->id, &err) < 0)
+      if (!a->dry_run && ledger_drop_same (state_dir, l, &err) < 0)
         problem (p->r, "record %s: %s", l->id, err.msg);
       else
         emit (p, (struct gc_event){ .kind = GC_DROPPED, .ns = l->ns_inode, .container = l->id });

@@ -322,12 +322,23 @@ compare_files (const void *a, const void *b)
   return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
+/* Out of file descriptors or memory: what a process holds open is then
+   not known, which is not the same as nothing (a process gone is). */
+static bool
+resource_error (int e)
+{
+  return e == EMFILE || e == ENFILE || e == ENOMEM;
+}
+
 /* The files open in the table at PATH (a /proc fd directory), added to
-   SET; how many there were. */
-static size_t
+   SET; how many there were, or -1 when the table could not be read for
+   want of resources. */
+static ssize_t
 add_open_files (const char *path, struct nsipc_open_files *set, size_t *cap)
 {
   _cleanup_dir_ DIR *fds = opendir (path);
+  if (fds == NULL && resource_error (errno))
+    return -1;
   struct dirent *fe;
   size_t n = 0;
   while (fds && (fe = readdir (fds)) != NULL)
@@ -343,27 +354,31 @@ add_open_files (const char *path, struct nsipc_open_files *set, size_t *cap)
       set->files[set->n++] = (struct nsipc_open_file){ st.st_dev, st.st_ino };
       n++;
     }
-  return n;
+  return (ssize_t)n;
 }
 
 /* A process whose main thread has exited shows no files of its own, while
    its other threads still hold them: the first thread with any answers
-   for all (threads share their table). */
-static void
+   for all (threads share their table).  -1 as add_open_files. */
+static int
 add_threads_open_files (const char *pid, struct nsipc_open_files *set, size_t *cap)
 {
   char path[64];
   format (path, sizeof path, "/proc/%s/task", pid);
   _cleanup_dir_ DIR *tasks = opendir (path);
+  if (tasks == NULL && resource_error (errno))
+    return -1;
   struct dirent *te;
   while (tasks && (te = readdir (tasks)) != NULL)
     {
       if (te->d_name[0] < '0' || te->d_name[0] > '9' || strcmp (te->d_name, pid) == 0)
         continue;
       format (path, sizeof path, "/proc/%s/task/%s/fd", pid, te->d_name);
-      if (add_open_files (path, set, cap) > 0)
-        return;
+      ssize_t n = add_open_files (path, set, cap);
+      if (n != 0)
+        return n < 0 ? -1 : 0;
     }
+  return 0;
 }
 
 int
@@ -381,8 +396,13 @@ inventory_open_files (struct nsipc_open_files *set, nsipc_error *err)
         continue;
       char path[64];
       format (path, sizeof path, "/proc/%s/fd", de->d_name);
-      if (add_open_files (path, set, &cap) == 0)
-        add_threads_open_files (de->d_name, set, &cap);
+      ssize_t n = add_open_files (path, set, &cap);
+      if (n < 0 || (n == 0 && add_threads_open_files (de->d_name, set, &cap) < 0))
+        {
+          int saved = errno;
+          inventory_open_files_free (set);
+          return nsipc_error_set (err, saved, "read the files process %s holds open", de->d_name);
+        }
     }
   if (set->n)
     qsort (set->files, set->n, sizeof *set->files, compare_files);

@@ -317,8 +317,10 @@ ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *l, nsipc_
   if (dir < 0)
     return -1;
   char **files = NULL;
-  size_t n = state_list_records (dir, &files);
-  for (size_t i = 0; i < n; i++)
+  ssize_t n = state_list_records (dir, &files, err);
+  if (n < 0)
+    return -1;
+  for (ssize_t i = 0; i < n; i++)
     {
       struct nsipc_ledger o;
       nsipc_error ignored;
@@ -336,6 +338,25 @@ ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *l, nsipc_
     }
   free (files);
   return 0;
+}
+
+int
+ledger_drop_same (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
+{
+  _cleanup_close_ int dir = open_dir (state_dir, false, err);
+  if (dir < 0)
+    return err->status == ENOENT ? 0 : -1;
+  struct nsipc_ledger now;
+  nsipc_error ignored;
+  if (ledger_read (dir, l->id, &now, &ignored) < 0)
+    return 0; /* gone, or another's we cannot read: not ours to drop */
+  bool same = now.pid == l->pid && now.pid_start == l->pid_start && now.created == l->created;
+  ledger_free (&now);
+  if (!same)
+    return 0;
+  char file[LEDGER_ID_MAX + 8];
+  state_record_file (l->id, file, sizeof file);
+  return state_remove (dir, file, err);
 }
 
 void

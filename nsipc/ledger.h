@@ -88,6 +88,10 @@ int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
    policy in the same namespace, every object they list listed in it too.
    A pod whose container restarts keeps one record, not one per start. */
 int ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
+/* Drops LEDGER's record only while it is still LEDGER's container's (its
+   process and start time): read without the lock, it may have been
+   replaced meanwhile by a new container that took its id. */
+int ledger_drop_same (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_write (int dirfd, const struct nsipc_ledger *ledger, nsipc_error *err);
 void ledger_free (struct nsipc_ledger *ledger);
 

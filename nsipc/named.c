@@ -174,7 +174,9 @@ release (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
   record_file (name, file);
   nsipc_error unreadable;
   _cleanup_json_ json_t *record = exists_at (dirfd, file) ? state_read_json (dirfd, file, &unreadable) : NULL;
-  if (record)
+  /* A create's record is as discardable already: not written again, so
+     that a create that failed for want of space leaves nothing behind. */
+  if (record && !named_record_discardable (record))
     {
       named_record_set_state (record, "deleting");
       if (state_write_json (dirfd, file, record, err) < 0)
@@ -446,8 +448,14 @@ named_list (const char *state_dir, nsipc_error *err)
       return NULL;
     }
   char **files = NULL;
-  size_t n = dirfd >= 0 ? state_list_records (dirfd, &files) : 0;
-  for (size_t i = 0; i < n; i++)
+  ssize_t n = dirfd >= 0 ? state_list_records (dirfd, &files, err) : 0;
+  if (n < 0)
+    {
+      json_decref (list);
+      nsipc_error_prefix (err, "%s/ns", state_dir);
+      return NULL;
+    }
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       json_t *ns = describe (dirfd, files[i], err);
       if (ns)
@@ -463,13 +471,27 @@ named_enter (const char *state_dir, const char *name, nsipc_error *err)
 {
   if (!state_valid_name (name, STATE_NAME_MAX))
     return nsipc_error_set (err, 0, "\"%s\" is not a namespace name", name);
+  /* Shared: joins do not wait for each other, only for what changes the
+     directory. */
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "ns", false, err);
-  _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
-  if (nsfd < 0 && err->status == ENOENT)
-    return nsipc_error_set (err, 0, "no namespace %s", name);
-  if (nsfd < 0)
+  if (dirfd >= 0 && state_lock_shared (dirfd, err) < 0)
     return -1;
-  return namespace_enter (nsfd, err);
+  _cleanup_close_ int nsfd = dirfd < 0 ? -1 : namespace_open_pin (dirfd, name, err);
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  _cleanup_json_ json_t *record = nsfd < 0 ? NULL : state_read_json (dirfd, file, err);
+  if (record == NULL && err->status == ENOENT)
+    return nsipc_error_set (err, 0, "no namespace %s", name);
+  if (record == NULL)
+    return nsfd < 0 ? -1 : nsipc_error_prefix (err, "namespace %s", name);
+  if (named_record_discardable (record))
+    return nsipc_error_set (err, 0,
+                            "namespace %s is incomplete (its create or delete was interrupted): run ns create %s "
+                            "again, or ns delete",
+                            name, name);
+  if (namespace_enter (nsfd, err) < 0)
+    return -1;
+  return steal_fd (&dirfd);
 }
 
 /* Calls FN on each record of STATE_DIR/ns that names itself rightly, with
@@ -486,15 +508,21 @@ each_record (const char *state_dir, void (*fn) (void *ctx, json_t *record, const
   if (dirfd < 0)
     return err && err->status != ENOENT ? -1 : 0;
   char **files = NULL;
-  size_t n = state_list_records (dirfd, &files);
+  ssize_t n = state_list_records (dirfd, &files, err ? err : &why);
+  if (n < 0)
+    return err ? nsipc_error_prefix (err, "%s/ns", state_dir) : 0;
   int r = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < (size_t)n; i++)
     {
       _cleanup_json_ json_t *record = state_read_json (dirfd, files[i], &why);
       const char *name = named_record_name (record, files[i]);
       _cleanup_close_ int pin = name ? namespace_open_pin (dirfd, name, &why) : -1;
       if (name)
         fn (ctx, record, name, pin);
+      /* Out of descriptors or memory: the namespace would pass for one
+         with no pin, and what its record keeps for nothing. */
+      if (name && pin < 0 && err && r == 0 && (why.status == EMFILE || why.status == ENFILE || why.status == ENOMEM))
+        r = nsipc_error_set (err, 0, "namespace %s: %s; it may keep objects, so nothing is judged", name, why.msg);
       files[i][strlen (files[i]) - 5] = '\0'; /* the name its file gives */
       if (name == NULL && err && r == 0 && state_valid_name (files[i], STATE_NAME_MAX) && exists_at (dirfd, files[i]))
         r = nsipc_error_set (err, 0,
@@ -606,8 +634,37 @@ named_add_provisioned (const char *state_dir, const char *name, const struct nsi
   return state_write_json (dirfd, file, record, err);
 }
 
+/* Whether NAME, under the lock, is still the empty namespace INODE with a
+   whole record: gc judged it so without the lock, and an unpin destroys
+   whatever the namespace holds. */
+static int
+still_unused (const char *state_dir, int dirfd, const char *name, uint64_t inode, bool *unused, nsipc_error *err)
+{
+  char file[STATE_NAME_MAX + 8];
+  record_file (name, file);
+  *unused = false;
+  _cleanup_json_ json_t *record = state_read_json (dirfd, file, err);
+  if (record == NULL)
+    return err->status == ENOENT ? 0 : -1; /* deleted meanwhile */
+  _cleanup_close_ int nsfd = namespace_open_pin (dirfd, name, err);
+  uint64_t now;
+  if (nsfd < 0)
+    return err->status == ENOENT ? 0 : -1;
+  if (namespace_inode (nsfd, &now, err) < 0)
+    return -1;
+  if (now != inode || !named_record_complete (record) || shm_named_holds_files (state_dir, name))
+    return 0;
+  struct nsipc_inventory inv = { 0 };
+  if (namespace_visit (nsfd, read_inventory, &inv, err) < 0)
+    return -1;
+  *unused = inv.n == 0;
+  inventory_free (&inv);
+  return 0;
+}
+
 int
-named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err)
+named_drop (const char *state_dir, const char *name, uint64_t inode, bool only_if_interrupted, bool *done,
+            nsipc_error *err)
 {
   *done = false;
   _cleanup_close_ int dirfd = open_dir (state_dir, false, err);
@@ -618,6 +675,11 @@ named_drop (const char *state_dir, const char *name, bool only_if_interrupted, b
   _cleanup_json_ json_t *record = only_if_interrupted ? state_read_json (dirfd, file, err) : NULL;
   if (only_if_interrupted && (record == NULL || !named_record_discardable (record)))
     return 0; /* finished meanwhile, or gone */
+  bool unused = true;
+  if (!only_if_interrupted && still_unused (state_dir, dirfd, name, inode, &unused, err) < 0)
+    return -1;
+  if (!unused)
+    return 0; /* in use again: kept */
   if (discard (state_dir, dirfd, name, err) < 0)
     return -1;
   *done = true;

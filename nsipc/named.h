@@ -41,7 +41,11 @@ json_t *named_list (const char *state_dir, nsipc_error *err);
    set, and the System V objects the record lists (type and key). */
 int named_seal (const char *state_dir, const char *name, struct nsipc_policy *seal, nsipc_error *err);
 
-/* Joins NAME's IPC namespace. */
+/* Joins NAME's IPC namespace, unless its create or delete did not finish.
+   Returns STATE_DIR/ns, still locked: the caller closes it once it has
+   bound NAME's /dev/shm, so that an ns delete either finds it in the
+   namespace (and refuses) or has unpinned it before (and the join fails);
+   never a join of a namespace being deleted, with no /dev/shm to bind. */
 int named_enter (const char *state_dir, const char *name, nsipc_error *err);
 
 /* The named namespace whose inode is INODE: its name (malloc'd) and, when
@@ -73,8 +77,12 @@ int named_add_provisioned (const char *state_dir, const char *name, const struct
 
 /* gc --pins: discards NAME when no process is in it and, with ONLY_IF_INTERRUPTED,
    only if its create or apply was interrupted (checked under the lock,
-   which a create in progress holds).  *DONE: whether it went. */
-int named_drop (const char *state_dir, const char *name, bool only_if_interrupted, bool *done, nsipc_error *err);
+   which a create in progress holds); without, only while it is still the
+   namespace INODE gc judged unused, its record whole, with no object and
+   no file in its /dev/shm (an apply or a create may have come between).
+   *DONE: whether it went. */
+int named_drop (const char *state_dir, const char *name, uint64_t inode, bool only_if_interrupted, bool *done,
+                nsipc_error *err);
 
 /* The names of records whose create was interrupted before their pin. */
 size_t named_interrupted_unpinned (const char *state_dir, char ***names);

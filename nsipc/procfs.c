@@ -25,6 +25,8 @@ exited (pid_t pid, char state)
   char path[64];
   format (path, sizeof path, "/proc/%d/task", (int)pid);
   _cleanup_dir_ DIR *d = opendir (path);
+  if (d == NULL && errno != ENOENT)
+    return false; /* its threads could not be counted: may be alive */
   struct dirent *de;
   int tasks = 0;
   while (d && tasks < 2 && (de = readdir (d)) != NULL)
@@ -90,15 +92,19 @@ boot_time (void)
   return btime;
 }
 
-/* When PID started, in seconds since the epoch; INT64_MAX if it cannot be
-   told (gone). */
+/* When PID started, in seconds since the epoch; INT64_MAX if it is gone,
+   INT64_MIN if that cannot be told (out of file descriptors or memory, a
+   format not understood): a live process taken for a dead one would lose
+   its objects. */
 static int64_t
 started_at (pid_t pid)
 {
   uint64_t ticks;
   int64_t btime = boot_time ();
-  if (btime < 0 || start_ticks (pid, &ticks) < 0)
-    return INT64_MAX;
+  if (btime < 0)
+    return INT64_MIN;
+  if (start_ticks (pid, &ticks) < 0)
+    return errno == ENOENT || errno == ESRCH ? INT64_MAX : INT64_MIN;
   return btime + (int64_t)(ticks / (uint64_t)sysconf (_SC_CLK_TCK));
 }
 

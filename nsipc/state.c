@@ -147,13 +147,25 @@ state_open_records (const char *state_dir, const char *sub, nsipc_error *err)
   return fd;
 }
 
-int
-state_lock (int dirfd, nsipc_error *err)
+static int
+lock_as (int dirfd, int how, nsipc_error *err)
 {
-  while (flock (dirfd, LOCK_EX) < 0)
+  while (flock (dirfd, how) < 0)
     if (errno != EINTR)
       return nsipc_error_set (err, errno, "lock the state directory");
   return 0;
+}
+
+int
+state_lock (int dirfd, nsipc_error *err)
+{
+  return lock_as (dirfd, LOCK_EX, err);
+}
+
+int
+state_lock_shared (int dirfd, nsipc_error *err)
+{
+  return lock_as (dirfd, LOCK_SH, err);
 }
 
 int
@@ -250,14 +262,22 @@ compare_strings (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-size_t
-state_list_records (int dirfd, char ***files)
+ssize_t
+state_list_records (int dirfd, char ***files, nsipc_error *err)
 {
   *files = NULL;
-  _cleanup_dir_ DIR *d = fdopendir (dup (dirfd));
+  int fd = dup (dirfd);
+  _cleanup_dir_ DIR *d = fd < 0 ? NULL : fdopendir (fd);
+  if (d == NULL)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      return nsipc_error_set (err, saved, "list its records");
+    }
   size_t n = 0;
   struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
+  for (errno = 0; (de = readdir (d)) != NULL; errno = 0)
     {
       size_t len = strlen (de->d_name);
       if (de->d_name[0] == '.' || len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
@@ -266,9 +286,18 @@ state_list_records (int dirfd, char ***files)
       (*files)[n] = xstrdup (de->d_name);
       n++;
     }
+  if (errno != 0)
+    {
+      int saved = errno;
+      for (size_t i = 0; i < n; i++)
+        free ((*files)[i]);
+      free (*files);
+      *files = NULL;
+      return nsipc_error_set (err, saved, "list its records");
+    }
   if (n)
     qsort (*files, n, sizeof **files, compare_strings);
-  return n;
+  return (ssize_t)n;
 }
 
 size_t

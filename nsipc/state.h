@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -28,6 +29,9 @@ int state_open_records (const char *state_dir, const char *sub, nsipc_error *err
 
 /* Takes an exclusive flock on DIRFD (released when it is closed). */
 int state_lock (int dirfd, nsipc_error *err);
+/* The same, shared with other readers: for a join, which writes nothing
+   but must not interleave with a delete. */
+int state_lock_shared (int dirfd, nsipc_error *err);
 
 /* Both record directories, STATE_DIR/ns and STATE_DIR/containers, locked
    in that order into HELD: writers take one at a time, and record what
@@ -51,8 +55,10 @@ int state_write_file (int dirfd, const char *file, const void *data, size_t len,
 /* Reads DIRFD/FILE; NULL with err->status ENOENT when it is missing. */
 json_t *state_read_json (int dirfd, const char *file, nsipc_error *err);
 
-/* The record files (NAME.json, not hidden) of DIRFD, sorted; malloc'd. */
-size_t state_list_records (int dirfd, char ***files);
+/* The record files (NAME.json, not hidden) of DIRFD, sorted; malloc'd.
+   How many, or -1 when the directory could not be read through (out of
+   file descriptors): a list cut short is never passed for the whole. */
+ssize_t state_list_records (int dirfd, char ***files, nsipc_error *err);
 
 /* Removes DIRFD/FILE and a temporary file a killed writer left for it; a
    missing file is not an error. */

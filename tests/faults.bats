@@ -238,3 +238,278 @@ dev_shm mounts 1"
     assert_equal "$(keys_in_a)" ""
   done
 }
+
+# held_at SYSCALL N CMD...: starts CMD in the background, stopped as it
+# enters its Nth SYSCALL, which then runs once continued; a flock fails
+# with EINTR instead (the lock is not taken while stopped, and the retry
+# takes it).  HELD is its pid: resume with `kill -CONT "$HELD"`, then
+# `wait "$HELD_STRACE"`; its output is in $BATS_TEST_TMPDIR/held.out.
+held_at() {
+  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out inject=$1:signal=STOP:when=$2
+  shift 2
+  [ "$call" != flock ] || inject=$call:signal=STOP:error=EINTR:when=$n
+  strace -o /dev/null -e trace="$call" -e inject="$inject" -- "$@" <&0 >"$out" 2>&1 &
+  HELD_STRACE=$!
+  HELD=
+  for _ in $(seq 200); do
+    HELD=$(pgrep -P "$HELD_STRACE") && [ "$(ps -o stat= -p "$HELD")" = t ] && return 0
+    sleep 0.05
+  done
+  echo "never stopped at $call #$n: $(cat "$out")"
+  return 1
+}
+
+@test "gc --pins stopped between its judgement and the unpin: an ns apply or a new namespace of the name that comes between is kept" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x901", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/rtc-p.json"
+  for between in "ns apply a --policy rtc-p" "ns delete a; ns create a" "ns delete a; ns create a --policy rtc-p"; do
+    "$NSIPC" ns create a
+    # Its flocks: the two record directories (the judgement), then the
+    # unpin's.
+    held_at flock 3 "$NSIPC" gc --pins --ns a --min-idle 0
+    (IFS=';'; for cmd in $between; do eval "\"\$NSIPC\" $cmd"; done)
+    want=$(keys_in_a)
+    kill -CONT "$HELD"
+    wait "$HELD_STRACE"
+    assert_equal "$(keys_in_a)" "$want"
+    assert_equal "$("$NSIPC" ns list --json | jq -c '[.namespaces[] | [.name, .complete]]')" '[["a",true]]'
+    assert_equal "$(leftovers)" "record ready
+pin
+mounts 1"
+    "$NSIPC" ns delete a
+    assert_equal "$(leftovers)" ""
+  done
+}
+
+# start_member ID POLICY: a container of namespace pod1 (a process in it),
+# started by the createRuntime hook; MEMBER is its pid.
+start_member() {
+  local pin=$NSIPC_STATE_DIR/ns/pod1 b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  spawn nsenter --ipc="$pin" sleep 60
+  MEMBER=${PIDS[-1]}
+  jq -nc --arg id "$1" --arg bundle "$b" --argjson pid "$MEMBER" --arg policy "$2" \
+    '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": $policy } }' | "$NSIPC" hook createRuntime
+}
+
+@test "a stale ledger's drop by gc, or by poststop, stopped until its id has started again: the new container's ledger stays" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1
+  # gc: the record directories' flocks (the judgement), then the drop's.
+  # poststop: the ledger's read, the record directories', then the drop's.
+  for dropper in "gc --container rtc-c1 --min-idle 0:3" "hook --min-idle 0 poststop:4"; do
+    start_member rtc-c1 member
+    kill "$MEMBER"
+    wait "$MEMBER" || true
+    held_at flock "${dropper##*:}" "$NSIPC" ${dropper%:*} <<<'{"id": "rtc-c1", "status": "stopped"}'
+    start_member rtc-c1 member
+    kill -CONT "$HELD"
+    wait "$HELD_STRACE"
+    assert_equal "$(jq -c '[.pid, .complete]' "$NSIPC_STATE_DIR/containers/rtc-c1.json")" "[$MEMBER,true]"
+    kill "$MEMBER"
+    wait "$MEMBER" || true
+    "$NSIPC" hook --min-idle 0 poststop <<<'{"id": "rtc-c1", "status": "stopped"}'
+    [ ! -e "$NSIPC_STATE_DIR/containers/rtc-c1.json" ]
+  done
+}
+
+@test "ns delete while exec has opened the pin but not joined: exec never runs in the deleted namespace with the host's /dev/shm" {
+  "$NSIPC" ns create a --policy p
+  # exec's last openat before its join opens the pin's namespace.
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat,setns "$NSIPC" exec a -- true
+  n=$(sed '/^setns(/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
+  held_at openat "$n" "$NSIPC" exec a -- sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'
+  "$NSIPC" ns delete a >"$BATS_TEST_TMPDIR/delete.out" 2>&1 &
+  deleter=$!
+  # Until it is done, or waits for the lock (in flock, syscall 73).
+  for _ in $(seq 200); do
+    [ -e "/proc/$deleter" ] && [ "$(cut -d' ' -f1 "/proc/$deleter/syscall" 2>/dev/null)" != 73 ] || break
+    sleep 0.05
+  done
+  kill -CONT "$HELD"
+  wait "$HELD_STRACE" || true
+  delete_status=0
+  wait "$deleter" || delete_status=$?
+  # Either delete won and exec says there is no namespace, or exec's
+  # command ran in the namespace with its /dev/shm (1 MiB) and delete was
+  # refused: never both, never the host's /dev/shm.
+  run cat "$BATS_TEST_TMPDIR/held.out"
+  if [ "$delete_status" -eq 0 ]; then
+    assert_output "nsipc: exec: no namespace a"
+    assert_equal "$(leftovers)" ""
+  else
+    assert_output 1024
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/delete.out")" "nsipc: ns delete: namespace a is in use by 1 process (pid $HELD); --force unpins it anyway"
+  fi
+}
+
+@test "exec and run --ns refuse a namespace whose delete was killed, rather than join what is being taken apart" {
+  "$NSIPC" ns create a --policy p
+  killed_at umount2 1 "$NSIPC" ns delete a
+  assert_equal "$(jq -r .state "$NSIPC_STATE_DIR/ns/a.json")" deleting
+  for cmd in "exec a" "run --ns a"; do
+    run $NSIPC $cmd -- true
+    assert_failure 1
+    assert_output "nsipc: ${cmd%% *}: namespace a is incomplete (its create or delete was interrupted): run ns create a again, or ns delete"
+  done
+  run "$NSIPC" ns delete a
+  assert_success
+  assert_equal "$(leftovers)" ""
+}
+
+@test "hook poststop and gc --container killed at any point: what is held or provisioned stays, and gc --container finishes the job" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  ready=$(mktemp -d /tmp/rtc-ready.XXXXXX)
+  chmod 1777 "$ready"
+  # A holder of its own segment (attached) and set (last semop).
+  spawn nsenter --ipc="$pin" "${AS_USER[@]}" "$IPC_TOOL" hold 0x601 4096 "$ready/hold"
+  wait_for "$ready/hold"
+  pod_keys() {
+    nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort
+  }
+  # The kill points: the census's locks, the queues' listing, each removal,
+  # the ledger's drop.
+  for cmd in "hook --min-idle 0 poststop" "gc --container rtc-m --min-idle 0"; do
+    for point in flock:2 fsmount:1 msgctl:2 semctl:2 shmctl:2 mq_unlink:1 unlinkat:1; do
+      start_member rtc-m member
+      kill "$MEMBER"
+      wait "$MEMBER" || true
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" msg 0x30
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" sem 0x31 1
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" shm 0x32 4096
+      nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /r
+      mounts=$(grep -c . /proc/self/mountinfo)
+      run strace -f -o /dev/null -e trace="${point%:*}" -e inject="${point%:*}":signal=KILL:when="${point#*:}" -- \
+        "$NSIPC" $cmd <<<'{"id": "rtc-m", "status": "stopped"}'
+      [ "$status" -eq 137 ] || { echo "$cmd: not killed at $point (status $status): $output"; false; }
+      assert_equal "$(grep -c . /proc/self/mountinfo)" "$mounts"
+      run pod_keys
+      assert_line "msg 0x710"
+      assert_line "shm 0x601"
+      assert_line "sem 0x602"
+      assert_line "shm 0x700"
+      # No half-written record: the ledger is whole or gone.
+      [ ! -e "$NSIPC_STATE_DIR/containers/rtc-m.json" ] || jq -e .complete "$NSIPC_STATE_DIR/containers/rtc-m.json" >/dev/null
+      run "$NSIPC" gc --container rtc-m --min-idle 0
+      [ "$status" -eq 0 ] || assert_output "nsipc: gc: no container rtc-m"
+      run "$NSIPC" gc --ns pod1 --min-idle 0
+      assert_success
+      assert_equal "$(pod_keys)" "msg 0x710
+sem 0x602
+shm 0x601
+shm 0x700"
+      [ ! -e "$NSIPC_STATE_DIR/containers/rtc-m.json" ]
+      assert_equal "$("$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "pod1") | .objects[] | select(.type == "mqueue") | .name')" ""
+    done
+  done
+  rm -rf "$ready"
+}
+
+@test "exec and run --ns killed at any point of the join and the /dev/shm bind: nothing mounted is left, the namespace stays whole" {
+  "$NSIPC" ns create a --policy p
+  for cmd in "exec a" "run --ns a"; do
+    for point in flock:1 setns:1 unshare:1 mount:1 open_tree:1 move_mount:1 execve:2; do
+      mounts=$(grep -c . /proc/self/mountinfo)
+      killed_at "${point%:*}" "${point#*:}" "$NSIPC" $cmd -- true
+      assert_equal "$(grep -c . /proc/self/mountinfo)" "$mounts"
+      assert_equal "$(leftovers)" "record ready
+pin
+mounts 1
+dev_shm mounts 1"
+      run "$NSIPC" $cmd -- sh -c 'df -k /dev/shm | awk "NR == 2 { print \$2 }"'
+      assert_success
+      assert_output 1024
+    done
+  done
+  run "$NSIPC" ns delete a
+  assert_success
+  assert_equal "$(leftovers)" ""
+}
+
+@test "pod members starting and stopping in parallel with gc, audit and ns apply loops: no provisioned object and no ledger is lost" {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  n=8
+  for i in $(seq $n); do
+    printf '{ "version": 1, "objects": [ { "type": "msg", "key": %d }, { "type": "sem", "key": %d, "nsems": 1 } ] }\n' \
+      $((0x8000 + i)) $((0x9000 + i)) >"$NSIPC_POLICY_DIR/m$i.json"
+    printf '{ "version": 1, "objects": [ { "type": "shm", "key": %d, "size": 4096 } ] }\n' $((0xa000 + i)) >"$NSIPC_POLICY_DIR/a$i.json"
+  done
+  "$NSIPC" ns create pod1 --policy pod
+  pin=$NSIPC_STATE_DIR/ns/pod1
+  stop=$BATS_TEST_TMPDIR/stop
+  (while [ ! -e "$stop" ]; do "$NSIPC" gc --ns pod1 --min-idle 0 >>"$BATS_TEST_TMPDIR/gc.out" 2>&1; done) &
+  gc_loop=$!
+  (while [ ! -e "$stop" ]; do "$NSIPC" audit --json >/dev/null 2>>"$BATS_TEST_TMPDIR/audit.err"; done) &
+  audit_loop=$!
+  (for i in $(seq $n); do "$NSIPC" ns apply pod1 --policy "a$i" || echo "apply a$i failed"; done >"$BATS_TEST_TMPDIR/apply.out" 2>&1) &
+  apply_loop=$!
+  member() {
+    local i=$1 b=$BATS_TEST_TMPDIR/b$1 round
+    mkdir -p "$b"
+    jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+    for round in $(seq 10); do
+      nsenter --ipc="$pin" sleep 60 &
+      local pid=$!
+      jq -nc --arg id "rtc-m$i" --arg bundle "$b" --argjson pid "$pid" --arg policy "m$i" \
+        '{ "ociVersion": "1.0.2", "id": $id, "status": "creating", "pid": $pid, "bundle": $bundle,
+           "annotations": { "io.nsipc.policy": $policy } }' | "$NSIPC" hook createRuntime || echo "m$i: start $round failed"
+      [ "$(jq -c '[.pid, .complete]' "$NSIPC_STATE_DIR/containers/rtc-m$i.json")" = "[$pid,true]" ] || echo "m$i: ledger $round lost"
+      kill "$pid"
+      wait "$pid" 2>/dev/null || true
+      "$NSIPC" hook --min-idle 0 poststop <<<"{\"id\": \"rtc-m$i\", \"status\": \"stopped\"}" 2>/dev/null || echo "m$i: stop $round failed"
+    done
+  }
+  members=()
+  for i in $(seq $n); do
+    member "$i" >"$BATS_TEST_TMPDIR/m$i.out" 2>&1 &
+    members+=($!)
+  done
+  wait "${members[@]}" "$apply_loop" || true
+  touch "$stop"
+  wait "$gc_loop" "$audit_loop" || true
+  run cat "$BATS_TEST_TMPDIR"/m*.out "$BATS_TEST_TMPDIR/apply.out" "$BATS_TEST_TMPDIR/audit.err"
+  assert_output ""
+  run grep '^removed [a-z]* key' "$BATS_TEST_TMPDIR/gc.out"
+  assert_output ""
+  want=$( (echo "shm 0x700"; for i in $(seq $n); do printf 'msg 0x%x\nsem 0x%x\nshm 0x%x\n' $((0x8000 + i)) $((0x9000 + i)) $((0xa000 + i)); done) | sort)
+  assert_equal "$(nsenter --ipc="$pin" sh -c 'for t in msg sem shm; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done' | sort)" "$want"
+  assert_equal "$(ls -A "$NSIPC_STATE_DIR/containers")" ""
+  assert_equal "$("$NSIPC" ns list --json | jq -c '.namespaces[] | [.complete, (.provisioned | length)]')" "[true,$((3 * n + 1))]"
+}
+
+@test "audit stopped between listing the ledgers and reading one that a poststop drops meanwhile: audit goes on" {
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create pod1
+  start_member rtc-x member
+  kill "$MEMBER"
+  wait "$MEMBER" || true
+  # The last directory read before the ledger's open.
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=getdents64,openat "$NSIPC" audit --json >/dev/null
+  n=$(sed '/"rtc-x.json"/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^getdents64(')
+  held_at getdents64 "$n" "$NSIPC" audit --json
+  "$NSIPC" hook --min-idle 0 poststop <<<'{"id": "rtc-x", "status": "stopped"}'
+  [ ! -e "$NSIPC_STATE_DIR/containers/rtc-x.json" ]
+  kill -CONT "$HELD"
+  audit_status=0
+  wait "$HELD_STRACE" || audit_status=$?
+  [ "$audit_status" -eq 0 ] || { cat "$BATS_TEST_TMPDIR/held.out"; false; }
+  run jq -c '[.namespaces[] | select(.name == "pod1") | .objects[] | [.key, .rule]]' "$BATS_TEST_TMPDIR/held.out"
+  assert_output '[["0x00000710","policy"]]'
+}
+
+@test "an exec stopped in its join holds up ns delete, not another exec" {
+  "$NSIPC" ns create a --policy p
+  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat,setns "$NSIPC" exec a -- true
+  n=$(sed '/^setns(/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
+  held_at openat "$n" "$NSIPC" exec a -- true
+  run timeout 10 "$NSIPC" exec a -- cat /proc/sys/kernel/msgmni
+  assert_success
+  kill -CONT "$HELD"
+  wait "$HELD_STRACE"
+  run "$NSIPC" ns delete a
+  assert_success
+}
