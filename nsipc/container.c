@@ -422,7 +422,10 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
 {
   memset (out, 0, sizeof *out);
   struct nsipc_ledger l;
-  if (ledger_take (state_dir, id, &l, err) < 0)
+  /* Held while a private container's is judged (a handle's open): it is
+     dropped as read, never a new container's that took the id meanwhile. */
+  _cleanup_close_ int held = -1;
+  if (ledger_take (state_dir, id, &l, &held, err) < 0)
     {
       /* None, or unreadable: a note, not a failure.  Dropping it also
          removes a temp file a killed createRuntime left. */
@@ -451,7 +454,10 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
     format (out->note, sizeof out->note, "container %s: its start was refused or did not finish; removed nothing",
             l.id);
   else if (shared)
-    r = reap_shared (state_dir, &l, min_idle, out, err);
+    {
+      close (steal_fd (&held)); /* a long reap must not hold up starts */
+      r = reap_shared (state_dir, &l, min_idle, out, err);
+    }
   else if (l.kind == NS_KIND_PRIVATE)
     keep_if_outlived (&l, out);
   else /* the host's: nothing was provisioned there */
@@ -463,7 +469,12 @@ container_poststop (const char *state_dir, const char *id, const char *bundle, i
   if (r < 0)
     nsipc_error_prefix (err, "container %s", l.id);
   nsipc_error drop_err;
-  if (!out->keep_record && ledger_drop_same (state_dir, &l, &drop_err) < 0 && r == 0)
+  char file[LEDGER_ID_MAX + 8];
+  state_record_file (l.id, file, sizeof file);
+  int dropped = out->keep_record ? 0
+                : held >= 0      ? state_remove (held, file, &drop_err)
+                                 : ledger_drop_same (state_dir, &l, &drop_err);
+  if (dropped < 0 && r == 0)
     r = -1, *err = drop_err;
   ledger_free (&l);
   return r;

@@ -275,11 +275,15 @@ ledger_begin (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *
 }
 
 int
-ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *l, nsipc_error *err)
+ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *l, int *held, nsipc_error *err)
 {
   memset (l, 0, sizeof *l);
   _cleanup_close_ int dir = open_dir (state_dir, false, err);
-  return dir < 0 ? -1 : ledger_read (dir, id, l, err);
+  if (dir < 0 || ledger_read (dir, id, l, err) < 0)
+    return -1;
+  if (held)
+    *held = steal_fd (&dir);
+  return 0;
 }
 
 int

@@ -75,13 +75,14 @@ int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_e
 
 /* STATE_DIR/containers, each call under its lock (released on return: a
    long poststop must not hold up other containers' starts).  ledger_take
-   fails with err->status ENOENT when there is no ledger. */
+   fails with err->status ENOENT when there is no ledger; with HELD, it
+   keeps the lock, returning the directory there for the caller to close. */
 int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 /* ledger_store of a container's first record: an earlier one of its id is
    refused while its container runs (ids must be unique), and kept under
    another name while it protects objects in a namespace that remains. */
 int ledger_begin (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
-int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, int *held, nsipc_error *err);
 int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);
 /* Drops, under the lock, the records of stopped containers that LEDGER's
    (complete, in a namespace others share) makes redundant: the same
