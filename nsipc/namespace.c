@@ -415,6 +415,10 @@ namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
   return *n_pids > 0 || *pin;
 }
 
+#ifndef FD_NSFS_ROOT
+#define FD_NSFS_ROOT -10003 /* linux/fcntl.h of Linux 6.18 */
+#endif
+
 /* nsfs handles are at most this long (struct nsfs_file_handle is 16). */
 #define NS_HANDLE_MAX 64
 
@@ -467,11 +471,16 @@ namespace_handle_alive (const char *handle, uint64_t inode)
   _cleanup_free_ struct file_handle *fh = handle_new ();
   if (handle == NULL || !parse_handle (handle, fh))
     return -1;
-  /* Any nsfs file serves as the mount to decode it against. */
-  _cleanup_close_ int nsfs = open ("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
-  if (nsfs < 0)
-    return -1;
-  _cleanup_close_ int fd = open_by_handle_at (nsfs, fh, O_RDONLY | O_CLOEXEC);
+  /* nsfs's root, as Linux 6.18 names it, saves opening an nsfs file
+     (any serves) to decode against. */
+  _cleanup_close_ int fd = open_by_handle_at (FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == EBADF)
+    {
+      _cleanup_close_ int nsfs = open ("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+      if (nsfs < 0)
+        return -1;
+      fd = open_by_handle_at (nsfs, fh, O_RDONLY | O_CLOEXEC);
+    }
   struct stat st;
   if (fd >= 0)
     return fstat (fd, &st) == 0 && st.st_ino == inode ? 1 : -1;
