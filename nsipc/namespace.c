@@ -16,7 +16,9 @@
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "procfs.h"
@@ -436,12 +438,20 @@ namespace_handle (int nsfd)
 {
   _cleanup_free_ struct file_handle *fh = handle_new ();
   int mount_id;
-  if (name_to_handle_at (nsfd, "", fh, &mount_id, AT_EMPTY_PATH) < 0)
+  /* Through syscall (), as the other handle call: glibc's wrappers would
+     bring more of libc into the hook's memory (format.h says how much). */
+  if (syscall (SYS_name_to_handle_at, nsfd, "", fh, &mount_id, AT_EMPTY_PATH) < 0)
     return NULL;
-  char *text = xmalloc (16 + 2 * fh->handle_bytes);
-  int n = sprintf (text, "%d:", fh->handle_type);
+  static const char digits[] = "0123456789abcdef";
+  size_t size = 16 + 2 * fh->handle_bytes;
+  char *text = xmalloc (size);
+  int n = format (text, size, "%d:", fh->handle_type);
   for (unsigned i = 0; i < fh->handle_bytes; i++)
-    n += sprintf (text + n, "%02x", fh->f_handle[i]);
+    {
+      text[n++] = digits[fh->f_handle[i] >> 4];
+      text[n++] = digits[fh->f_handle[i] & 15];
+    }
+  text[n] = '\0';
   return text;
 }
 
@@ -449,10 +459,9 @@ namespace_handle (int nsfd)
 static bool
 parse_handle (const char *handle, struct file_handle *fh)
 {
-  char *end;
-  errno = 0;
-  long type = strtol (handle, &end, 10);
-  if (errno || end == handle || *end != ':' || type < 0 || type > INT_MAX)
+  uint64_t type;
+  const char *end = parse_u64 (handle, &type);
+  if (end == NULL || *end != ':' || type > INT_MAX)
     return false;
   const char *hex = end + 1;
   size_t len = strlen (hex);
@@ -460,9 +469,20 @@ parse_handle (const char *handle, struct file_handle *fh)
     return false;
   fh->handle_type = (int)type;
   fh->handle_bytes = len / 2;
-  for (size_t i = 0; i < len / 2; i++)
-    sscanf (hex + 2 * i, "%2hhx", &fh->f_handle[i]);
+  /* By hand, as the text is made: libc's scanf and printf code would add
+     to the hook's memory (format.h). */
+  for (size_t i = 0; i < len; i++)
+    {
+      unsigned digit = hex[i] <= '9' ? (unsigned)(hex[i] - '0') : (unsigned)(hex[i] - 'a' + 10);
+      fh->f_handle[i / 2] = i % 2 ? fh->f_handle[i / 2] | digit : digit << 4;
+    }
   return true;
+}
+
+static int
+open_by_handle (int mount, struct file_handle *fh)
+{
+  return (int)syscall (SYS_open_by_handle_at, mount, fh, O_RDONLY | O_CLOEXEC);
 }
 
 int
@@ -473,13 +493,13 @@ namespace_handle_alive (const char *handle, uint64_t inode)
     return -1;
   /* nsfs's root, as Linux 6.18 names it, saves opening an nsfs file
      (any serves) to decode against. */
-  _cleanup_close_ int fd = open_by_handle_at (FD_NSFS_ROOT, fh, O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int fd = open_by_handle (FD_NSFS_ROOT, fh);
   if (fd < 0 && errno == EBADF)
     {
       _cleanup_close_ int nsfs = open ("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
       if (nsfs < 0)
         return -1;
-      fd = open_by_handle_at (nsfs, fh, O_RDONLY | O_CLOEXEC);
+      fd = open_by_handle (nsfs, fh);
     }
   struct stat st;
   if (fd >= 0)
