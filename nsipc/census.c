@@ -248,7 +248,7 @@ census_take (const char *state_dir, const char *runtime_root, enum census_owners
   memset (c, 0, sizeof *c);
   c->home = namespace_open_current (err);
   const struct dl_mount *m = c->home < 0 ? NULL : dl_mount (err);
-  if (m == NULL || namespace_inode (c->home, &c->host, err) < 0)
+  if (m == NULL || namespace_inode (c->home, &c->host, err) < 0 || namespace_check_host (c->host, err) < 0)
     {
       census_free (c);
       return -1;

@@ -291,6 +291,21 @@ ns_link_inode (int proc, const char *pid, uint64_t *inode)
   return namespace_parse_name (text, inode) ? 0 : (errno = EPROTO, -1);
 }
 
+int
+namespace_check_host (uint64_t inode, nsipc_error *err)
+{
+  uint64_t init;
+  /* Unreadable (a hardened /proc, or process 1 of a namespace above
+     ours): nothing to tell by. */
+  if (ns_link_inode (AT_FDCWD, "/proc/1", &init) < 0 || init == inode)
+    return 0;
+  return nsipc_error_set (err, 0,
+                          "nsipc is in IPC namespace %" PRIu64 ", not the host's (%" PRIu64
+                          ", process 1's), and would take its own for the host's: run it in the host's IPC namespace "
+                          "(a Kubernetes pod: hostIPC: true)",
+                          inode, init);
+}
+
 /* The same for a process whose main thread has exited: it has no link of
    its own (ENOENT), but its other threads still run, and may use objects;
    the first of them answers.  ENOENT again when there is none. */

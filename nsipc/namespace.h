@@ -95,6 +95,11 @@ int namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped
    counts processes whose namespace link could not be read. */
 int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
 
+/* Fails when INODE, the caller's IPC namespace, is not process 1's: gc
+   and audit take their own for the host's, whose objects only --host may
+   remove.  Passes when process 1's cannot be read. */
+int namespace_check_host (uint64_t inode, nsipc_error *err);
+
 /* Whether the IPC namespace INODE lives on: 1 when processes are in it
    (*N_PIDS) or a bind mount pins it (*PIN), else 0; -1 when /proc cannot
    be read. */

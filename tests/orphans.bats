@@ -270,6 +270,16 @@ mqueue /mine"
   assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
 }
 
+@test "in an IPC namespace not process 1's, audit refuses in one line rather than take its own for the host's" {
+  # Process 1 (sh, in a pid namespace of its own) stays in ours; nsipc
+  # runs in a new IPC namespace below it, as in a pod without hostIPC.
+  run unshare --pid --fork --mount-proc sh -c '"$0" audit --json; echo "status $?"' "$NSIPC"
+  assert_equal "${lines[-1]}" "status 0" # from process 1's namespace, audit works
+  run unshare --pid --fork --mount-proc sh -c 'unshare --ipc "$0" audit --json; echo "status $?"' "$NSIPC"
+  assert_line --index 0 --regexp "^nsipc: audit: nsipc is in IPC namespace [0-9]+, not the host's \([0-9]+, process 1's\), and would take its own for the host's: run it in the host's IPC namespace \(a Kubernetes pod: hostIPC: true\)$"
+  assert_line --index 1 "status 1"
+}
+
 @test "audit --orphans, gc --dry-run and gc agree exactly" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x800 4096
   in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x801
