@@ -319,6 +319,20 @@ allows (const char *action)
   return action && (strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0);
 }
 
+/* Whether ACTION decides against the call itself.  Any other (TRACE,
+   NOTIFY, one a later runtime adds) may let it through: a tracer or a
+   user-space notifier decides then. */
+static bool
+refuses (const char *action)
+{
+  static const char *const refusals[]
+      = { "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP" };
+  for (size_t i = 0; action && i < sizeof refusals / sizeof *refusals; i++)
+    if (strcmp (action, refusals[i]) == 0)
+      return true;
+  return false;
+}
+
 static json_t *
 oci_rule (const struct seal_rule *r)
 {
@@ -400,7 +414,8 @@ strip_judged (json_t *profile, unsigned *allowed, nsipc_error *err)
           json_array_remove (list, i);
           continue;
         }
-      if (!allows (json_string_value (json_object_get (rule, "action"))))
+      const char *action = json_string_value (json_object_get (rule, "action"));
+      if (refuses (action))
         continue;
       bool conditional = json_array_size (json_object_get (rule, "args")) > 0;
       for (size_t k = json_array_size (names); k-- > 0;)
@@ -408,6 +423,11 @@ strip_judged (json_t *profile, unsigned *allowed, nsipc_error *err)
           const char *name = json_string_value (json_array_get (names, k));
           if (name == NULL || !judged (name))
             continue;
+          if (!allows (action))
+            return nsipc_error_set (err, 0,
+                                    "seal: linux.seccomp hands %s to %s, which may let it through; the seal cannot be "
+                                    "combined with it",
+                                    name, action ? action : "no action");
           if (conditional && strcmp (name, "ipc") != 0)
             return nsipc_error_set (err, 0,
                                     "seal: linux.seccomp allows %s under conditions of its own, which the seal "
@@ -454,6 +474,11 @@ seal_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
         return nsipc_error_set (err, 0,
                                 "seal: linux.seccomp allows every syscall by default (%s); the seal needs an "
                                 "allowlist profile (defaultAction SCMP_ACT_ERRNO), or none",
+                                def);
+      if (!refuses (def))
+        return nsipc_error_set (err, 0,
+                                "seal: linux.seccomp's defaultAction %s lets a tracer or notifier allow calls; the "
+                                "seal needs an allowlist profile (defaultAction SCMP_ACT_ERRNO), or none",
                                 def);
       if (!json_is_array (json_object_get (profile, "syscalls")))
         json_object_set_new (profile, "syscalls", json_array ());

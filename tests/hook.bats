@@ -614,6 +614,16 @@ msgget: Operation not permitted"
   run "$NSIPC" oci-config --policy sealed <"$b/cond.json"
   assert_failure 2
   assert_output "nsipc: oci-config: seal: linux.seccomp allows shmctl under conditions of its own, which the seal cannot be combined with"
+  # One that lets a user-space notifier or a tracer decide: it may allow
+  # what the seal refuses, so it is refused too.
+  jq '.linux.seccomp = { "defaultAction": "SCMP_ACT_NOTIFY", "syscalls": [] }' "$b/plain.json" >"$b/notify.json"
+  run "$NSIPC" oci-config --policy sealed <"$b/notify.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: seal: linux.seccomp's defaultAction SCMP_ACT_NOTIFY lets a tracer or notifier allow calls; the seal needs an allowlist profile (defaultAction SCMP_ACT_ERRNO), or none"
+  jq '.linux.seccomp = { "defaultAction": "SCMP_ACT_ERRNO", "syscalls": [ { "names": ["shmctl"], "action": "SCMP_ACT_TRACE" } ] }' "$b/plain.json" >"$b/trace.json"
+  run "$NSIPC" oci-config --policy sealed <"$b/trace.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: seal: linux.seccomp hands shmctl to SCMP_ACT_TRACE, which may let it through; the seal cannot be combined with it"
 }
 
 @test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {

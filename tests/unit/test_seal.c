@@ -142,6 +142,19 @@ oci_cases (void)
               &err);
   ok (c == NULL && strstr (err.msg, "allows msgctl under conditions of its own"),
       "oci: foreign conditions are refused");
+  c = sealed ("{ \"linux\": { \"seccomp\": { \"defaultAction\": \"SCMP_ACT_NOTIFY\" } } }", &err);
+  ok (c == NULL && strstr (err.msg, "defaultAction SCMP_ACT_NOTIFY lets a tracer or notifier allow calls"),
+      "oci: a default a notifier decides is refused");
+  c = sealed ("{ \"linux\": { \"seccomp\": { \"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"syscalls\": [ { "
+              "\"names\": [\"read\", \"shmctl\"], \"action\": \"SCMP_ACT_TRACE\" } ] } } }",
+              &err);
+  ok (c == NULL && strstr (err.msg, "hands shmctl to SCMP_ACT_TRACE, which may let it through"),
+      "oci: a System V call a tracer decides is refused");
+  c = sealed ("{ \"linux\": { \"seccomp\": { \"defaultAction\": \"SCMP_ACT_KILL\", \"syscalls\": [ { "
+              "\"names\": [\"read\"], \"action\": \"SCMP_ACT_NOTIFY\" } ] } } }",
+              &err);
+  ok (c != NULL, "oci: a killing default and a notifier for other calls are sealed");
+  json_decref (c);
   json_t *plain = json_loads ("{}", 0, NULL);
   policy_load_string ("{ \"version\": 1, \"seal\": true }", &p, &problems);
   ok (seal_check_oci (plain, &p, &err) < 0 && strstr (err.msg, "does not carry its seal"),
