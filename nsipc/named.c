@@ -164,6 +164,24 @@ count_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
   return namespace_inode (nsfd, &inode, err) < 0 ? -1 : namespace_members (inode, pids, n, &skipped, err);
 }
 
+/* The same, counted again for up to half a second while there are any,
+   before a delete: an audit, which takes no lock, visits each namespace
+   for a moment, and is no user to refuse the delete for. */
+static int
+count_staying_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
+{
+  for (int tries = 0;; tries++)
+    {
+      if (count_members (nsfd, n, pids, err) < 0)
+        return -1;
+      if (*n == 0 || tries == 10)
+        return 0;
+      free (*pids);
+      *pids = NULL;
+      nanosleep (&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    }
+}
+
 /* Unpins NAME, unmounts its /dev/shm and removes its record: the record
    marked "deleting" first and removed last, so that a kill on the way
    leaves what ns delete, ns create and gc --pins find and finish. */
@@ -198,7 +216,7 @@ discard (const char *state_dir, int dirfd, const char *name, nsipc_error *err)
     return -1; /* a symlink, a device: not ours to remove */
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
-  if (nsfd >= 0 && count_members (nsfd, &n, &pids, err) < 0)
+  if (nsfd >= 0 && count_staying_members (nsfd, &n, &pids, err) < 0)
     return -1;
   if (n > 0)
     return nsipc_error_set (err, 0, "namespace %s is in use by %zu process%s", name, n, n == 1 ? "" : "es");
@@ -362,7 +380,7 @@ named_delete (const char *state_dir, const char *name, bool force, nsipc_error *
     return -1;
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
-  if (nsfd >= 0 && !force && count_members (nsfd, &n, &pids, err) < 0)
+  if (nsfd >= 0 && !force && count_staying_members (nsfd, &n, &pids, err) < 0)
     return -1;
   if (n > 0)
     {
