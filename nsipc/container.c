@@ -391,9 +391,7 @@ keep_if_outlived (const struct nsipc_ledger *l, struct nsipc_poststop *out)
   nsipc_error err;
   size_t n;
   bool pin;
-  /* The handle answers the usual case, a namespace gone with its only
-     container, without reading every process's link. */
-  int held = namespace_handle_alive (l->ns_handle, l->ns_inode) == 0 ? 0 : namespace_held (l->ns_inode, &n, &pin, &err);
+  int held = namespace_held (l->ns_handle, l->ns_inode, &n, &pin, &err);
   if (held < 0)
     {
       out->keep_record = true;

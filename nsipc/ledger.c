@@ -208,22 +208,18 @@ ledger_container_alive (const struct nsipc_ledger *l)
 }
 
 /* Whether the namespace a stopped container joined is still where its
-   ledger says, or its own namespace still has processes (a pod's sandbox
-   that stopped before the containers that joined it): then what its
-   policy made there is still to protect. */
+   ledger says, or its own namespace is still held (a pod's sandbox that
+   stopped before the containers that joined it), as poststop asks: then
+   what its policy made there is still to protect. */
 static bool
 shared_remains (const struct nsipc_ledger *l)
 {
   nsipc_error ignored;
   uint64_t inode;
-  if (l->kind == NS_KIND_PRIVATE && namespace_handle_alive (l->ns_handle, l->ns_inode) == 0)
-    return false;
+  size_t n;
+  bool pin;
   if (l->kind == NS_KIND_PRIVATE)
-    {
-      _cleanup_free_ pid_t *pids = NULL;
-      size_t n = 0, skipped;
-      return namespace_members (l->ns_inode, &pids, &n, &skipped, &ignored) == 0 && n > 0;
-    }
+    return namespace_held (l->ns_handle, l->ns_inode, &n, &pin, &ignored) != 0;
   _cleanup_close_ int fd = l->kind == NS_KIND_SHARED && l->ns_path ? namespace_open_path (l->ns_path, &ignored) : -1;
   return fd >= 0 && namespace_inode (fd, &inode, &ignored) == 0 && inode == l->ns_inode;
 }

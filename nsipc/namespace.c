@@ -421,17 +421,6 @@ pinned (uint64_t inode)
   return text == NULL || strstr (text, root) != NULL; /* unreadable: held, for all we know */
 }
 
-int
-namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
-{
-  _cleanup_free_ pid_t *pids = NULL;
-  size_t skipped;
-  if (namespace_members (inode, &pids, n_pids, &skipped, err) < 0)
-    return -1;
-  *pin = pinned (inode);
-  return *n_pids > 0 || *pin;
-}
-
 #ifndef FD_NSFS_ROOT
 #define FD_NSFS_ROOT -10003 /* linux/fcntl.h of Linux 6.18 */
 #endif
@@ -439,7 +428,7 @@ namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
 /* nsfs handles are at most this long (struct nsfs_file_handle is 16). */
 #define NS_HANDLE_MAX 64
 
-/* Room for HANDLE_MAX bytes after the header, as name_to_handle_at(2) asks. */
+/* Room for NS_HANDLE_MAX bytes after the header, as name_to_handle_at(2) asks. */
 static struct file_handle *
 handle_new (void)
 {
@@ -500,7 +489,10 @@ open_by_handle (int mount, struct file_handle *fh)
   return (int)syscall (SYS_open_by_handle_at, mount, fh, O_RDONLY | O_CLOEXEC);
 }
 
-int
+/* Whether the IPC namespace INODE that HANDLE names still lives: 1, 0
+   when it is gone, -1 when that cannot be told (no handle, a kernel
+   without nsfs handles, one that does not name INODE). */
+static int
 namespace_handle_alive (const char *handle, uint64_t inode)
 {
   _cleanup_free_ struct file_handle *fh = handle_new ();
@@ -521,4 +513,19 @@ namespace_handle_alive (const char *handle, uint64_t inode)
     return fstat (fd, &st) == 0 && st.st_ino == inode ? 1 : -1;
   /* ESTALE: no namespace of that id has a reference left, nor ever will. */
   return errno == ESTALE ? 0 : -1;
+}
+
+int
+namespace_held (const char *handle, uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err)
+{
+  *n_pids = 0;
+  *pin = false;
+  if (namespace_handle_alive (handle, inode) == 0)
+    return 0;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t skipped;
+  if (namespace_members (inode, &pids, n_pids, &skipped, err) < 0)
+    return -1;
+  *pin = pinned (inode);
+  return *n_pids > 0 || *pin;
 }

@@ -102,15 +102,11 @@ int namespace_check_host (uint64_t inode, nsipc_error *err);
 
 /* Whether the IPC namespace INODE lives on: 1 when processes are in it
    (*N_PIDS) or a bind mount pins it (*PIN), else 0; -1 when /proc cannot
-   be read. */
-int namespace_held (uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err);
+   be read.  HANDLE (namespace_handle's, or NULL) answers first where it
+   says the namespace is gone, without reading every process's link. */
+int namespace_held (const char *handle, uint64_t inode, size_t *n_pids, bool *pin, nsipc_error *err);
 
 /* The namespace NSFD as a file handle ("TYPE:HEX", Linux 6.18 and later),
    which names it for as long as it lives and never another after: NULL
    where nsfs has none. */
 char *namespace_handle (int nsfd);
-
-/* Whether the IPC namespace INODE that HANDLE names still lives: 1, 0
-   when it is gone, -1 when that cannot be told (no handle, a kernel
-   without nsfs handles, one that does not name INODE). */
-int namespace_handle_alive (const char *handle, uint64_t inode);

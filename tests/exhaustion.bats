@@ -24,6 +24,22 @@ teardown() {
   [ -z "${HOST_BEFORE:-}" ] || assert_equal "$(host_snapshot | grep -v "$BATS_TEST_TMPDIR")" "$(grep -v "$BATS_TEST_TMPDIR" <<<"$HOST_BEFORE")"
 }
 
+# pod_member OBJECT: the named namespace rtc-pod (policy pod: shm 0x700)
+# with a process in it, and in $state the OCI state of a container rtc-c1
+# of that process that joins it with policy member (OBJECT).
+pod_member() {
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
+  echo "{ \"version\": 1, \"objects\": [ $1 ] }" >"$NSIPC_POLICY_DIR/member.json"
+  "$NSIPC" ns create rtc-pod --policy pod
+  local pin=$NSIPC_STATE_DIR/ns/rtc-pod b=$BATS_TEST_TMPDIR/b
+  spawn nsenter --ipc="$pin" sleep 60
+  mkdir "$b"
+  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
+  state=$(jq -nc --arg bundle "$b" --argjson pid "${PIDS[0]}" \
+    '{ "ociVersion": "1.0.2", "id": "rtc-c1", "status": "creating", "pid": $pid, "bundle": $bundle,
+       "annotations": { "io.nsipc.policy": "member" } }')
+}
+
 # failing_at ERRNO PATH CMD...: runs CMD with every call on PATH failing
 # with ERRNO.
 failing_at() {
@@ -57,17 +73,7 @@ objects_in() {
 }
 
 @test "EMFILE listing the ledgers: gc stops, and a killed createRuntime's segment stays" {
-  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
-  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x710", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/member.json"
-  "$NSIPC" ns create rtc-pod --policy pod
-  pin=$NSIPC_STATE_DIR/ns/rtc-pod
-  spawn nsenter --ipc="$pin" sleep 60
-  b=$BATS_TEST_TMPDIR/b
-  mkdir "$b"
-  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
-  state=$(jq -nc --arg bundle "$b" --argjson pid "${PIDS[0]}" \
-    '{ "ociVersion": "1.0.2", "id": "rtc-c1", "status": "creating", "pid": $pid, "bundle": $bundle,
-       "annotations": { "io.nsipc.policy": "member" } }')
+  pod_member '{ "type": "shm", "key": "0x710", "size": 4096 }'
   # Killed after its segment, before the pod's record lists it: only its
   # incomplete ledger keeps the segment.
   run strace -f -o /dev/null -e trace=renameat2 -e inject=renameat2:signal=KILL:when=2 -- "$NSIPC" hook createRuntime <<<"$state"
@@ -143,21 +149,15 @@ no_space_from() {
 }
 
 @test "EMFILE opening a named namespace's pin while reading the records: gc stops rather than judge without them" {
-  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x700", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/pod.json"
-  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
-  "$NSIPC" ns create rtc-pod --policy pod
-  pin=$NSIPC_STATE_DIR/ns/rtc-pod
-  spawn nsenter --ipc="$pin" sleep 60
-  b=$BATS_TEST_TMPDIR/b
-  mkdir "$b"
-  jq -n --arg pin "$pin" '{ "linux": { "namespaces": [ { "type": "ipc", "path": $pin } ] } }' >"$b/config.json"
-  jq -nc --arg bundle "$b" --argjson pid "${PIDS[0]}" \
-    '{ "ociVersion": "1.0.2", "id": "rtc-c1", "status": "creating", "pid": $pid, "bundle": $bundle,
-       "annotations": { "io.nsipc.policy": "member" } }' | "$NSIPC" hook createRuntime
-  # The first open of the pin is the records' reading.
-  strace -o "$BATS_TEST_TMPDIR/calls" -e trace=openat "$NSIPC" gc --container rtc-c1 --dry-run >/dev/null
+  pod_member '{ "type": "msg", "key": "0x710" }'
+  "$NSIPC" hook createRuntime <<<"$state"
+  # The first open of the pin is the records' reading.  Only the opens in
+  # STATE_DIR/ns are counted: those of /proc before it vary with the
+  # host's processes.
+  strace -o "$BATS_TEST_TMPDIR/calls" -P "$NSIPC_STATE_DIR/ns" -e trace=openat "$NSIPC" gc --container rtc-c1 --dry-run >/dev/null
   n=$(sed '/"rtc-pod", O_RDONLY|O_NOFOLLOW|O_CLOEXEC|O_PATH/q' "$BATS_TEST_TMPDIR/calls" | grep -c '^openat(')
-  run strace -o /dev/null -e trace=openat -e inject=openat:error=EMFILE:when="$n" -- "$NSIPC" gc --container rtc-c1 --min-idle 0
+  run strace -o /dev/null -P "$NSIPC_STATE_DIR/ns" -e trace=openat -e inject=openat:error=EMFILE:when="$n" -- \
+    "$NSIPC" gc --container rtc-c1 --min-idle 0
   assert_failure 1
   assert_output "nsipc: gc: namespace rtc-pod: open pin rtc-pod: Too many open files; it may keep objects, so nothing is judged"
   assert_equal "$(objects_in rtc-pod)" "msg 0x710
