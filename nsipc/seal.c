@@ -518,6 +518,16 @@ normalized_rules (json_t *config)
 int
 seal_check_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
 {
+  /* The rules alone are not the seal: runc loads them for every
+     architecture listed too, and on x86 libseccomp turns the get calls'
+     key rules into an unconditional allow of ipc (MSGGET ...), through
+     which a 32-bit call creates any key.  The seal lists none. */
+  json_t *arches = json_object_get (json_object_get (json_object_get (config, "linux"), "seccomp"), "architectures");
+  if (json_array_size (arches) > 0)
+    return nsipc_error_set (err, 0,
+                            "the policy is sealed, but the config's linux.seccomp.architectures adds ABIs the seal "
+                            "does not cover (x86's 32-bit ipc(2)): create the container with nsipc oci-config, or "
+                            "podman with the precreate hook");
   _cleanup_json_ json_t *sealed = json_deep_copy (config);
   if (seal_oci (sealed, p, err) < 0)
     return -1;

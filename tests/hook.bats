@@ -626,6 +626,27 @@ msgget: Operation not permitted"
   assert_output "nsipc: oci-config: seal: linux.seccomp hands shmctl to SCMP_ACT_TRACE, which may let it through; the seal cannot be combined with it"
 }
 
+@test "the hook refuses a sealed config whose linux.seccomp lists architectures: a 32-bit ipc(MSGGET) made an undeclared key" {
+  "$IPC_TOOL" i386 || skip "no 32-bit system calls here"
+  echo '{ "version": 1, "seal": true, "objects": [ { "type": "msg", "key": "0x1001" } ] }' >"$NSIPC_POLICY_DIR/sealed.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'ipc-tool create32 0x2000 2>&1; awk "NR > 1 { print \"left\", \$1 }" /proc/sysvipc/msg'
+  "$NSIPC" oci-config --policy sealed <"$b/config.json" >"$b/sealed.json"
+  # The seal's rules as oci-config writes them, loaded for x86 too (as
+  # podman's profile lists it): libseccomp allows ipc(MSGGET) whole then.
+  jq '.linux.seccomp.architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]' "$b/sealed.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 1): bundle $b: the policy is sealed, but the config's linux.seccomp.architectures adds ABIs the seal does not cover (x86's 32-bit ipc(2))"
+  refute_output --partial "left 8192"
+  # As oci-config writes it, the 32-bit call is refused.
+  cp "$b/sealed.json" "$b/config.json"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_success
+  refute_output --partial "left 8192"
+  assert_output --partial "left 4097"
+}
+
 @test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {
   cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
 { "version": 1, "seal": true,

@@ -18,6 +18,8 @@
                                    i386's msgrcv (x86_64 only)
      ipc-tool wait-ipc32 KEY FILE  the same through i386's ipc(2)
      ipc-tool i386                 exit 0 if those work here, else 77
+     ipc-tool create32 KEY         create message queue KEY through i386's
+                                   ipc(2) (MSGGET), as a 32-bit program does
      ipc-tool leaderless-recv KEY FILE
                                    block in msgrcv in a thread whose main
                                    thread has exited (a zombie leader)
@@ -227,6 +229,11 @@ scenario (int argc, char **argv)
     {
       int q = msgget (key, 0);
       return q < 0 ? die ("msgget") : recv32 (q, strcmp (verb, "wait-ipc32") == 0 ? "ipc" : "direct", argv[3]);
+    }
+  if (strcmp (verb, "create32") == 0 && argc == 3)
+    {
+      long r = int80 (117, 13, key, IPC_CREAT | mode, 0, 0);
+      return r < 0 ? (errno = (int)-r, die ("ipc(MSGGET)")) : 0;
     }
 #endif
   if (strcmp (verb, "fill") == 0 && argc == 3)
