@@ -74,8 +74,10 @@ oci_check_policy_name (const char *value, nsipc_error *err)
    the OCI runtime spec names them.  runc's Go fills each from a key in any
    case (json_key_folds): spelled otherwise, runc would read what nsipc
    misses (a joined namespace's "Path", a "Sysctl" that overrides). */
-static const char *const top_fields[] = { "root", "linux", "mounts", "hooks", "annotations", NULL };
-static const char *const linux_fields[] = { "namespaces", "sysctl", "seccomp", NULL };
+static const char *const top_fields[] = { "root", "linux", "mounts", "hooks", "annotations", "process", NULL };
+static const char *const linux_fields[] = { "namespaces", "sysctl", "seccomp", "readonlyPaths", "maskedPaths", NULL };
+static const char *const process_fields[] = { "capabilities", NULL };
+static const char *const caps_fields[] = { "bounding", "effective", "inheritable", "permitted", "ambient", NULL };
 static const char *const root_fields[] = { "path", "readonly", NULL };
 static const char *const namespace_fields[] = { "type", "path", NULL };
 static const char *const mount_fields[] = { "destination", "type", "source", "options", NULL };
@@ -130,7 +132,11 @@ oci_config_spelled (json_t *config, nsipc_error *err)
       || each_spelled (json_object_get (config, "mounts"), mount_fields, "mounts", err) < 0
       || spelled (seccomp, seccomp_fields, "linux.seccomp", err) < 0
       || each_spelled (json_object_get (seccomp, "syscalls"), syscall_fields, "linux.seccomp.syscalls", err) < 0
-      || spelled (hooks, hooks_fields, "hooks", err) < 0)
+      || spelled (hooks, hooks_fields, "hooks", err) < 0
+      || spelled (json_object_get (config, "process"), process_fields, "process", err) < 0
+      || spelled (json_object_get (json_object_get (config, "process"), "capabilities"), caps_fields,
+                  "process.capabilities", err)
+             < 0)
     return -1;
   size_t i;
   json_t *v;
@@ -169,6 +175,54 @@ ipc_kind (json_t *config)
   return path && *path ? OCI_IPC_PATH : OCI_IPC_NEW;
 }
 
+static bool
+lists (json_t *array, const char *value)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach (array, i, v)
+  {
+    if (json_is_string (v) && strcmp (json_string_value (v), value) == 0)
+      return true;
+  }
+  return false;
+}
+
+int
+oci_sysctls_locked (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
+{
+  bool limits = false;
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    limits |= p->limits.set[id];
+  /* The host's namespace gets no limits (refused elsewhere), and its
+     sysctls are not the policy's to guard. */
+  if ((!p->seal && !limits) || ipc_kind (config) == OCI_IPC_HOST)
+    return 0;
+  const char *what = p->seal ? "remove the sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its limits"
+                             : "lift the policy's limits";
+  json_t *linux_ = json_object_get (config, "linux");
+  /* The IPC sysctls are the namespace root's to write, capability or
+     none: runc's read-only bind (readonlyPaths) or mask is what keeps
+     them. */
+  json_t *ro = json_object_get (linux_, "readonlyPaths"), *masked = json_object_get (linux_, "maskedPaths");
+  if (!lists (ro, "/proc/sys") && !lists (ro, "/proc") && !lists (masked, "/proc/sys"))
+    return nsipc_error_set (err, 0,
+                            "the config leaves /proc/sys writable (linux.readonlyPaths has no /proc/sys): the "
+                            "workload could %s; keep it read-only (podman: no --privileged, no unmask of /proc/sys)",
+                            what);
+  /* With CAP_SYS_ADMIN the workload remounts that bind writable. */
+  static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted", "ambient" };
+  json_t *caps = json_object_get (json_object_get (config, "process"), "capabilities");
+  for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
+    if (lists (json_object_get (caps, sets[i]), "CAP_SYS_ADMIN"))
+      return nsipc_error_set (err, 0,
+                              "the config keeps CAP_SYS_ADMIN (process.capabilities.%s), with which the workload can "
+                              "remount /proc/sys writable and %s; drop it (podman: no --privileged, no --cap-add "
+                              "SYS_ADMIN)",
+                              sets[i], what);
+  return 0;
+}
+
 /* As large as a config.json is read: a runtime has read it whole already. */
 #define OCI_CONFIG_MAX (64 << 20)
 
@@ -186,10 +240,21 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
   _cleanup_free_ char *text = read_fd_all (fd, OCI_CONFIG_MAX, &len);
   if (text == NULL)
     return nsipc_error_set (err, errno, "bundle %s: read config.json", bundle);
-  /* The members read below, not the process, mounts or seccomp profile
-     (unless the seal checks it): jsonpick.h. */
-  const char *const members[]
-      = { "root", "linux.namespaces", "linux.sysctl", p && p->seal ? "linux.seccomp" : NULL, NULL };
+  /* The members read below, not the process's, mounts or seccomp profile
+     (unless the seal and the limits are checked): jsonpick.h. */
+  const char *members[8] = { "root", "linux.namespaces", "linux.sysctl" };
+  size_t n = 3;
+  bool guarded = p && p->seal;
+  for (int id = 0; p && id < LIMIT_COUNT; id++)
+    guarded |= p->limits.set[id];
+  if (guarded) /* what oci_sysctls_locked reads */
+    {
+      members[n++] = "linux.readonlyPaths";
+      members[n++] = "linux.maskedPaths";
+      members[n++] = "process.capabilities";
+    }
+  if (p && p->seal)
+    members[n++] = "linux.seccomp";
   json_error_t jerr;
   _cleanup_json_ json_t *config = json_pick (text, len, members, &jerr);
   /* Not jansson's text: it quotes the file, which may not be the caller's
@@ -205,7 +270,9 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
     return nsipc_error_set (err, 0, "bundle %s: config.json is not valid JSON (line %d, column %d)", bundle, jerr.line,
                             jerr.column);
   if (oci_config_spelled (config, err) < 0
-      || (p && (oci_sysctl_conflicts (config, p, err) < 0 || (p->seal && seal_check_oci (config, p, err) < 0))))
+      || (p
+          && (oci_sysctl_conflicts (config, p, err) < 0 || oci_sysctls_locked (config, p, err) < 0
+              || (p->seal && seal_check_oci (config, p, err) < 0))))
     return nsipc_error_prefix (err, "bundle %s", bundle);
   const char *root = json_string_value (json_object_get (json_object_get (config, "root"), "path"));
   *rootfs = root == NULL ? NULL : root[0] == '/' ? xstrdup (root) : xasprintf ("%s/%s", bundle, root);
@@ -528,6 +595,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
   else if (oci_sysctl_conflicts (config, p, err) < 0) /* a shm_rmid_forced the policy leaves unset */
     return -1;
   if (p->dev_shm_size && set_dev_shm (config, p->dev_shm_size, err) < 0)
+    return -1;
+  if (oci_sysctls_locked (config, p, err) < 0)
     return -1;
   if (p->seal && seal_oci (config, p, err) < 0)
     return -1;

@@ -75,6 +75,14 @@ struct nsipc_oci_amend
    to another value (podman --sysctl): -1 with one line naming both. */
 int oci_sysctl_conflicts (json_t *config, const struct nsipc_policy *p, nsipc_error *err);
 
+/* Whether the workload of CONFIG is kept from writing its IPC namespace's
+   sysctls, where P is sealed or sets limits (and the container has a
+   namespace of its own or joins one): /proc/sys read-only or masked, and
+   no CAP_SYS_ADMIN to remount it.  Anyone root in the namespace may
+   write them, and kernel.shm_rmid_forced = 1 removes every segment whose
+   creator is gone: -1 saying which, when not. */
+int oci_sysctls_locked (json_t *config, const struct nsipc_policy *p, nsipc_error *err);
+
 /* Writes POLICY into CONFIG: limits as linux.sysctl (refused unless the
    container gets its own IPC namespace, and when the config already sets
    one of them to another value), dev_shm as the size of the

@@ -329,7 +329,7 @@ mqueue /dev/mqueue/events 660 4242"
   mkdir -p "$BATS_TEST_TMPDIR/w/pol"
   cp "$NSIPC_POLICY_DIR/web.json" "$BATS_TEST_TMPDIR/w/pol/"
   cd "$BATS_TEST_TMPDIR/w"
-  run "$NSIPC" --state-dir st --policy-dir pol oci-config --policy web --ns pod1 <<<'{ "linux": { "namespaces": [ { "type": "ipc" } ] } }'
+  run "$NSIPC" --state-dir st --policy-dir pol oci-config --policy web --ns pod1 <<<'{ "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }'
   assert_success
   assert_equal "$(jq -c '[.hooks.createRuntime[0].args, .linux.namespaces[0].path]' <<<"$output")" \
     "[[\"nsipc\",\"--state-dir\",\"$BATS_TEST_TMPDIR/w/st\",\"--policy-dir\",\"$BATS_TEST_TMPDIR/w/pol\",\"hook\",\"createRuntime\"],\"$BATS_TEST_TMPDIR/w/st/ns/pod1\"]"
@@ -439,7 +439,7 @@ mqueue /dev/mqueue/events 660 4242"
   for _ in $(seq 100); do [ "$(readlink /proc/"$pid"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
   b=$BATS_TEST_TMPDIR/b
   mkdir "$b"
-  echo '{ "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  echo '{ "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }' >"$b/config.json"
   run "$NSIPC" hook createRuntime <<<"{\"id\": \"c1\", \"status\": \"creating\", \"pid\": $pid, \"bundle\": \"$b\",
                                      \"annotations\": {\"io.nsipc.policy\": \"quiet\"}}"
   assert_success
@@ -645,6 +645,52 @@ msgget: Operation not permitted"
   assert_success
   refute_output --partial "left 8192"
   assert_output --partial "left 4097"
+}
+
+@test "a sealed or limited policy needs /proc/sys read-only and no CAP_SYS_ADMIN: root in the container removed the sealed segment and lifted the limits" {
+  echo '{ "version": 1, "seal": true, "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/sealed.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" '
+    mount -o remount,rw /proc/sys 2>/dev/null
+    { echo 1 >/proc/sys/kernel/shm_rmid_forced && echo 200 >/proc/sys/kernel/msgmni && echo wrote; } 2>/dev/null
+    awk "NR > 1 { print \"left\", \$1 }" /proc/sysvipc/shm'
+  "$NSIPC" oci-config --policy sealed <"$b/config.json" >"$b/sealed.json"
+  # As runc spec writes it (and podman, CRI-O, containerd): /proc/sys is a
+  # read-only bind, and no capability remounts it.
+  cp "$b/sealed.json" "$b/config.json"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_success
+  assert_output "left 4096"
+  # Unmasked (podman --security-opt unmask=/proc/sys, Kubernetes procMount:
+  # Unmasked): the namespace's root writes its IPC sysctls, no capability
+  # needed; shm_rmid_forced = 1 removes a segment whose creator is gone.
+  jq '.linux.readonlyPaths -= ["/proc/sys"]' "$b/sealed.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 2): bundle $b: the config leaves /proc/sys writable (linux.readonlyPaths has no /proc/sys): the workload could remove the sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its limits"
+  refute_output --partial wrote
+  run "$NSIPC" oci-config --policy sealed <"$b/config.json"
+  assert_failure 2
+  assert_output "nsipc: oci-config: the config leaves /proc/sys writable (linux.readonlyPaths has no /proc/sys): the workload could remove the sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its limits; keep it read-only (podman: no --privileged, no unmask of /proc/sys)"
+  # CAP_SYS_ADMIN remounts the read-only bind.
+  jq '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+      | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]' "$b/sealed.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 3)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 3): bundle $b: the config keeps CAP_SYS_ADMIN (process.capabilities.bounding), with which the workload can remount /proc/sys writable"
+  refute_output --partial wrote
+  # Limits alone are guarded the same way; a policy with neither is not.
+  jq '.linux.readonlyPaths -= ["/proc/sys"] | .annotations["io.nsipc.policy"] = "web" | del(.linux.seccomp)' \
+    "$b/sealed.json" >"$b/config.json"
+  run runc run --bundle "$b" "$(cid 4)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 4): bundle $b: the config leaves /proc/sys writable (linux.readonlyPaths has no /proc/sys): the workload could lift the policy's limits"
+  echo '{ "version": 1, "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 } ] }' >"$NSIPC_POLICY_DIR/plain.json"
+  jq '.annotations["io.nsipc.policy"] = "plain"' "$b/config.json" >"$b/plain.json"
+  mv "$b/plain.json" "$b/config.json"
+  run runc run --bundle "$b" "$(cid 5)"
+  assert_success
+  assert_output "wrote"
 }
 
 @test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {

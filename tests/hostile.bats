@@ -257,11 +257,11 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config shares the runtime's IPC namespace, but process $pid is in another"
 
-  jq -n --arg path "/proc/$other/ns/ipc" '{ ociVersion: "1.0.2", linux: { namespaces: [ { type: "ipc", path: $path } ] } }' >"$b/config.json"
+  jq -n --arg path "/proc/$other/ns/ipc" '{ ociVersion: "1.0.2", linux: { namespaces: [ { type: "ipc", path: $path } ], readonlyPaths: ["/proc/sys"] } }' >"$b/config.json"
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config joins /proc/$other/ns/ipc, but process $pid is in another IPC namespace"
 
-  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": ["/proc/sys"] } }' >"$b/config.json"
   sleeper nsenter --ipc="/proc/$pid/ns/ipc"
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"
@@ -270,12 +270,12 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   # spelled with escapes are read as the runtime decodes them, and the
   # entry is found after 64 KiB of other members (a seccomp profile is
   # 20 to 30 KiB).
-  echo '{ "ociVersion": "1.0.2", "li\u006eux": { "n\u0061mespaces": [ { "typ\u0065": "ipc" } ] } }' >"$b/config.json"
+  echo '{ "ociVersion": "1.0.2", "li\u006eux": { "n\u0061mespaces": [ { "typ\u0065": "ipc" } ], "readonlyPaths": ["/proc/sys"] } }' >"$b/config.json"
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"
   jq -n '{ ociVersion: "1.0.2", process: { env: [range(2048) | "VAR\(.)=\("x" * 24)"] },
            linux: { seccomp: { syscalls: [range(512) | { names: ["s\(.)"], action: "SCMP_ACT_ALLOW" }] },
-                    namespaces: [ { type: "ipc" } ] } }' >"$b/config.json"
+                    namespaces: [ { type: "ipc" } ], readonlyPaths: ["/proc/sys"] } }' >"$b/config.json"
   [ "$(stat -c %s "$b/config.json")" -gt 65536 ]
   bounded "$NSIPC" hook createRuntime < <(state "$pid" "$b" m77)
   one_line 1 "nsipc: hook createRuntime: container c1: bundle $b: the config asks for a new IPC namespace, but 1 other process shares that of process $pid"

@@ -493,6 +493,47 @@ test_rmid_forced (void)
   ok (oci_config_amend (c, &p, &a, &err) == 0, "set to 0: amended");
 }
 
+/* Who may write the namespace's IPC sysctls: its root, capability or
+   none, unless /proc/sys is read-only (or masked) and stays so. */
+static void
+test_sysctls_locked (void)
+{
+  nsipc_error err = { 0 };
+  struct nsipc_policy sealed = { .seal = true }, limited = { 0 }, plain = { 0 };
+  set_limit (&limited, LIMIT_MSGMNI, 32);
+  _cleanup_json_ json_t *c = spec ();
+  json_t *linux_ = json_object_get (c, "linux");
+  ok (oci_sysctls_locked (c, &sealed, &err) == 0 && oci_sysctls_locked (c, &limited, &err) == 0,
+      "runc spec's config keeps /proc/sys read-only: sealed and limited policies pass");
+  json_t *ro = json_object_get (linux_, "readonlyPaths");
+  for (size_t i = json_array_size (ro); i-- > 0;)
+    if (strcmp (json_string_value (json_array_get (ro, i)), "/proc/sys") == 0)
+      json_array_remove (ro, i);
+  ok (oci_sysctls_locked (c, &sealed, &err) < 0, "without /proc/sys in readonlyPaths a sealed policy is refused");
+  is_str (err.msg,
+          "the config leaves /proc/sys writable (linux.readonlyPaths has no /proc/sys): the workload could remove the "
+          "sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its limits; keep it read-only (podman: no "
+          "--privileged, no unmask of /proc/sys)",
+          "...saying why");
+  ok (oci_sysctls_locked (c, &limited, &err) < 0, "...and so is one with limits");
+  ok (oci_sysctls_locked (c, &plain, &err) == 0, "a policy with neither passes");
+  json_array_append_new (json_object_get (linux_, "maskedPaths"), json_string ("/proc/sys"));
+  ok (oci_sysctls_locked (c, &sealed, &err) == 0, "/proc/sys masked is as good as read-only");
+  json_array_append_new (json_object_get (json_object_get (json_object_get (c, "process"), "capabilities"), "ambient"),
+                         json_string ("CAP_SYS_ADMIN"));
+  ok (oci_sysctls_locked (c, &sealed, &err) < 0, "CAP_SYS_ADMIN in any set is refused: it remounts /proc/sys");
+  is_str (err.msg,
+          "the config keeps CAP_SYS_ADMIN (process.capabilities.ambient), with which the workload can remount "
+          "/proc/sys writable and remove the sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its "
+          "limits; drop it (podman: no --privileged, no --cap-add SYS_ADMIN)",
+          "...naming the set");
+  json_t *namespaces = json_object_get (linux_, "namespaces");
+  for (size_t i = json_array_size (namespaces); i-- > 0;)
+    if (strcmp (json_string_value (json_object_get (json_array_get (namespaces, i), "type")), "ipc") == 0)
+      json_array_remove (namespaces, i);
+  ok (oci_sysctls_locked (c, &sealed, &err) == 0, "in the host's IPC namespace it is not the policy's to guard");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -507,5 +548,6 @@ main (int argc, char **argv)
   test_stage ();
   test_dev_shm ();
   test_rmid_forced ();
+  test_sysctls_locked ();
   return tap_done ();
 }
