@@ -31,9 +31,14 @@ create_runtime (const struct nsipc_globals *g, const struct nsipc_oci_state *st)
   struct nsipc_policy p = { 0 };
   _cleanup_free_ char *label = NULL;
   int r = cli_container_policy (g, verb, st->id, st->policy, &p, &label);
-  if (r == 1) /* no policy at all: nothing to do */
-    return 0;
-  if (r == 0 && container_create (g->state_dir, st, &p, label, &err) < 0)
+  if (r == 1 && container_check_policyless (g->state_dir, st, &err) == 0)
+    return 0; /* no policy at all: nothing to do */
+  if (r == 1)
+    {
+      cli_error (verb, "container %s: %s", st->id, err.msg);
+      r = EXIT_RUNTIME;
+    }
+  else if (r == 0 && container_create (g->state_dir, st, &p, label, &err) < 0)
     {
       cli_error (verb, "container %s: %s", st->id, err.msg);
       r = EXIT_RUNTIME;

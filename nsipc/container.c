@@ -235,16 +235,54 @@ fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct n
   return shm_fit_container (l->pid, l->id, rootfs, p->dev_shm_size, tree, err);
 }
 
+/* A seal binds its own container's workload only: a sealed one that
+   joins a namespace where a container of an unsealed policy runs would
+   have its objects removed or re-owned by that one's workload.  The
+   running containers nsipc knows of are those with a ledger. */
+static int
+check_unsealed_neighbours (const char *state_dir, const struct nsipc_ledger *self, const char *other, nsipc_error *err)
+{
+  nsipc_error ignored;
+  _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &ignored);
+  char **files = NULL;
+  ssize_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files, err);
+  if (n < 0)
+    return nsipc_error_prefix (err, "%s/containers", state_dir);
+  int r = 0;
+  for (size_t i = 0; i < (size_t)n; i++)
+    {
+      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
+      struct nsipc_ledger l;
+      if (r == 0 && ledger_read (dirfd, files[i], &l, &ignored) == 0)
+        {
+          if (l.ns_inode == self->ns_inode && l.sealed == NULL && l.complete && strcmp (l.id, self->id) != 0
+              && ledger_container_alive (&l))
+            r = nsipc_error_set (err, 0,
+                                 "container %s of policy %s, which is not sealed, runs in the shared namespace (%s): "
+                                 "its workload could remove the objects of policy %s; a sealed policy joins only a "
+                                 "namespace whose containers are sealed",
+                                 l.id, l.policy ? l.policy : "?", other, self->policy);
+          ledger_free (&l);
+        }
+      free (files[i]);
+    }
+  free (files);
+  return r;
+}
+
 /* The seal holds for every way in (DESIGN.md §4), a container's too: one
    joining a namespace a sealed policy provisioned must be sealed itself
    (its config carries the seal, which the bundle check saw), or its
-   workload could remove or re-own the sealed policy's objects. */
+   workload could remove or re-own the sealed policy's objects; and a
+   sealed one joins no namespace an unsealed container runs in. */
 static int
 check_sealed_join (const char *state_dir, const struct nsipc_ledger *l, const struct nsipc_policy *p, const char *other,
                    nsipc_error *err)
 {
-  if (p->seal || (l->kind != NS_KIND_SHARED && l->kind != NS_KIND_NAMED))
+  if (l->kind != NS_KIND_SHARED && l->kind != NS_KIND_NAMED)
     return 0;
+  if (p->seal)
+    return check_unsealed_neighbours (state_dir, l, other, err);
   struct nsipc_policy seal = { 0 };
   int r = container_namespace_seal (state_dir, l->ns_inode, &seal, err);
   if (r == 0 && seal.seal)
@@ -482,6 +520,42 @@ void
 container_poststop_free (struct nsipc_poststop *out)
 {
   reaper_free (&out->reap);
+}
+
+int
+container_check_policyless (const char *state_dir, const struct nsipc_oci_state *st, nsipc_error *err)
+{
+  if (st->pid <= 0 || st->bundle == NULL)
+    return 0;
+  /* Only a namespace the config joins can be sealed already: a new one is
+     empty, the runtime's own is the host's.  Read the cheap way first. */
+  enum nsipc_oci_ipc ipc;
+  _cleanup_free_ char *path = NULL, *rootfs = NULL;
+  nsipc_error ignored;
+  if (oci_bundle_ipc (st->bundle, NULL, &ipc, &path, &rootfs, &ignored) == 0 && ipc != OCI_IPC_PATH)
+    return 0;
+  char link[64];
+  format (link, sizeof link, "/proc/%d/ns/ipc", (int)st->pid);
+  uint64_t inode;
+  _cleanup_close_ int fd = namespace_open_path (link, err);
+  if (fd < 0 || namespace_inode (fd, &inode, err) < 0)
+    return -1;
+  struct nsipc_policy seal = { 0 };
+  int r = container_namespace_seal (state_dir, inode, &seal, err);
+  if (r == 0 && seal.seal)
+    {
+      _cleanup_free_ char *name = named_by_inode (state_dir, inode, NULL);
+      r = nsipc_error_set (err, 0,
+                           "it joins a sealed namespace (%s%s) without an nsipc policy: a container that joins a "
+                           "sealed namespace needs a sealed policy (annotation %s)",
+                           name ? "namespace " : "IPC namespace ",
+                           name   ? name
+                           : path ? path
+                                  : link,
+                           OCI_POLICY_ANNOTATION);
+    }
+  policy_free (&seal);
+  return r;
 }
 
 int

@@ -17,6 +17,12 @@
 int container_create (const char *state_dir, const struct nsipc_oci_state *st, struct nsipc_policy *p,
                       const char *label, nsipc_error *err);
 
+/* createRuntime of a container with no policy at all (no annotation, no
+   default.json): -1, saying why, when it joins a namespace a sealed
+   policy holds (a sealed pod's), whose objects its unsealed workload
+   could remove; else nothing to do. */
+int container_check_policyless (const char *state_dir, const struct nsipc_oci_state *st, nsipc_error *err);
+
 /* What poststop did, for the caller to print and log. */
 struct nsipc_poststop
 {

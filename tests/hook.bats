@@ -747,6 +747,54 @@ end"
   assert_success
 }
 
+@test "a sealed pod's namespace refuses a container with no policy at all, and a sealed container refuses to join where an unsealed one runs" {
+  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
+{ "version": 1, "seal": true, "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 } ] }
+EOF2
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  s=$BATS_TEST_TMPDIR/s
+  make_bundle "$s" 'exec sleep 60'
+  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
+  mv "$s/sealed.json" "$s/config.json"
+  runc run -d --bundle "$s" "$(cid s)" </dev/null >/dev/null
+  spid=$(runc state "$(cid s)" | jq .pid)
+  # No annotation and no default.json, the hooks in its config: the hook
+  # did nothing, and its workload removed the pod's sealed segment.
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'touch /out/ran; ipc-tool rm 0x1000 shm 2>&1; echo end'
+  with_hooks "$a"
+  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  run runc run --bundle "$a" "$(cid a1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid a1): it joins a sealed namespace (IPC namespace /proc/$spid/ns/ipc) without an nsipc policy: a container that joins a sealed namespace needs a sealed policy (annotation io.nsipc.policy)"
+  [ ! -e "$a/out/ran" ]
+  assert_equal "$(nsenter --ipc=/proc/"$spid"/ns/ipc awk 'NR > 1 { print $1 }' /proc/sysvipc/shm)" 4096
+  # One of its own namespace, or the host's, is none of the seal's concern.
+  bundle_edit "$a" '.linux.namespaces |= map(if .type == "ipc" then del(.path) else . end) | .process.args = ["true"]'
+  run runc run --bundle "$a" "$(cid a2)"
+  assert_success
+  runc delete -f "$(cid s)" >/dev/null
+  # The other order: an unsealed container runs in the pod's namespace
+  # first; a sealed one joining it would have its segment removed by that
+  # one's workload.
+  u=$BATS_TEST_TMPDIR/u
+  make_bundle "$u" 'exec sleep 60'
+  bundle_edit "$u" '.annotations = { "io.nsipc.policy": "member" }'
+  with_hooks "$u"
+  runc run -d --bundle "$u" "$(cid u)" </dev/null >/dev/null
+  upid=$(runc state "$(cid u)" | jq .pid)
+  j=$BATS_TEST_TMPDIR/j
+  make_bundle "$j" 'touch /out/ran; echo end'
+  bundle_edit "$j" --arg ns "/proc/$upid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  "$NSIPC" oci-config --policy sealed <"$j/config.json" >"$j/sealed.json"
+  mv "$j/sealed.json" "$j/config.json"
+  run runc run --bundle "$j" "$(cid j)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid j): container $(cid u) of policy member, which is not sealed, runs in the shared namespace (IPC namespace /proc/$upid/ns/ipc): its workload could remove the objects of policy sealed; a sealed policy joins only a namespace whose containers are sealed"
+  [ ! -e "$j/out/ran" ]
+  assert_equal "$(nsenter --ipc=/proc/"$upid"/ns/ipc awk 'NR > 1 { print $1 }' /proc/sysvipc/shm)" ""
+}
+
 @test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound; a shared namespace's must fit" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"; echo from-container > /dev/shm/f; cat /dev/shm/g 2>/dev/null || true'
