@@ -364,6 +364,42 @@ open_container_dev_shm (const char *rootfs, nsipc_error *err)
   return open_dev_shm (root, err);
 }
 
+/* Whether the mount FD is on is shared (mountinfo's "shared:N"), read in
+   the mount namespace we are in: 1, 0, or -1 with errno. */
+static int
+mount_shared (int fd)
+{
+  char path[64];
+  format (path, sizeof path, "/proc/self/fdinfo/%d", fd);
+  _cleanup_close_ int info = open (path, O_RDONLY | O_CLOEXEC);
+  size_t len;
+  _cleanup_free_ char *text = info < 0 ? NULL : read_fd_all (info, 1 << 16, &len);
+  if (text == NULL)
+    return -1;
+  const char *at = strstr (text, "\nmnt_id:");
+  if (at == NULL)
+    return errno = EPROTO, -1;
+  unsigned long id = strtoul (at + 8, NULL, 10);
+  _cleanup_close_ int mi = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *table = mi < 0 ? NULL : read_fd_all (mi, 64 << 20, &len);
+  if (table == NULL)
+    return -1;
+  for (char *line = table, *end; line && *line; line = end ? end + 1 : NULL)
+    {
+      if ((end = strchr (line, '\n')))
+        *end = '\0';
+      char *fields = NULL;
+      if (strtoul (line, &fields, 10) != id || fields == line)
+        continue;
+      /* the optional fields: after the sixth, up to " - " */
+      char *dash = strstr (fields, " - ");
+      if (dash)
+        *dash = '\0';
+      return strstr (fields, " shared:") != NULL;
+    }
+  return errno = ENOENT, -1;
+}
+
 static int
 fit_in (void *ctx, nsipc_error *err)
 {
@@ -371,6 +407,17 @@ fit_in (void *ctx, nsipc_error *err)
   _cleanup_close_ int fd = open_container_dev_shm (f->rootfs, err);
   if (fd < 0)
     return -1;
+  /* A mount attached under a shared one shows in every peer of it: one
+     the host has, through a shared bind (or an image's /dev/shm symlink
+     into one), would get the tmpfs, and keep it after the container. */
+  int shared = (f->tree >= 0 || (f->foreign && !mount_root (fd))) ? mount_shared (fd) : 0;
+  if (shared < 0)
+    return nsipc_error_set (err, errno, "read the propagation of the mount /dev/shm is on");
+  if (shared)
+    return nsipc_error_set (err, 0,
+                            "/dev/shm is on a shared mount, which propagates to other mount namespaces: a tmpfs "
+                            "mounted there would show on the host's; give the container private propagation "
+                            "(linux.rootfsPropagation, the mount's options)");
   if (f->tree >= 0)
     return move_mount (f->tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
                ? nsipc_error_set (err, errno, "mount the namespace's tmpfs on /dev/shm")

@@ -795,6 +795,37 @@ EOF2
   assert_equal "$(nsenter --ipc=/proc/"$upid"/ns/ipc awk 'NR > 1 { print $1 }' /proc/sysvipc/shm)" ""
 }
 
+@test "dev_shm mounts no tmpfs where the host sees it: a /dev/shm on a shared mount (an image's symlink into a shared bind) is refused" {
+  echo '{ "version": 1, "dev_shm": { "size": "1MiB" } }' >"$NSIPC_POLICY_DIR/shm1.json"
+  # A host directory, shared (as / is under systemd), bound into the
+  # container with its propagation; the image's /dev/shm leads into it.
+  h=$BATS_TEST_TMPDIR/host
+  mkdir -p "$h/sub"
+  mount --bind "$h" "$h"
+  mount --make-shared "$h"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'df -k /dev/shm | awk "NR > 1 { print \$2 }"'
+  mkdir -p "$b/rootfs/hostdir"
+  ln -s /hostdir/sub "$b/rootfs/dev/shm"
+  bundle_edit "$b" --arg h "$h" '.annotations = { "io.nsipc.policy": "shm1" } | .linux.rootfsPropagation = "shared"
+    | .mounts = [.mounts[] | select(.destination | startswith("/dev") | not)]
+      + [{ "destination": "/hostdir", "type": "bind", "source": $h, "options": ["rbind", "rw", "rshared"] }]'
+  with_hooks "$b"
+  run runc run --bundle "$b" "$(cid 1)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid 1): the container's /dev/shm: /dev/shm is on a shared mount, which propagates to other mount namespaces: a tmpfs mounted there would show on the host's"
+  # The host has no tmpfs there, during the container or after.
+  run findmnt -n "$h/sub"
+  assert_failure
+  # Private, the same image and symlink get their tmpfs, inside the container only.
+  bundle_edit "$b" '.linux.rootfsPropagation = "private" | .mounts[-1].options = ["rbind", "rw", "rprivate"]'
+  run runc run --bundle "$b" "$(cid 2)"
+  assert_success
+  assert_output "1024"
+  run findmnt -n "$h/sub"
+  assert_failure
+}
+
 @test "dev_shm in runc containers: resized at createRuntime; a size the config asks for is refused; a named namespace's tmpfs is bound; a shared namespace's must fit" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'df -k /dev/shm | awk "NR == 2 { print \"dev_shm\", \$2 }"; echo from-container > /dev/shm/f; cat /dev/shm/g 2>/dev/null || true'
