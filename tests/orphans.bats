@@ -199,6 +199,20 @@ msg 0x201"
   assert_equal "$(jq -c '[.removed[] | [.name, .key, .reason]]' <<<"$output")" '[["b","0x00000400","no live sender, receiver or waiter"]]'
 }
 
+@test "creator uid: a thread that took the creator's uid for itself alone keeps the queue its process's main thread does not run as" {
+  # Each thread has its own credentials: the raw setresuid call (glibc's
+  # changes every thread's) gives one thread uid 4545, which creates the
+  # queue, while the main thread stays root.
+  hold thread "$IPC_TOOL" thread-create msg 0x410 4545
+  run rules --min-idle 0
+  assert_output "0x00000410 creator-uid"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "msg 0x410"
+}
+
 @test "POSIX queues: one held open stays, one whose owner has a process stays, a forgotten one goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /held
   hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /held
