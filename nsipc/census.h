@@ -32,6 +32,7 @@ struct nsipc_census_ns
   int policy_changed;      /* named: its policy file changed since applied (1) or not (0); -1: no file */
   char *path;              /* how to open it: a pin, or /proc/PID/ns/ipc */
   pid_t *pids;             /* processes inside, ascending */
+  bool *guests;            /* per pid: only a thread of it is inside (setns), not its own */
   size_t n_pids;
   struct nsipc_owner *owners;
   size_t n_owners;

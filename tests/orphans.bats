@@ -134,6 +134,23 @@ msg 0x201"
   kill -0 "${PIDS[0]}"
 }
 
+@test "a thread that joined the namespace alone (setns), blocked in msgrcv there, keeps the queue; its process is elsewhere" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x230
+  "$NSIPC" ns create u
+  # The process lives in u; one of its threads enters t and waits there.
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "$IPC_TOOL" thread-recv "$PIN" 0x230 "$READY.thread"
+  wait_for "$READY.thread"
+  for _ in $(seq 100); do cat /proc/"${PIDS[0]}"/task/*/syscall | grep -q '^70 ' && break; sleep 0.02; done
+  run rules --min-idle 0
+  assert_output "0x00000230 blocked"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "msg 0x230"
+  kill -0 "${PIDS[0]}"
+}
+
 @test "sem: a waiter, a live last operator, and a SEM_UNDO holder's uid keep a set; a dead set goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
   in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1
