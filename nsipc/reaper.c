@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "privileges.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -290,7 +291,9 @@ reaper_scene_live (struct nsipc_scene *s, char *why, size_t len)
 {
   s->now = time (NULL);
   s->live = (struct nsipc_liveness){ alive_now, NULL };
-  s->blind = procfs_sees_every_process (why, len) ? NULL : why;
+  /* A process nsipc cannot read passes for no user of anything: its
+     blocked call, open queue and uid unseen, its pid for a dead one. */
+  s->blind = procfs_sees_every_process (why, len) && privileges_read_processes (why, len) ? NULL : why;
 }
 
 /* A POSIX queue as the kernel has it now, read by name: opening a queue

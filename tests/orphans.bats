@@ -301,6 +301,28 @@ mqueue /mine"
   assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
 }
 
+@test "without CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH gc removes nothing and says why: other users' processes read as none" {
+  # Another user's process blocked in msgrcv, another holding a queue open:
+  # without those capabilities their /proc files read as absent or empty.
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x710
+  hold recv "${AS_USER[@]}" "$IPC_TOOL" wait-recv 0x710
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /q
+  hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /q
+  before=$(objects)
+  for caps in -sys_ptrace -dac_read_search,-dac_override; do
+    missing=CAP_SYS_PTRACE
+    [ "$caps" = -sys_ptrace ] || missing=CAP_DAC_READ_SEARCH
+    run setpriv --bounding-set "$caps" --inh-caps "$caps" "$NSIPC" gc --ns t --min-idle 0
+    assert_failure 1
+    assert_output "nsipc: gc: nsipc cannot read other users' processes (it lacks $missing): cannot tell live processes from dead ones, removed nothing"
+    assert_equal "$(objects)" "$before"
+    run setpriv --bounding-set "$caps" --inh-caps "$caps" "$NSIPC" audit --json --min-idle 0
+    assert_success
+    assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
+  done
+  kill -0 "${PIDS[0]}"
+}
+
 @test "in an IPC namespace not process 1's, audit refuses in one line rather than take its own for the host's" {
   # Process 1 (sh, in a pid namespace of its own) stays in ours; nsipc
   # runs in a new IPC namespace below it, as in a pod without hostIPC.
