@@ -173,13 +173,15 @@ kept_mqueue (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, stru
 static bool
 kept_creator (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
 {
-  if (o->type == OBJECT_SHM || s->cleanup == CLEANUP_BY_PID)
+  if (o->type == OBJECT_SHM)
     return false;
-  size_t n = evidence_uid_processes (s->evidence, o->cuid);
+  size_t n = s->cleanup == CLEANUP_BY_PID ? 0 : evidence_uid_processes (s->evidence, o->cuid);
   if (n > 0)
     return say (v, RULE_CREATOR_UID, "creator uid %u has %zu process%s here", (unsigned)o->cuid, n, n == 1 ? "" : "es");
-  /* A process we could not read may be the one blocked, or the creator. */
-  if (s->evidence->unreadable > 0)
+  /* A process we could not read may be the creator, or the one blocked
+     on a queue or set: rule 3 holds under "by-pid" too, while a POSIX
+     queue's holders are read elsewhere (rule 5). */
+  if (s->evidence->unreadable > 0 && (s->cleanup != CLEANUP_BY_PID || o->type != OBJECT_MQUEUE))
     return say (v, RULE_UNKNOWN, "%zu process%s here could not be read", s->evidence->unreadable,
                 s->evidence->unreadable == 1 ? "" : "es");
   return false;
