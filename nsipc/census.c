@@ -289,6 +289,11 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
   s->unrecorded = ns->incomplete;
   s->evidence = ev;
   evidence_defer (ns->pids, ns->n_pids, ev);
+  /* Who holds queues open is read again here, on first need: a set read
+     for an earlier namespace is as old as all the judging since, and a
+     queue opened meanwhile would pass for one nobody holds. */
+  if (s->open)
+    inventory_open_files_free (s->open);
 }
 
 int

@@ -247,6 +247,27 @@ msg 0x201"
 mqueue /mine"
 }
 
+@test "POSIX queues: who holds them open is read again in each namespace; one opened while gc was in another stays" {
+  "$NSIPC" ns create u
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /qt
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /qu
+  mkdir "$BATS_TEST_TMPDIR/runc"
+  # gc reads the open files at t's queue (t's pin is older: judged first)
+  # and holds for a second before it removes it, at its one mq_open.
+  strace -f -o /dev/null -e trace=mq_open -e inject=mq_open:delay_exit=1000000:when=1 \
+    "$NSIPC" gc --min-idle 0 --runtime-root "$BATS_TEST_TMPDIR/runc" >"$BATS_TEST_TMPDIR/gc.out" &
+  gc=$!
+  sleep 0.4
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "${AS_USER[@]}" "$IPC_TOOL" mq-open /qu "$READY.open"
+  wait_for "$READY.open"
+  wait "$gc"
+  run cat "$BATS_TEST_TMPDIR/gc.out"
+  assert_line --partial "removed mqueue /qt from IPC namespace"
+  refute_line --partial "/qu"
+  assert_line "removed 1 orphan, kept 1 in use"
+  assert_equal "$("$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "u") | .objects[].name')" "/qu"
+}
+
 @test "--min-idle: a fresh orphan is kept for 30 s by default; 0 removes it; bad values are usage errors" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x500 4096
   run rules
