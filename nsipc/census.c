@@ -56,9 +56,14 @@ scan_processes (struct nsipc_census *c)
       /* Sorted by inode: look the entry up once per namespace. */
       if (ns == NULL || ns->inode != m[i].inode)
         ns = entry (c, m[i].inode);
+      /* A thread's link, when only a thread is there (or its process's
+         main thread has exited): the process's own names another. */
       if (ns->path == NULL)
-        ns->path = xasprintf ("/proc/%d/ns/ipc", (int)m[i].pid);
+        ns->path = m[i].tid ? xasprintf ("/proc/%d/task/%d/ns/ipc", (int)m[i].pid, (int)m[i].tid)
+                            : xasprintf ("/proc/%d/ns/ipc", (int)m[i].pid);
       ns->pids = grow (ns->pids, ns->n_pids, sizeof *ns->pids);
+      ns->guests = grow (ns->guests, ns->n_pids, sizeof *ns->guests);
+      ns->guests[ns->n_pids] = m[i].guest;
       ns->pids[ns->n_pids++] = m[i].pid;
     }
   free (m);
@@ -214,6 +219,11 @@ find_owners (struct nsipc_census *c, const char *runtime_root, bool all)
         continue; /* its name says whose it is */
       for (size_t i = 0; i < ns->n_pids; i++)
         {
+          /* A thread that visits says nothing of whose namespace it is:
+             a node agent's thread would make any namespace its
+             container's, for gc to judge. */
+          if (ns->guests[i])
+            continue;
           char id[LEDGER_ID_MAX + 1];
           const char *runtime;
           owners_of (&owners, ns->pids[i], id, sizeof id, &runtime);
@@ -279,6 +289,11 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
   s->unrecorded = ns->incomplete;
   s->evidence = ev;
   evidence_defer (ns->pids, ns->n_pids, ev);
+  /* Who holds queues open is read again here, on first need: a set read
+     for an earlier namespace is as old as all the judging since, and a
+     queue opened meanwhile would pass for one nobody holds. */
+  if (s->open)
+    inventory_open_files_free (s->open);
 }
 
 int
@@ -384,6 +399,7 @@ census_free (struct nsipc_census *c)
       free (ns->name);
       free (ns->path);
       free (ns->pids);
+      free (ns->guests);
       for (size_t i = 0; i < ns->n_owners; i++)
         {
           free (ns->owners[i].container);

@@ -32,6 +32,7 @@ struct nsipc_census_ns
   int policy_changed;      /* named: its policy file changed since applied (1) or not (0); -1: no file */
   char *path;              /* how to open it: a pin, or /proc/PID/ns/ipc */
   pid_t *pids;             /* processes inside, ascending */
+  bool *guests;            /* per pid: only a thread of it is inside (setns), not its own */
   size_t n_pids;
   struct nsipc_owner *owners;
   size_t n_owners;
@@ -76,8 +77,9 @@ const struct nsipc_census_ns *census_find (const struct nsipc_census *c, uint64_
 bool census_knows (const struct nsipc_census *c, const char *name, const char *id);
 
 /* The scene NS is judged in: BASE (the clock, liveness, --min-idle, the
-   open files) with NS's policy objects, cleanup mode and the evidence of
-   its processes, read into EV when first needed (the caller frees it). */
+   open files, let go of to be read again for NS) with NS's policy
+   objects, cleanup mode and the evidence of its processes, read into EV
+   when first needed (the caller frees it). */
 void census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, struct nsipc_evidence *ev,
                    struct nsipc_scene *s);
 

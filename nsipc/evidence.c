@@ -136,11 +136,21 @@ grow (void *p, size_t n, size_t size)
   return xrealloc (p, (n ? 2 * n : 16) * size);
 }
 
+/* UIDS, each counted once for the process whose entries begin at FIRST,
+   however many of its ids or threads have it. */
 static void
-add_uid (struct nsipc_evidence *ev, uid_t uid)
+add_uids (struct nsipc_evidence *ev, size_t first, const uid_t uids[4])
 {
-  ev->uids = grow (ev->uids, ev->n_uids, sizeof *ev->uids);
-  ev->uids[ev->n_uids++] = (struct nsipc_uid_count){ uid, 1 };
+  for (int k = 0; k < 4; k++)
+    {
+      bool seen = false;
+      for (size_t j = first; j < ev->n_uids && !seen; j++)
+        seen = ev->uids[j].uid == uids[k];
+      if (seen)
+        continue;
+      ev->uids = grow (ev->uids, ev->n_uids, sizeof *ev->uids);
+      ev->uids[ev->n_uids++] = (struct nsipc_uid_count){ uids[k], 1 };
+    }
 }
 
 /* The task whose syscall file is PATH (in DIRFD), if it is blocked in an
@@ -161,9 +171,29 @@ read_syscall (int dirfd, const char *path, pid_t pid, struct nsipc_evidence *ev)
   return true;
 }
 
-/* Each task of PROCDIR: a thread may be the one blocked. */
+/* The uids of task NAME (in the task directory DIRFD), added to the
+   process's from FIRST: each thread has its own credentials, and one that
+   changed them alone (the raw setresuid call, as a server that drops
+   privileges per thread makes) may be the creator rule 6 looks for.
+   False when its status could not be read (not when it ended meanwhile). */
 static bool
-read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
+read_task_uids (int dirfd, const char *name, size_t first, struct nsipc_evidence *ev)
+{
+  char path[300], status[4096];
+  uid_t uids[4];
+  format (path, sizeof path, "%s/status", name);
+  if (read_small_file (dirfd, path, status, sizeof status) < 0)
+    return errno == ENOENT;
+  if (!evidence_parse_uids (status, uids))
+    return false;
+  add_uids (ev, first, uids);
+  return true;
+}
+
+/* Each task of PROCDIR: a thread may be the one blocked, or run with
+   another uid than the process's main thread. */
+static bool
+read_tasks (int procdir, pid_t pid, size_t first, struct nsipc_evidence *ev)
 {
   _cleanup_close_ int fd = openat (procdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
@@ -177,7 +207,7 @@ read_tasks (int procdir, pid_t pid, struct nsipc_evidence *ev)
       char path[300];
       format (path, sizeof path, "%s/syscall", de->d_name);
       if (de->d_name[0] != '.')
-        all &= read_syscall (dirfd (tasks), path, pid, ev);
+        all &= read_syscall (dirfd (tasks), path, pid, ev) & read_task_uids (dirfd (tasks), de->d_name, first, ev);
     }
   return all;
 }
@@ -238,18 +268,12 @@ evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_err
           continue;
         }
       /* One count per process, however many of its ids are equal. */
-      for (int k = 0; k < 4; k++)
-        {
-          bool seen = false;
-          for (int j = 0; j < k; j++)
-            seen |= uids[j] == uids[k];
-          if (!seen)
-            add_uid (ev, uids[k]);
-        }
+      size_t first = ev->n_uids;
+      add_uids (ev, first, uids);
       /* A process of one thread: /proc/PID/syscall is that thread's, no
          need to list its tasks (gc reads 1000 processes a run). */
       if (!(evidence_parse_threads (status) == 1 ? read_syscall (dir, "syscall", pids[i], ev)
-                                                 : read_tasks (dir, pids[i], ev)))
+                                                 : read_tasks (dir, pids[i], first, ev)))
         ev->unreadable++;
     }
   evidence_sort (ev);

@@ -39,8 +39,9 @@ struct nsipc_evidence
   bool pending, failed;
 };
 
-/* Reads the uids (real, effective, saved, filesystem) and every task's
-   current syscall of the N processes PIDS; the caller itself is left out
+/* Reads the uids (real, effective, saved, filesystem, each thread's: a
+   thread may change its own) and every task's current syscall of the N
+   processes PIDS; the caller itself is left out
    (it visits namespaces, it does not use them).  A process that is gone
    meanwhile is skipped. */
 int evidence_read (const pid_t *pids, size_t n, struct nsipc_evidence *ev, nsipc_error *err);

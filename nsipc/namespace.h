@@ -83,15 +83,19 @@ int namespace_open_path (const char *path, nsipc_error *err);
 int namespace_unpin (int dirfd, const char *name, nsipc_error *err);
 
 /* Every process and the inode of its IPC namespace, sorted by inode, then
-   pid; *SKIPPED counts processes whose namespace link could not be read. */
+   pid; a process whose threads are in several is listed once in each.
+   *SKIPPED counts processes whose namespace link could not be read. */
 struct nsipc_ns_member
 {
   uint64_t inode;
   pid_t pid;
+  pid_t tid;  /* the thread whose link names INODE; 0: the process's own does */
+  bool guest; /* only a thread is here: the process's own link names another */
 };
 int namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err);
 
-/* The pids of the processes in the IPC namespace INODE, ascending; *SKIPPED
+/* The pids of the processes in the IPC namespace INODE, ascending, by
+   their main thread's link (or, when it has exited, another's); *SKIPPED
    counts processes whose namespace link could not be read. */
 int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -16,3 +17,10 @@ bool privileges_rootless (void);
 /* privileges_require_admin, and not rootless: what VERB does (pins in the
    host's mount namespace, other users' namespaces) needs the host's root. */
 int privileges_require_host_root (const char *verb, nsipc_error *err);
+
+/* Whether the effective set lets nsipc read every process's /proc files:
+   CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (or CAP_DAC_OVERRIDE).  Without
+   them another user's namespace link, open files and current call read as
+   absent or empty, and its process as no user of any object; false, with
+   WHY (LEN bytes) naming what is missing. */
+bool privileges_read_processes (char *why, size_t len);

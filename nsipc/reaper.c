@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "format.h"
+#include "privileges.h"
 #include "procfs.h"
 #include "util.h"
 
@@ -172,13 +173,15 @@ kept_mqueue (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, stru
 static bool
 kept_creator (const struct nsipc_ipc_object *o, const struct nsipc_scene *s, struct nsipc_verdict *v)
 {
-  if (o->type == OBJECT_SHM || s->cleanup == CLEANUP_BY_PID)
+  if (o->type == OBJECT_SHM)
     return false;
-  size_t n = evidence_uid_processes (s->evidence, o->cuid);
+  size_t n = s->cleanup == CLEANUP_BY_PID ? 0 : evidence_uid_processes (s->evidence, o->cuid);
   if (n > 0)
     return say (v, RULE_CREATOR_UID, "creator uid %u has %zu process%s here", (unsigned)o->cuid, n, n == 1 ? "" : "es");
-  /* A process we could not read may be the one blocked, or the creator. */
-  if (s->evidence->unreadable > 0)
+  /* A process we could not read may be the creator, or the one blocked
+     on a queue or set: rule 3 holds under "by-pid" too, while a POSIX
+     queue's holders are read elsewhere (rule 5). */
+  if (s->evidence->unreadable > 0 && (s->cleanup != CLEANUP_BY_PID || o->type != OBJECT_MQUEUE))
     return say (v, RULE_UNKNOWN, "%zu process%s here could not be read", s->evidence->unreadable,
                 s->evidence->unreadable == 1 ? "" : "es");
   return false;
@@ -290,7 +293,9 @@ reaper_scene_live (struct nsipc_scene *s, char *why, size_t len)
 {
   s->now = time (NULL);
   s->live = (struct nsipc_liveness){ alive_now, NULL };
-  s->blind = procfs_sees_every_process (why, len) ? NULL : why;
+  /* A process nsipc cannot read passes for no user of anything: its
+     blocked call, open queue and uid unseen, its pid for a dead one. */
+  s->blind = procfs_sees_every_process (why, len) && privileges_read_processes (why, len) ? NULL : why;
 }
 
 /* A POSIX queue as the kernel has it now, read by name: opening a queue

@@ -72,6 +72,23 @@ objects_in() {
   assert_equal "$(objects_in rtc-t)" "mqueue /held"
 }
 
+@test "EMFILE reading a blocked receiver's /proc/PID/syscall: gc keeps its queue, under cleanup by-pid too" {
+  echo '{ "version": 1, "cleanup": "by-pid" }' >"$NSIPC_POLICY_DIR/bypid.json"
+  "$NSIPC" ns create rtc-b --policy bypid
+  pin=$NSIPC_STATE_DIR/ns/rtc-b
+  nsenter --ipc="$pin" "${AS_GONE[@]}" "$IPC_TOOL" msg 0x530
+  spawn nsenter --ipc="$pin" "${AS_USER[@]}" "$IPC_TOOL" wait-recv 0x530 "$READY.recv"
+  wait_for "$READY.recv"
+  for _ in $(seq 100); do grep -q '^70 ' /proc/"${PIDS[0]}"/syscall && break; sleep 0.02; done
+  # by-pid drops rule 6, not rule 3: the one process not read may be the
+  # one blocked.
+  failing_at EMFILE "/proc/${PIDS[0]}/syscall" "$NSIPC" gc --ns rtc-b --min-idle 0
+  assert_success
+  assert_output "removed 0 orphans, kept 1 in use"
+  assert_equal "$(objects_in rtc-b)" "msg 0x530"
+  kill -0 "${PIDS[0]}"
+}
+
 @test "EMFILE listing the ledgers: gc stops, and a killed createRuntime's segment stays" {
   pod_member '{ "type": "shm", "key": "0x710", "size": 4096 }'
   # Killed after its segment, before the pod's record lists it: only its

@@ -134,6 +134,23 @@ msg 0x201"
   kill -0 "${PIDS[0]}"
 }
 
+@test "a thread that joined the namespace alone (setns), blocked in msgrcv there, keeps the queue; its process is elsewhere" {
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x230
+  "$NSIPC" ns create u
+  # The process lives in u; one of its threads enters t and waits there.
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "$IPC_TOOL" thread-recv "$PIN" 0x230 "$READY.thread"
+  wait_for "$READY.thread"
+  for _ in $(seq 100); do cat /proc/"${PIDS[0]}"/task/*/syscall | grep -q '^70 ' && break; sleep 0.02; done
+  run rules --min-idle 0
+  assert_output "0x00000230 blocked"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "msg 0x230"
+  kill -0 "${PIDS[0]}"
+}
+
 @test "sem: a waiter, a live last operator, and a SEM_UNDO holder's uid keep a set; a dead set goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" sem 0x300 1
   in_t "${AS_GONE[@]}" "$IPC_TOOL" semop 0x300 -1
@@ -199,6 +216,20 @@ msg 0x201"
   assert_equal "$(jq -c '[.removed[] | [.name, .key, .reason]]' <<<"$output")" '[["b","0x00000400","no live sender, receiver or waiter"]]'
 }
 
+@test "creator uid: a thread that took the creator's uid for itself alone keeps the queue its process's main thread does not run as" {
+  # Each thread has its own credentials: the raw setresuid call (glibc's
+  # changes every thread's) gives one thread uid 4545, which creates the
+  # queue, while the main thread stays root.
+  hold thread "$IPC_TOOL" thread-create msg 0x410 4545
+  run rules --min-idle 0
+  assert_output "0x00000410 creator-uid"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "msg 0x410"
+}
+
 @test "POSIX queues: one held open stays, one whose owner has a process stays, a forgotten one goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /held
   hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /held
@@ -214,6 +245,27 @@ msg 0x201"
   run objects
   assert_output "mqueue /held
 mqueue /mine"
+}
+
+@test "POSIX queues: who holds them open is read again in each namespace; one opened while gc was in another stays" {
+  "$NSIPC" ns create u
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /qt
+  nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "${AS_GONE[@]}" "$IPC_TOOL" mq-create /qu
+  mkdir "$BATS_TEST_TMPDIR/runc"
+  # gc reads the open files at t's queue (t's pin is older: judged first)
+  # and holds for a second before it removes it, at its one mq_open.
+  strace -f -o /dev/null -e trace=mq_open -e inject=mq_open:delay_exit=1000000:when=1 \
+    "$NSIPC" gc --min-idle 0 --runtime-root "$BATS_TEST_TMPDIR/runc" >"$BATS_TEST_TMPDIR/gc.out" &
+  gc=$!
+  sleep 0.4
+  spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "${AS_USER[@]}" "$IPC_TOOL" mq-open /qu "$READY.open"
+  wait_for "$READY.open"
+  wait "$gc"
+  run cat "$BATS_TEST_TMPDIR/gc.out"
+  assert_line --partial "removed mqueue /qt from IPC namespace"
+  refute_line --partial "/qu"
+  assert_line "removed 1 orphan, kept 1 in use"
+  assert_equal "$("$NSIPC" audit --json | jq -r '.namespaces[] | select(.name == "u") | .objects[].name')" "/qu"
 }
 
 @test "--min-idle: a fresh orphan is kept for 30 s by default; 0 removes it; bad values are usage errors" {
@@ -268,6 +320,28 @@ mqueue /mine"
   run unshare --pid --fork --mount-proc "$NSIPC" audit --json --min-idle 0
   assert_success
   assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
+}
+
+@test "without CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH gc removes nothing and says why: other users' processes read as none" {
+  # Another user's process blocked in msgrcv, another holding a queue open:
+  # without those capabilities their /proc files read as absent or empty.
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" msg 0x710
+  hold recv "${AS_USER[@]}" "$IPC_TOOL" wait-recv 0x710
+  in_t "${AS_GONE[@]}" "$IPC_TOOL" mq-create /q
+  hold open "${AS_USER[@]}" "$IPC_TOOL" mq-open /q
+  before=$(objects)
+  for caps in -sys_ptrace -dac_read_search,-dac_override; do
+    missing=CAP_SYS_PTRACE
+    [ "$caps" = -sys_ptrace ] || missing=CAP_DAC_READ_SEARCH
+    run setpriv --bounding-set "$caps" --inh-caps "$caps" "$NSIPC" gc --ns t --min-idle 0
+    assert_failure 1
+    assert_output "nsipc: gc: nsipc cannot read other users' processes (it lacks $missing): cannot tell live processes from dead ones, removed nothing"
+    assert_equal "$(objects)" "$before"
+    run setpriv --bounding-set "$caps" --inh-caps "$caps" "$NSIPC" audit --json --min-idle 0
+    assert_success
+    assert_equal "$(jq -c '[.namespaces[] | select(.name == "t") | .objects[].rule] | unique' <<<"$output")" '["pid-namespace"]'
+  done
+  kill -0 "${PIDS[0]}"
 }
 
 @test "in an IPC namespace not process 1's, audit refuses in one line rather than take its own for the host's" {

@@ -25,6 +25,15 @@
                                    thread has exited (a zombie leader)
      ipc-tool leaderless-mq NAME FILE
                                    hold POSIX queue NAME open, the same way
+     ipc-tool thread-create TYPE KEY UID FILE
+                                   create msg|sem KEY in a second thread
+                                   that took UID as its own (setresuid for
+                                   that thread only, as the raw call does);
+                                   the main thread keeps its uid
+     ipc-tool thread-recv NSPATH KEY FILE
+                                   block in msgrcv on queue KEY in a second
+                                   thread that joined IPC namespace NSPATH;
+                                   the process stays where it was
      ipc-tool fill KEY             send until queue KEY is full, exit
      ipc-tool wait-send KEY FILE   block in msgsnd (the queue is full)
      ipc-tool semop KEY DELTA      one semop on semaphore 0, exit
@@ -41,6 +50,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -50,6 +60,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 union semun
@@ -169,6 +180,51 @@ leaderless (int q, const char *file)
   pthread_exit (NULL);
 }
 
+/* A thread of its own: its uid (the raw call changes only the calling
+   thread's, where glibc's setresuid changes them all), or its IPC
+   namespace.  Main waits in pause with what it had. */
+struct other_thread
+{
+  const char *type, *ns, *file;
+  key_t key;
+  uid_t uid;
+};
+
+static int create (const char *type, key_t key);
+
+static void *
+other_thread (void *arg)
+{
+  struct other_thread *t = arg;
+  struct message m;
+  if (t->ns == NULL)
+    {
+      if (syscall (SYS_setresuid, t->uid, t->uid, t->uid) < 0 || create (t->type, t->key) < 0)
+        exit (die ("thread-create"));
+      touch (t->file);
+      for (;;)
+        pause ();
+    }
+  int fd = open (t->ns, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns (fd, CLONE_NEWIPC) < 0)
+    exit (die ("setns"));
+  int q = msgget (t->key, 0);
+  if (q < 0)
+    exit (die ("msgget"));
+  touch (t->file);
+  exit (msgrcv (q, &m, sizeof m.text, 0, 0) < 0 ? die ("msgrcv") : 0);
+}
+
+static int
+in_other_thread (struct other_thread *t)
+{
+  pthread_t th;
+  if (pthread_create (&th, NULL, other_thread, t) != 0)
+    return die ("pthread_create");
+  for (;;)
+    pause ();
+}
+
 static int
 create (const char *type, key_t key)
 {
@@ -236,6 +292,20 @@ scenario (int argc, char **argv)
       return r < 0 ? (errno = (int)-r, die ("ipc(MSGGET)")) : 0;
     }
 #endif
+  if (strcmp (verb, "thread-create") == 0 && argc == 6)
+    {
+      static struct other_thread t;
+      t = (struct other_thread){
+        .type = argv[2], .key = strtoul (argv[3], NULL, 0), .uid = atoi (argv[4]), .file = argv[5]
+      };
+      return in_other_thread (&t);
+    }
+  if (strcmp (verb, "thread-recv") == 0 && argc == 5)
+    {
+      static struct other_thread t;
+      t = (struct other_thread){ .ns = argv[2], .key = strtoul (argv[3], NULL, 0), .file = argv[4] };
+      return in_other_thread (&t);
+    }
   if (strcmp (verb, "fill") == 0 && argc == 3)
     {
       int q = msgget (key, 0);

@@ -155,6 +155,15 @@ test_msg (void)
   s.evidence = &partial;
   v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_MSG, .cuid = 4242 }, NULL, &s);
   is_rule (v, RULE_UNKNOWN, "a process we could not read may be its user");
+  s.cleanup = CLEANUP_BY_PID;
+  v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_MSG, .cuid = 4242 }, NULL, &s);
+  is_rule (v, RULE_UNKNOWN, "by-pid too: the process we could not read may be blocked on it (rule 3)");
+  pid_t no_pid[] = { 0 };
+  struct nsipc_sem_detail unused = { no_pid, 1, 0 };
+  v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_SEM, .id = 4, .cuid = 4242 }, &unused, &s);
+  is_rule (v, RULE_UNKNOWN, "by-pid too: or on a set");
+  v = judge_in ((struct nsipc_ipc_object){ .type = OBJECT_MQUEUE, .cuid = 4242, .dev = 5, .ino = 43 }, NULL, &s);
+  is_rule (v, RULE_ORPHAN, "by-pid: a queue's holders are read from the open files, not the unread process");
   s = scene ();
   struct nsipc_evidence unread = { .failed = true };
   s.evidence = &unread;
