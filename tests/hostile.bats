@@ -478,6 +478,31 @@ removed 0 orphans, kept 0 in use"
   assert_equal "$(ledgers)" 0
 }
 
+@test "runc: dev_shm in a container without a mount namespace of its own mounts nothing on the host and stops it" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  # No mount namespace (runc then mounts in the host's, and runs
+  # createRuntime twice), no /dev mount: the image's /dev/shm is a plain
+  # directory in the host's mount namespace.
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "shm8" }
+    | .linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+    | .mounts |= map(select(.destination | startswith("/dev") | not))'
+  mkdir -p "$b/rootfs/dev/shm"
+  id=$(cid 1)
+  run timeout 60 runc run --bundle "$b" "$id"
+  [ "$status" -ne 124 ]
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $id: the container's /dev/shm: process"
+  assert_output --partial "has no mount namespace of its own, and nsipc mounts nothing in the host's"
+  [ ! -e "$b/out/ran" ]
+  run findmnt -n "$b/rootfs/dev/shm"
+  assert_failure
+  assert_equal "$(ledgers)" 0
+}
+
 # --- 10. exit statuses ----------------------------------------------------
 
 @test "names that are paths are usage errors; unknown names are runtime failures" {
