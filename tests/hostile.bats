@@ -503,6 +503,42 @@ removed 0 orphans, kept 0 in use"
   assert_equal "$(ledgers)" 0
 }
 
+@test "runc: a container without a mount namespace of its own starts with its objects (runc runs createRuntime twice)" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  echo '{ "version": 1, "limits": { "msgmni": 33 }, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
+    >"$NSIPC_POLICY_DIR/jobs.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'cat /proc/sys/kernel/msgmni >/out/msgmni; awk "NR > 1 { print \$1, \$3 }" /proc/sysvipc/msg >/out/msg'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "jobs" }
+    | .linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+  id=$(cid 1)
+  run timeout 60 runc run --bundle "$b" "$id"
+  [ "$status" -ne 124 ]
+  assert_success
+  assert_equal "$(cat "$b/out/msgmni")" 33
+  assert_equal "$(cat "$b/out/msg")" "4096 660"
+  assert_equal "$(ledgers)" 0
+}
+
+@test "createRuntime run again for the same process and policy does nothing more" {
+  sleeper unshare --ipc
+  echo '{ "version": 1, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
+    >"$NSIPC_POLICY_DIR/jobs.json"
+  b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" jobs)
+  assert_success
+  ledger=$(cat "$NSIPC_STATE_DIR/containers/c1.json")
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" jobs)
+  assert_success
+  assert_equal "$stderr" ""
+  assert_equal "$(cat "$NSIPC_STATE_DIR/containers/c1.json")" "$ledger"
+  run nsenter --ipc="/proc/$SLEEPER/ns/ipc" awk 'NR > 1 { print $1 }' /proc/sysvipc/msg
+  assert_output 4096
+}
+
 # --- 10. exit statuses ----------------------------------------------------
 
 @test "names that are paths are usage errors; unknown names are runtime failures" {
