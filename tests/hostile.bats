@@ -605,3 +605,28 @@ removed 0 orphans, kept 0 in use"
   assert_success
   assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
 }
+
+@test "a record directory of the state directory that others may write to, or another user's, is refused" {
+  bounded "$NSIPC" ns create a
+  assert_success
+  bounded "$NSIPC" ns delete a
+  assert_success
+  mkdir -p "$NSIPC_STATE_DIR/containers"
+  chmod 0777 "$NSIPC_STATE_DIR/containers"
+  bounded "$NSIPC" gc --dry-run
+  one_line 1 "nsipc: gc: $NSIPC_STATE_DIR/containers must belong to uid 0 and not be writable by others; refusing to use it"
+  sleeper unshare --ipc
+  b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  before=$(msgmni_of "$SLEEPER")
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" m77)
+  assert_equal "$status" 1
+  [[ $stderr == *"$NSIPC_STATE_DIR/containers must belong to uid 0 and not be writable by others; refusing to use it"* ]]
+  assert_equal "$(ledgers)" 0
+  chmod 0700 "$NSIPC_STATE_DIR/containers"
+  chown 4242 "$NSIPC_STATE_DIR/ns"
+  bounded "$NSIPC" ns create a
+  one_line 1 "nsipc: ns create: $NSIPC_STATE_DIR/ns must belong to uid 0 and not be writable by others; refusing to use it"
+  assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
+}
