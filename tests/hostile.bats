@@ -201,6 +201,18 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   assert_equal "$(ledgers)" 0
 }
 
+@test "a FIFO as the event log, or as its rotated file, is refused, never waited on" {
+  mkfifo "$BATS_TEST_TMPDIR/log"
+  bounded "$NSIPC" --log "$BATS_TEST_TMPDIR/log" hook poststop <<<'{ "id": "c1", "status": "stopped" }'
+  assert_success
+  [[ $stderr == *"nsipc: hook poststop: log $BATS_TEST_TMPDIR/log: not a regular file"* ]] || fail "$stderr"
+  echo '{ "time": "2026-01-01T00:00:00.000Z", "verb": "gc", "event": "removed", "container": "c1" }' >"$BATS_TEST_TMPDIR/log2"
+  mkfifo "$BATS_TEST_TMPDIR/log2.1"
+  bounded "$NSIPC" --log "$BATS_TEST_TMPDIR/log2" log
+  assert_success
+  assert_output --partial "gc removed"
+}
+
 @test "a FIFO as a named namespace's record" {
   "$NSIPC" ns create y
   mkfifo "$NSIPC_STATE_DIR/ns/x.json"
