@@ -173,9 +173,6 @@ ipc_kind (json_t *config)
   return path && *path ? OCI_IPC_PATH : OCI_IPC_NEW;
 }
 
-/* As large as a config.json is read: a runtime has read it whole already. */
-#define OCI_CONFIG_MAX (64 << 20)
-
 int
 oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path, char **rootfs,
                 nsipc_error *err)
