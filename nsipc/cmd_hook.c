@@ -146,11 +146,18 @@ cmd_hook (const struct nsipc_globals *g, int argc, char **argv)
     return cli_unexpected ("hook", argv[optind + 1], usage);
   const char *arg = optind < argc ? argv[optind] : NULL;
   size_t len;
-  _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, OCI_STATE_MAX, &len);
+  /* precreate reads a whole config, which podman's env, mounts and
+     seccomp profile can take past 1MiB: the state's limit refused it, and
+     podman did not start the container. */
+  bool precreate = arg && strcmp (arg, "precreate") == 0;
+  _cleanup_free_ char *text = read_fd_all (STDIN_FILENO, precreate ? OCI_CONFIG_MAX : OCI_STATE_MAX, &len);
+  if (text == NULL && precreate)
+    return cli_fail ("hook precreate", EXIT_USAGE, "read stdin: %s",
+                     errno == EFBIG ? "more than 64MiB, not a config" : strerror (errno));
   if (text == NULL)
     return cli_fail ("hook", EXIT_USAGE, "read stdin: %s",
                      errno == EFBIG ? "more than 1MiB, not an OCI state" : strerror (errno));
-  if (arg && strcmp (arg, "precreate") == 0)
+  if (precreate)
     return cmd_hook_precreate (g, text, len);
 
   struct nsipc_oci_state st;

@@ -315,9 +315,12 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
   /* What existed before the container, then the ledger, both before any
      change: poststop finds a partial one, and removes nothing then. */
   bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
-  if ((shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
-      || ledger_begin (state_dir, l, err) < 0
-      || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)
+  if (shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
+    return -1;
+  int begun = ledger_begin (state_dir, l, err);
+  if (begun == 1) /* provisioned already, by an earlier run for this process */
+    return 0;
+  if (begun < 0 || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)
     return -1;
   l->complete = true;
   if (ledger_store (state_dir, l, err) < 0)

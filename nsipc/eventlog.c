@@ -17,18 +17,25 @@
 #include "output.h"
 #include "util.h"
 
+/* O_NONBLOCK: a FIFO planted at the log's path fails to open (ENXIO) or
+   is refused below, where it hung the hook, and the container's start
+   with it, until a reader came; on a regular file it changes nothing. */
+#define LOG_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+
 /* PATH for appending (its directory made when missing), and its size. */
 static int
 open_log (const char *path, size_t *size, nsipc_error *err)
 {
-  int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = open (path, LOG_OPEN_FLAGS, 0600);
   if (fd < 0 && errno == ENOENT)
     {
       _cleanup_free_ char *dir = xstrdup (path);
       if (mkdir (dirname (dir), 0700) < 0 && errno != EEXIST)
         return nsipc_error_set (err, errno, "log %s: create its directory", path);
-      fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+      fd = open (path, LOG_OPEN_FLAGS, 0600);
     }
+  if (fd < 0 && errno == ENXIO)
+    return nsipc_error_set (err, 0, "log %s: not a regular file", path);
   if (fd < 0)
     return nsipc_error_set (err, errno, "log %s", path);
   struct stat st;
@@ -87,9 +94,16 @@ eventlog_append (const char *path, const char *verb, json_t *event, nsipc_error 
 static void
 read_file (const char *file, const char *container, json_t *list)
 {
-  FILE *f = fopen (file, "re");
+  /* Not fopen: PATH.1 a FIFO would hang it. */
+  int fd = open (file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  FILE *f = fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) ? NULL : fdopen (fd, "re");
   if (f == NULL)
-    return;
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
   char *line = NULL;
   size_t cap = 0;
   while (getline (&line, &cap, f) > 0)

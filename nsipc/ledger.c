@@ -241,7 +241,10 @@ retire (int dir, const struct nsipc_ledger *old, nsipc_error *err)
 
 /* An earlier ledger of L's id: a running container's stays, and L's start
    is refused; a stopped one's that still protects objects in a namespace
-   others share is kept under another name; any other is replaced. */
+   others share is kept under another name; any other is replaced.  1 when
+   it is this very process's, complete, of the same policy: the hook ran
+   to the end for it already (runc runs createRuntime twice for a container
+   without a mount namespace of its own). */
 static int
 make_room (int dir, const struct nsipc_ledger *l, nsipc_error *err)
 {
@@ -251,7 +254,7 @@ make_room (int dir, const struct nsipc_ledger *l, nsipc_error *err)
     return 0; /* none, or unreadable: it protects nothing gc could read */
   int r = 0;
   if (old.pid == l->pid && old.pid_start == l->pid_start)
-    ; /* this container's own */
+    r = old.complete && old.policy_digest && l->policy_digest && strcmp (old.policy_digest, l->policy_digest) == 0;
   else if (ledger_container_alive (&old))
     r = nsipc_error_set (err, 0,
                          "a running container (process %d, bundle %s) has this id: ids must be unique among the "
@@ -267,7 +270,8 @@ int
 ledger_begin (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
 {
   _cleanup_close_ int dir = open_dir (state_dir, true, err);
-  return dir < 0 || make_room (dir, l, err) < 0 ? -1 : ledger_write (dir, l, err);
+  int r = dir < 0 ? -1 : make_room (dir, l, err);
+  return r != 0 ? r : ledger_write (dir, l, err);
 }
 
 int

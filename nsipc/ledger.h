@@ -80,7 +80,9 @@ int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_e
 int ledger_store (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 /* ledger_store of a container's first record: an earlier one of its id is
    refused while its container runs (ids must be unique), and kept under
-   another name while it protects objects in a namespace that remains. */
+   another name while it protects objects in a namespace that remains.
+   1, writing nothing, when the record is already this process's,
+   complete, of the same policy digest. */
 int ledger_begin (const char *state_dir, const struct nsipc_ledger *ledger, nsipc_error *err);
 int ledger_take (const char *state_dir, const char *id, struct nsipc_ledger *ledger, int *held, nsipc_error *err);
 int ledger_drop (const char *state_dir, const char *id, nsipc_error *err);

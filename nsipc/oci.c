@@ -30,6 +30,10 @@ oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc
   json_t *id = json_object_get (j, "id"), *pid = json_object_get (j, "pid");
   json_t *status = json_object_get (j, "status"), *bundle = json_object_get (j, "bundle");
   json_t *annotations = json_object_get (j, "annotations");
+  if (json_is_string (id) && json_string_length (id) > LEDGER_ID_MAX)
+    return nsipc_error_set (err, 0,
+                            "state on stdin: \"id\" has %zu characters; nsipc takes container ids of at most %d",
+                            json_string_length (id), LEDGER_ID_MAX);
   if (!json_is_string (id) || !state_valid_name (json_string_value (id), LEDGER_ID_MAX))
     return nsipc_error_set (err, 0, "state on stdin: \"id\" must be a container id of [A-Za-z0-9_.-]");
   if ((pid && !json_is_integer (pid)) || json_integer_value (pid) < 0 || json_integer_value (pid) > INT32_MAX)
@@ -222,9 +226,6 @@ oci_sysctls_locked (json_t *config, const struct nsipc_policy *p, nsipc_error *e
                               sets[i], what);
   return 0;
 }
-
-/* As large as a config.json is read: a runtime has read it whole already. */
-#define OCI_CONFIG_MAX (64 << 20)
 
 int
 oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci_ipc *ipc, char **path, char **rootfs,

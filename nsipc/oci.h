@@ -12,6 +12,9 @@
 
 #define OCI_POLICY_ANNOTATION "io.nsipc.policy"
 #define OCI_STATE_MAX (1 << 20)
+/* As large as a config.json is read (the bundle's, or podman's through
+   precreate): a runtime has read it whole already. */
+#define OCI_CONFIG_MAX (64 << 20)
 
 struct nsipc_oci_state
 {

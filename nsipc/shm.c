@@ -229,16 +229,34 @@ shm_bind (int tree, nsipc_error *err)
 
 /* ---- another process's mount namespace ------------------------------- */
 
+/* Whether the mount namespaces open at A and B are one. */
+static bool
+same_namespace (int a, int b)
+{
+  struct stat sa, sb;
+  return fstat (a, &sa) == 0 && fstat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* Runs FN in the mount namespace of PID, and comes back: a mount
-   namespace can be copied from only while one is in it. */
+   namespace can be copied from only while one is in it.  FN that CHANGES
+   mounts needs one that is not ours: a container without a mount
+   namespace of its own (runc runs one whose config has none) is in the
+   host's, where a mount would outlive it and the host would see it. */
 static int
-in_mounts_of (pid_t pid, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
+in_mounts_of (pid_t pid, bool changes, int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err)
 {
   char path[64];
   format (path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
   _cleanup_close_ int self = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   _cleanup_close_ int other = open (path, O_RDONLY | O_CLOEXEC);
-  if (self < 0 || other < 0 || setns (other, CLONE_NEWNS) < 0)
+  if (self < 0 || other < 0)
+    return nsipc_error_set (err, errno, "enter the mount namespace of process %d", (int)pid);
+  if (changes && same_namespace (self, other))
+    return nsipc_error_set (err, 0,
+                            "process %d has no mount namespace of its own, and nsipc mounts nothing in the host's: "
+                            "give the container one (linux.namespaces: mount)",
+                            (int)pid);
+  if (setns (other, CLONE_NEWNS) < 0)
     return nsipc_error_set (err, errno, "enter the mount namespace of process %d", (int)pid);
   int r = fn (ctx, err);
   if (setns (self, CLONE_NEWNS) < 0)
@@ -285,7 +303,7 @@ int
 shm_tree_of (pid_t pid, nsipc_error *err)
 {
   struct copy c = { -1 };
-  if (in_mounts_of (pid, copy_dev_shm, &c, err) < 0)
+  if (in_mounts_of (pid, false, copy_dev_shm, &c, err) < 0)
     return nsipc_error_prefix (err, "process %d", (int)pid);
   return c.tree;
 }
@@ -448,7 +466,7 @@ int
 shm_check_container (pid_t pid, const char *rootfs, uint64_t size, nsipc_error *err)
 {
   struct fit f = { rootfs, size, -1, NULL };
-  if (in_mounts_of (pid, fit_in, &f, err) < 0)
+  if (in_mounts_of (pid, false, fit_in, &f, err) < 0)
     return nsipc_error_prefix (err, "the container's /dev/shm");
   return 0;
 }
@@ -459,7 +477,7 @@ shm_fit_container (pid_t pid, const char *id, const char *rootfs, uint64_t size,
   struct foreign foreign = { 0 };
   struct fit f = { rootfs, size, tree, &foreign };
   int r = tree >= 0 ? 0 : foreign_tmpfs (id, &foreign, err);
-  if (r == 0 && in_mounts_of (pid, fit_in, &f, err) < 0)
+  if (r == 0 && in_mounts_of (pid, true, fit_in, &f, err) < 0)
     r = -1;
   foreign_free (&foreign);
   return r < 0 ? nsipc_error_prefix (err, "the container's /dev/shm") : 0;

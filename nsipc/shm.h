@@ -47,7 +47,8 @@ int shm_bind (int tree, nsipc_error *err);
    the runtime's default size or already SIZE, mounted when there is none,
    refused (-1, naming both sizes) when its size was asked for, and refused
    when it is a tmpfs the host has elsewhere than where a runtime keeps
-   this container's own (a directory named by ID). */
+   this container's own (a directory named by ID), or when PID has no mount
+   namespace of its own (its mounts are the host's). */
 int shm_fit_container (pid_t pid, const char *id, const char *rootfs, uint64_t size, int tree, nsipc_error *err);
 
 /* createRuntime in a namespace others share, or the host's: the /dev/shm

@@ -120,6 +120,21 @@ open_top (const char *state_dir, bool create, nsipc_error *err)
   return steal_fd (&fd);
 }
 
+/* STATE_DIR/SUB, open at FD, is held to the rule of STATE_DIR itself:
+   whoever else may write to it could plant or swap the records there (a
+   ledger that sends poststop to reap another namespace, a pin). */
+static int
+check_owned (int fd, const char *state_dir, const char *sub, nsipc_error *err)
+{
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return nsipc_error_set (err, errno, "stat %s/%s", state_dir, sub);
+  if (st.st_uid != geteuid () || (st.st_mode & 022))
+    return nsipc_error_set (err, 0, "%s/%s must belong to uid %d and not be writable by others; refusing to use it",
+                            state_dir, sub, (int)geteuid ());
+  return 0;
+}
+
 int
 state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error *err)
 {
@@ -133,6 +148,11 @@ state_open_dir (const char *state_dir, const char *sub, bool create, nsipc_error
     return nsipc_error_set (err, 0, "%s/%s is not a directory (a symlink?); refusing to use it", state_dir, sub);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open %s/%s", state_dir, sub);
+  if (check_owned (fd, state_dir, sub, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
   return fd;
 }
 
@@ -144,6 +164,11 @@ state_open_records (const char *state_dir, const char *sub, nsipc_error *err)
   int fd = top < 0 ? -1 : openat (top, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && top >= 0 && err)
     nsipc_error_set (err, errno == ELOOP || errno == ENOTDIR ? 0 : errno, "open %s/%s", state_dir, sub);
+  if (fd >= 0 && check_owned (fd, state_dir, sub, err ? err : &ignored) < 0)
+    {
+      close (fd);
+      return -1;
+    }
   return fd;
 }
 

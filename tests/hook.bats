@@ -371,6 +371,18 @@ mqueue /dev/mqueue/events 660 4242"
   assert_equal "$(jq -c . <<<"$output")" "$(jq -c . "$b/config.json")"
 }
 
+@test "hook precreate amends a config past 1MiB (podman's env, mounts and seccomp profile)" {
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'true'
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "web" } | .process.env += [range(3000) | "VAR\(.)=\("x" * 500)"]'
+  [ "$(stat -c %s "$b/config.json")" -gt $((1 << 20)) ]
+  run --separate-stderr timeout 20 "$NSIPC" hook precreate <"$b/config.json"
+  assert_success
+  assert_equal "$stderr" ""
+  assert_equal "$(jq -r '.linux.sysctl["kernel.shmmni"]' <<<"$output")" 18
+  assert_equal "$(jq '.process.env | length' <<<"$output")" "$(jq '.process.env | length' "$b/config.json")"
+}
+
 # --- robustness: state on stdin -------------------------------------------
 
 @test "garbage, truncated and huge state on stdin are refused cleanly" {

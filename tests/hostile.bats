@@ -201,6 +201,18 @@ EVIL='{ "version": 1, "limits": { "msgmni": 12345 } }'
   assert_equal "$(ledgers)" 0
 }
 
+@test "a FIFO as the event log, or as its rotated file, is refused, never waited on" {
+  mkfifo "$BATS_TEST_TMPDIR/log"
+  bounded "$NSIPC" --log "$BATS_TEST_TMPDIR/log" hook poststop <<<'{ "id": "c1", "status": "stopped" }'
+  assert_success
+  [[ $stderr == *"nsipc: hook poststop: log $BATS_TEST_TMPDIR/log: not a regular file"* ]] || fail "$stderr"
+  echo '{ "time": "2026-01-01T00:00:00.000Z", "verb": "gc", "event": "removed", "container": "c1" }' >"$BATS_TEST_TMPDIR/log2"
+  mkfifo "$BATS_TEST_TMPDIR/log2.1"
+  bounded "$NSIPC" --log "$BATS_TEST_TMPDIR/log2" log
+  assert_success
+  assert_output --partial "gc removed"
+}
+
 @test "a FIFO as a named namespace's record" {
   "$NSIPC" ns create y
   mkfifo "$NSIPC_STATE_DIR/ns/x.json"
@@ -478,6 +490,67 @@ removed 0 orphans, kept 0 in use"
   assert_equal "$(ledgers)" 0
 }
 
+@test "runc: dev_shm in a container without a mount namespace of its own mounts nothing on the host and stops it" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'touch /out/ran'
+  with_hooks "$b"
+  # No mount namespace (runc then mounts in the host's, and runs
+  # createRuntime twice), no /dev mount: the image's /dev/shm is a plain
+  # directory in the host's mount namespace.
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "shm8" }
+    | .linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+    | .mounts |= map(select(.destination | startswith("/dev") | not))'
+  mkdir -p "$b/rootfs/dev/shm"
+  id=$(cid 1)
+  run timeout 60 runc run --bundle "$b" "$id"
+  [ "$status" -ne 124 ]
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $id: the container's /dev/shm: process"
+  assert_output --partial "has no mount namespace of its own, and nsipc mounts nothing in the host's"
+  [ ! -e "$b/out/ran" ]
+  run findmnt -n "$b/rootfs/dev/shm"
+  assert_failure
+  assert_equal "$(ledgers)" 0
+}
+
+@test "runc: a container without a mount namespace of its own starts with its objects (runc runs createRuntime twice)" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  echo '{ "version": 1, "limits": { "msgmni": 33 }, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
+    >"$NSIPC_POLICY_DIR/jobs.json"
+  b=$BATS_TEST_TMPDIR/b
+  make_bundle "$b" 'cat /proc/sys/kernel/msgmni >/out/msgmni; awk "NR > 1 { print \$1, \$3 }" /proc/sysvipc/msg >/out/msg'
+  with_hooks "$b"
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "jobs" }
+    | .linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+  id=$(cid 1)
+  run timeout 60 runc run --bundle "$b" "$id"
+  [ "$status" -ne 124 ]
+  assert_success
+  assert_equal "$(cat "$b/out/msgmni")" 33
+  assert_equal "$(cat "$b/out/msg")" "4096 660"
+  assert_equal "$(ledgers)" 0
+}
+
+@test "createRuntime run again for the same process and policy does nothing more" {
+  sleeper unshare --ipc
+  echo '{ "version": 1, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
+    >"$NSIPC_POLICY_DIR/jobs.json"
+  b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" jobs)
+  assert_success
+  ledger=$(cat "$NSIPC_STATE_DIR/containers/c1.json")
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" jobs)
+  assert_success
+  assert_equal "$stderr" ""
+  assert_equal "$(cat "$NSIPC_STATE_DIR/containers/c1.json")" "$ledger"
+  run nsenter --ipc="/proc/$SLEEPER/ns/ipc" awk 'NR > 1 { print $1 }' /proc/sysvipc/msg
+  assert_output 4096
+}
+
 # --- 10. exit statuses ----------------------------------------------------
 
 @test "names that are paths are usage errors; unknown names are runtime failures" {
@@ -542,5 +615,30 @@ removed 0 orphans, kept 0 in use"
   [ -e "$NSIPC_STATE_DIR/ns/a" ]
   bounded "$NSIPC" ns delete a
   assert_success
+  assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
+}
+
+@test "a record directory of the state directory that others may write to, or another user's, is refused" {
+  bounded "$NSIPC" ns create a
+  assert_success
+  bounded "$NSIPC" ns delete a
+  assert_success
+  mkdir -p "$NSIPC_STATE_DIR/containers"
+  chmod 0777 "$NSIPC_STATE_DIR/containers"
+  bounded "$NSIPC" gc --dry-run
+  one_line 1 "nsipc: gc: $NSIPC_STATE_DIR/containers must belong to uid 0 and not be writable by others; refusing to use it"
+  sleeper unshare --ipc
+  b=$BATS_TEST_TMPDIR/b
+  mkdir -p "$b"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  before=$(msgmni_of "$SLEEPER")
+  bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" m77)
+  assert_equal "$status" 1
+  [[ $stderr == *"$NSIPC_STATE_DIR/containers must belong to uid 0 and not be writable by others; refusing to use it"* ]]
+  assert_equal "$(ledgers)" 0
+  chmod 0700 "$NSIPC_STATE_DIR/containers"
+  chown 4242 "$NSIPC_STATE_DIR/ns"
+  bounded "$NSIPC" ns create a
+  one_line 1 "nsipc: ns create: $NSIPC_STATE_DIR/ns must belong to uid 0 and not be writable by others; refusing to use it"
   assert_equal "$(ls -A "$NSIPC_STATE_DIR/ns")" ""
 }

@@ -83,6 +83,8 @@ test_state (void)
   oci_state_free (&st);
   snprintf (text, sizeof text, "{\"id\":\"%.*s\"}", LEDGER_ID_MAX + 1, id);
   ok (refused (text, &err), "one of %d is refused", LEDGER_ID_MAX + 1);
+  is_str (err.msg, "state on stdin: \"id\" has 129 characters; nsipc takes container ids of at most 128",
+          "and says it is too long, not what an id is made of");
 
   ok (parse ("{\"id\":\"x\",\"annotations\":{\"io.nsipc.policy\":\"../../etc/x\"}}", &st, &err) == 0,
       "a policy annotation is taken as written...");
