@@ -517,10 +517,12 @@ removed 0 orphans, kept 0 in use"
 
 @test "runc: a container without a mount namespace of its own starts with its objects (runc runs createRuntime twice)" {
   command -v runc >/dev/null || skip "runc is not installed"
-  echo '{ "version": 1, "limits": { "msgmni": 33 }, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
+  # No limits: the container's /proc/sys is the host's mount of it,
+  # writable (a policy with limits is refused for that, hook.bats).
+  echo '{ "version": 1, "objects": [ { "type": "msg", "name": "jobs", "key": "0x1000", "mode": "0660" } ] }' \
     >"$NSIPC_POLICY_DIR/jobs.json"
   b=$BATS_TEST_TMPDIR/b
-  make_bundle "$b" 'cat /proc/sys/kernel/msgmni >/out/msgmni; awk "NR > 1 { print \$1, \$3 }" /proc/sysvipc/msg >/out/msg'
+  make_bundle "$b" 'awk "NR > 1 { print \$1, \$3 }" /proc/sysvipc/msg >/out/msg'
   with_hooks "$b"
   bundle_edit "$b" '.annotations = { "io.nsipc.policy": "jobs" }
     | .linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
@@ -528,7 +530,6 @@ removed 0 orphans, kept 0 in use"
   run timeout 60 runc run --bundle "$b" "$id"
   [ "$status" -ne 124 ]
   assert_success
-  assert_equal "$(cat "$b/out/msgmni")" 33
   assert_equal "$(cat "$b/out/msg")" "4096 660"
   assert_equal "$(ledgers)" 0
 }
@@ -630,7 +631,8 @@ removed 0 orphans, kept 0 in use"
   sleeper unshare --ipc
   b=$BATS_TEST_TMPDIR/b
   mkdir -p "$b"
-  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ] } }' >"$b/config.json"
+  echo '{ "ociVersion": "1.0.2", "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }' \
+    >"$b/config.json"
   before=$(msgmni_of "$SLEEPER")
   bounded "$NSIPC" hook createRuntime < <(state "$SLEEPER" "$b" m77)
   assert_equal "$status" 1
