@@ -705,19 +705,24 @@ msgget: Operation not permitted"
   assert_output "wrote"
 }
 
-@test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {
-  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
-{ "version": 1, "seal": true,
-  "objects": [ { "type": "shm", "key": "0x1000", "size": 4096, "mode": "0640" }, { "type": "msg", "key": "0x1001" } ] }
-EOF2
-  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
-  # The pod's sandbox, sealed, in a namespace of its own.
+# A pod's sandbox of policy sealed (POLICY_DIR/sealed.json), running in
+# a namespace of its own: its process is $spid.
+sealed_sandbox() {
   s=$BATS_TEST_TMPDIR/s
   make_bundle "$s" 'exec sleep 60'
   "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
   mv "$s/sealed.json" "$s/config.json"
   runc run -d --bundle "$s" "$(cid s)" </dev/null >/dev/null
   spid=$(runc state "$(cid s)" | jq .pid)
+}
+
+@test "a container joining a sealed pod's namespace needs a sealed policy: an unsealed one does not start, and the pod's objects stay" {
+  cat >"$NSIPC_POLICY_DIR/sealed.json" <<'EOF2'
+{ "version": 1, "seal": true,
+  "objects": [ { "type": "shm", "key": "0x1000", "size": 4096, "mode": "0640" }, { "type": "msg", "key": "0x1001" } ] }
+EOF2
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  sealed_sandbox
   keys() {
     nsenter --ipc=/proc/"$spid"/ns/ipc awk 'FNR > 1 { printf "0x%x %s\n", $1, $3 }' /proc/sysvipc/shm /proc/sysvipc/msg
   }
@@ -764,12 +769,7 @@ end"
 { "version": 1, "seal": true, "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 } ] }
 EOF2
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
-  s=$BATS_TEST_TMPDIR/s
-  make_bundle "$s" 'exec sleep 60'
-  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
-  mv "$s/sealed.json" "$s/config.json"
-  runc run -d --bundle "$s" "$(cid s)" </dev/null >/dev/null
-  spid=$(runc state "$(cid s)" | jq .pid)
+  sealed_sandbox
   # No annotation and no default.json, the hooks in its config: the hook
   # did nothing, and its workload removed the pod's sealed segment.
   a=$BATS_TEST_TMPDIR/a
