@@ -352,9 +352,7 @@ found_document (const struct picker *pk)
     {
       if (pk->found[i].start == NULL)
         continue;
-      json_error_t jerr;
-      json_t *value
-          = json_loadb (pk->found[i].start, pk->found[i].len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+      json_t *value = json_loadb (pk->found[i].start, pk->found[i].len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
       if (value == NULL)
         return NULL;
       put (doc, pk->paths[i], value);
@@ -431,7 +429,7 @@ json_pick (const char *text, size_t len, const char *const *paths, json_error_t 
   if (doc)
     return doc;
   pk.odd_at = NULL;
-  _cleanup_json_ json_t *whole = json_loadb (text, len, JSON_REJECT_DUPLICATES, jerr);
+  _cleanup_json_ json_t *whole = json_load_text (text, len, JSON_REJECT_DUPLICATES, jerr);
   if (!json_is_object (whole))
     return steal_pointer (&whole);
   doc = members_of (whole, &pk);

@@ -99,10 +99,10 @@ json_wide_load (const char *text, size_t len, struct json_wide *w, json_error_t 
   *w = (struct json_wide){ NULL, 0 };
   /* A text that has markers of its own is taken as it is. */
   if (memmem (text, len, "nsipc-wide:", 11) || memchr (text, '\0', len))
-    return json_loadb (text, len, JSON_REJECT_DUPLICATES, jerr);
+    return json_load_text (text, len, JSON_REJECT_DUPLICATES, jerr);
   size_t marked_len;
   _cleanup_free_ char *marked = mark_numbers (text, len, w, &marked_len);
-  json_t *j = json_loadb (marked, marked_len, JSON_REJECT_DUPLICATES, jerr);
+  json_t *j = json_load_text (marked, marked_len, JSON_REJECT_DUPLICATES, jerr);
   if (j == NULL)
     json_wide_free (w);
   return j;

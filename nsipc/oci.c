@@ -22,7 +22,7 @@ oci_state_parse (const char *text, size_t len, struct nsipc_oci_state *st, nsipc
 {
   memset (st, 0, sizeof *st);
   json_error_t jerr;
-  _cleanup_json_ json_t *j = json_loadb (text, len, 0, &jerr);
+  _cleanup_json_ json_t *j = json_load_text (text, len, 0, &jerr);
   if (j == NULL)
     return nsipc_error_set (err, 0, "state on stdin: line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
   if (!json_is_object (j))

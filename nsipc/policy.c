@@ -717,7 +717,7 @@ static int
 load_buffer (const char *text, size_t len, struct nsipc_policy *policy, struct nsipc_problems *problems)
 {
   json_error_t jerr;
-  json_t *root = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = json_load_text (text, len, JSON_REJECT_DUPLICATES, &jerr);
   if (finish (root, &jerr, policy, problems) < 0)
     return -1;
   digest_sha256_text (text, len, policy->digest);

@@ -140,7 +140,14 @@ json_read_fd (int fd, json_error_t *jerr)
       jerr->line = jerr->column = -1;
       return NULL;
     }
-  return json_loadb (text, len, 0, jerr);
+  return json_load_text (text, len, 0, jerr);
+}
+
+json_t *
+json_load_text (const char *text, size_t len, size_t flags, json_error_t *jerr)
+{
+  json_t *j = json_loadb (text, len, flags, NULL);
+  return j ? j : json_loadb (text, len, flags, jerr);
 }
 
 static void

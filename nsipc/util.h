@@ -149,3 +149,9 @@ size_t parse_u64s (const char *text, uint64_t *v, size_t n, const char **end);
 /* Parses the JSON in FD, read whole (jansson's own fd reader reads one byte
    per read(2)).  NULL with JERR filled. */
 json_t *json_read_fd (int fd, json_error_t *jerr);
+
+/* json_loadb, with JERR filled only when it fails (the text is parsed
+   again then): given an error, jansson first copies its source's name
+   with the fortified strncpy, whose 64 KiB of libc code nothing else a
+   hook runs touches, a block of each hook's peak RSS (tests/bench/README.md). */
+json_t *json_load_text (const char *text, size_t len, size_t flags, json_error_t *jerr);
