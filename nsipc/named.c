@@ -161,7 +161,7 @@ count_members (int nsfd, size_t *n, pid_t **pids, nsipc_error *err)
 {
   uint64_t inode;
   size_t skipped;
-  return namespace_inode (nsfd, &inode, err) < 0 ? -1 : namespace_members (inode, pids, n, &skipped, err);
+  return namespace_inode (nsfd, &inode, err) < 0 ? -1 : namespace_members (inode, true, pids, n, &skipped, err);
 }
 
 /* The same, counted again for up to half a second while there are any,

@@ -395,9 +395,11 @@ add_thread_members (int proc, const char *pid, const uint64_t *only, size_t firs
 }
 
 /* Every process's IPC namespace, in /proc's order; with ONLY, only the
-   processes in namespace *ONLY. */
+   processes in namespace *ONLY; with THREADS, a process is also a member
+   of each namespace one of its threads joined on its own. */
 static int
-scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
+scan (const uint64_t *only, bool threads, struct nsipc_ns_member **members, size_t *n, size_t *skipped,
+      nsipc_error *err)
 {
   _cleanup_dir_ DIR *proc = opendir ("/proc");
   if (proc == NULL)
@@ -432,10 +434,7 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
         }
       size_t first = *n;
       add_member (only, inode, pid, tid, first, members, n, &cap);
-      /* Only for the census that judges objects (gc, audit, poststop):
-         the stat costs a quarter of the scan, which every createRuntime
-         makes to see who shares a new namespace. */
-      if (only == NULL && more_threads (dirfd (proc), de->d_name))
+      if (threads && more_threads (dirfd (proc), de->d_name))
         add_thread_members (dirfd (proc), de->d_name, only, first, members, n, &cap);
     }
   return 0;
@@ -444,7 +443,7 @@ scan (const uint64_t *only, struct nsipc_ns_member **members, size_t *n, size_t 
 int
 namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err)
 {
-  if (scan (NULL, members, n, skipped, err) < 0)
+  if (scan (NULL, true, members, n, skipped, err) < 0)
     return -1;
   if (*n)
     qsort (*members, *n, sizeof **members, compare_members);
@@ -452,7 +451,7 @@ namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, ns
 }
 
 int
-namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
+namespace_members (uint64_t inode, bool threads, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err)
 {
   /* Only the members are kept and sorted: createRuntime asks at every
      container start, and sorting every process on the host was work (and,
@@ -460,7 +459,7 @@ namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsi
   _cleanup_free_ struct nsipc_ns_member *members = NULL;
   *pids = NULL;
   *n = 0;
-  if (scan (&inode, &members, n, skipped, err) < 0)
+  if (scan (&inode, threads, &members, n, skipped, err) < 0)
     return -1;
   *pids = xcalloc (*n + 1, sizeof **pids);
   if (members == NULL) /* no member: scan allocates with the first */
@@ -587,7 +586,7 @@ namespace_held (const char *handle, uint64_t inode, size_t *n_pids, bool *pin, n
     return 0;
   _cleanup_free_ pid_t *pids = NULL;
   size_t skipped;
-  if (namespace_members (inode, &pids, n_pids, &skipped, err) < 0)
+  if (namespace_members (inode, true, &pids, n_pids, &skipped, err) < 0)
     return -1;
   *pin = pinned (inode);
   return *n_pids > 0 || *pin;

@@ -95,9 +95,11 @@ struct nsipc_ns_member
 int namespace_scan (struct nsipc_ns_member **members, size_t *n, size_t *skipped, nsipc_error *err);
 
 /* The pids of the processes in the IPC namespace INODE, ascending, by
-   their main thread's link (or, when it has exited, another's); *SKIPPED
-   counts processes whose namespace link could not be read. */
-int namespace_members (uint64_t inode, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
+   their main thread's link (or, when it has exited, another's), and with
+   THREADS those with a thread that joined it on its own (a stat of each
+   process's task directory more); *SKIPPED counts processes whose
+   namespace link could not be read. */
+int namespace_members (uint64_t inode, bool threads, pid_t **pids, size_t *n, size_t *skipped, nsipc_error *err);
 
 /* Fails when INODE, the caller's IPC namespace, is not process 1's: gc
    and audit take their own for the host's, whose objects only --host may

@@ -155,6 +155,18 @@ nsipc: ns apply: pod1: 3 objects of the policy conflict with what exists; nothin
   assert_equal "$(readlink /proc/"${PIDS[0]}"/ns/ipc)" "ipc:[$inode]"
 }
 
+@test "delete refuses while only a thread of another process is inside" {
+  "$NSIPC" ns create pod1 --policy "$(policy q <<<'{ "version": 1, "objects": [ { "type": "msg", "key": "0x230" } ] }')"
+  # The process lives in a namespace of its own; one of its threads joins
+  # pod1 (setns) and waits in msgrcv there.
+  spawn unshare --ipc "$IPC_TOOL" thread-recv "$NSIPC_STATE_DIR/ns/pod1" 0x230 "$BATS_TEST_TMPDIR/in"
+  wait_for "$BATS_TEST_TMPDIR/in"
+  run "$NSIPC" ns delete pod1
+  assert_failure 1
+  assert_output "nsipc: ns delete: namespace pod1 is in use by 1 process (pid ${PIDS[0]}); --force unpins it anyway"
+  assert_equal "$(pins)" "$NSIPC_STATE_DIR/ns/pod1"
+}
+
 @test "delete of an unused namespace leaves no nsfs mount and no record" {
   "$NSIPC" ns create pod1
   run "$NSIPC" ns delete pod1
