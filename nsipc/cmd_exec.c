@@ -86,7 +86,7 @@ cmd_exec (const struct nsipc_globals *g, int argc, char **argv)
   if (optind < dashes)
     name = argv[optind++];
   if (optind < dashes)
-    return cli_fail ("exec", EXIT_USAGE, "unexpected argument \"%s\" (%s)", argv[optind], usage);
+    return cli_unexpected ("exec", argv[optind], usage);
   optind = dashes + 1;
   if ((name != NULL) + (pid_arg != NULL) + (container != NULL) != 1)
     return cli_fail ("exec", EXIT_USAGE, "give exactly one of NAME, --pid and --container (%s)", usage);

@@ -116,8 +116,9 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("ns", EXIT_USAGE, "unknown subcommand \"%s\" (see nsipc ns --help)", argv[1]);
   if (sub == 2)
     return cmd_ns_list (g, argc - 1, argv + 1);
-  char verb[16];
+  char verb[16], see[32];
   format (verb, sizeof verb, "ns %s", subs[sub]);
+  format (see, sizeof see, "see nsipc %s --help", verb);
   struct ns_args a = { .verb = verb };
   int c;
   optind = 0;
@@ -134,20 +135,16 @@ cmd_ns (const struct nsipc_globals *g, int argc, char **argv)
         fputs (helps[sub], stdout);
         return 0;
       default:
-        {
-          char see[32];
-          format (see, sizeof see, "see nsipc %s --help", verb);
-          return cli_bad_option (verb, c, argv[optind], see);
-        }
+        return cli_bad_option (verb, c, argv[optind], see);
       }
   if (a.policy && sub > 1)
-    return cli_fail (verb, EXIT_USAGE, "--policy is not an option of %s (see nsipc %s --help)", verb, verb);
+    return cli_fail (verb, EXIT_USAGE, "--policy is not an option of %s (%s)", verb, see);
   if (a.force && sub != 3)
-    return cli_fail (verb, EXIT_USAGE, "--force is not an option of %s (see nsipc %s --help)", verb, verb);
+    return cli_fail (verb, EXIT_USAGE, "--force is not an option of %s (%s)", verb, see);
   if (argc - 1 - optind < 1)
-    return cli_fail (verb, EXIT_USAGE, "missing NAME (see nsipc %s --help)", verb);
+    return cli_fail (verb, EXIT_USAGE, "missing NAME (%s)", see);
   if (argc - 1 - optind > 1)
-    return cli_fail (verb, EXIT_USAGE, "unexpected argument \"%s\" (see nsipc %s --help)", argv[2 + optind], verb);
+    return cli_unexpected (verb, argv[2 + optind], see);
   a.name = argv[1 + optind];
   if (cli_check_names (verb, a.name, NULL) != 0)
     return EXIT_USAGE;

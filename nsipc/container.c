@@ -242,35 +242,39 @@ fit_dev_shm (const char *state_dir, const struct nsipc_ledger *l, const struct n
    joins a namespace where a container of an unsealed policy runs would
    have its objects removed or re-owned by that one's workload.  The
    running containers nsipc knows of are those with a ledger. */
+struct neighbours
+{
+  const struct nsipc_ledger *self;
+  const char *other;
+  nsipc_error *err;
+  int r;
+};
+
+static int
+refuse_unsealed (void *ctx, int dirfd, const struct nsipc_ledger *l)
+{
+  struct neighbours *nb = ctx;
+  (void)dirfd;
+  if (l->ns_inode != nb->self->ns_inode || l->sealed || !l->complete || strcmp (l->id, nb->self->id) == 0
+      || !ledger_container_alive (l))
+    return 0;
+  nb->r = nsipc_error_set (nb->err, 0,
+                           "container %s of policy %s, which is not sealed, runs in the shared namespace (%s): its "
+                           "workload could remove the objects of policy %s; a sealed policy joins only a namespace "
+                           "whose containers are sealed",
+                           l->id, l->policy ? l->policy : "?", nb->other, nb->self->policy);
+  return 1;
+}
+
 static int
 check_unsealed_neighbours (const char *state_dir, const struct nsipc_ledger *self, const char *other, nsipc_error *err)
 {
   nsipc_error ignored;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, &ignored);
-  char **files = NULL;
-  ssize_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files, err);
-  if (n < 0)
+  struct neighbours nb = { self, other, err, 0 };
+  if (dirfd >= 0 && ledger_each (dirfd, refuse_unsealed, &nb, err) < 0)
     return nsipc_error_prefix (err, "%s/containers", state_dir);
-  int r = 0;
-  for (size_t i = 0; i < (size_t)n; i++)
-    {
-      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
-      struct nsipc_ledger l;
-      if (r == 0 && ledger_read (dirfd, files[i], &l, &ignored) == 0)
-        {
-          if (l.ns_inode == self->ns_inode && l.sealed == NULL && l.complete && strcmp (l.id, self->id) != 0
-              && ledger_container_alive (&l))
-            r = nsipc_error_set (err, 0,
-                                 "container %s of policy %s, which is not sealed, runs in the shared namespace (%s): "
-                                 "its workload could remove the objects of policy %s; a sealed policy joins only a "
-                                 "namespace whose containers are sealed",
-                                 l.id, l.policy ? l.policy : "?", other, self->policy);
-          ledger_free (&l);
-        }
-      free (files[i]);
-    }
-  free (files);
-  return r;
+  return nb.r;
 }
 
 /* The seal holds for every way in (DESIGN.md §4), a container's too: one
@@ -564,6 +568,22 @@ container_check_policyless (const char *state_dir, const struct nsipc_oci_state 
   return r;
 }
 
+struct seal_of
+{
+  uint64_t inode;
+  struct nsipc_policy *seal;
+};
+
+static int
+add_seal (void *ctx, int dirfd, const struct nsipc_ledger *l)
+{
+  struct seal_of *s = ctx;
+  (void)dirfd;
+  if (l->ns_inode == s->inode && l->sealed)
+    ledger_objects_seal (l->sealed, l->n_sealed, s->seal);
+  return 0;
+}
+
 int
 container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_policy *seal, nsipc_error *err)
 {
@@ -571,23 +591,8 @@ container_namespace_seal (const char *state_dir, uint64_t inode, struct nsipc_po
   if (name && named_seal (state_dir, name, seal, err) < 0)
     return -1;
   _cleanup_close_ int dirfd = state_open_dir (state_dir, "containers", false, err);
-  char **files = NULL;
-  ssize_t n = dirfd < 0 ? 0 : state_list_records (dirfd, &files, err);
-  if (n < 0)
+  struct seal_of s = { inode, seal };
+  if (dirfd >= 0 && ledger_each (dirfd, add_seal, &s, err) < 0)
     return nsipc_error_prefix (err, "%s/containers", state_dir);
-  for (size_t i = 0; i < (size_t)n; i++)
-    {
-      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
-      struct nsipc_ledger l;
-      nsipc_error ignored;
-      if (ledger_read (dirfd, files[i], &l, &ignored) == 0)
-        {
-          if (l.ns_inode == inode && l.sealed)
-            ledger_objects_seal (l.sealed, l.n_sealed, seal);
-          ledger_free (&l);
-        }
-      free (files[i]);
-    }
-  free (files);
   return 0;
 }

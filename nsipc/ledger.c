@@ -182,6 +182,30 @@ ledger_read (int dirfd, const char *id, struct nsipc_ledger *l, nsipc_error *err
   return ledger_from_json (j, id, l, err);
 }
 
+int
+ledger_each (int dirfd, int (*fn) (void *ctx, int dirfd, const struct nsipc_ledger *l), void *ctx, nsipc_error *err)
+{
+  char **files = NULL;
+  ssize_t n = state_list_records (dirfd, &files, err);
+  if (n < 0)
+    return -1;
+  int stop = 0;
+  for (ssize_t i = 0; i < n; i++)
+    {
+      files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
+      struct nsipc_ledger l;
+      nsipc_error ignored;
+      if (stop == 0 && ledger_read (dirfd, files[i], &l, &ignored) == 0)
+        {
+          stop = fn (ctx, dirfd, &l);
+          ledger_free (&l);
+        }
+      free (files[i]);
+    }
+  free (files);
+  return 0;
+}
+
 /* STATE_DIR/containers, locked. */
 static int
 open_dir (const char *state_dir, bool create, nsipc_error *err)
@@ -312,36 +336,27 @@ covered (const struct nsipc_ledger *o, const struct nsipc_ledger *l)
   return true;
 }
 
+static int
+drop_if_covered (void *ctx, int dir, const struct nsipc_ledger *o)
+{
+  const struct nsipc_ledger *l = ctx;
+  if (strcmp (o->id, l->id) != 0 && covered (o, l))
+    {
+      char file[LEDGER_ID_MAX + 8];
+      nsipc_error ignored;
+      state_record_file (o->id, file, sizeof file);
+      state_remove (dir, file, &ignored);
+    }
+  return 0;
+}
+
 int
 ledger_drop_covered (const char *state_dir, const struct nsipc_ledger *l, nsipc_error *err)
 {
   if (!l->complete || l->kind != NS_KIND_SHARED || l->policy_digest == NULL)
     return 0;
   _cleanup_close_ int dir = open_dir (state_dir, false, err);
-  if (dir < 0)
-    return -1;
-  char **files = NULL;
-  ssize_t n = state_list_records (dir, &files, err);
-  if (n < 0)
-    return -1;
-  for (ssize_t i = 0; i < n; i++)
-    {
-      struct nsipc_ledger o;
-      nsipc_error ignored;
-      char *id = files[i];
-      id[strlen (id) - 5] = '\0'; /* the id: NAME of NAME.json */
-      if (strcmp (id, l->id) != 0 && ledger_read (dir, id, &o, &ignored) == 0)
-        {
-          char file[LEDGER_ID_MAX + 8];
-          state_record_file (id, file, sizeof file);
-          if (covered (&o, l))
-            state_remove (dir, file, &ignored);
-          ledger_free (&o);
-        }
-      free (id);
-    }
-  free (files);
-  return 0;
+  return dir < 0 ? -1 : ledger_each (dir, drop_if_covered, (void *)l, err);
 }
 
 int

@@ -72,6 +72,12 @@ json_t *ledger_to_json (const struct nsipc_ledger *ledger);
 int ledger_from_json (json_t *j, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
 
 int ledger_read (int dirfd, const char *id, struct nsipc_ledger *ledger, nsipc_error *err);
+/* FN for each ledger of the records directory DIRFD that can be read,
+   until it returns nonzero (one that cannot be read protects nothing
+   these callers ask about; gc's census judges those itself); -1 when the
+   directory cannot be listed. */
+int ledger_each (int dirfd, int (*fn) (void *ctx, int dirfd, const struct nsipc_ledger *ledger), void *ctx,
+                 nsipc_error *err);
 
 /* STATE_DIR/containers, each call under its lock (released on return: a
    long poststop must not hold up other containers' starts).  ledger_take

@@ -161,6 +161,15 @@ sem_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
   return sysctl_write ("kernel/sem", value, err);
 }
 
+bool
+limits_any (const struct nsipc_limit_set *limits)
+{
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    if (limits->set[id])
+      return true;
+  return false;
+}
+
 int
 limits_apply (const struct nsipc_limit_set *limits, nsipc_error *err)
 {

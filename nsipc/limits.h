@@ -56,6 +56,9 @@ struct nsipc_limit_set
   uint64_t value[LIMIT_COUNT];
 };
 
+/* Whether LIMITS sets any limit at all. */
+bool limits_any (const struct nsipc_limit_set *limits);
+
 /* The value the policy sets, else the one a fresh namespace has. */
 uint64_t limits_effective (const struct nsipc_limit_set *limits, enum nsipc_limit_id id);
 

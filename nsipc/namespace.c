@@ -306,34 +306,6 @@ namespace_check_host (uint64_t inode, nsipc_error *err)
                           inode, init);
 }
 
-/* The same for a process whose main thread has exited: it has no link of
-   its own (ENOENT), but its other threads still run, and may use objects;
-   the first of them answers, *TID.  ENOENT again when there is none. */
-static int
-threads_ns_link_inode (int proc, const char *pid, uint64_t *inode, pid_t *tid)
-{
-  char path[64];
-  format (path, sizeof path, "%s/task", pid);
-  _cleanup_close_ int fd = openat (proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
-  if (tasks == NULL)
-    return errno = ENOENT, -1;
-  fd = -1; /* the DIR has it */
-  struct dirent *de;
-  while ((de = readdir (tasks)) != NULL)
-    {
-      if (de->d_name[0] < '0' || de->d_name[0] > '9' || strcmp (de->d_name, pid) == 0)
-        continue;
-      format (path, sizeof path, "%s/task/%s", pid, de->d_name);
-      if (ns_link_inode (proc, path, inode) == 0)
-        {
-          *tid = atoi (de->d_name);
-          return 0;
-        }
-    }
-  return errno = ENOENT, -1;
-}
-
 /* PID as a member of INODE (with ONLY, if that is *ONLY), once, through
    thread TID's link (0: its own): the process's entries begin at FIRST. */
 static void
@@ -367,10 +339,11 @@ more_threads (int proc, const char *pid)
   return fstatat (proc, path, &st, 0) < 0 ? errno != ENOENT : st.st_nlink > 3;
 }
 
-/* Each thread of PID is a member of the namespace it is in: a thread may
-   join another IPC namespace on its own (setns, unshare), and there it
-   may block in msgrcv or hold a key while the rest of its process stays
-   where it was. */
+/* Each thread of PID but its first is a member of the namespace it is
+   in: a thread may join another IPC namespace on its own (setns,
+   unshare), and there it may block in msgrcv or hold a key while the
+   rest of its process stays where it was; and when the first thread has
+   exited, the others are all there is of the process. */
 static void
 add_thread_members (int proc, const char *pid, const uint64_t *only, size_t first, struct nsipc_ns_member **members,
                     size_t *n, size_t *cap)
@@ -424,17 +397,18 @@ scan (const uint64_t *only, bool threads, struct nsipc_ns_member **members, size
       if (k < n_kernel && kernel[k] == pid)
         continue;
       uint64_t inode;
-      pid_t tid = 0;
-      if (ns_link_inode (dirfd (proc), de->d_name, &inode) < 0
-          && (errno != ENOENT || threads_ns_link_inode (dirfd (proc), de->d_name, &inode, &tid) < 0))
-        {
-          /* Gone meanwhile (ENOENT), or hidden from us: counted, not fatal. */
-          *skipped += errno != ENOENT;
-          continue;
-        }
       size_t first = *n;
-      add_member (only, inode, pid, tid, first, members, n, &cap);
-      if (threads && more_threads (dirfd (proc), de->d_name))
+      if (ns_link_inode (dirfd (proc), de->d_name, &inode) == 0)
+        {
+          add_member (only, inode, pid, 0, first, members, n, &cap);
+          if (threads && more_threads (dirfd (proc), de->d_name))
+            add_thread_members (dirfd (proc), de->d_name, only, first, members, n, &cap);
+        }
+      /* Hidden from us: counted, not fatal.  ENOENT: gone meanwhile, or
+         its first thread has exited while others still run. */
+      else if (errno != ENOENT)
+        ++*skipped;
+      else
         add_thread_members (dirfd (proc), de->d_name, only, first, members, n, &cap);
     }
   return 0;

@@ -192,15 +192,20 @@ lists (json_t *array, const char *value)
   return false;
 }
 
+/* Whether P has what the workload could undo through the namespace's
+   sysctls: limits, or a seal (shm_rmid_forced removes segments). */
+static bool
+guards_sysctls (const struct nsipc_policy *p)
+{
+  return p->seal || limits_any (&p->limits);
+}
+
 int
 oci_sysctls_locked (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
 {
-  bool limits = false;
-  for (int id = 0; id < LIMIT_COUNT; id++)
-    limits |= p->limits.set[id];
   /* The host's namespace gets no limits (refused elsewhere), and its
      sysctls are not the policy's to guard. */
-  if ((!p->seal && !limits) || ipc_kind (config) == OCI_IPC_HOST)
+  if (!guards_sysctls (p) || ipc_kind (config) == OCI_IPC_HOST)
     return 0;
   const char *what = p->seal ? "remove the sealed policy's segments (kernel.shm_rmid_forced = 1) and lift its limits"
                              : "lift the policy's limits";
@@ -245,10 +250,7 @@ oci_bundle_ipc (const char *bundle, const struct nsipc_policy *p, enum nsipc_oci
      (unless the seal and the limits are checked): jsonpick.h. */
   const char *members[8] = { "root", "linux.namespaces", "linux.sysctl" };
   size_t n = 3;
-  bool guarded = p && p->seal;
-  for (int id = 0; p && id < LIMIT_COUNT; id++)
-    guarded |= p->limits.set[id];
-  if (guarded) /* what oci_sysctls_locked reads */
+  if (p && guards_sysctls (p)) /* what oci_sysctls_locked reads */
     {
       members[n++] = "linux.readonlyPaths";
       members[n++] = "linux.maskedPaths";
@@ -580,11 +582,8 @@ oci_config_amend (json_t *config, const struct nsipc_policy *p, const struct nsi
         }
       json_object_set_new (ns, "path", json_string (a->ns_path));
     }
-  bool limits = false;
-  for (int id = 0; id < LIMIT_COUNT; id++)
-    limits |= p->limits.set[id];
   /* A joined namespace keeps its own limits; the hook checks they agree. */
-  if (limits && !a->ns_path)
+  if (limits_any (&p->limits) && !a->ns_path)
     {
       if (ipc_kind (config) != OCI_IPC_NEW)
         return nsipc_error_set (err, 0, "the policy's limits need a private IPC namespace: the config has %s",

@@ -387,17 +387,13 @@ open_container_dev_shm (const char *rootfs, nsipc_error *err)
 static int
 mount_shared (int fd)
 {
-  char path[64];
-  format (path, sizeof path, "/proc/self/fdinfo/%d", fd);
-  _cleanup_close_ int info = open (path, O_RDONLY | O_CLOEXEC);
-  size_t len;
-  _cleanup_free_ char *text = info < 0 ? NULL : read_fd_all (info, 1 << 16, &len);
-  if (text == NULL)
+  struct statx stx;
+  if (statx (fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
     return -1;
-  const char *at = strstr (text, "\nmnt_id:");
-  if (at == NULL)
+  if (!(stx.stx_mask & STATX_MNT_ID))
     return errno = EPROTO, -1;
-  unsigned long id = strtoul (at + 8, NULL, 10);
+  unsigned long id = stx.stx_mnt_id;
+  size_t len;
   _cleanup_close_ int mi = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
   _cleanup_free_ char *table = mi < 0 ? NULL : read_fd_all (mi, 64 << 20, &len);
   if (table == NULL)
