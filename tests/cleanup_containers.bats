@@ -218,20 +218,25 @@ shm 0x730"
   poststop_removes_nothing "$id"
 }
 
+# member_bundle DIR SCRIPT NSPATH: an app container of policy member that
+# runs SCRIPT as uid 4242 in the pod's IPC namespace at NSPATH, with hooks
+# that keep nothing for idleness (--min-idle 0).
+member_bundle() {
+  make_bundle "$1" "$2"
+  chmod 777 "$1/out"
+  with_hooks "$1" '["--min-idle", "0"]'
+  bundle_edit "$1" '.process.user = { "uid": 4242, "gid": 4242 } | .annotations = { "io.nsipc.policy": "member" }'
+  join_ipc "$1" "$3"
+}
+
 @test "a pod without a named namespace: a stopped container's ledger protects its policy objects until the namespace is gone" {
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
   # The pause container: a process holding an IPC namespace of its own
   # (unshare execs sleep: $! is its pid).
-  spawn unshare --ipc sleep 60
-  pause=${PIDS[0]}
-  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
+  pause=$IPC_SLEEPER
   a=$BATS_TEST_TMPDIR/a
-  make_bundle "$a" 'ipc-tool shm 0x501 4096; touch /out/ready; while [ ! -e /out/go ]; do sleep 0.1; done'
-  chmod 777 "$a/out"
-  with_hooks "$a" '["--min-idle", "0"]'
-  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.process.user = { "uid": 4242, "gid": 4242 }
-    | .annotations = { "io.nsipc.policy": "member" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  member_bundle "$a" 'ipc-tool shm 0x501 4096; touch /out/ready; while [ ! -e /out/go ]; do sleep 0.1; done' "/proc/$pause/ns/ipc"
   id=$(cid a)
   runc run -d --bundle "$a" "$id" >/dev/null 2>&1 </dev/null
   wait_for "$a/out/ready"
@@ -279,18 +284,22 @@ shm 0x730"
   assert_output --regexp '^[0-9]+:[0-9a-f]+$'
   # The app container joins it, as a uid that created nothing there.
   a=$BATS_TEST_TMPDIR/a
-  make_bundle "$a" 'touch /out/ready; exec sleep 60'
-  chmod 777 "$a/out"
-  with_hooks "$a" '["--min-idle", "0"]'
-  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.process.user = { "uid": 4242, "gid": 4242 }
-    | .annotations = { "io.nsipc.policy": "member" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  member_bundle "$a" 'touch /out/ready; exec sleep 60' "/proc/$spid/ns/ipc"
   aid=$(cid a)
   runc run -d --bundle "$a" "$aid" >/dev/null 2>&1 </dev/null
   wait_for "$a/out/ready"
   apid=$(runc state "$aid" | jq .pid)
   keys() {
     nsenter --ipc=/proc/"$apid"/ns/ipc sh -c 'for t in msg sem; do awk -v t=$t "NR > 1 { printf \"%s 0x%x\\n\", t, \$1 }" /proc/sysvipc/$t; done'
+  }
+  # gc removes nothing: every object of both policies stays.
+  gc_keeps_all() {
+    run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
+    assert_success
+    assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
+    assert_equal "$(keys)" "msg 0x700
+msg 0x710
+sem 0x701"
   }
   assert_equal "$(keys)" "msg 0x700
 msg 0x710
@@ -305,12 +314,7 @@ sem 0x701"
   assert_output --regexp "^nsipc: hook poststop: container $sid: its IPC namespace [0-9]+ outlives it \(1 process in it\); removed nothing, the record stays to keep the policy's objects$"
   [ -e "$NSIPC_STATE_DIR/containers/$sid.json" ]
   # The pod's namespace lives on: nothing of either policy is an orphan.
-  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
-  assert_success
-  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
-  assert_equal "$(keys)" "msg 0x700
-msg 0x710
-sem 0x701"
+  gc_keeps_all
   # The sandbox's id again, for a new container of its own namespace: the
   # stopped sandbox's ledger still protects the pod's objects.
   rm -rf "$s"
@@ -319,12 +323,7 @@ sem 0x701"
   bundle_edit "$s" '.annotations = { "io.nsipc.policy": "member" }'
   run runc run --bundle "$s" "$sid"
   assert_success
-  run "$NSIPC" gc --min-idle 0 --json --runtime-root "$RUNC_ROOT"
-  assert_success
-  assert_equal "$(jq -c '[.removed, .records_removed]' <<<"$output")" '[[],[]]'
-  assert_equal "$(keys)" "msg 0x700
-msg 0x710
-sem 0x701"
+  gc_keeps_all
   retired=$(ls "$NSIPC_STATE_DIR/containers" | sed -n "s/^\($sid\.stopped-[0-9]*\)\.json\$/\1/p")
   [ -n "$retired" ]
   # Once the last container of the pod is gone, so are the records.
@@ -340,9 +339,8 @@ sem 0x701"
 @test "a container that restarts in a pod keeps one ledger, not one per start; the policy's objects stay protected" {
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/other.json"
-  spawn unshare --ipc sleep 60
-  pause=${PIDS[0]}
-  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
+  pause=$IPC_SLEEPER
   keys() {
     nsenter --ipc=/proc/"$pause"/ns/ipc awk 'NR > 1 { printf "msg 0x%x\n", $1 }' /proc/sysvipc/msg
   }
@@ -352,8 +350,8 @@ sem 0x701"
   a=$BATS_TEST_TMPDIR/a
   make_bundle "$a" true
   with_hooks "$a" '["--min-idle", "0"]'
-  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.annotations = { "io.nsipc.policy": "other" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "other" }'
+  join_ipc "$a" "/proc/$pause/ns/ipc"
   run runc run --bundle "$a" "$(cid o)"
   assert_success
   # The same container, started again and again (a crash loop: CRI gives
@@ -380,17 +378,16 @@ msg 0x710"
 @test "an id used again: a stopped container's ledger still protects its policy objects; a running one's is never replaced" {
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
   echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x720" } ] }' >"$NSIPC_POLICY_DIR/own.json"
-  spawn unshare --ipc sleep 60
-  pause=${PIDS[0]}
-  for _ in $(seq 100); do [ "$(readlink /proc/"$pause"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
+  pause=$IPC_SLEEPER
   keys() {
     nsenter --ipc=/proc/"$pause"/ns/ipc awk 'NR > 1 { printf "msg 0x%x\n", $1 }' /proc/sysvipc/msg
   }
   a=$BATS_TEST_TMPDIR/a
   make_bundle "$a" true
   with_hooks "$a" '["--min-idle", "0"]'
-  bundle_edit "$a" --arg ns "/proc/$pause/ns/ipc" '.annotations = { "io.nsipc.policy": "member" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "member" }'
+  join_ipc "$a" "/proc/$pause/ns/ipc"
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'touch /out/ready; sleep 60'
   with_hooks "$b" '["--min-idle", "0"]'
@@ -484,28 +481,12 @@ msg 0x710"
   end_spawned
   PIDS=()
 
-  # syslog's socket, /dev/log, in a mount namespace of the test's own: a
-  # tmpfs on its /dev holds it and a null device, the host's /dev is not
-  # touched.  The listener writes each datagram it gets as a line.
-  cat >"$BATS_TEST_TMPDIR/poststop.sh" <<'SH'
-set -e
-mount -t tmpfs -o mode=0755 nsipc-test-dev /dev
-mknod -m 666 /dev/null c 1 3
-perl -MIO::Socket::UNIX -e '
-  my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => "/dev/log") or die "listen: $!";
-  open my $out, ">", $ARGV[0] or die; $out->autoflush (1); print $out "ready\n";
-  while (defined $s->recv (my $m, 8192)) { print $out "$m\n" }' "$1" &
-listener=$!
-trap 'kill "$listener"' EXIT
-for _ in $(seq 200); do [ -S /dev/log ] && break; sleep 0.05; done
-"$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook --min-idle 0 poststop \
-  <<<"{\"id\": \"$2\", \"status\": \"stopped\"}"
-# Datagrams arrive in order: once "end" is written, so is all before it.
-perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new (Type => SOCK_DGRAM, Peer => "/dev/log")->send ("end")'
-for _ in $(seq 200); do grep -qx end "$1" && break; sleep 0.05; done
-SH
-  export NSIPC NSIPC_STATE_DIR NSIPC_POLICY_DIR
-  run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/poststop.sh" "$BATS_TEST_TMPDIR/syslog" "$id"
+  poststop() {
+    with_syslog "$BATS_TEST_TMPDIR/syslog" \
+      "$NSIPC" --state-dir "$NSIPC_STATE_DIR" --policy-dir "$NSIPC_POLICY_DIR" hook --min-idle 0 poststop \
+      <<<"{\"id\": \"$id\", \"status\": \"stopped\"}"
+  }
+  run poststop
   assert_success
   assert_output --regexp "^nsipc: hook poststop: container $id: .*removed 1"
   run grep -c "nsipc\[[0-9]*\]:" "$BATS_TEST_TMPDIR/syslog"
@@ -516,7 +497,7 @@ SH
   assert_equal "$(pod_keys)" "msg 0x710"
 
   # Nothing removed (the ledger has gone): a note on stderr, no syslog.
-  run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/poststop.sh" "$BATS_TEST_TMPDIR/syslog" "$id"
+  run poststop
   assert_success
   assert_output "nsipc: hook poststop: container $id: no ledger, nothing to clean"
   assert_equal "$(cat "$BATS_TEST_TMPDIR/syslog")" "ready

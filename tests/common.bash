@@ -72,6 +72,30 @@ with_hooks() {
      | .hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }], "poststop": [{ "path": $nsipc, "args": $args }] }'
 }
 
+# ipc_sleeper: a process in an IPC namespace of its own (unshare execs
+# sleep: its pid is the process's), returned once it is there; its pid in
+# $IPC_SLEEPER.  Teardown ends it.
+ipc_sleeper() {
+  spawn unshare --ipc sleep 60
+  IPC_SLEEPER=${PIDS[-1]}
+  for _ in $(seq 100); do
+    [ "$(readlink /proc/"$IPC_SLEEPER"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break
+    sleep 0.02
+  done
+}
+
+# join_ipc DIR NSPATH: the container of bundle DIR joins the IPC namespace
+# at NSPATH.
+join_ipc() {
+  bundle_edit "$1" --arg ns "$2" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+}
+
+# with_syslog LOG CMD...: CMD in a mount namespace of its own, whose
+# /dev/log writes each datagram as a line of LOG (tests/helpers/with-syslog.sh).
+with_syslog() {
+  unshare --mount --propagation private bash "$BATS_TEST_DIRNAME/helpers/with-syslog.sh" "$@"
+}
+
 # spawn CMD...: runs it in the background; teardown ends it by its pid.
 spawn() {
   "$@" &

@@ -126,7 +126,7 @@ ledgers() {
 start_sandbox() {
   ctr_run -d --null-io "$1/config.json" "$(cid "$2")"
   SANDBOX_PID=$(ctr_cmd tasks list | awk -v id="$(cid "$2")" '$1 == id { print $2 }')
-  bundle_edit "$3" --arg ns "/proc/$SANDBOX_PID/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  join_ipc "$3" "/proc/$SANDBOX_PID/ns/ipc"
 }
 
 # What our containerd and runc still know of this test.

@@ -348,9 +348,8 @@ pod1 shm 0x00000501 orphan"
 }
 
 @test "audit --orphans lists only what gc would remove: not in a namespace nobody it knows owns" {
-  spawn unshare --ipc sleep 60
-  pid=${PIDS[0]}
-  for _ in $(seq 100); do [ "$(readlink /proc/"$pid"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
+  pid=$IPC_SLEEPER
   inode=$(stat -L -c %i /proc/"$pid"/ns/ipc)
   nsenter --ipc=/proc/"$pid"/ns/ipc "${AS_GONE[@]}" "$IPC_TOOL" shm 0x777 4096
   run "$NSIPC" audit --json --min-idle 0
@@ -391,35 +390,13 @@ pod1 shm 0x00000501 orphan"
 @test "gc logs every removal to syslog, with --json too; --dry-run logs nothing" {
   command -v perl >/dev/null || skip "perl is not installed"
   "$NSIPC" ns create pod1
-  # syslog's socket, /dev/log, in a mount namespace of the test's own (a
-  # tmpfs on its /dev): the listener writes each datagram as a line.
-  cat >"$BATS_TEST_TMPDIR/gc.sh" <<'SH'
-set -e
-log=$1
-shift
-mount -t tmpfs -o mode=0755 nsipc-test-dev /dev
-mknod -m 666 /dev/null c 1 3
-perl -MIO::Socket::UNIX -e '
-  my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => "/dev/log") or die "listen: $!";
-  open my $out, ">", $ARGV[0] or die; $out->autoflush (1); print $out "ready\n";
-  while (defined $s->recv (my $m, 8192)) { print $out "$m\n" }' "$log" &
-listener=$!
-trap 'kill "$listener"' EXIT
-for _ in $(seq 200); do [ -S /dev/log ] && break; sleep 0.05; done
-"$NSIPC" gc "$@" >/dev/null
-perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new (Type => SOCK_DGRAM, Peer => "/dev/log")->send ("end")'
-for _ in $(seq 200); do grep -qx end "$log" && break; sleep 0.05; done
-SH
-  export NSIPC NSIPC_STATE_DIR
   for how in "" --json; do
     in_pod "${AS_GONE[@]}" "$IPC_TOOL" shm 0x503 4096
-    run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/gc.sh" "$BATS_TEST_TMPDIR/syslog" \
-      --min-idle 0 --ns pod1 --dry-run $how
+    run with_syslog "$BATS_TEST_TMPDIR/syslog" "$NSIPC" gc --min-idle 0 --ns pod1 --dry-run $how
     assert_success
     assert_equal "$(cat "$BATS_TEST_TMPDIR/syslog")" "ready
 end"
-    run unshare --mount --propagation private bash "$BATS_TEST_TMPDIR/gc.sh" "$BATS_TEST_TMPDIR/syslog" \
-      --min-idle 0 --ns pod1 $how
+    run with_syslog "$BATS_TEST_TMPDIR/syslog" "$NSIPC" gc --min-idle 0 --ns pod1 $how
     assert_success
     run grep "nsipc\[[0-9]*\]:" "$BATS_TEST_TMPDIR/syslog"
     assert_output --regexp "^<30>.* nsipc\[[0-9]+\]: removed shm key 0x00000503 id [0-9]+ from IPC namespace [0-9]+ pod1: not attached, creator pid [0-9]+ gone$"

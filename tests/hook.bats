@@ -446,9 +446,8 @@ mqueue /dev/mqueue/events 660 4242"
     >"$NSIPC_POLICY_DIR/quiet.json"
   # The container: a process in an IPC namespace of its own (unshare execs
   # sleep: its pid is the container's), and a config that asks for one.
-  spawn unshare --ipc sleep 60
-  pid=${PIDS[0]}
-  for _ in $(seq 100); do [ "$(readlink /proc/"$pid"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
+  pid=$IPC_SLEEPER
   b=$BATS_TEST_TMPDIR/b
   mkdir "$b"
   echo '{ "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }' >"$b/config.json"
@@ -730,8 +729,8 @@ EOF2
   a=$BATS_TEST_TMPDIR/a
   make_bundle "$a" 'touch /out/ran; ipc-tool rm 0x1000 shm 2>&1; ipc-tool rm 0x1001 msg 2>&1; echo end'
   with_hooks "$a"
-  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.annotations = { "io.nsipc.policy": "member" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "member" }'
+  join_ipc "$a" "/proc/$spid/ns/ipc"
   cp "$a/config.json" "$a/plain.json"
   run runc run --bundle "$a" "$(cid a1)"
   assert_failure
@@ -775,7 +774,7 @@ EOF2
   a=$BATS_TEST_TMPDIR/a
   make_bundle "$a" 'touch /out/ran; ipc-tool rm 0x1000 shm 2>&1; echo end'
   with_hooks "$a"
-  bundle_edit "$a" --arg ns "/proc/$spid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  join_ipc "$a" "/proc/$spid/ns/ipc"
   run runc run --bundle "$a" "$(cid a1)"
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: container $(cid a1): it joins a sealed namespace (IPC namespace /proc/$spid/ns/ipc) without an nsipc policy: a container that joins a sealed namespace needs a sealed policy (annotation io.nsipc.policy)"
@@ -797,7 +796,7 @@ EOF2
   upid=$(runc state "$(cid u)" | jq .pid)
   j=$BATS_TEST_TMPDIR/j
   make_bundle "$j" 'touch /out/ran; echo end'
-  bundle_edit "$j" --arg ns "/proc/$upid/ns/ipc" '.linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  join_ipc "$j" "/proc/$upid/ns/ipc"
   "$NSIPC" oci-config --policy sealed <"$j/config.json" >"$j/sealed.json"
   mv "$j/sealed.json" "$j/config.json"
   run runc run --bundle "$j" "$(cid j)"
@@ -887,12 +886,11 @@ from-exec"
   # In a namespace others share (one nsipc did not make), or the host's,
   # nsipc resizes nothing: the container's /dev/shm must have the size
   # already, or it does not start.
-  spawn unshare --ipc sleep 60
-  for _ in $(seq 100); do [ "$(readlink /proc/"${PIDS[0]}"/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && break; sleep 0.02; done
+  ipc_sleeper
   echo '{ "version": 1, "dev_shm": { "size": "8MiB" } }' >"$NSIPC_POLICY_DIR/shm8.json"
   cp "$b/plain.json" "$b/config.json"
-  bundle_edit "$b" --arg ns "/proc/${PIDS[0]}/ns/ipc" '.annotations = { "io.nsipc.policy": "shm8" }
-    | .linux.namespaces |= map(if .type == "ipc" then .path = $ns else . end)'
+  bundle_edit "$b" '.annotations = { "io.nsipc.policy": "shm8" }'
+  join_ipc "$b" "/proc/$IPC_SLEEPER/ns/ipc"
   run runc run --bundle "$b" "$(cid 6)"
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: container $(cid 6): the container's /dev/shm: /dev/shm is 64MiB (in a namespace others share, nsipc resizes none), the policy's dev_shm 8MiB: the admin's policy is not overridden"

@@ -57,6 +57,18 @@ rules() {
     jq -r '.namespaces[] | select(.name == "t") | .objects[] | "\(.key // .name) \(.rule)"' | sort
 }
 
+# kept_alone RULE OBJECT: audit says RULE keeps t's one object, and gc
+# leaves OBJECT ("msg 0x230") where it is.
+kept_alone() {
+  run rules --min-idle 0
+  assert_output "$1"
+  run "$NSIPC" gc --ns t --min-idle 0
+  assert_success
+  assert_line "removed 0 orphans, kept 1 in use"
+  run objects
+  assert_output "$2"
+}
+
 @test "shm: attached, or its creator alive, is kept; unattached with its creator gone goes" {
   in_t "${AS_GONE[@]}" "$IPC_TOOL" shm 0x100 4096
   hold attach "${AS_USER[@]}" "$IPC_TOOL" attach 0x100
@@ -141,13 +153,7 @@ msg 0x201"
   spawn nsenter --ipc="$NSIPC_STATE_DIR/ns/u" "$IPC_TOOL" thread-recv "$PIN" 0x230 "$READY.thread"
   wait_for "$READY.thread"
   for _ in $(seq 100); do cat /proc/"${PIDS[0]}"/task/*/syscall | grep -q '^70 ' && break; sleep 0.02; done
-  run rules --min-idle 0
-  assert_output "0x00000230 blocked"
-  run "$NSIPC" gc --ns t --min-idle 0
-  assert_success
-  assert_line "removed 0 orphans, kept 1 in use"
-  run objects
-  assert_output "msg 0x230"
+  kept_alone "0x00000230 blocked" "msg 0x230"
   kill -0 "${PIDS[0]}"
 }
 
@@ -221,13 +227,7 @@ msg 0x201"
   # changes every thread's) gives one thread uid 4545, which creates the
   # queue, while the main thread stays root.
   hold thread "$IPC_TOOL" thread-create msg 0x410 4545
-  run rules --min-idle 0
-  assert_output "0x00000410 creator-uid"
-  run "$NSIPC" gc --ns t --min-idle 0
-  assert_success
-  assert_line "removed 0 orphans, kept 1 in use"
-  run objects
-  assert_output "msg 0x410"
+  kept_alone "0x00000410 creator-uid" "msg 0x410"
 }
 
 @test "POSIX queues: one held open stays, one whose owner has a process stays, a forgotten one goes" {
