@@ -309,10 +309,12 @@ shm_tree_of (pid_t pid, nsipc_error *err)
 }
 
 /* The tmpfs mounts the host has (our mount namespace) that are not where
-   a runtime keeps container ID's own /dev/shm: under a directory named
-   by its id (podman's and CRI-O's .../ID/userdata/shm, containerd's
-   sandboxes/ID/shm, docker's containers/ID/mounts/shm).  The host's
-   /dev/shm, an admin's tmpfs, another container's: never resized. */
+   a runtime keeps container ID's own /dev/shm: a path that ends in a
+   directory named by its id and a runtime's tail (podman's and CRI-O's
+   .../ID/userdata/shm, containerd's sandboxes/ID/shm, docker's
+   containers/ID/mounts/shm), below some directory.  The host's /dev/shm
+   (whatever the id, "shm" or "dev"), an admin's tmpfs, another
+   container's: never resized. */
 struct foreign
 {
   dev_t *devs;
@@ -323,10 +325,17 @@ struct foreign
 static bool
 names_container (const char *target, const char *id)
 {
-  size_t len = strlen (id);
-  for (const char *p = strstr (target, id); p; p = strstr (p + 1, id))
-    if (p > target && p[-1] == '/' && (p[len] == '/' || p[len] == '\0'))
-      return true;
+  static const char *const tails[] = { "/shm", "/userdata/shm", "/mounts/shm" };
+  size_t len = strlen (id), n = strlen (target);
+  for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+    {
+      size_t tail = strlen (tails[i]);
+      if (n < len + tail + 2) /* "/X" above the id: "/dev/shm" is no container "dev"'s */
+        continue;
+      const char *p = target + n - tail - len;
+      if (strcmp (p + len, tails[i]) == 0 && strncmp (p, id, len) == 0 && p[-1] == '/')
+        return true;
+    }
   return false;
 }
 

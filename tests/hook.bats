@@ -920,4 +920,13 @@ from-exec"
   run runc run --bundle "$b" "$(cid 10)"
   assert_success
   assert_line "dev_shm 8192"
+  # The id as a path's last component is no runtime's layout: a container
+  # whose id is "shm" would otherwise take the host's /dev/shm for its own.
+  mkdir "$BATS_TEST_TMPDIR/$(cid 11)"
+  mount -t tmpfs -o size=64m,mode=1777 nsipc-test-shm "$BATS_TEST_TMPDIR/$(cid 11)"
+  bundle_edit "$b" --arg src "$BATS_TEST_TMPDIR/$(cid 11)" '.mounts |= map(if .destination == "/dev/shm" then .source = $src else . end)'
+  run runc run --bundle "$b" "$(cid 11)"
+  assert_failure
+  assert_output --partial "/dev/shm is the tmpfs the host has at $BATS_TEST_TMPDIR/$(cid 11): dev_shm resizes only the container's own"
+  assert_equal "$(findmnt -n -o OPTIONS "$BATS_TEST_TMPDIR/$(cid 11)" | grep -o 'size=[0-9]*k')" size=65536k
 }
