@@ -4,8 +4,8 @@
 #   contrib/deps.sh --test   build and test dependencies
 set -eu
 
-packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev libmount-dev
-  libsmartcols-dev scdoc"
+packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev libsmartcols-dev
+  scdoc"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace
     clang libclang-rt-14-dev cppcheck systemd man-db postgresql-15 containerd nodejs"

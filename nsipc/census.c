@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dl.h"
+#include "mountinfo.h"
 #include "named.h"
 #include "owners.h"
 #include "namespace.h"
@@ -70,27 +70,18 @@ scan_processes (struct nsipc_census *c)
 }
 
 /* Pins: nsfs bind mounts of IPC namespaces, whoever made them.  A pin is
-   preferred to a process for entering: it cannot be recycled.  libmount
-   reads mountinfo (and undoes its escapes). */
-static void
-scan_pins (struct nsipc_census *c, const struct dl_mount *m)
+   preferred to a process for entering: it cannot be recycled. */
+static int
+add_pin (const struct mountinfo_entry *m, void *data)
 {
-  struct libmnt_table *table = m->mnt_new_table_from_file ("/proc/self/mountinfo");
-  struct libmnt_iter *it = m->mnt_new_iter (MNT_ITER_FORWARD);
-  struct libmnt_fs *fs;
-  while (table && it && m->mnt_table_next_fs (table, it, &fs) == 0)
-    {
-      const char *root = m->mnt_fs_get_root (fs), *target = m->mnt_fs_get_target (fs);
-      uint64_t inode;
-      if (!m->mnt_fs_match_fstype (fs, "nsfs") || root == NULL || target == NULL
-          || !namespace_parse_name (root, &inode))
-        continue;
-      struct nsipc_census_ns *ns = entry (c, inode);
-      free (ns->path);
-      ns->path = xstrdup (target);
-    }
-  m->mnt_free_iter (it);
-  m->mnt_unref_table (table);
+  struct nsipc_census *c = data;
+  uint64_t inode;
+  if (strcmp (m->fstype, "nsfs") != 0 || !namespace_parse_name (m->root, &inode))
+    return 0;
+  struct nsipc_census_ns *ns = entry (c, inode);
+  free (ns->path);
+  ns->path = xstrdup (m->target);
+  return 0;
 }
 
 static void
@@ -257,15 +248,14 @@ census_take (const char *state_dir, const char *runtime_root, enum census_owners
 {
   memset (c, 0, sizeof *c);
   c->home = namespace_open_current (err);
-  const struct dl_mount *m = c->home < 0 ? NULL : dl_mount (err);
-  if (m == NULL || namespace_inode (c->home, &c->host, err) < 0 || namespace_check_host (c->host, err) < 0)
+  if (c->home < 0 || namespace_inode (c->home, &c->host, err) < 0 || namespace_check_host (c->host, err) < 0)
     {
       census_free (c);
       return -1;
     }
   scan_processes (c);
-  scan_pins (c, m);
-  if (scan_named (c, state_dir, err) < 0 || read_ledgers (c, state_dir, err) < 0)
+  if (mountinfo_each (add_pin, c, err) < 0 || scan_named (c, state_dir, err) < 0
+      || read_ledgers (c, state_dir, err) < 0)
     {
       census_free (c);
       return -1;

@@ -30,7 +30,6 @@
     return &table;                                                                                                     \
   }
 
-DL_LOADER (mount, "libmount.so.1", DL_MOUNT)
 DL_LOADER (smartcols, "libsmartcols.so.1", DL_SMARTCOLS)
 DL_LOADER (seccomp, "libseccomp.so.2", DL_SECCOMP)
 DL_LOADER (cap, "libcap.so.2", DL_CAP)

@@ -1,14 +1,14 @@
 /* Libraries loaded when first needed, not when nsipc starts.  nsipc run
-   and exec must start as fast as unshare(1), and libmount (which brings
-   libblkid, libselinux and libpcre2), libsmartcols and libseccomp cost
-   0.36 ms of a 2 ms run that uses none of them (tests/bench/run_overhead.sh).
+   and exec must start as fast as unshare(1), and libmount (which brought
+   libblkid, libselinux and libpcre2; nsipc now reads mountinfo itself),
+   libsmartcols and libseccomp cost 0.36 ms of a 2 ms run that uses none
+   of them (tests/bench/run_overhead.sh).
    libcap only drops the capabilities of what run and exec become: the
    hooks, audit and gc, which never use it, start without it.
    Each is a table of the functions nsipc calls, typed from the library's
    own header, filled with dlsym from its soname. */
 #pragma once
 
-#include <libmount/libmount.h>
 #include <libsmartcols/libsmartcols.h>
 #include <seccomp.h>
 #include <sys/capability.h>
@@ -16,17 +16,6 @@
 #include "error.h"
 
 #define DL_FIELD(sym) __typeof__ (sym) *sym;
-
-#define DL_MOUNT(X)                                                                                                    \
-  X (mnt_new_table_from_file)                                                                                          \
-  X (mnt_new_iter)                                                                                                     \
-  X (mnt_table_next_fs)                                                                                                \
-  X (mnt_fs_get_root)                                                                                                  \
-  X (mnt_fs_get_target)                                                                                                \
-  X (mnt_fs_match_fstype)                                                                                              \
-  X (mnt_fs_get_devno)                                                                                                 \
-  X (mnt_free_iter)                                                                                                    \
-  X (mnt_unref_table)
 
 #define DL_SMARTCOLS(X)                                                                                                \
   X (scols_new_table)                                                                                                  \
@@ -58,10 +47,6 @@
   X (cap_free)                                                                                                         \
   X (cap_drop_bound)
 
-struct dl_mount
-{
-  DL_MOUNT (DL_FIELD)
-};
 struct dl_smartcols
 {
   DL_SMARTCOLS (DL_FIELD)
@@ -77,7 +62,6 @@ struct dl_cap
 
 /* The library's table, loaded on the first call; NULL with the reason
    (the library or one of its functions is missing). */
-const struct dl_mount *dl_mount (nsipc_error *err);
 const struct dl_smartcols *dl_smartcols (nsipc_error *err);
 const struct dl_seccomp *dl_seccomp (nsipc_error *err);
 const struct dl_cap *dl_cap (nsipc_error *err);

@@ -19,8 +19,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "dl.h"
 #include "format.h"
+#include "mountinfo.h"
 #include "namespace.h"
 #include "state.h"
 #include "units.h"
@@ -339,29 +339,30 @@ names_container (const char *target, const char *id)
   return false;
 }
 
+struct foreign_of
+{
+  const char *id;
+  struct foreign *out;
+};
+
+static int
+add_foreign (const struct mountinfo_entry *m, void *data)
+{
+  struct foreign_of *f = data;
+  struct foreign *out = f->out;
+  if (strcmp (m->fstype, "tmpfs") != 0 || names_container (m->target, f->id))
+    return 0;
+  out->devs = xrealloc (out->devs, (out->n + 1) * sizeof *out->devs);
+  out->targets = xrealloc (out->targets, (out->n + 1) * sizeof *out->targets);
+  out->devs[out->n] = m->dev;
+  out->targets[out->n++] = xstrdup (m->target);
+  return 0;
+}
+
 static int
 foreign_tmpfs (const char *id, struct foreign *out, nsipc_error *err)
 {
-  const struct dl_mount *m = dl_mount (err);
-  if (m == NULL)
-    return -1;
-  struct libmnt_table *table = m->mnt_new_table_from_file ("/proc/self/mountinfo");
-  struct libmnt_iter *it = m->mnt_new_iter (MNT_ITER_FORWARD);
-  struct libmnt_fs *fs;
-  while (table && it && m->mnt_table_next_fs (table, it, &fs) == 0)
-    {
-      const char *target = m->mnt_fs_get_target (fs);
-      if (!m->mnt_fs_match_fstype (fs, "tmpfs") || target == NULL || names_container (target, id))
-        continue;
-      out->devs = xrealloc (out->devs, (out->n + 1) * sizeof *out->devs);
-      out->targets = xrealloc (out->targets, (out->n + 1) * sizeof *out->targets);
-      out->devs[out->n] = m->mnt_fs_get_devno (fs);
-      out->targets[out->n++] = xstrdup (target);
-    }
-  int r = table && it ? 0 : nsipc_error_set (err, errno, "read /proc/self/mountinfo");
-  m->mnt_free_iter (it);
-  m->mnt_unref_table (table);
-  return r;
+  return mountinfo_each (add_foreign, &(struct foreign_of){ id, out }, err);
 }
 
 static void
@@ -394,6 +395,15 @@ open_container_dev_shm (const char *rootfs, nsipc_error *err)
 /* Whether the mount FD is on is shared (mountinfo's "shared:N"), read in
    the mount namespace we are in: 1, 0, or -1 with errno. */
 static int
+is_shared (const struct mountinfo_entry *m, void *data)
+{
+  const unsigned long *id = data;
+  if (m->id != *id)
+    return 0;
+  return strncmp (m->optional, "shared:", 7) == 0 || strstr (m->optional, " shared:") ? 1 : 2;
+}
+
+static int
 mount_shared (int fd)
 {
   struct statx stx;
@@ -402,25 +412,11 @@ mount_shared (int fd)
   if (!(stx.stx_mask & STATX_MNT_ID))
     return errno = EPROTO, -1;
   unsigned long id = stx.stx_mnt_id;
-  size_t len;
-  _cleanup_close_ int mi = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  _cleanup_free_ char *table = mi < 0 ? NULL : read_fd_all (mi, 64 << 20, &len);
-  if (table == NULL)
-    return -1;
-  for (char *line = table, *end; line && *line; line = end ? end + 1 : NULL)
-    {
-      if ((end = strchr (line, '\n')))
-        *end = '\0';
-      char *fields = NULL;
-      if (strtoul (line, &fields, 10) != id || fields == line)
-        continue;
-      /* the optional fields: after the sixth, up to " - " */
-      char *dash = strstr (fields, " - ");
-      if (dash)
-        *dash = '\0';
-      return strstr (fields, " shared:") != NULL;
-    }
-  return errno = ENOENT, -1;
+  nsipc_error ignored;
+  int r = mountinfo_each (is_shared, &id, &ignored);
+  if (r == 0)
+    errno = ENOENT;
+  return r == 1 ? 1 : r == 2 ? 0 : -1;
 }
 
 static int
