@@ -522,17 +522,19 @@ seal_check_oci (json_t *config, const struct nsipc_policy *p, nsipc_error *err)
      architecture listed too, and on x86 libseccomp turns the get calls'
      key rules into an unconditional allow of ipc (MSGGET ...), through
      which a 32-bit call creates any key.  The seal lists none. */
-  json_t *arches = json_object_get (json_object_get (json_object_get (config, "linux"), "seccomp"), "architectures");
-  if (json_array_size (arches) > 0)
+  json_t *profile = json_object_get (json_object_get (config, "linux"), "seccomp");
+  if (json_array_size (json_object_get (profile, "architectures")) > 0)
     return nsipc_error_set (err, 0,
                             "the policy is sealed, but the config's linux.seccomp.architectures adds ABIs the seal "
                             "does not cover (x86's 32-bit ipc(2)): create the container with nsipc oci-config, or "
                             "podman with the precreate hook");
-  _cleanup_json_ json_t *sealed = json_deep_copy (config);
-  if (seal_oci (sealed, p, err) < 0)
+  /* Without a profile there is nothing to compare; and amending none
+     would need libseccomp, which nsipc-hook does not load. */
+  _cleanup_json_ json_t *sealed = json_is_object (profile) ? json_deep_copy (config) : NULL;
+  if (sealed && seal_oci (sealed, p, err) < 0)
     return -1;
-  _cleanup_json_ json_t *want = normalized_rules (sealed), *have = normalized_rules (config);
-  if (have == NULL || !json_equal (want, have))
+  _cleanup_json_ json_t *want = sealed ? normalized_rules (sealed) : NULL, *have = normalized_rules (config);
+  if (want == NULL || have == NULL || !json_equal (want, have))
     return nsipc_error_set (err, 0,
                             "the policy is sealed, but the config's linux.seccomp does not carry its seal: create the "
                             "container with nsipc oci-config, or podman with the precreate hook");
