@@ -104,6 +104,17 @@ int cli_parse_sandbox (const char *verb, int option, const char *arg, struct nsi
    and -n/--noheadings fill T.  False when OPTION is none of them. */
 bool cli_table_option (int option, const char *arg, struct table_options *t, bool *json);
 
+/* A verb's name and its function, which gets the verb's own argv. */
+struct cli_verb
+{
+  const char *name;
+  int (*fn) (const struct nsipc_globals *g, int argc, char **argv);
+};
+
+/* PROGRAM's whole run: the global options (HELP for --help), then one of
+   VERBS; what was recorded for stderr is printed.  The exit status. */
+int cli_main (int argc, char **argv, const char *program, const char *help, const struct cli_verb *verbs, size_t n);
+
 int cmd_audit (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_gc (const struct nsipc_globals *g, int argc, char **argv);
 int cmd_exec (const struct nsipc_globals *g, int argc, char **argv);

@@ -1,12 +1,4 @@
-/* nsipc: global options, then one verb. */
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/random.h>
-
-#include <jansson.h>
-
+/* nsipc: global options, then one verb (dispatch.c). */
 #include "cli.h"
 #include "config.h"
 
@@ -33,7 +25,8 @@ static const char help[]
       "  policy check FILE|NAME...\n"
       "                       validate policies\n"
       "  hook [createRuntime|poststop|precreate]\n"
-      "                       OCI runtime hook: the container state on stdin\n"
+      "                       OCI runtime hook: the container state on stdin (nsipc-hook: the\n"
+      "                       same, statically linked, for the runtime to run)\n"
       "  oci-config --policy NAME [--ns NAME]\n"
       "                       amend a bundle's config.json (stdin to stdout) for a policy\n"
       "  audit [-J|--json|--prometheus] [--container ID] [--orphans]\n"
@@ -55,11 +48,7 @@ static const char help[]
       "Exit status: run and exec: the command's own (126 cannot execute, 127 not found, 128+N killed by\n"
       "signal N); otherwise 0 success, 1 runtime failure, 2 usage or policy error.\n";
 
-static const struct
-{
-  const char *name;
-  int (*fn) (const struct nsipc_globals *, int, char **);
-} verbs[] = {
+static const struct cli_verb verbs[] = {
   { "run", cmd_run },
   { "exec", cmd_exec },
   { "ns", cmd_ns },
@@ -71,70 +60,8 @@ static const struct
   { "log", cmd_log },
 };
 
-static const char *
-env_or (const char *name, const char *fallback)
-{
-  const char *v = getenv (name);
-  return v && *v ? v : fallback;
-}
-
-static int
-dispatch (int argc, char **argv)
-{
-  static const struct option options[] = {
-    { "state-dir", required_argument, NULL, 's' }, { "policy-dir", required_argument, NULL, 'p' },
-    { "log", required_argument, NULL, 'l' },       { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },         { NULL, 0, NULL, 0 },
-  };
-  struct nsipc_globals g = {
-    .state_dir = env_or ("NSIPC_STATE_DIR", NSIPC_STATE_DIR_DEFAULT),
-    .policy_dir = env_or ("NSIPC_POLICY_DIR", NSIPC_POLICY_DIR_DEFAULT),
-    .log_path = env_or ("NSIPC_LOG", NULL),
-  };
-  int c;
-  opterr = 0;
-  while ((c = getopt_long (argc, argv, "+:hV", options, NULL)) != -1)
-    switch (c)
-      {
-      case 's':
-        g.state_dir = optarg;
-        break;
-      case 'p':
-        g.policy_dir = optarg;
-        break;
-      case 'l':
-        g.log_path = optarg;
-        break;
-      case 'h':
-        fputs (help, stdout);
-        return 0;
-      case 'V':
-        puts ("nsipc " NSIPC_VERSION);
-        return 0;
-      default:
-        return cli_bad_option (NULL, c, argv[optind - 1], "see nsipc --help");
-      }
-  if (optind >= argc)
-    {
-      return cli_fail (NULL, EXIT_USAGE, "missing command (see nsipc --help)");
-    }
-  const char *verb = argv[optind];
-  for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-    if (strcmp (verbs[i].name, verb) == 0)
-      return verbs[i].fn (&g, argc - optind, argv + optind);
-  return cli_fail (NULL, EXIT_USAGE, "unknown command \"%s\" (see nsipc --help)", verb);
-}
-
-/* The one place that writes what nsipc has to say on stderr. */
 int
 main (int argc, char **argv)
 {
-  /* jansson seeds its hash tables on first use from /dev/urandom: an
-     open, a read and a close in every hook; one getrandom is as random. */
-  size_t seed;
-  if (getrandom (&seed, sizeof seed, GRND_NONBLOCK) == sizeof seed && seed != 0)
-    json_object_seed (seed);
-  int status = dispatch (argc, argv);
-  cli_flush ();
-  return status;
+  return cli_main (argc, argv, "nsipc", help, verbs, sizeof verbs / sizeof verbs[0]);
 }

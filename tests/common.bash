@@ -7,6 +7,8 @@ load /usr/lib/bats/bats-support/load.bash
 load /usr/lib/bats/bats-assert/load.bash
 
 NSIPC=$(readlink -f "${NSIPC:-$BATS_TEST_DIRNAME/../build/nsipc}")
+# The hook the runtime runs; beside nsipc in a build, as oci-config finds it.
+NSIPC_HOOK=$(readlink -f "${NSIPC_HOOK:-$(dirname "$NSIPC")/nsipc-hook}")
 MQ_ATTR=$(readlink -f "${MQ_ATTR:-$BATS_TEST_DIRNAME/../build/tests/mq-attr}")
 SOURCE_ROOT=${NSIPC_SOURCE_ROOT:-$BATS_TEST_DIRNAME/..}
 
@@ -62,11 +64,11 @@ bundle_edit() {
   jq "$@" "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
-# with_hooks DIR [JSON-ARRAY]: nsipc as createRuntime and poststop hook, one
-# entry with no stage argument serving both; the array adds hook options
-# (e.g. '["--min-idle", "0"]').
+# with_hooks DIR [JSON-ARRAY]: nsipc-hook ($NSIPC_HOOK, as the hooks files
+# name it) as createRuntime and poststop hook, one entry with no stage
+# argument serving both; the array adds hook options (e.g. '["--min-idle", "0"]').
 with_hooks() {
-  bundle_edit "$1" --arg nsipc "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
+  bundle_edit "$1" --arg nsipc "$NSIPC_HOOK" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
     --argjson extra "${2:-[]}" \
     '(["nsipc", "--state-dir", $state, "--policy-dir", $policies, "hook"] + $extra) as $args
      | .hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }], "poststop": [{ "path": $nsipc, "args": $args }] }'

@@ -332,7 +332,40 @@ mqueue /dev/mqueue/events 660 4242"
   run "$NSIPC" --state-dir st --policy-dir pol oci-config --policy web --ns pod1 <<<'{ "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }'
   assert_success
   assert_equal "$(jq -c '[.hooks.createRuntime[0].args, .linux.namespaces[0].path]' <<<"$output")" \
-    "[[\"nsipc\",\"--state-dir\",\"$BATS_TEST_TMPDIR/w/st\",\"--policy-dir\",\"$BATS_TEST_TMPDIR/w/pol\",\"hook\",\"createRuntime\"],\"$BATS_TEST_TMPDIR/w/st/ns/pod1\"]"
+    "[[\"nsipc-hook\",\"--state-dir\",\"$BATS_TEST_TMPDIR/w/st\",\"--policy-dir\",\"$BATS_TEST_TMPDIR/w/pol\",\"hook\",\"createRuntime\"],\"$BATS_TEST_TMPDIR/w/st/ns/pod1\"]"
+  # The hooks run nsipc-hook, beside nsipc; a copy of nsipc alone names itself.
+  assert_equal "$(jq -r '[.hooks[][].path] | unique[]' <<<"$output")" "$NSIPC_HOOK"
+  mkdir alone
+  cp "$NSIPC" alone/nsipc
+  run alone/nsipc --state-dir st --policy-dir pol oci-config --policy web <<<'{ "linux": { "namespaces": [ { "type": "ipc" } ], "readonlyPaths": [ "/proc/sys" ] } }'
+  assert_success
+  assert_equal "$(jq -c '[.hooks[][] | [.path, .args[0]]] | unique' <<<"$output")" "[[\"$BATS_TEST_TMPDIR/w/alone/nsipc\",\"nsipc\"]]"
+}
+
+@test "nsipc-hook is the hook alone: other commands and precreate are refused, saying what to run" {
+  run "$NSIPC_HOOK" --version
+  assert_success
+  assert_output --regexp '^nsipc-hook [0-9]'
+  run "$NSIPC_HOOK" --help
+  assert_success
+  assert_line --partial "usage: nsipc-hook [--state-dir DIR]"
+  run "$NSIPC_HOOK" audit
+  assert_failure 2
+  assert_output 'nsipc: unknown command "audit" (see nsipc-hook --help)'
+  run "$NSIPC_HOOK" --bogus hook
+  assert_failure 2
+  assert_output --partial "see nsipc-hook --help"
+  run "$NSIPC_HOOK" hook precreate <<<'{ "ociVersion": "1.0.2" }'
+  assert_failure 2
+  assert_output "nsipc: hook precreate: nsipc-hook runs createRuntime and poststop; precreate is nsipc's: nsipc hook precreate"
+  # The hook verb itself answers as nsipc's does.
+  run "$NSIPC_HOOK" hook createRuntime <<<'garbage'
+  assert_failure 2
+  want=$output
+  run "$NSIPC" hook createRuntime <<<'garbage'
+  assert_equal "$output" "$want"
+  run "$NSIPC_HOOK" hook poststop <<<'{"id": "nsipc-hook-none", "status": "stopped"}'
+  assert_success
 }
 
 @test "oci-config --ns joins a named namespace; refuses limits without a private namespace" {

@@ -20,7 +20,7 @@ teardown() {
 }
 
 @test "install: binary, man pages, completion, hooks, units, cron file, policies and schema" {
-  for f in usr/sbin/nsipc usr/share/man/man8/nsipc.8 usr/share/man/man5/nsipc-policy.5 \
+  for f in usr/sbin/nsipc usr/sbin/nsipc-hook usr/share/man/man8/nsipc.8 usr/share/man/man5/nsipc-policy.5 \
     usr/share/bash-completion/completions/nsipc \
     usr/share/containers/oci/hooks.d/nsipc.json usr/share/containers/oci/hooks.d/nsipc-precreate.json \
     usr/lib/systemd/system/nsipc-gc.service usr/lib/systemd/system/nsipc-gc.timer \
@@ -30,7 +30,8 @@ teardown() {
     [ -f "$ROOT/$f" ] || fail "$f is not installed"
   done
   # Every file that names the binary names the installed one, and logs where the units log.
-  assert_equal "$(jq -r '.hook.path' "$ROOT/usr/share/containers/oci/hooks.d/nsipc.json")" /usr/sbin/nsipc
+  assert_equal "$(jq -r '.hook.path' "$ROOT/usr/share/containers/oci/hooks.d/nsipc.json")" /usr/sbin/nsipc-hook
+  assert_equal "$(jq -r '.hook.path' "$ROOT/usr/share/containers/oci/hooks.d/nsipc-precreate.json")" /usr/sbin/nsipc
   assert_equal "$(jq -r '.hook.env[0]' "$ROOT/usr/share/containers/oci/hooks.d/nsipc.json")" NSIPC_LOG=/var/log/nsipc/nsipc.log
   run grep -h '@[A-Z]*@\|/usr/sbin/nsipc' "$ROOT"/usr/lib/systemd/system/*.service "$ROOT/etc/cron.d/nsipc"
   refute_output --partial @
@@ -51,7 +52,7 @@ teardown() {
   meson compile -C "$BATS_TEST_TMPDIR/local" nsipc:executable >/dev/null
   run "$BATS_TEST_TMPDIR/local/nsipc" --help
   assert_line --partial "(default /usr/local/etc/nsipc/policies,"
-  assert_equal "$(jq -r '.hook.path' "$BATS_TEST_TMPDIR/local/nsipc.json")" /usr/local/sbin/nsipc
+  assert_equal "$(jq -r '.hook.path' "$BATS_TEST_TMPDIR/local/nsipc.json")" /usr/local/sbin/nsipc-hook
   run grep '^ExecStart' "$BATS_TEST_TMPDIR/local/nsipc-gc.service"
   assert_output 'ExecStart=/usr/local/sbin/nsipc gc'
 }

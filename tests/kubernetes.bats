@@ -143,6 +143,7 @@ install_env() {
   local t=$BATS_TEST_TMPDIR
   mkdir -p "$t/node/opt/nsipc" "$t/node/etc/nsipc" "$t/node/hooks.d" "$t/bin"
   ln -sf "$NSIPC" "$t/bin/nsipc"
+  ln -sf "$NSIPC_HOOK" "$t/bin/nsipc-hook"
   policies_to "$t/config"
   # A command on the node: its absolute paths are below NODE_ROOT.
   cat >"$t/on-node" <<'EOF'
@@ -179,15 +180,17 @@ run_install() {
   run_install
   assert_success
   assert_line "nsipc install: installed /opt/nsipc/bin/nsipc"
+  assert_line "nsipc install: installed /opt/nsipc/bin/nsipc-hook"
   assert_line "nsipc install: installed policy /etc/nsipc/policies/default.json"
   assert_line "nsipc install: installed policy /etc/nsipc/policies/pod.json"
   assert_line "nsipc install: installed hooks file nsipc.json"
   assert_equal "${lines[-1]}" "nsipc install: done"
   cmp "$NSIPC" "$node/opt/nsipc/bin/nsipc"
-  [ -x "$node/opt/nsipc/bin/nsipc" ]
+  cmp "$NSIPC_HOOK" "$node/opt/nsipc/bin/nsipc-hook"
+  [ -x "$node/opt/nsipc/bin/nsipc" ] && [ -x "$node/opt/nsipc/bin/nsipc-hook" ]
   cmp "$SOURCE_ROOT/policy/default.json" "$node/etc/nsipc/policies/default.json"
   cmp "$SOURCE_ROOT/policy/examples/pod.json" "$node/etc/nsipc/policies/pod.json"
-  assert_equal "$(jq -r .hook.path "$node/hooks.d/nsipc.json")" /opt/nsipc/bin/nsipc
+  assert_equal "$(jq -r .hook.path "$node/hooks.d/nsipc.json")" /opt/nsipc/bin/nsipc-hook
   assert_equal "$(jq -S 'del(.hook.path)' "$node/hooks.d/nsipc.json")" "$(jq -S 'del(.hook.path)' "$HOOK_SOURCE")"
   run ls -A "$node/hooks.d" "$node/opt/nsipc/bin" "$node/etc/nsipc/policies"
   refute_output --partial .new

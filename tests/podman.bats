@@ -45,7 +45,7 @@ EOF2
   # The shipped hooks.d files, pointed at this build and this test's directories.
   local f
   for f in nsipc nsipc-precreate; do
-    jq --arg path "$NSIPC" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
+    jq --arg path "$([ $f = nsipc ] && echo "$NSIPC_HOOK" || echo "$NSIPC")" --arg state "$NSIPC_STATE_DIR" --arg policies "$NSIPC_POLICY_DIR" \
       --arg log "$BATS_TEST_TMPDIR/log/nsipc.log" \
       '.hook.path = $path | .hook.args = ["nsipc", "--state-dir", $state, "--policy-dir", $policies] + .hook.args[1:]
        | .hook.env = ["NSIPC_LOG=" + $log]' \

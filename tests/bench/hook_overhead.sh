@@ -4,7 +4,7 @@
 # Two runc bundles share one busybox rootfs (config.json's root.path is the
 # same absolute directory) and differ only in their hooks. Their process is
 # `true`.
-#   A: runc run --bundle <tmp>/with     nsipc as the createRuntime and
+#   A: runc run --bundle <tmp>/with     nsipc-hook as the createRuntime and
 #                                       poststop hook (one entry, no stage
 #                                       argument), annotation
 #                                       io.nsipc.policy=bench
@@ -42,7 +42,8 @@
 # Run by hand, as root. Not part of the test suite. Needs runc, busybox,
 # jq and a C compiler (cc) for the RSS part (without one, that part is
 # skipped).
-# nsipc binary: $NSIPC, else <repo>/build/nsipc.
+# nsipc binary: $NSIPC, else <repo>/build/nsipc; the hook the runtime runs:
+# $NSIPC_HOOK, else nsipc-hook beside it (as the hooks files name it).
 # Container ids are nsipc-bench-hook-<pid>-...; runc's own state stays in
 # its default root (/run/runc), as in real use. The trap deletes
 # (`runc delete -f`) only containers with that prefix, unmounts only mounts
@@ -73,6 +74,11 @@ if ! [[ $N =~ ^[1-9][0-9]*$ && $RSS_RUNS =~ ^[1-9][0-9]*$ ]]; then
 fi
 bench_need_root runc
 bench_need_nsipc
+hook=${NSIPC_HOOK:-$(dirname "$NSIPC")/nsipc-hook}
+if [[ ! -x $hook ]]; then
+    echo "hook_overhead: nsipc-hook not found or not executable: $hook (set \$NSIPC_HOOK)" >&2
+    exit 2
+fi
 bench_need_tools "" runc busybox jq
 busybox=$(command -v busybox)
 # The rootfs has no libraries: busybox must be static (busybox-static).
@@ -159,15 +165,15 @@ bundle() {
         "$dir/config.json" >"$dir/config.json.new"
     mv -- "$dir/config.json.new" "$dir/config.json"
 }
-# The hook entry of tests/common.bash (with_hooks): nsipc, no stage argument.
-hook_args=(nsipc --state-dir "$state" --policy-dir "$policies" hook)
+# The hook entry of tests/common.bash (with_hooks): nsipc-hook, no stage argument.
+hook_args=(nsipc-hook --state-dir "$state" --policy-dir "$policies" hook)
 # shellcheck disable=SC2016  # jq variables, not shell ones
 hooks_filter='.hooks = { "createRuntime": [{ "path": $nsipc, "args": $args }],
                          "poststop": [{ "path": $nsipc, "args": $args }] }'
 hooks_json=$(printf '%s\n' "${hook_args[@]}" | jq -R . | jq -sc .)
 
 bundle "$tmp/with" '.process.args = ["true"] | '"$hooks_filter" \
-    --arg nsipc "$NSIPC" --argjson args "$hooks_json"
+    --arg nsipc "$hook" --argjson args "$hooks_json"
 # The baseline runs two no-op hooks (true(1)): runc's own cost of spawning
 # hooks is not nsipc's.
 # shellcheck disable=SC2016  # jq variables, not shell ones
@@ -183,7 +189,7 @@ report='for t in msg sem shm; do echo "$t $(($(wc -l < /proc/sysvipc/$t) - 1))";
     echo "mqueue $(ls /dev/mqueue | wc -l)"; echo "msgmni $(cat /proc/sys/kernel/msgmni)"'
 # shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/check" '.process.args = ["sh", "-c", $cmd] | '"$hooks_filter" \
-    --arg nsipc "$NSIPC" --argjson args "$hooks_json" --arg cmd "$report"
+    --arg nsipc "$hook" --argjson args "$hooks_json" --arg cmd "$report"
 # shellcheck disable=SC2016  # jq variables, not shell ones
 bundle "$tmp/check-without" '.process.args = ["sh", "-c", $cmd]' --arg cmd "$report"
 
@@ -275,7 +281,7 @@ done
 rss_hooks='.process.args = ["true"]
     | .hooks = { "createRuntime": [{ "path": $w, "args": (["hookrss", $out + ".createRuntime", $prog] + $args) }],
                  "poststop": [{ "path": $w, "args": (["hookrss", $out + ".poststop", $prog] + $args) }] }'
-bundle "$tmp/rss" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss" --arg prog "$NSIPC" \
+bundle "$tmp/rss" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss" --arg prog "$hook" \
     --argjson args "$hooks_json"
 bundle "$tmp/rss-true" "$rss_hooks" --arg w "$tmp/hookrss" --arg out "$tmp/rss-true" --arg prog "$(type -P true)" \
     --argjson args '["true"]'
