@@ -6,7 +6,8 @@
    libcap only drops the capabilities of what run and exec become: the
    hooks, audit and gc, which never use it, start without it.
    Each is a table of the functions nsipc calls, typed from the library's
-   own header, filled with dlsym from its soname. */
+   own header, filled with dlsym from its soname.  nsipc-hook, linked
+   statically, links dl_none.c instead: it loads none. */
 #pragma once
 
 #include <libsmartcols/libsmartcols.h>

@@ -392,8 +392,7 @@ open_container_dev_shm (const char *rootfs, nsipc_error *err)
   return open_dev_shm (root, err);
 }
 
-/* Whether the mount FD is on is shared (mountinfo's "shared:N"), read in
-   the mount namespace we are in: 1, 0, or -1 with errno. */
+/* For the mount whose id is *DATA: 1 when it is shared, 2 when not. */
 static int
 is_shared (const struct mountinfo_entry *m, void *data)
 {
@@ -403,6 +402,8 @@ is_shared (const struct mountinfo_entry *m, void *data)
   return strncmp (m->optional, "shared:", 7) == 0 || strstr (m->optional, " shared:") ? 1 : 2;
 }
 
+/* Whether the mount FD is on is shared (mountinfo's "shared:N"), read in
+   the mount namespace we are in: 1, 0, or -1 with errno. */
 static int
 mount_shared (int fd)
 {
