@@ -255,7 +255,8 @@ refuse_unsealed (void *ctx, int dirfd, const struct nsipc_ledger *l)
 {
   struct neighbours *nb = ctx;
   (void)dirfd;
-  if (l->ns_inode != nb->self->ns_inode || l->sealed || !l->complete || strcmp (l->id, nb->self->id) == 0
+  /* One still being provisioned counts: its hook wrote this ledger first. */
+  if (l->ns_inode != nb->self->ns_inode || l->sealed || strcmp (l->id, nb->self->id) == 0
       || !ledger_container_alive (l))
     return 0;
   nb->r = nsipc_error_set (nb->err, 0,
@@ -317,14 +318,19 @@ create_in (const char *state_dir, struct nsipc_ledger *l, struct nsipc_policy *p
   describe_shared (state_dir, l, other, sizeof other);
   if (l->kind == NS_KIND_PRIVATE) /* for poststop to tell whether it outlives the container */
     l->ns_handle = namespace_handle (ns);
-  if (check_sealed_join (state_dir, l, p, other, err) < 0)
+  /* Who else joined is checked, and this ledger written, while no other
+     container's hook does the same. */
+  bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
+  _cleanup_close_ int joining = shared ? state_lock_top (state_dir, err) : -1;
+  if ((shared && joining < 0) || check_sealed_join (state_dir, l, p, other, err) < 0)
     return -1;
   /* What existed before the container, then the ledger, both before any
      change: poststop finds a partial one, and removes nothing then. */
-  bool shared = l->kind == NS_KIND_NAMED || l->kind == NS_KIND_SHARED;
   if (shared && provision_snapshot (&l->preexisting, &l->n_preexisting, true, err) < 0)
     return -1;
   int begun = ledger_begin (state_dir, l, err);
+  if (joining >= 0) /* the ledger shows this container now */
+    close (joining), joining = -1;
   if (begun == 1) /* provisioned already, by an earlier run for this process */
     return 0;
   if (begun < 0 || provision_container (state_dir, l, p, other, procfs_identity_map (l->pid) == 0, err) < 0)

@@ -194,6 +194,15 @@ state_lock_shared (int dirfd, nsipc_error *err)
 }
 
 int
+state_lock_top (const char *state_dir, nsipc_error *err)
+{
+  _cleanup_close_ int top = open_top (state_dir, true, err);
+  if (top < 0 || state_lock (top, err) < 0)
+    return -1;
+  return steal_fd (&top);
+}
+
+int
 state_hold (const char *state_dir, bool create, int held[2], nsipc_error *err)
 {
   static const char *const subs[] = { "ns", "containers" };

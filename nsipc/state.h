@@ -33,6 +33,14 @@ int state_lock (int dirfd, nsipc_error *err);
    but must not interleave with a delete. */
 int state_lock_shared (int dirfd, nsipc_error *err);
 
+/* STATE_DIR itself (made when missing), locked exclusively: the fd, which
+   holds the lock until it is closed, or -1.  Held by a container's hook
+   from the checks of who else is in a namespace it joins until its first
+   ledger shows it: two containers that join one namespace at once must
+   each see the other (a sealed one and an unsealed one may not share).
+   No other lock is taken on STATE_DIR itself, so it nests with theirs. */
+int state_lock_top (const char *state_dir, nsipc_error *err);
+
 /* Both record directories, STATE_DIR/ns and STATE_DIR/containers, locked
    in that order into HELD: writers take one at a time, and record what
    they will make before they make it, so while a reaper holds both no

@@ -839,6 +839,64 @@ EOF2
   assert_equal "$(nsenter --ipc=/proc/"$upid"/ns/ipc awk 'NR > 1 { print $1 }' /proc/sysvipc/shm)" ""
 }
 
+# hold_hook DIR: the bundle's createRuntime hook under strace, which delays
+# its first rename (the first ledger's) by 3 s.
+hold_hook() {
+  bundle_edit "$1" --arg strace "$(command -v strace)" '.hooks.createRuntime[0] |= { "path": $strace,
+    "args": (["strace", "-f", "-o", "/dev/null", "-e", "inject=renameat2:delay_enter=3000000:when=1", "--", .path] + .args[1:]) }'
+}
+
+@test "two containers joining one namespace at once, one sealed and one not: the later waits for the first's ledger and is refused" {
+  command -v strace >/dev/null || skip "strace is not installed"
+  echo '{ "version": 1, "seal": true, "objects": [ { "type": "shm", "key": "0x1000", "size": 4096 } ] }' \
+    >"$NSIPC_POLICY_DIR/sealed.json"
+  echo '{ "version": 1, "objects": [ { "type": "msg", "key": "0x710" } ] }' >"$NSIPC_POLICY_DIR/member.json"
+  ipc_sleeper
+  # The unsealed one's hook is held after its checks, before its ledger:
+  # strace delays the rename that writes it by 3 s.
+  u=$BATS_TEST_TMPDIR/u
+  make_bundle "$u" 'exec sleep 60'
+  bundle_edit "$u" '.annotations = { "io.nsipc.policy": "member" }'
+  with_hooks "$u"
+  hold_hook "$u"
+  join_ipc "$u" "/proc/$IPC_SLEEPER/ns/ipc"
+  spawn runc run -d --bundle "$u" "$(cid u)"
+  wait_for "$NSIPC_STATE_DIR/containers/.$(cid u).json.tmp"
+  # The sealed one starts meanwhile: before, it saw no ledger yet and ran.
+  j=$BATS_TEST_TMPDIR/j
+  make_bundle "$j" 'touch /out/ran; echo end'
+  join_ipc "$j" "/proc/$IPC_SLEEPER/ns/ipc"
+  "$NSIPC" oci-config --policy sealed <"$j/config.json" >"$j/sealed.json"
+  mv "$j/sealed.json" "$j/config.json"
+  run runc run --bundle "$j" "$(cid j)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid j): container $(cid u) of policy member, which is not sealed, runs in the shared namespace"
+  [ ! -e "$j/out/ran" ]
+  wait "${PIDS[-1]}"
+  assert_equal "$(runc state "$(cid u)" | jq -r .status)" running
+  # The other order, in a namespace of its own: the sealed one held, the
+  # unsealed one refused.
+  ipc_sleeper
+  s=$BATS_TEST_TMPDIR/s
+  make_bundle "$s" 'exec sleep 60'
+  join_ipc "$s" "/proc/$IPC_SLEEPER/ns/ipc"
+  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
+  mv "$s/sealed.json" "$s/config.json"
+  hold_hook "$s"
+  spawn runc run -d --bundle "$s" "$(cid s)"
+  wait_for "$NSIPC_STATE_DIR/containers/.$(cid s).json.tmp"
+  a=$BATS_TEST_TMPDIR/a
+  make_bundle "$a" 'touch /out/ran; echo end'
+  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "member" }'
+  with_hooks "$a"
+  join_ipc "$a" "/proc/$IPC_SLEEPER/ns/ipc"
+  run runc run --bundle "$a" "$(cid a)"
+  assert_failure
+  assert_output --partial "nsipc: hook createRuntime: container $(cid a): the shared namespace (IPC namespace /proc/$IPC_SLEEPER/ns/ipc) is sealed, but policy member is not"
+  [ ! -e "$a/out/ran" ]
+  wait "${PIDS[-1]}"
+}
+
 @test "dev_shm mounts no tmpfs where the host sees it: a /dev/shm on a shared mount (an image's symlink into a shared bind) is refused" {
   echo '{ "version": 1, "dev_shm": { "size": "1MiB" } }' >"$NSIPC_POLICY_DIR/shm1.json"
   # A host directory, shared (as / is under systemd), bound into the
