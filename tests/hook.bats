@@ -739,11 +739,27 @@ msgget: Operation not permitted"
 
 # A pod's sandbox of policy sealed (POLICY_DIR/sealed.json), running in
 # a namespace of its own: its process is $spid.
+# sealed_bundle DIR CMD [NS]: a bundle made by oci-config --policy sealed,
+# joining the IPC namespace NS when given.
+sealed_bundle() {
+  make_bundle "$1" "$2"
+  [ -z "${3:-}" ] || join_ipc "$1" "$3"
+  "$NSIPC" oci-config --policy sealed <"$1/config.json" >"$1/sealed.json"
+  mv "$1/sealed.json" "$1/config.json"
+}
+
+# member_bundle DIR CMD [NS]: a bundle with the hooks and policy member,
+# joining the IPC namespace NS when given.
+member_bundle() {
+  make_bundle "$1" "$2"
+  bundle_edit "$1" '.annotations = { "io.nsipc.policy": "member" }'
+  with_hooks "$1"
+  [ -z "${3:-}" ] || join_ipc "$1" "$3"
+}
+
 sealed_sandbox() {
   s=$BATS_TEST_TMPDIR/s
-  make_bundle "$s" 'exec sleep 60'
-  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
-  mv "$s/sealed.json" "$s/config.json"
+  sealed_bundle "$s" 'exec sleep 60'
   runc run -d --bundle "$s" "$(cid s)" </dev/null >/dev/null
   spid=$(runc state "$(cid s)" | jq .pid)
 }
@@ -822,16 +838,11 @@ EOF2
   # first; a sealed one joining it would have its segment removed by that
   # one's workload.
   u=$BATS_TEST_TMPDIR/u
-  make_bundle "$u" 'exec sleep 60'
-  bundle_edit "$u" '.annotations = { "io.nsipc.policy": "member" }'
-  with_hooks "$u"
+  member_bundle "$u" 'exec sleep 60'
   runc run -d --bundle "$u" "$(cid u)" </dev/null >/dev/null
   upid=$(runc state "$(cid u)" | jq .pid)
   j=$BATS_TEST_TMPDIR/j
-  make_bundle "$j" 'touch /out/ran; echo end'
-  join_ipc "$j" "/proc/$upid/ns/ipc"
-  "$NSIPC" oci-config --policy sealed <"$j/config.json" >"$j/sealed.json"
-  mv "$j/sealed.json" "$j/config.json"
+  sealed_bundle "$j" 'touch /out/ran; echo end' "/proc/$upid/ns/ipc"
   run runc run --bundle "$j" "$(cid j)"
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: container $(cid j): container $(cid u) of policy member, which is not sealed, runs in the shared namespace (IPC namespace /proc/$upid/ns/ipc): its workload could remove the objects of policy sealed; a sealed policy joins only a namespace whose containers are sealed"
@@ -855,19 +866,13 @@ hold_hook() {
   # The unsealed one's hook is held after its checks, before its ledger:
   # strace delays the rename that writes it by 3 s.
   u=$BATS_TEST_TMPDIR/u
-  make_bundle "$u" 'exec sleep 60'
-  bundle_edit "$u" '.annotations = { "io.nsipc.policy": "member" }'
-  with_hooks "$u"
+  member_bundle "$u" 'exec sleep 60' "/proc/$IPC_SLEEPER/ns/ipc"
   hold_hook "$u"
-  join_ipc "$u" "/proc/$IPC_SLEEPER/ns/ipc"
   spawn runc run -d --bundle "$u" "$(cid u)"
   wait_for "$NSIPC_STATE_DIR/containers/.$(cid u).json.tmp"
   # The sealed one starts meanwhile: before, it saw no ledger yet and ran.
   j=$BATS_TEST_TMPDIR/j
-  make_bundle "$j" 'touch /out/ran; echo end'
-  join_ipc "$j" "/proc/$IPC_SLEEPER/ns/ipc"
-  "$NSIPC" oci-config --policy sealed <"$j/config.json" >"$j/sealed.json"
-  mv "$j/sealed.json" "$j/config.json"
+  sealed_bundle "$j" 'touch /out/ran; echo end' "/proc/$IPC_SLEEPER/ns/ipc"
   run runc run --bundle "$j" "$(cid j)"
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: container $(cid j): container $(cid u) of policy member, which is not sealed, runs in the shared namespace"
@@ -878,18 +883,12 @@ hold_hook() {
   # unsealed one refused.
   ipc_sleeper
   s=$BATS_TEST_TMPDIR/s
-  make_bundle "$s" 'exec sleep 60'
-  join_ipc "$s" "/proc/$IPC_SLEEPER/ns/ipc"
-  "$NSIPC" oci-config --policy sealed <"$s/config.json" >"$s/sealed.json"
-  mv "$s/sealed.json" "$s/config.json"
+  sealed_bundle "$s" 'exec sleep 60' "/proc/$IPC_SLEEPER/ns/ipc"
   hold_hook "$s"
   spawn runc run -d --bundle "$s" "$(cid s)"
   wait_for "$NSIPC_STATE_DIR/containers/.$(cid s).json.tmp"
   a=$BATS_TEST_TMPDIR/a
-  make_bundle "$a" 'touch /out/ran; echo end'
-  bundle_edit "$a" '.annotations = { "io.nsipc.policy": "member" }'
-  with_hooks "$a"
-  join_ipc "$a" "/proc/$IPC_SLEEPER/ns/ipc"
+  member_bundle "$a" 'touch /out/ran; echo end' "/proc/$IPC_SLEEPER/ns/ipc"
   run runc run --bundle "$a" "$(cid a)"
   assert_failure
   assert_output --partial "nsipc: hook createRuntime: container $(cid a): the shared namespace (IPC namespace /proc/$IPC_SLEEPER/ns/ipc) is sealed, but policy member is not"
