@@ -850,11 +850,15 @@ EOF2
   assert_equal "$(nsenter --ipc=/proc/"$upid"/ns/ipc awk 'NR > 1 { print $1 }' /proc/sysvipc/shm)" ""
 }
 
-# hold_hook DIR: the bundle's createRuntime hook under strace, which delays
-# its first rename (the first ledger's) by 3 s.
-hold_hook() {
+# start_held DIR ID: runc run -d of the bundle in the background, its
+# createRuntime hook under strace, which delays its first rename (the first
+# ledger's) by 3 s; returns once the hook is held there.  The runc is the
+# last of PIDS.
+start_held() {
   bundle_edit "$1" --arg strace "$(command -v strace)" '.hooks.createRuntime[0] |= { "path": $strace,
     "args": (["strace", "-f", "-o", "/dev/null", "-e", "inject=renameat2:delay_enter=3000000:when=1", "--", .path] + .args[1:]) }'
+  spawn runc run -d --bundle "$1" "$2"
+  wait_for "$NSIPC_STATE_DIR/containers/.$2.json.tmp"
 }
 
 @test "two containers joining one namespace at once, one sealed and one not: the later waits for the first's ledger and is refused" {
@@ -867,9 +871,7 @@ hold_hook() {
   # strace delays the rename that writes it by 3 s.
   u=$BATS_TEST_TMPDIR/u
   member_bundle "$u" 'exec sleep 60' "/proc/$IPC_SLEEPER/ns/ipc"
-  hold_hook "$u"
-  spawn runc run -d --bundle "$u" "$(cid u)"
-  wait_for "$NSIPC_STATE_DIR/containers/.$(cid u).json.tmp"
+  start_held "$u" "$(cid u)"
   # The sealed one starts meanwhile: before, it saw no ledger yet and ran.
   j=$BATS_TEST_TMPDIR/j
   sealed_bundle "$j" 'touch /out/ran; echo end' "/proc/$IPC_SLEEPER/ns/ipc"
@@ -884,9 +886,7 @@ hold_hook() {
   ipc_sleeper
   s=$BATS_TEST_TMPDIR/s
   sealed_bundle "$s" 'exec sleep 60' "/proc/$IPC_SLEEPER/ns/ipc"
-  hold_hook "$s"
-  spawn runc run -d --bundle "$s" "$(cid s)"
-  wait_for "$NSIPC_STATE_DIR/containers/.$(cid s).json.tmp"
+  start_held "$s" "$(cid s)"
   a=$BATS_TEST_TMPDIR/a
   member_bundle "$a" 'touch /out/ran; echo end' "/proc/$IPC_SLEEPER/ns/ipc"
   run runc run --bundle "$a" "$(cid a)"
