@@ -244,15 +244,19 @@ dev_shm mounts 1"
 # with EINTR instead (the lock is not taken while stopped, and the retry
 # takes it).  HELD is its pid: resume with `kill -CONT "$HELD"`, then
 # `wait "$HELD_STRACE"`; its output is in $BATS_TEST_TMPDIR/held.out.
+# Stopped is what strace says, not a `t` in ps: a traced process shows
+# that at each of its syscalls too, and the test went on while CMD ran.
 held_at() {
-  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out inject=$1:signal=STOP:when=$2
+  local call=$1 n=$2 out=$BATS_TEST_TMPDIR/held.out calls=$BATS_TEST_TMPDIR/held.calls
+  local inject=$1:signal=STOP:when=$2
   shift 2
   [ "$call" != flock ] || inject=$call:signal=STOP:error=EINTR:when=$n
-  strace -o /dev/null -e trace="$call" -e inject="$inject" -- "$@" <&0 >"$out" 2>&1 &
+  : >"$calls"
+  strace -o "$calls" -e trace="$call" -e inject="$inject" -- "$@" <&0 >"$out" 2>&1 &
   HELD_STRACE=$!
   HELD=
   for _ in $(seq 200); do
-    HELD=$(pgrep -P "$HELD_STRACE") && [ "$(ps -o stat= -p "$HELD")" = t ] && return 0
+    grep -q -- '--- stopped by SIGSTOP ---' "$calls" && HELD=$(pgrep -P "$HELD_STRACE") && return 0
     sleep 0.05
   done
   echo "never stopped at $call #$n: $(cat "$out")"
