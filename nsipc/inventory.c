@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -20,6 +19,7 @@
 
 #include "format.h"
 #include "namespace.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct nsipc_ipc_object *

@@ -7,13 +7,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
 #include "format.h"
+#include "syscalls.h"
 #include "util.h"
 
 /* Kernel constants (include/uapi/linux/{msg,sem,shm}.h, ipc/mq_sysctl.c). */

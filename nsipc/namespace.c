@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -23,6 +21,7 @@
 #include "format.h"
 #include "procfs.h"
 #include "state.h"
+#include "syscalls.h"
 #include "util.h"
 
 int

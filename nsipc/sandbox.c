@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "dl.h"
 #include "seal.h"
+#include "syscalls.h"
 #include "util.h"
 
 /* What would let the command undo its limits or its seal: mounts and

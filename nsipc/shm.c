@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -23,6 +22,7 @@
 #include "mountinfo.h"
 #include "namespace.h"
 #include "state.h"
+#include "syscalls.h"
 #include "units.h"
 #include "util.h"
 
