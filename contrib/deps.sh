@@ -4,7 +4,7 @@
 #   contrib/deps.sh --test   build and test dependencies
 set -eu
 
-packages="meson ninja-build pkg-config gcc libc6-dev libcap-dev libseccomp-dev libjansson-dev libsmartcols-dev
+packages="meson ninja-build pkg-config gcc libc6-dev musl-dev libcap-dev libseccomp-dev libjansson-dev libsmartcols-dev
   scdoc"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages bats bats-assert bats-support util-linux coreutils procps jq perl runc busybox-static podman strace

@@ -3,15 +3,17 @@
    nsipc's, with the hook verb only.
 
    Why a binary of its own: a container waits for both hooks, and much
-   of a hook's cost was starting a dynamically linked process.  Linked
-   statically (meson option static_hook), it skips the dynamic loader and
-   the relocations of libc and jansson: under runc each hook took 0.17 ms
-   less, and its peak RSS went from 1.9 MiB to 1 (tests/bench/README.md).
-   A static PIE: the hook parses what pod authors write, and its code
-   keeps a random address (0.02 ms of each hook).  A static glibc cannot
-   safely load libseccomp, libsmartcols or libcap (a second libc comes
-   with them), so this binary loads none (dl_none.c): the hook needs none,
-   and precreate, which writes a seal's filter, stays nsipc's. */
+   of a hook's cost was starting a process.  Linked statically (meson
+   option static_hook), it skips the dynamic loader and the relocations
+   of libc and jansson: under runc each hook took 0.17 ms less, and its
+   peak RSS went from 1.9 MiB to 1; linked with musl (option hook_libc),
+   it skips glibc's start too, which probes the CPU's caches with cpuid
+   (tests/bench/README.md).  A static PIE: the hook parses what pod
+   authors write, and its code keeps a random address.  A static libc
+   cannot safely load libseccomp, libsmartcols or libcap (a second libc
+   comes with them), so this binary loads none (dl_none.c): the hook
+   needs none, and precreate, which writes a seal's filter, stays
+   nsipc's. */
 #include "cli.h"
 
 static const char help[]
