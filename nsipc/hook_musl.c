@@ -8,15 +8,23 @@
    spent.  The link wraps memcpy (-Wl,--wrap=memcpy): copies under 256
    bytes are done here, the rest by musl.
 
+   RELRO: musl's start of a static PIE relocates it but leaves what
+   -z relro asks to be read-only (the GOT, vtables, function pointer
+   tables) writable; glibc's makes it read-only, and so does this, before
+   main.
+
    __snprintf_chk, __vsnprintf_chk, __strncpy_chk: Debian builds
    libjansson.a with _FORTIFY_SOURCE, which calls these glibc checks;
    musl has none.  They check as glibc's do and abort as they would. */
+#include <link.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 
 void *__real_memcpy (void *dst, const void *src, size_t n);
 void *__wrap_memcpy (void *restrict dst, const void *restrict src, size_t n);
@@ -39,6 +47,31 @@ __wrap_memcpy (void *restrict dst, const void *restrict src, size_t n)
   while (n--)
     *d++ = *s++;
   return dst;
+}
+
+static int
+protect_relro (struct dl_phdr_info *info, size_t size, void *data)
+{
+  (void)size, (void)data;
+  uintptr_t page = getauxval (AT_PAGESZ);
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      if (ph->p_type != PT_GNU_RELRO)
+        continue;
+      /* As glibc rounds: the last partial page is shared with .data. */
+      uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+      uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
+      if (end > start && mprotect ((void *)start, end - start, PROT_READ) < 0)
+        abort ();
+    }
+  return 1; /* the executable is the first object, and the only one */
+}
+
+__attribute__ ((constructor)) static void
+relro (void)
+{
+  dl_iterate_phdr (protect_relro, NULL);
 }
 
 int

@@ -368,6 +368,39 @@ mqueue /dev/mqueue/events 660 4242"
   assert_success
 }
 
+@test "nsipc-hook runs with its relocated data read-only (RELRO) and its code at a random address" {
+  # GNU_RELRO's pages, as the loader (or nsipc/hook_musl.c) rounds them.
+  read -r relro size < <(readelf -lW "$NSIPC_HOOK" | awk '$1 == "GNU_RELRO" { print $3, $6 }')
+  first=$(( (relro & ~4095) ))
+  last=$(( ((relro + size) & ~4095) - 4096 ))
+  [ "$last" -ge "$first" ]
+  # A hook that waits for its state on a FIFO: its maps, then EOF ends it.
+  mkfifo "$BATS_TEST_TMPDIR/state"
+  "$NSIPC_HOOK" hook createRuntime <"$BATS_TEST_TMPDIR/state" 2>/dev/null &
+  pid=$!
+  exec {writer}>"$BATS_TEST_TMPDIR/state"
+  # Asleep in nsipc-hook: past its start, reading stdin.
+  for _ in $(seq 100); do
+    [ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$NSIPC_HOOK")" ] && [ "$(ps -o stat= -p "$pid")" = S ] && break
+    sleep 0.05
+  done
+  maps=$(grep -F " $(readlink -f "$NSIPC_HOOK")" "/proc/$pid/maps")
+  exec {writer}>&-
+  wait "$pid" || true
+  base=$((16#$(head -1 <<<"$maps" | cut -d- -f1)))
+  # Each RELRO page lies in a mapping that is not writable.
+  for page in $(seq $((base + first)) 4096 $((base + last))); do
+    while read -r range perms _; do
+      lo=$((16#${range%-*})) hi=$((16#${range#*-}))
+      if [ "$page" -ge "$lo" ] && [ "$page" -lt "$hi" ]; then
+        [ "${perms:1:1}" = - ] || { echo "page $(printf %x "$page") is $perms"; false; }
+      fi
+    done <<<"$maps"
+  done
+  # A PIE, which the kernel maps at a random address.
+  assert [ "$(readelf -hW "$NSIPC_HOOK" | awk '$1 == "Type:" { print $2 }')" = DYN ]
+}
+
 @test "oci-config --ns joins a named namespace; refuses limits without a private namespace" {
   b=$BATS_TEST_TMPDIR/b
   make_bundle "$b" 'true'
