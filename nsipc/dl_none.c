@@ -1,6 +1,6 @@
-/* nsipc-hook's stand-in for dl.c: it loads no library.  A statically
-   linked glibc that dlopens one gets a second libc with it, and memory
-   one allocates and the other frees corrupts the heap. */
+/* nsipc-hook's stand-in for dl.c: it loads no library.  A static musl
+   cannot, and a static glibc that dlopens one gets a second libc with it,
+   and memory one allocates and the other frees corrupts the heap. */
 #include "dl.h"
 
 #define DL_NONE(name, soname)                                                                                          \
