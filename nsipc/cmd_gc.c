@@ -42,6 +42,7 @@ struct gc_out
   const struct nsipc_globals *g;
   bool dry_run, json, syslog;
   struct gc_json collected;
+  struct output_gc_seen seen;
 };
 
 static void
@@ -56,9 +57,17 @@ on_event (const struct gc_event *e, void *ctx)
     return;
   /* Every removal is logged (DESIGN §6), whatever stdout gets. */
   char line[1024];
-  output_gc_line (e, o->dry_run, line, sizeof line);
+  size_t len;
+  if (e->kind == GC_REMOVED)
+    len = output_gc_removal (&o->seen, e, o->dry_run, line, sizeof line);
+  else
+    output_gc_line (e, o->dry_run, line, sizeof line), len = strlen (line);
   if (!o->json)
-    puts (line);
+    {
+      line[len] = '\n';
+      fwrite_unlocked (line, 1, len + 1, stdout);
+      line[len] = '\0';
+    }
   if (o->syslog)
     syslog (LOG_INFO, "%s", line);
 }

@@ -952,36 +952,90 @@ put_number (struct line *l, uint64_t n, unsigned base, int width)
   put (l, digits (buf, n, base, width));
 }
 
+/* The line's start, "removed shm key 0x00000501 id 3", or a queue's
+   "removed mqueue NAME". */
+static void
+removal_what (struct line *l, const struct nsipc_removal *o, bool dry_run)
+{
+  put (l, dry_run ? "would remove " : "removed ");
+  if (o->type == OBJECT_MQUEUE) /* a queue has a name, no key or id */
+    {
+      put (l, "mqueue ");
+      put_escaped (l, o->name);
+      return;
+    }
+  put (l, policy_type_name (o->type));
+  char key[16];
+  put (l, " key ");
+  put (l, key_text (key, o->key));
+  put (l, " id ");
+  put_number (l, (unsigned)o->id, 10, 1);
+}
+
+/* " from IPC namespace 4026532177 pod1": the namespace's part. */
+static void
+removal_where (struct line *l, const struct gc_event *e)
+{
+  put (l, " from IPC namespace ");
+  put_number (l, e->ns, 10, 1);
+  if (e->name || e->container)
+    {
+      put (l, e->name ? " " : " container ");
+      put_escaped (l, e->name ? e->name : e->container);
+    }
+}
+
 static void
 removal_line (const struct gc_event *e, bool dry_run, char *out, size_t len)
 {
-  const struct nsipc_removal *o = e->removal;
   struct line l = { out, out + len - 1 };
   *out = '\0';
-  put (&l, dry_run ? "would remove " : "removed ");
-  if (o->type == OBJECT_MQUEUE) /* a queue has a name, no key or id */
-    {
-      put (&l, "mqueue ");
-      put_escaped (&l, o->name);
-    }
-  else
-    {
-      put (&l, policy_type_name (o->type));
-      char key[16];
-      put (&l, " key ");
-      put (&l, key_text (key, o->key));
-      put (&l, " id ");
-      put_number (&l, (unsigned)o->id, 10, 1);
-    }
-  put (&l, " from IPC namespace ");
-  put_number (&l, e->ns, 10, 1);
-  if (e->name || e->container)
-    {
-      put (&l, e->name ? " " : " container ");
-      put_escaped (&l, e->name ? e->name : e->container);
-    }
+  removal_what (&l, e->removal, dry_run);
+  removal_where (&l, e);
   put (&l, ": ");
   put (&l, e->removal->reason); /* nsipc's own words and numbers */
+}
+
+/* SEEN->where for E's namespace, unless it has it already.  A part that
+   does not fit whole is not kept: its lines take the slow way, which cuts
+   them as output_gc_line does. */
+static void
+see_namespace (struct output_gc_seen *seen, const struct gc_event *e)
+{
+  if (seen->made && seen->ns == e->ns && seen->name == e->name && seen->container == e->container)
+    return;
+  struct line l = { seen->where, seen->where + sizeof seen->where - 1 };
+  *l.at = '\0';
+  removal_where (&l, e);
+  put (&l, ": ");
+  seen->len = l.at < l.end ? (size_t)(l.at - seen->where) : 0;
+  seen->made = true, seen->ns = e->ns, seen->name = e->name, seen->container = e->container;
+}
+
+size_t
+output_gc_removal (struct output_gc_seen *seen, const struct gc_event *e, bool dry_run, char *out, size_t len)
+{
+  const struct nsipc_removal *o = e->removal;
+  see_namespace (seen, e);
+  size_t reason = strnlen (o->reason, sizeof o->reason);
+  /* The longest start, "would remove sem key 0x… id 2147483647", is 45. */
+  if (o->type == OBJECT_MQUEUE || seen->len == 0 || 48 + seen->len + reason >= len)
+    {
+      removal_line (e, dry_run, out, len);
+      return strlen (out);
+    }
+  char *p = dry_run ? mempcpy (out, "would remove ", 13) : mempcpy (out, "removed ", 8);
+  p = stpcpy (p, policy_type_name (o->type));
+  p = mempcpy (p, " key 0x", 7);
+  for (int shift = 28; shift >= 0; shift -= 4)
+    *p++ = "0123456789abcdef"[o->key >> shift & 0xf];
+  p = mempcpy (p, " id ", 4);
+  char buf[24];
+  p = stpcpy (p, digits (buf, (unsigned)o->id, 10, 1));
+  p = mempcpy (p, seen->where, seen->len);
+  p = mempcpy (p, o->reason, reason);
+  *p = '\0';
+  return (size_t)(p - out);
 }
 
 void

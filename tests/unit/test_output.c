@@ -82,6 +82,52 @@ test_gc_lines (void)
   is_str (line, "unpinned unused pinned namespace idle (7)", "an unpinned namespace");
 }
 
+/* gc's fast line is output_gc_line's, whatever the namespace, the cut or
+   the kind; and the namespace's part it keeps follows the namespace. */
+static void
+test_gc_removal (void)
+{
+  static char long_name[400];
+  memset (long_name, 'n', sizeof long_name - 1);
+  long_name[sizeof long_name - 1] = '\0';
+  long_name[7] = '\x1b';
+  const struct
+  {
+    uint64_t ns;
+    const char *name, *container;
+    enum nsipc_object_type type;
+    uint32_t key;
+    int id;
+    bool dry_run;
+    size_t len;
+  } cases[] = {
+    { 4026532290, "batch", NULL, OBJECT_SEM, 0xbeef, 32768, false, 1024 },
+    { 4026532290, "batch", NULL, OBJECT_SHM, 0, 0, true, 1024 },
+    { 4026532291, "batch", NULL, OBJECT_MSG, 0xffffffff, 2147483647, false, 1024 },
+    { 4026532291, NULL, "web\n1", OBJECT_MSG, 7, 1, false, 1024 },
+    { 4026532291, NULL, NULL, OBJECT_SHM, 7, 1, true, 1024 },
+    { 4026532291, NULL, NULL, OBJECT_MQUEUE, 0, 0, false, 1024 },
+    { 4026532292, NULL, long_name, OBJECT_SEM, 1, 2, false, 1024 },
+    { 4026532292, NULL, long_name, OBJECT_SEM, 1, 2, false, 300 },
+    { 4026532293, "batch", NULL, OBJECT_SEM, 1, 2, false, 60 },
+    { 4026532293, "batch", NULL, OBJECT_SEM, 1, 2, false, 30 },
+  };
+  struct output_gc_seen seen = { 0 };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    {
+      char want[1024], got[1024];
+      struct nsipc_removal r = { .type = cases[i].type, .key = cases[i].key, .id = cases[i].id, .name = "/q\x01" };
+      strcpy (r.reason, "no live operator or waiter, creator uid has no process here");
+      struct gc_event e = {
+        .kind = GC_REMOVED, .ns = cases[i].ns, .name = cases[i].name, .container = cases[i].container, .removal = &r
+      };
+      output_gc_line (&e, cases[i].dry_run, want, cases[i].len);
+      size_t n = output_gc_removal (&seen, &e, cases[i].dry_run, got, cases[i].len);
+      is_str (got, want, "fast line %zu is output_gc_line's", i);
+      ok (n == strlen (want), "fast line %zu: its length", i);
+    }
+}
+
 /* output_dumps writes what json_dumps (JSON_INDENT (2)) writes,
    output_dumps_sorted what it writes with JSON_SORT_KEYS, and
    output_dumps_line what it writes with JSON_COMPACT | JSON_ENSURE_ASCII. */
@@ -201,6 +247,7 @@ int
 main (int argc, char **argv)
 {
   test_gc_lines ();
+  test_gc_removal ();
   test_objects_text ();
   const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
   char path[4096];
