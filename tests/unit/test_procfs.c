@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -142,11 +145,42 @@ test_kernel_threads (void)
   free (pids);
 }
 
+/* Liveness against this machine's processes: ourselves, a child that
+   exited and was reaped (no process has its pid: kill tells), and one
+   that exited and was not (a zombie: /proc/PID/stat tells). */
+static void
+test_alive_since (void)
+{
+  int64_t now = time (NULL);
+  ok (procfs_alive_since (getpid (), now), "this process is alive and had started by now");
+  pid_t reaped = fork ();
+  if (reaped == 0)
+    _exit (0);
+  waitpid (reaped, NULL, 0);
+  ok (!procfs_alive_since (reaped, now + 10), "a reaped child is gone");
+  pid_t zombie = fork ();
+  if (zombie == 0)
+    _exit (0);
+  waitid (P_PID, zombie, NULL, WEXITED | WNOWAIT); /* exited, not reaped */
+  ok (!procfs_alive_since (zombie, now + 10), "a zombie is gone too");
+  waitpid (zombie, NULL, 0);
+  pid_t late = fork ();
+  if (late == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  ok (!procfs_alive_since (late, now - 10), "a live process that started after SINCE only reuses the pid");
+  kill (late, SIGKILL);
+  waitpid (late, NULL, 0);
+}
+
 int
 main (void)
 {
   test_stat_fields ();
   test_parse_pids ();
   test_kernel_threads ();
+  test_alive_since ();
   return tap_done ();
 }
