@@ -1028,13 +1028,13 @@ output_gc_removal (struct output_gc_seen *seen, const struct gc_event *e, bool d
       return strlen (out);
     }
   char *p = dry_run ? mempcpy (out, "would remove ", 13) : mempcpy (out, "removed ", 8);
-  p = stpcpy (p, policy_type_name (o->type));
+  p = mempcpy (p, policy_type_name (o->type), 3); /* "msg", "sem", "shm" */
   p = mempcpy (p, " key 0x", 7);
-  for (int shift = 28; shift >= 0; shift -= 4)
-    *p++ = "0123456789abcdef"[o->key >> shift & 0xf];
-  p = mempcpy (p, " id ", 4);
   char buf[24];
-  p = stpcpy (p, digits (buf, (unsigned)o->id, 10, 1));
+  p = mempcpy (p, digits (buf, o->key, 16, 8), 8);
+  p = mempcpy (p, " id ", 4);
+  const char *id = digits (buf, (unsigned)o->id, 10, 1);
+  p = mempcpy (p, id, (size_t)(buf + 23 - id));
   p = mempcpy (p, seen->where, seen->len);
   p = mempcpy (p, o->reason, reason);
   *p = '\0';
