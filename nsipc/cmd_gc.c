@@ -61,7 +61,10 @@ on_event (const struct gc_event *e, void *ctx)
   if (e->kind == GC_REMOVED)
     len = output_gc_removal (&o->seen, e, o->dry_run, line, sizeof line);
   else
-    output_gc_line (e, o->dry_run, line, sizeof line), len = strlen (line);
+    {
+      output_gc_line (e, o->dry_run, line, sizeof line);
+      len = strlen (line);
+    }
   if (!o->json)
     {
       line[len] = '\n';
