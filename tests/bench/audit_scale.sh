@@ -13,7 +13,15 @@
 #      A: nsipc --state-dir <tmp>/state audit --json >/dev/null
 #      B: for PIN in pins; do for R in --queues --semaphores --shmems; do
 #             nsenter --ipc=PIN lsipc --json R >/dev/null; done; done
-#    and prints the speed-up baseline/nsipc (target >= 50x).
+#    and prints the speed-up baseline/nsipc (target >= 50x). With a C
+#    compiler it also times, alternating with A and B, the floor:
+#      F: floor_audit PIN... (tests/bench/floor_audit.c, compiled with cc
+#         into the temp dir): the system calls no audit of these namespaces
+#         can skip (entering, listing and stat-ing the objects, each
+#         semaphore's three values, an mqueue mount, the limits), nothing
+#         else
+#    and prints its speed-up over the baseline and nsipc's cost over it,
+#    per namespace: what nsipc's own code costs.
 # 2. At K=50, 100, 200, 400, 1000 (namespaces added incrementally) it times
 #    nsipc audit alone, RUNS times back to back, and prints each median, the
 #    time per namespace audited and the marginal cost of each added
@@ -46,11 +54,19 @@ bench_need_root "namespaces, mounts"
 bench_need_nsipc
 bench_need_tools "(util-linux)" unshare nsenter umount ipcmk lsipc
 bench_need_tools "(needed to check audit's output)" jq
+cc=$(command -v cc || command -v gcc || true)
 
 # The pins go below the temp dir; the trap unmounts them, which is what
 # frees the namespaces and the objects in them. audit only reads the state
 # dir (it has no ns/ here: no named namespaces).
 bench_setup audit
+
+floor=()
+if [[ -n $cc ]]; then
+    "$cc" -O2 -o "$tmp/floor_audit" "$bench_dir/floor_audit.c" ||
+        { echo "audit_scale: cannot build $bench_dir/floor_audit.c" >&2; exit 1; }
+    floor=("$tmp/floor_audit")
+fi
 
 # Global options keep /etc/nsipc and /run/nsipc out of the picture.
 cmd_a=("$NSIPC" --policy-dir /nonexistent --state-dir "$state" audit --json)
@@ -147,16 +163,28 @@ for k in "${SCALE_KS[@]}"; do
     if ((k == AB_K)); then
         check_baseline || exit 1
         side_b || { echo "audit_scale: baseline warm-up failed" >&2; exit 1; }
-        a_times=() b_times=()
+        ((${#floor[@]})) && { "${floor[@]}" "${pins[@]}" || { echo "audit_scale: floor_audit failed" >&2; exit 1; }; }
+        a_times=() b_times=() f_times=()
         for ((i = 0; i < RUNS; i++)); do
             bench_time "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) on A/B run $i" >&2; exit 1; }
             a_times+=("$REPLY")
             bench_time side_b || { echo "audit_scale: baseline failed on A/B run $i" >&2; exit 1; }
             b_times+=("$REPLY")
+            if ((${#floor[@]})); then
+                bench_time "${floor[@]}" "${pins[@]}" || { echo "audit_scale: floor_audit failed on run $i" >&2; exit 1; }
+                f_times+=("$REPLY")
+            fi
         done
+        a_med=$(median "${a_times[@]}") b_med=$(median "${b_times[@]}")
         bench_result speedup 50 \
             "audit_scale: K=$k nsipc audit median %.2f ms, nsenter+lsipc baseline median %.2f ms ($((3 * k)) calls), speed-up %.1fx (target >= 50x) [$RUNS runs each] %s" \
-            "$(median "${a_times[@]}")" "$(median "${b_times[@]}")"
+            "$a_med" "$b_med"
+        if ((${#floor[@]})); then
+            awk -v a="$a_med" -v b="$b_med" -v f="$(median "${f_times[@]}")" -v k="$k" -v n="$audited" 'BEGIN {
+                printf "audit_scale: K=%d floor (floor_audit.c: the system calls alone) median %.2f ms, speed-up %.1fx; nsipc over the floor %.2f ms, %.1f us a namespace\n",
+                    k, f / 1000, b / f, (a - f) / 1000, (a - f) / n
+            }'
+        fi
     fi
 done
 
