@@ -26,11 +26,13 @@ struct auditing
   const struct audit_options *args;
   const struct nsipc_scene *scene;
   struct limits_reader *limits;
-  json_t *out;
+  bool done;
+  json_t *out;      /* without --json */
   size_t n_objects; /* listed */
 };
 
-/* Inside NS: its limits, objects and verdicts, as JSON. */
+/* Inside NS: its limits, objects and verdicts, as JSON: written as text
+   into args->json, else a tree in a->out. */
 static int
 audit_here (void *ctx, nsipc_error *err)
 {
@@ -40,8 +42,10 @@ audit_here (void *ctx, nsipc_error *err)
   if (inventory_read (&inv, true, err) < 0)
     return -1;
   limits_read_all (&limits, a->limits);
-  json_t *objects = a->args->json ? NULL : json_array ();
-  struct output_objects text = { 0 };
+  struct output_audit_json *text = a->args->json;
+  json_t *objects = text ? NULL : json_array ();
+  if (text)
+    output_audit_json_begin (text, a->ns, &limits, &inv);
   for (size_t i = 0; i < inv.n; i++)
     {
       const struct nsipc_ipc_object *o = &inv.objects[i];
@@ -52,29 +56,36 @@ audit_here (void *ctx, nsipc_error *err)
         continue;
       label = label && *label ? label : NULL;
       a->n_objects++;
-      if (objects)
-        json_array_append_new (objects, output_object (o, label, reaper_rule_name (v.rule), v.reason));
+      if (text)
+        output_audit_json_object (text, o, label, reaper_rule_name (v.rule), v.reason);
       else
-        output_objects_add (&text, o, label, reaper_rule_name (v.rule), v.reason);
+        json_array_append_new (objects, output_object (o, label, reaper_rule_name (v.rule), v.reason));
     }
-  a->out = output_namespace (a->ns, &limits, &inv, objects ? objects : output_objects_done (&text));
+  if (text)
+    output_audit_json_finish (text, a->ns, a->args->orphans && a->n_objects == 0);
+  else
+    a->out = output_namespace (a->ns, &limits, &inv, objects);
+  a->done = true;
   inventory_free (&inv);
   return 0;
 }
 
-/* Judged from inside NS as gc would judge it. */
-static json_t *
+/* Judged from inside NS as gc would judge it: false when it could not be
+   (*OUT is then NULL). */
+static bool
 audit_ns (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const struct audit_options *args,
-          const struct nsipc_scene *base, struct limits_reader *limits, size_t *n_objects, nsipc_error *err)
+          const struct nsipc_scene *base, struct limits_reader *limits, json_t **out, size_t *n_objects,
+          nsipc_error *err)
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
-  struct auditing a = { ns, args, &s, limits, NULL, 0 };
+  struct auditing a = { ns, args, &s, limits, false, NULL, 0 };
   census_scene (ns, base, &ev, &s);
   census_visit (c, ns, audit_here, &a, err);
   evidence_free (&ev);
+  *out = a.out;
   *n_objects = a.n_objects;
-  return a.out;
+  return a.done;
 }
 
 /* --orphans: only where gc goes unasked, as it lists what gc removes. */
@@ -117,13 +128,13 @@ audit_run (const char *state_dir, const struct audit_options *a, audit_namespace
       /* A namespace that vanished meanwhile, or cannot be entered, counts
          as skipped like an unreadable process. */
       size_t n_objects;
-      json_t *j = audit_ns (&c, &c.ns[i], a, &base, &limits, &n_objects, err);
-      if (j && (!a->orphans || n_objects > 0))
-        on_namespace (j, ctx);
-      else if (j)
-        json_decref (j);
-      else
+      json_t *j;
+      if (!audit_ns (&c, &c.ns[i], a, &base, &limits, &j, &n_objects, err))
         ++*skipped;
+      else if (j && (!a->orphans || n_objects > 0))
+        on_namespace (j, ctx);
+      else
+        json_decref (j);
     }
   limits_reader_close (&limits);
   inventory_open_files_free (&open);

@@ -7,17 +7,19 @@
 
 #include "error.h"
 
+struct output_audit_json;
+
 struct audit_options
 {
   bool orphans;             /* only orphans, and namespaces that have some */
   const char *container;    /* only that container's namespace */
   const char *runtime_root; /* runc/crun state; NULL: /run/runc, /run/crun */
   int64_t min_idle;
-  bool json; /* for --json only: the objects written as text (output_objects), no tree */
+  struct output_audit_json *json; /* --json: each namespace written into it, none given to the caller */
 };
 
-/* Each namespace's JSON, given to its caller as soon as it is judged:
-   audit --json writes it then, and keeps none of them. */
+/* Each namespace's JSON, given to its caller as soon as it is judged
+   (but with audit_options.json). */
 typedef void (*audit_namespace_fn) (json_t *ns, void *ctx);
 
 /* Every selected namespace's JSON to ON_NAMESPACE (which owns it), in the

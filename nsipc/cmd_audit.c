@@ -32,14 +32,6 @@ static const char help[]
             "  --runtime-root DIR  containers' state is in DIR (runc's --root), not /run/runc and /run/crun\n"
             "  -h, --help          show this help\n";
 
-/* --json: each namespace written as it comes, then let go. */
-static void
-write_namespace (json_t *ns, void *ctx)
-{
-  output_audit_json_namespace (ctx, ns);
-  json_decref (ns);
-}
-
 /* The table and Prometheus are made from the whole document. */
 static void
 keep_namespace (json_t *ns, void *ctx)
@@ -107,14 +99,15 @@ cmd_audit (const struct nsipc_globals *g, int argc, char **argv)
     return cli_fail ("audit", EXIT_USAGE, "%s", err.msg);
   if (cli_check_names ("audit", NULL, a.container) != 0)
     return EXIT_USAGE;
-  a.json = json;
   if (privileges_require_host_root ("audit", &err) < 0)
     return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
   size_t skipped;
   if (json)
     {
+      /* Each namespace written as it is judged, then let go. */
       struct output_audit_json w = { .out = stdout };
-      if (audit_run (g->state_dir, &a, write_namespace, &w, &skipped, &err) < 0)
+      a.json = &w;
+      if (audit_run (g->state_dir, &a, NULL, NULL, &skipped, &err) < 0)
         return cli_fail ("audit", EXIT_RUNTIME, "%s", err.msg);
       output_audit_json_end (&w, skipped);
       return 0;

@@ -57,32 +57,47 @@ add_u64 (uint64_t a, uint64_t b)
   return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
-static json_t *
-usage_json (const struct nsipc_inventory *inv)
+/* What a namespace's objects use: its "usage". */
+struct usage
 {
-  uint64_t msg_bytes = 0, semaphores = 0, shm_bytes = 0, shm_pages = 0, page = getpagesize ();
+  size_t count[OBJECT_TYPE_COUNT];
+  uint64_t msg_bytes, semaphores, shm_bytes, shm_pages;
+};
+
+static void
+usage_of (const struct nsipc_inventory *inv, struct usage *u)
+{
+  uint64_t page = getpagesize ();
+  memset (u, 0, sizeof *u);
   for (size_t i = 0; i < inv->n; i++)
     {
       const struct nsipc_ipc_object *o = &inv->objects[i];
       /* Saturating: two segments of 2^63 bytes (SHM_NORESERVE) are no
          sum a uint64_t holds. */
-      msg_bytes = add_u64 (msg_bytes, o->bytes);
-      semaphores = add_u64 (semaphores, o->nsems);
-      shm_bytes = add_u64 (shm_bytes, o->size);
-      shm_pages = add_u64 (shm_pages, o->size / page + (o->size % page != 0));
+      u->msg_bytes = add_u64 (u->msg_bytes, o->bytes);
+      u->semaphores = add_u64 (u->semaphores, o->nsems);
+      u->shm_bytes = add_u64 (u->shm_bytes, o->size);
+      u->shm_pages = add_u64 (u->shm_pages, o->size / page + (o->size % page != 0));
     }
-  json_t *u = json_object ();
-  member (u, "msg",
-          counted (inventory_count (inv, OBJECT_MSG), 1, (const char *const[]){ "bytes" },
-                   (const uint64_t[]){ msg_bytes }));
-  member (u, "sem",
-          counted (inventory_count (inv, OBJECT_SEM), 1, (const char *const[]){ "semaphores" },
-                   (const uint64_t[]){ semaphores }));
-  member (u, "shm",
-          counted (inventory_count (inv, OBJECT_SHM), 2, (const char *const[]){ "bytes", "pages" },
-                   (const uint64_t[]){ shm_bytes, shm_pages }));
-  member (u, "mqueue", counted (inventory_count (inv, OBJECT_MQUEUE), 0, NULL, NULL));
-  return u;
+  for (int type = 0; type < OBJECT_TYPE_COUNT; type++)
+    u->count[type] = inventory_count (inv, type);
+}
+
+static json_t *
+usage_json (const struct nsipc_inventory *inv)
+{
+  struct usage u;
+  usage_of (inv, &u);
+  json_t *j = json_object ();
+  member (j, "msg",
+          counted (u.count[OBJECT_MSG], 1, (const char *const[]){ "bytes" }, (const uint64_t[]){ u.msg_bytes }));
+  member (j, "sem",
+          counted (u.count[OBJECT_SEM], 1, (const char *const[]){ "semaphores" }, (const uint64_t[]){ u.semaphores }));
+  member (j, "shm",
+          counted (u.count[OBJECT_SHM], 2, (const char *const[]){ "bytes", "pages" },
+                   (const uint64_t[]){ u.shm_bytes, u.shm_pages }));
+  member (j, "mqueue", counted (u.count[OBJECT_MQUEUE], 0, NULL, NULL));
+  return j;
 }
 
 /* ---- integers past jansson's --------------------------------------------
@@ -258,20 +273,6 @@ add_int (struct output_text *t, int64_t x)
   add (t, d, (size_t)(buf + 23 - d));
 }
 
-/* A string that output_dumps writes as it is: JSON text made elsewhere
-   (output_objects_done).  Marked like output_u64's numbers, with 0x02. */
-static const char *
-raw_mark (void)
-{
-  static char mark[40];
-  if (mark[0] == '\0')
-    {
-      strcpy (mark, u64_mark ());
-      mark[0] = '\x02';
-    }
-  return mark;
-}
-
 static bool
 is_u64 (const char *s, const char *mark)
 {
@@ -366,8 +367,6 @@ add_value (struct output_text *t, json_t *j, int depth, const struct style *st)
     case JSON_STRING:
       if (is_u64 (json_string_value (j), mark)) /* output_u64's: the number */
         add (t, json_string_value (j) + strlen (mark), json_string_length (j) - strlen (mark));
-      else if (strncmp (json_string_value (j), raw_mark (), strlen (mark)) == 0)
-        add (t, json_string_value (j) + strlen (mark), json_string_length (j) - strlen (mark));
       else
         add_string_as (t, json_string_value (j), json_string_length (j), st->ascii);
       break;
@@ -420,23 +419,6 @@ output_dumps_line (json_t *j)
 }
 
 void
-output_audit_json_namespace (struct output_audit_json *w, json_t *ns)
-{
-  struct output_text *t = &w->text;
-  if (w->n++ == 0)
-    add_literal (t, "{\n  \"namespaces\": [");
-  else
-    add (t, ",", 1);
-  add_line (t, 2);
-  add_value (t, ns, 2, &(struct style){ 0 });
-  if (t->len >= OUTPUT_AUDIT_JSON_BLOCK)
-    {
-      fwrite (t->s, 1, t->len, w->out);
-      t->len = 0;
-    }
-}
-
-void
 output_audit_json_end (struct output_audit_json *w, size_t skipped)
 {
   struct output_text *t = &w->text;
@@ -453,13 +435,14 @@ output_audit_json_end (struct output_audit_json *w, size_t skipped)
   w->n = 0;
 }
 
-/* One field of an object, as output_object and output_objects_add both
+/* One field of an object, as output_object and output_audit_json_object both
    write it.  HEAD is what comes before the value in audit's text, made
    by the compiler: the comma, the new line, the indent of an object's
-   fields (OUTPUT_OBJECTS_DEPTH + 2) and the quoted key.  Written piece by
+   fields (OBJECT_FIELDS_DEPTH) and the quoted key.  Written piece by
    piece, it was a third of audit's instructions. */
 #define FIELD_INDENT "          "
-_Static_assert(sizeof FIELD_INDENT - 1 == 2 * (OUTPUT_OBJECTS_DEPTH + 2), "the indent of an object's fields");
+#define OBJECT_FIELDS_DEPTH 5
+_Static_assert(sizeof FIELD_INDENT - 1 == 2 * OBJECT_FIELDS_DEPTH, "the indent of an object's fields");
 #define FIELD(key) key, ",\n" FIELD_INDENT "\"" key "\": ", sizeof (",\n" FIELD_INDENT "\"" key "\": ") - 1
 struct field
 {
@@ -552,7 +535,7 @@ output_object (const struct nsipc_ipc_object *o, const char *label, const char *
   return j;
 }
 
-/* An object written as text: its fields at OUTPUT_OBJECTS_DEPTH + 2. */
+/* An object written as text: its fields at OBJECT_FIELDS_DEPTH. */
 struct text_object
 {
   struct output_text *t;
@@ -587,34 +570,164 @@ put_text (void *ctx, const struct field *f)
     }
 }
 
-void
-output_objects_add (struct output_objects *l, const struct nsipc_ipc_object *o, const char *label, const char *rule,
-                    const char *reason)
+/* ---- audit --json, written as audit judges -------------------------------
+
+   The text output_dumps writes of {"namespaces": [output_namespace, ...],
+   "skipped": N}, written a namespace at a time into W's text, not built as
+   a tree first: at 20 objects a namespace, the tree and its writing were
+   half of audit's time.  A namespace's members are at depth 3, its objects
+   at 4 and their fields at OBJECT_FIELDS_DEPTH. */
+
+static void
+text_key (struct output_text *t, const char *key, bool first, int depth)
 {
-  struct output_text *t = &l->text;
-  if (t->len == 0)
-    add (t, raw_mark (), strlen (raw_mark ()));
-  add (t, l->n++ ? "," : "[", 1);
-  add_line (t, OUTPUT_OBJECTS_DEPTH + 1);
+  add (t, ",", !first);
+  add_line (t, depth);
+  add (t, "\"", 1); /* nsipc's own key: nothing to escape */
+  add (t, key, strlen (key));
+  add (t, "\": ", 3);
+}
+
+static void
+text_u64 (struct output_text *t, uint64_t v)
+{
+  char buf[24];
+  const char *d = digits (buf, v, 10, 1);
+  add (t, d, (size_t)(buf + 23 - d));
+}
+
+/* {"count": COUNT, KEYS[0]: VALUES[0], ...}, as counted's tree. */
+static void
+text_counted (struct output_text *t, size_t count, size_t n, const char *const keys[], const uint64_t values[])
+{
   add (t, "{", 1);
-  struct text_object w = { t, 0 };
-  object_fields (o, label, rule, reason, put_text, &w);
-  add_line (t, OUTPUT_OBJECTS_DEPTH + 1);
+  text_key (t, "count", true, 5);
+  text_u64 (t, count);
+  for (size_t i = 0; i < n; i++)
+    {
+      text_key (t, keys[i], false, 5);
+      text_u64 (t, values[i]);
+    }
+  add_line (t, 4);
   add (t, "}", 1);
 }
 
-json_t *
-output_objects_done (struct output_objects *l)
+static void
+text_usage (struct output_text *t, const struct nsipc_inventory *inv)
 {
-  struct output_text *t = &l->text;
-  if (l->n == 0)
-    return json_array ();
-  add_line (t, OUTPUT_OBJECTS_DEPTH);
-  add (t, "]", 1);
-  json_t *j = json_stringn_nocheck (t->s, t->len);
-  free (t->s);
-  *l = (struct output_objects){ 0 };
-  return j;
+  struct usage u;
+  usage_of (inv, &u);
+  add (t, "{", 1);
+  text_key (t, "msg", true, 4);
+  text_counted (t, u.count[OBJECT_MSG], 1, (const char *const[]){ "bytes" }, (const uint64_t[]){ u.msg_bytes });
+  text_key (t, "sem", false, 4);
+  text_counted (t, u.count[OBJECT_SEM], 1, (const char *const[]){ "semaphores" }, (const uint64_t[]){ u.semaphores });
+  text_key (t, "shm", false, 4);
+  text_counted (t, u.count[OBJECT_SHM], 2, (const char *const[]){ "bytes", "pages" },
+                (const uint64_t[]){ u.shm_bytes, u.shm_pages });
+  text_key (t, "mqueue", false, 4);
+  text_counted (t, u.count[OBJECT_MQUEUE], 0, NULL, NULL);
+  add_line (t, 3);
+  add (t, "}", 1);
+}
+
+static void
+text_limits (struct output_text *t, const struct nsipc_limit_set *limits)
+{
+  bool first = true;
+  add (t, "{", 1);
+  for (int id = 0; id < LIMIT_COUNT; id++)
+    if (limits->set[id])
+      {
+        text_key (t, nsipc_limits[id].field, first, 4);
+        text_u64 (t, limits->value[id]);
+        first = false;
+      }
+  if (!first)
+    add_line (t, 3);
+  add (t, "}", 1);
+}
+
+void
+output_audit_json_begin (struct output_audit_json *w, const struct nsipc_census_ns *ns,
+                         const struct nsipc_limit_set *limits, const struct nsipc_inventory *inv)
+{
+  struct output_text *t = &w->text;
+  w->begun = t->len;
+  w->objects = 0;
+  if (w->n++ == 0)
+    add_literal (t, "{\n  \"namespaces\": [");
+  else
+    add (t, ",", 1);
+  add_line (t, 2);
+  add (t, "{", 1);
+  text_key (t, "inode", true, 3);
+  add_int (t, (int64_t)ns->inode);
+  text_key (t, "kind", false, 3);
+  add_string (t, namespace_kind_name (ns->kind), strlen (namespace_kind_name (ns->kind)));
+  text_key (t, "owners", false, 3);
+  _cleanup_json_ json_t *owners = owners_json (ns); /* a few, and their names need jansson's checks */
+  add_value (t, owners, 3, &(struct style){ 0 });
+  text_key (t, "limits", false, 3);
+  text_limits (t, limits);
+  text_key (t, "usage", false, 3);
+  text_usage (t, inv);
+  text_key (t, "objects", false, 3);
+}
+
+void
+output_audit_json_object (struct output_audit_json *w, const struct nsipc_ipc_object *o, const char *label,
+                          const char *rule, const char *reason)
+{
+  struct output_text *t = &w->text;
+  add (t, w->objects++ ? "," : "[", 1);
+  add_line (t, OBJECT_FIELDS_DEPTH - 1);
+  add (t, "{", 1);
+  struct text_object f = { t, 0 };
+  object_fields (o, label, rule, reason, put_text, &f);
+  add_line (t, OBJECT_FIELDS_DEPTH - 1);
+  add (t, "}", 1);
+}
+
+void
+output_audit_json_finish (struct output_audit_json *w, const struct nsipc_census_ns *ns, bool drop)
+{
+  struct output_text *t = &w->text;
+  if (drop)
+    {
+      t->len = w->begun;
+      w->n--;
+      return;
+    }
+  if (w->objects)
+    {
+      add_line (t, 3);
+      add (t, "]", 1);
+    }
+  else
+    add (t, "[]", 2);
+  /* Not every path is UTF-8: as output_namespace, no "name" then. */
+  _cleanup_json_ json_t *name = ns->kind == NS_KIND_PINNED ? json_string (ns->name ? ns->name : ns->path) : NULL;
+  if (name)
+    {
+      text_key (t, "name", false, 3);
+      add_string (t, json_string_value (name), json_string_length (name));
+    }
+  if (ns->name)
+    {
+      text_key (t, "policy_changed", false, 3);
+      if (ns->policy_changed < 0)
+        add (t, "null", 4);
+      else
+        add (t, ns->policy_changed ? "true" : "false", ns->policy_changed ? 4 : 5);
+    }
+  add_line (t, 2);
+  add (t, "}", 1);
+  if (t->len >= OUTPUT_AUDIT_JSON_BLOCK)
+    {
+      fwrite (t->s, 1, t->len, w->out);
+      t->len = 0;
+    }
 }
 
 json_t *

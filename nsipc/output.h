@@ -39,39 +39,35 @@ char *output_dumps_line (json_t *j);
 
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 
-/* audit --json's objects of one namespace, written as text as they are
-   judged, not kept as a tree (at 20 objects a namespace, the tree was half
-   of audit's time); done, the "objects" value of output_namespace, which
-   output_dumps writes as it is.  Nothing but output_dumps may read it:
-   written for where audit puts it, at OUTPUT_OBJECTS_DEPTH. */
-#define OUTPUT_OBJECTS_DEPTH 3
 struct output_text
 {
   char *s;
   size_t len, cap;
 };
-struct output_objects
-{
-  struct output_text text;
-  size_t n;
-};
-void output_objects_add (struct output_objects *l, const struct nsipc_ipc_object *o, const char *label,
-                         const char *rule, const char *reason);
-json_t *output_objects_done (struct output_objects *l);
 
 /* audit --json written a namespace at a time, as audit judges them: the
-   text output_dumps writes of {"namespaces": [...], "skipped": N}, and a
-   newline, without the whole document in memory (1 MB at 100 namespaces,
-   and its page faults a tenth of audit's time).  Written to OUT in blocks
-   of OUTPUT_AUDIT_JSON_BLOCK bytes or more. */
+   text output_dumps writes of {"namespaces": [output_namespace, ...],
+   "skipped": N}, and a newline, never a tree (at 20 objects a namespace,
+   building and writing the tree was half of audit's time) nor the whole
+   document in memory (1 MB at 100 namespaces, and its page faults a tenth
+   of audit's time).  A namespace is begun, given its objects, each as
+   output_object's, and finished: with DROP (--orphans, none found) it is
+   taken back.  Written to OUT in blocks of OUTPUT_AUDIT_JSON_BLOCK bytes or
+   more, each of whole namespaces. */
 #define OUTPUT_AUDIT_JSON_BLOCK 65536
 struct output_audit_json
 {
   FILE *out;
   struct output_text text;
-  size_t n; /* namespaces written */
+  size_t n;       /* namespaces written */
+  size_t begun;   /* where the one being written begins */
+  size_t objects; /* its objects */
 };
-void output_audit_json_namespace (struct output_audit_json *w, json_t *ns);
+void output_audit_json_begin (struct output_audit_json *w, const struct nsipc_census_ns *ns,
+                              const struct nsipc_limit_set *limits, const struct nsipc_inventory *inv);
+void output_audit_json_object (struct output_audit_json *w, const struct nsipc_ipc_object *o, const char *label,
+                               const char *rule, const char *reason);
+void output_audit_json_finish (struct output_audit_json *w, const struct nsipc_census_ns *ns, bool drop);
 void output_audit_json_end (struct output_audit_json *w, size_t skipped);
 
 /* One namespace, its limits as read inside it, usage counted from INV, and

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "census.h"
 #include "gc.h"
+#include "inventory.h"
+#include "limits.h"
 #include "output.h"
 #include "tap.h"
 #include "util.h"
@@ -182,37 +185,14 @@ test_dumps (json_t *audit)
 /* audit --json a namespace at a time: what output_dumps writes of the
    whole document, and a newline; with none, one, and enough namespaces to
    write more than one block. */
+/* audit --json written a namespace at a time, as audit judges them, is
+   the text of the tree output_namespace and output_object build, byte for
+   byte: a named pinned namespace with an owner, odd limits and objects of
+   each kind; a private one with nothing; a pin whose path is no UTF-8
+   (no "name", as the tree has none); one dropped (--orphans, none); and
+   enough of them to be written in several blocks. */
 static void
-test_audit_stream (json_t *audit)
-{
-  json_t *one = json_array_get (json_object_get (audit, "namespaces"), 0);
-  size_t counts[] = { 0, 1, 200 };
-  for (size_t c = 0; c < 3; c++)
-    {
-      json_t *list = json_array ();
-      char *streamed = NULL;
-      size_t len = 0;
-      struct output_audit_json w = { .out = open_memstream (&streamed, &len) };
-      for (size_t i = 0; i < counts[c]; i++)
-        {
-          json_array_append (list, one);
-          output_audit_json_namespace (&w, one);
-        }
-      output_audit_json_end (&w, 3);
-      fclose (w.out);
-      json_t *doc = json_pack ("{s:o, s:i}", "namespaces", list, "skipped", 3);
-      char *whole = output_dumps (doc);
-      ok (len == strlen (whole) + 1 && strncmp (streamed, whole, len - 1) == 0 && streamed[len - 1] == '\n',
-          "%zu namespace(s) streamed: the whole document's text, %zu bytes", counts[c], len);
-      free (whole);
-      free (streamed);
-      json_decref (doc);
-    }
-}
-
-/* audit --json's objects written as text read as the tree would. */
-static void
-test_objects_text (void)
+test_audit_text (void)
 {
   struct nsipc_ipc_object objects[] = {
     { .type = OBJECT_MSG, .key = 0x1000, .id = 3, .mode = 0640, .uid = 7, .bytes = 12, .messages = 2, .lspid = 5 },
@@ -220,27 +200,75 @@ test_objects_text (void)
     { .type = OBJECT_SHM, .key = 0, .id = 1, .mode = 0666, .size = 1u << 30, .cpid = 42, .nattch = 2 },
     { .type = OBJECT_MQUEUE, .id = -1, .mode = 0600, .name = "/q\xff\\\"\n" },
   };
-  const char *labels[] = { "jobs", NULL, NULL, NULL }, *rules[] = { "policy", "orphan", "attached", "open" };
-  json_t *tree = json_array ();
-  struct output_objects text = { 0 };
-  for (size_t i = 0; i < 4; i++)
+  const char *labels[] = { "jobs \"a\"", NULL, NULL, NULL }, *rules[] = { "policy", "orphan", "attached", "open" };
+  pid_t pids[] = { 10, 11 };
+  struct nsipc_owner owner = { "web\x1b"
+                               "1",
+                               "runc", pids, 2 };
+  struct nsipc_census_ns nss[] = {
+    { .inode = 4026532182,
+      .kind = NS_KIND_PINNED,
+      .name = "pod1",
+      .policy_changed = 1,
+      .owners = &owner,
+      .n_owners = 1 },
+    { .inode = 4026532183, .kind = NS_KIND_PRIVATE },
+    { .inode = 4026532184, .kind = NS_KIND_PINNED, .path = "/run/pin\xff", .policy_changed = -1 },
+    { .inode = 4026532185, .kind = NS_KIND_SHARED },
+  };
+  struct nsipc_limit_set some = { 0 }, none = { 0 };
+  some.set[LIMIT_MSGMNI] = some.set[LIMIT_SHMMAX] = some.set[LIMIT_MQ_QUEUES_MAX] = true;
+  some.value[LIMIT_MSGMNI] = 32000, some.value[LIMIT_SHMMAX] = UINT64_MAX - 5, some.value[LIMIT_MQ_QUEUES_MAX] = 0;
+  struct nsipc_inventory full = { objects, 4 }, empty = { NULL, 0 };
+  size_t repeats[] = { 1, 150 };
+  for (size_t r = 0; r < 2; r++)
     {
-      json_array_append_new (tree, output_object (&objects[i], labels[i], rules[i], "a reason, \"quoted\""));
-      output_objects_add (&text, &objects[i], labels[i], rules[i], "a reason, \"quoted\"");
+      json_t *list = json_array ();
+      char *streamed = NULL;
+      size_t len = 0;
+      struct output_audit_json w = { .out = open_memstream (&streamed, &len) };
+      for (size_t k = 0; k < repeats[r]; k++)
+        for (size_t i = 0; i < 4; i++)
+          {
+            bool filled = i == 0, drop = i == 3;
+            output_audit_json_begin (&w, &nss[i], filled ? &some : &none, filled ? &full : &empty);
+            json_t *tree = json_array ();
+            for (size_t o = 0; filled && o < 4; o++)
+              {
+                output_audit_json_object (&w, &objects[o], labels[o], rules[o], "a reason, \"quoted\"");
+                json_array_append_new (tree, output_object (&objects[o], labels[o], rules[o], "a reason, \"quoted\""));
+              }
+            output_audit_json_finish (&w, &nss[i], drop);
+            json_t *ns = output_namespace (&nss[i], filled ? &some : &none, filled ? &full : &empty, tree);
+            if (!drop)
+              json_array_append (list, ns);
+            json_decref (ns);
+          }
+      output_audit_json_end (&w, 3);
+      fclose (w.out);
+      json_t *doc = json_pack ("{s:o, s:i}", "namespaces", list, "skipped", 3);
+      char *whole = output_dumps (doc);
+      ok (len == strlen (whole) + 1 && strncmp (streamed, whole, len - 1) == 0 && streamed[len - 1] == '\n',
+          "%zu namespaces written as judged: the tree's text, %zu bytes", 3 * repeats[r], len);
+      if (r == 0)
+        {
+          whole = xrealloc (whole, strlen (whole) + 2);
+          is_str (streamed, strcat (whole, "\n"), "the same, shown");
+        }
+      free (whole);
+      free (streamed);
+      json_decref (doc);
     }
-  json_t *a = json_pack ("{s:[{s:I, s:o}], s:I}", "namespaces", "inode", (json_int_t)1, "objects", tree, "skipped", 0);
-  json_t *b = json_pack ("{s:[{s:I, s:o}], s:I}", "namespaces", "inode", (json_int_t)1, "objects",
-                         output_objects_done (&text), "skipped", 0);
-  char *x = output_dumps (a), *y = output_dumps (b);
-  is_str (y, x, "four objects written as text: what the tree writes, byte for byte");
-  free (x);
-  free (y);
-  json_decref (a);
-  json_decref (b);
-  struct output_objects none = { 0 };
-  json_t *empty = output_objects_done (&none);
-  ok (json_is_array (empty) && json_array_size (empty) == 0, "no objects: an empty array");
-  json_decref (empty);
+  /* Only a dropped one: the document has no namespace. */
+  char *streamed = NULL;
+  size_t len = 0;
+  struct output_audit_json w = { .out = open_memstream (&streamed, &len) };
+  output_audit_json_begin (&w, &nss[1], &none, &empty);
+  output_audit_json_finish (&w, &nss[1], true);
+  output_audit_json_end (&w, 0);
+  fclose (w.out);
+  is_str (streamed, "{\n  \"namespaces\": [],\n  \"skipped\": 0\n}\n", "all dropped: no namespace");
+  free (streamed);
 }
 
 int
@@ -248,7 +276,7 @@ main (int argc, char **argv)
 {
   test_gc_lines ();
   test_gc_removal ();
-  test_objects_text ();
+  test_audit_text ();
   const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
   char path[4096];
   snprintf (path, sizeof path, "%s/output/audit.json", fixtures);
@@ -292,7 +320,6 @@ main (int argc, char **argv)
   free (table);
   json_object_set_new (audit, "skipped", skipped_was);
   test_dumps (audit);
-  test_audit_stream (audit);
   json_decref (audit);
 
   struct nsipc_ipc_object o = { .type = OBJECT_MSG,
