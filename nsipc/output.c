@@ -223,6 +223,34 @@ add_u_escape (struct output_text *t, uint32_t cp)
   add (t, esc, strlen (esc));
 }
 
+static bool
+plain (unsigned char c, bool ascii)
+{
+  return c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !ascii);
+}
+
+/* Where the bytes from I on that JSON keeps as they are (plain) end.
+   Eight at a time while no byte of them is a control character, a quote,
+   a backslash or, with ASCII, past 0x7f (the bit tricks of "Bit Twiddling
+   Hacks", hasless and haszero): strings are most of what audit writes. */
+static size_t
+plain_run (const unsigned char *u, size_t i, size_t n, bool ascii)
+{
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  for (; i + 8 <= n; i += 8)
+    {
+      uint64_t x, quote, backslash;
+      memcpy (&x, u + i, 8);
+      quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+      uint64_t stop = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+      if ((stop | (ascii ? x : 0)) & highs)
+        break;
+    }
+  while (i < n && plain (u[i], ascii))
+    i++;
+  return i;
+}
+
 /* S quoted, escaped as jansson escapes: the quote, the backslash and the
    control characters, and with ASCII (JSON_ENSURE_ASCII) what is past
    U+007F; the rest as it is. */
@@ -233,9 +261,7 @@ add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
   add (t, "\"", 1);
   for (size_t i = 0; i < n;)
     {
-      size_t run = i;
-      while (run < n && u[run] >= 0x20 && u[run] != '"' && u[run] != '\\' && (u[run] < 0x80 || !ascii))
-        run++;
+      size_t run = plain_run (u, i, n, ascii);
       add (t, s + i, run - i);
       if (run == n)
         break;

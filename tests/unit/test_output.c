@@ -131,6 +131,35 @@ test_gc_removal (void)
     }
 }
 
+/* Strings of every length up to 40 made of plain ASCII, the characters
+   JSON escapes and UTF-8 of each length, at every place in a run of eight
+   bytes: output_dumps and output_dumps_line write them as jansson does. */
+static void
+test_strings (void)
+{
+  static const char *const pieces[] = {
+    "a", "Z", " ", "\"", "\\", "\x01", "\n", "\x1f", "\x7f", "/", "\xc3\xa9", "\xe2\x9c\x93", "\xf0\x9f\x90\xb3"
+  };
+  size_t bad = 0, tried = 0;
+  srand (7);
+  for (size_t round = 0; round < 3000; round++)
+    {
+      char text[256] = "";
+      size_t want = (size_t)rand () % 41;
+      while (strlen (text) < want)
+        strcat (text, pieces[(size_t)rand () % (sizeof pieces / sizeof *pieces)]);
+      json_t *j = json_pack ("{s:s}", "k", text);
+      char *ours = output_dumps (j), *theirs = json_dumps (j, JSON_INDENT (2));
+      char *ours_line = output_dumps_line (j), *theirs_line = json_dumps (j, JSON_COMPACT | JSON_ENSURE_ASCII);
+      bad += strcmp (ours, theirs) != 0 || strcmp (ours_line, theirs_line) != 0;
+      tried++;
+      free (ours), free (theirs), free (ours_line), free (theirs_line);
+      json_decref (j);
+    }
+  ok (bad == 0, "%zu strings of up to 40 bytes written as jansson writes them, as they are and in ASCII (%zu differ)",
+      tried, bad);
+}
+
 /* output_dumps writes what json_dumps (JSON_INDENT (2)) writes,
    output_dumps_sorted what it writes with JSON_SORT_KEYS, and
    output_dumps_line what it writes with JSON_COMPACT | JSON_ENSURE_ASCII. */
@@ -277,6 +306,7 @@ main (int argc, char **argv)
   test_gc_lines ();
   test_gc_removal ();
   test_audit_text ();
+  test_strings ();
   const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
   char path[4096];
   snprintf (path, sizeof path, "%s/output/audit.json", fixtures);
