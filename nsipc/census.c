@@ -287,8 +287,7 @@ census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *base, 
 }
 
 int
-census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err),
-              void *ctx, nsipc_error *err)
+census_hold (const struct nsipc_census_ns *ns, nsipc_error *err)
 {
   _cleanup_close_ int fd = namespace_open_path (ns->path, err);
   uint64_t inode;
@@ -296,7 +295,15 @@ census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns, in
     return -1;
   if (inode != ns->inode)
     return nsipc_error_set (err, 0, "%s is no longer IPC namespace %" PRIu64, ns->path, ns->inode);
-  return namespace_visit_from (c->home, fd, fn, ctx, err);
+  return steal_fd (&fd);
+}
+
+int
+census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns, int (*fn) (void *ctx, nsipc_error *err),
+              void *ctx, nsipc_error *err)
+{
+  _cleanup_close_ int fd = census_hold (ns, err);
+  return fd < 0 ? -1 : namespace_visit_from (c->home, fd, fn, ctx, err);
 }
 
 struct reaping

@@ -88,6 +88,12 @@ void census_scene (const struct nsipc_census_ns *ns, const struct nsipc_scene *b
 int census_visit (const struct nsipc_census *c, const struct nsipc_census_ns *ns,
                   int (*fn) (void *ctx, nsipc_error *err), void *ctx, nsipc_error *err);
 
+/* An fd of NS, through its path, checked against its inode; -1 when it is
+   no longer there.  While it is open, NS cannot die, so its inode number
+   names no other namespace: a namespace deleted and made again under the
+   same name may get the number back once the first is gone. */
+int census_hold (const struct nsipc_census_ns *ns, nsipc_error *err);
+
 /* Judges NS's objects and removes its orphans (DRY_RUN: lists them) from
    inside it, in BASE with NS's own evidence; PRE (poststop's snapshot of
    what existed before the container) is outside the scope. */

@@ -152,6 +152,9 @@ sweep_temp (const char *state_dir)
     }
 }
 
+/* Named namespaces gc holds open for their unpin at most (census_hold). */
+#define GC_UNPINS_MAX 256
+
 int
 gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event, void *ctx, struct gc_report *r,
         nsipc_error *err)
@@ -187,8 +190,9 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
   {
     const struct nsipc_census_ns *ns;
     bool interrupted;
+    int held; /* the namespace judged, open until its unpin (census_hold) */
   } *unpins = xcalloc (c.n + 1, sizeof *unpins);
-  size_t n_unpins = 0;
+  size_t n_unpins = 0, n_held = 0;
   for (size_t i = 0; i < c.n; i++)
     {
       const struct nsipc_census_ns *ns = &c.ns[i];
@@ -199,9 +203,16 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
       if (ns->discardable)
         {
           if (a->pins && ns->n_pids == 0)
-            unpins[n_unpins++] = (struct unpin){ ns, true };
+            unpins[n_unpins++] = (struct unpin){ ns, true, -1 };
           continue;
         }
+      /* Held from before its judgement: the unpin checks the pin against
+         this namespace, not one deleted and made again meanwhile with its
+         inode number.  A few hundred at most, for the fd limit: the rest
+         go at the next gc. */
+      nsipc_error ignored;
+      int hold = a->pins && ns->name && ns->n_pids == 0 && n_held < GC_UNPINS_MAX ? census_hold (ns, &ignored) : -1;
+      n_held += hold >= 0;
       struct nsipc_reap reap;
       p.ns = ns;
       bool failed = census_reap (&c, ns, &base, NULL, 0, a->dry_run, &reap, err) < 0;
@@ -209,13 +220,21 @@ gc_run (const char *state_dir, const struct gc_options *a, gc_event_fn on_event,
         problem (r, "namespace %" PRIu64 ": %s", ns->inode, err->msg);
       size_t kept = reap.kept;
       record_reap (ns, &reap, r); /* what went before a failure went */
-      if (!failed && a->pins && ns->name && ns->n_pids == 0 && kept == 0 && !ns->incomplete
-          && !shm_named_holds_files (state_dir, ns->name))
-        unpins[n_unpins++] = (struct unpin){ ns, false };
+      if (!failed && hold >= 0 && kept == 0 && !ns->incomplete && !shm_named_holds_files (state_dir, ns->name))
+        unpins[n_unpins++] = (struct unpin){ ns, false, steal_fd (&hold) };
+      else if (hold >= 0)
+        {
+          close (hold);
+          n_held--;
+        }
     }
   state_release (held);
   for (size_t i = 0; i < n_unpins; i++)
-    drop_pin (state_dir, unpins[i].ns->name, unpins[i].ns->inode, unpins[i].interrupted, a, &p);
+    {
+      drop_pin (state_dir, unpins[i].ns->name, unpins[i].ns->inode, unpins[i].interrupted, a, &p);
+      if (unpins[i].held >= 0)
+        close (unpins[i].held);
+    }
   free (unpins);
   drop_interrupted (state_dir, a, &p);
   drop_stale_records (state_dir, &c, a, &p);

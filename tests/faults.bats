@@ -268,7 +268,9 @@ held_at() {
   for between in "ns apply a --policy rtc-p" "ns delete a; ns create a" "ns delete a; ns create a --policy rtc-p"; do
     "$NSIPC" ns create a
     # Its flocks: the two record directories (the judgement), then the
-    # unpin's.
+    # unpin's.  The namespace made again often gets the deleted one's inode
+    # number (under load, 4 runs in 40 unpinned it): gc holds the one it
+    # judged open until the unpin, so that no other can have its number.
     held_at flock 3 "$NSIPC" gc --pins --ns a --min-idle 0
     (IFS=';'; for cmd in $between; do eval "\"\$NSIPC\" $cmd"; done)
     want=$(keys_in_a)
