@@ -40,45 +40,42 @@ owners_json (const struct nsipc_census_ns *ns)
   return a;
 }
 
-/* {"count": COUNT, KEYS[0]: VALUES[0], ...} */
-static json_t *
-counted (size_t count, size_t n, const char *const keys[], const uint64_t values[])
-{
-  json_t *j = json_object ();
-  member (j, "count", json_integer ((json_int_t)count));
-  for (size_t i = 0; i < n; i++)
-    member (j, keys[i], output_u64 (values[i]));
-  return j;
-}
-
 static uint64_t
 add_u64 (uint64_t a, uint64_t b)
 {
   return b > UINT64_MAX - a ? UINT64_MAX : a + b;
 }
 
-/* What a namespace's objects use: its "usage". */
+/* A namespace's "usage": per type (its key, policy_type_name's), the count
+   and up to two sums, in DESIGN.md §7's order.  Both the tree and audit
+   --json's text are written from it. */
 struct usage
 {
   size_t count[OBJECT_TYPE_COUNT];
-  uint64_t msg_bytes, semaphores, shm_bytes, shm_pages;
+  size_t n[OBJECT_TYPE_COUNT];
+  const char *keys[OBJECT_TYPE_COUNT][2];
+  uint64_t values[OBJECT_TYPE_COUNT][2];
 };
 
 static void
 usage_of (const struct nsipc_inventory *inv, struct usage *u)
 {
-  uint64_t page = getpagesize ();
-  memset (u, 0, sizeof *u);
+  uint64_t msg_bytes = 0, semaphores = 0, shm_bytes = 0, shm_pages = 0, page = getpagesize ();
   for (size_t i = 0; i < inv->n; i++)
     {
       const struct nsipc_ipc_object *o = &inv->objects[i];
       /* Saturating: two segments of 2^63 bytes (SHM_NORESERVE) are no
          sum a uint64_t holds. */
-      u->msg_bytes = add_u64 (u->msg_bytes, o->bytes);
-      u->semaphores = add_u64 (u->semaphores, o->nsems);
-      u->shm_bytes = add_u64 (u->shm_bytes, o->size);
-      u->shm_pages = add_u64 (u->shm_pages, o->size / page + (o->size % page != 0));
+      msg_bytes = add_u64 (msg_bytes, o->bytes);
+      semaphores = add_u64 (semaphores, o->nsems);
+      shm_bytes = add_u64 (shm_bytes, o->size);
+      shm_pages = add_u64 (shm_pages, o->size / page + (o->size % page != 0));
     }
+  *u = (struct usage){
+    .n = { [OBJECT_MSG] = 1, [OBJECT_SEM] = 1, [OBJECT_SHM] = 2 },
+    .keys = { [OBJECT_MSG] = { "bytes" }, [OBJECT_SEM] = { "semaphores" }, [OBJECT_SHM] = { "bytes", "pages" } },
+    .values = { [OBJECT_MSG] = { msg_bytes }, [OBJECT_SEM] = { semaphores }, [OBJECT_SHM] = { shm_bytes, shm_pages } },
+  };
   for (int type = 0; type < OBJECT_TYPE_COUNT; type++)
     u->count[type] = inventory_count (inv, type);
 }
@@ -89,14 +86,14 @@ usage_json (const struct nsipc_inventory *inv)
   struct usage u;
   usage_of (inv, &u);
   json_t *j = json_object ();
-  member (j, "msg",
-          counted (u.count[OBJECT_MSG], 1, (const char *const[]){ "bytes" }, (const uint64_t[]){ u.msg_bytes }));
-  member (j, "sem",
-          counted (u.count[OBJECT_SEM], 1, (const char *const[]){ "semaphores" }, (const uint64_t[]){ u.semaphores }));
-  member (j, "shm",
-          counted (u.count[OBJECT_SHM], 2, (const char *const[]){ "bytes", "pages" },
-                   (const uint64_t[]){ u.shm_bytes, u.shm_pages }));
-  member (j, "mqueue", counted (u.count[OBJECT_MQUEUE], 0, NULL, NULL));
+  for (int type = 0; type < OBJECT_TYPE_COUNT; type++)
+    {
+      json_t *one = json_object ();
+      member (one, "count", json_integer ((json_int_t)u.count[type]));
+      for (size_t i = 0; i < u.n[type]; i++)
+        member (one, u.keys[type][i], output_u64 (u.values[type][i]));
+      member (j, policy_type_name (type), one);
+    }
   return j;
 }
 
@@ -622,37 +619,26 @@ text_u64 (struct output_text *t, uint64_t v)
   add (t, d, (size_t)(buf + 23 - d));
 }
 
-/* {"count": COUNT, KEYS[0]: VALUES[0], ...}, as counted's tree. */
-static void
-text_counted (struct output_text *t, size_t count, size_t n, const char *const keys[], const uint64_t values[])
-{
-  add (t, "{", 1);
-  text_key (t, "count", true, 5);
-  text_u64 (t, count);
-  for (size_t i = 0; i < n; i++)
-    {
-      text_key (t, keys[i], false, 5);
-      text_u64 (t, values[i]);
-    }
-  add_line (t, 4);
-  add (t, "}", 1);
-}
-
 static void
 text_usage (struct output_text *t, const struct nsipc_inventory *inv)
 {
   struct usage u;
   usage_of (inv, &u);
   add (t, "{", 1);
-  text_key (t, "msg", true, 4);
-  text_counted (t, u.count[OBJECT_MSG], 1, (const char *const[]){ "bytes" }, (const uint64_t[]){ u.msg_bytes });
-  text_key (t, "sem", false, 4);
-  text_counted (t, u.count[OBJECT_SEM], 1, (const char *const[]){ "semaphores" }, (const uint64_t[]){ u.semaphores });
-  text_key (t, "shm", false, 4);
-  text_counted (t, u.count[OBJECT_SHM], 2, (const char *const[]){ "bytes", "pages" },
-                (const uint64_t[]){ u.shm_bytes, u.shm_pages });
-  text_key (t, "mqueue", false, 4);
-  text_counted (t, u.count[OBJECT_MQUEUE], 0, NULL, NULL);
+  for (int type = 0; type < OBJECT_TYPE_COUNT; type++)
+    {
+      text_key (t, policy_type_name (type), type == 0, 4);
+      add (t, "{", 1);
+      text_key (t, "count", true, 5);
+      text_u64 (t, u.count[type]);
+      for (size_t i = 0; i < u.n[type]; i++)
+        {
+          text_key (t, u.keys[type][i], false, 5);
+          text_u64 (t, u.values[type][i]);
+        }
+      add_line (t, 4);
+      add (t, "}", 1);
+    }
   add_line (t, 3);
   add (t, "}", 1);
 }
@@ -1094,24 +1080,37 @@ put_number (struct line *l, uint64_t n, unsigned base, int width)
   put (l, digits (buf, n, base, width));
 }
 
-/* The line's start, "removed shm key 0x00000501 id 3", or a queue's
-   "removed mqueue NAME". */
+/* A System V object's start of line, "removed shm key 0x00000501 id 3",
+   at P, which has room for REMOVAL_START_MAX bytes (the longest, "would
+   remove sem key 0x… id 2147483647", is 45): its end. */
+#define REMOVAL_START_MAX 48
+static char *
+removal_start (char *p, const struct nsipc_removal *o, bool dry_run)
+{
+  char buf[24];
+  p = dry_run ? mempcpy (p, "would remove ", 13) : mempcpy (p, "removed ", 8);
+  p = mempcpy (p, policy_type_name (o->type), 3); /* "msg", "sem", "shm" */
+  p = mempcpy (p, " key 0x", 7); /* key_text's "0x%08x", without its copies */
+  p = mempcpy (p, digits (buf, o->key, 16, 8), 8);
+  p = mempcpy (p, " id ", 4);
+  const char *id = digits (buf, (unsigned)o->id, 10, 1);
+  return mempcpy (p, id, (size_t)(buf + 23 - id));
+}
+
+/* The line's start, or a queue's "removed mqueue NAME". */
 static void
 removal_what (struct line *l, const struct nsipc_removal *o, bool dry_run)
 {
-  put (l, dry_run ? "would remove " : "removed ");
-  if (o->type == OBJECT_MQUEUE) /* a queue has a name, no key or id */
+  if (o->type != OBJECT_MQUEUE)
     {
-      put (l, "mqueue ");
-      put_escaped (l, o->name);
+      char start[REMOVAL_START_MAX];
+      *removal_start (start, o, dry_run) = '\0';
+      put (l, start);
       return;
     }
-  put (l, policy_type_name (o->type));
-  char key[16];
-  put (l, " key ");
-  put (l, key_text (key, o->key));
-  put (l, " id ");
-  put_number (l, (unsigned)o->id, 10, 1);
+  put (l, dry_run ? "would remove " : "removed ");
+  put (l, "mqueue "); /* a queue has a name, no key or id */
+  put_escaped (l, o->name);
 }
 
 /* " from IPC namespace 4026532177 pod1": the namespace's part. */
@@ -1160,20 +1159,12 @@ output_gc_removal (struct output_gc_seen *seen, const struct gc_event *e, bool d
   const struct nsipc_removal *o = e->removal;
   see_namespace (seen, e);
   size_t reason = strnlen (o->reason, sizeof o->reason);
-  /* The longest start, "would remove sem key 0x… id 2147483647", is 45. */
-  if (o->type == OBJECT_MQUEUE || seen->len == 0 || 48 + seen->len + reason >= len)
+  if (o->type == OBJECT_MQUEUE || seen->len == 0 || REMOVAL_START_MAX + seen->len + reason >= len)
     {
       removal_line (e, dry_run, out, len);
       return strlen (out);
     }
-  char *p = dry_run ? mempcpy (out, "would remove ", 13) : mempcpy (out, "removed ", 8);
-  p = mempcpy (p, policy_type_name (o->type), 3); /* "msg", "sem", "shm" */
-  p = mempcpy (p, " key 0x", 7);
-  char buf[24];
-  p = mempcpy (p, digits (buf, o->key, 16, 8), 8);
-  p = mempcpy (p, " id ", 4);
-  const char *id = digits (buf, (unsigned)o->id, 10, 1);
-  p = mempcpy (p, id, (size_t)(buf + 23 - id));
+  char *p = removal_start (out, o, dry_run);
   p = mempcpy (p, seen->where, seen->len);
   p = mempcpy (p, o->reason, reason);
   *p = '\0';

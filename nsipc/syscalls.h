@@ -3,8 +3,7 @@
    them; musl 1.2.3, which nsipc-hook is linked with (meson option
    hook_libc), does not, and they are made here from the kernel's headers
    and syscall (2). */
-#ifndef NSIPC_SYSCALLS_H
-#define NSIPC_SYSCALLS_H
+#pragma once
 
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -71,6 +70,4 @@ pidfd_open (pid_t pid, unsigned int flags)
 {
   return (int)syscall (SYS_pidfd_open, pid, flags);
 }
-#endif
-
 #endif
