@@ -78,8 +78,13 @@ static int
 read_at (int root, enum nsipc_limit_id id, uint64_t *value, nsipc_error *err)
 {
   char path[128], text[128];
-  format (path, sizeof path, "%s%s", root == AT_FDCWD ? "/proc/sys/" : "", nsipc_limits[id].sysctl);
-  if (read_small_file (root, path, text, sizeof text) < 0)
+  const char *file = nsipc_limits[id].sysctl; /* relative to ROOT */
+  if (root == AT_FDCWD)
+    {
+      format (path, sizeof path, "/proc/sys/%s", file);
+      file = path;
+    }
+  if (read_small_file (root, file, text, sizeof text) < 0)
     return nsipc_error_set (err, errno, "open /proc/sys/%s", nsipc_limits[id].sysctl);
   /* kernel.sem holds four: ours is at sem_index. */
   uint64_t v[4];

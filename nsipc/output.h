@@ -37,6 +37,9 @@ char *output_dumps_sorted (json_t *j);
    with JSON_COMPACT | JSON_ENSURE_ASCII: the event log's lines. */
 char *output_dumps_line (json_t *j);
 
+/* O as DESIGN.md §7 lists an object: LABEL, its policy's name for it, or
+   NULL; RULE, reaper_rule_name's (written as it is: nothing to escape);
+   REASON, any text. */
 json_t *output_object (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason);
 
 struct output_text
