@@ -196,20 +196,20 @@ static bool
 read_tasks (int procdir, pid_t pid, size_t first, struct nsipc_evidence *ev)
 {
   _cleanup_close_ int fd = openat (procdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
-  if (tasks == NULL)
+  if (fd < 0)
     return false;
-  fd = -1; /* the DIR owns it */
+  struct dir_entries tasks;
+  const char *tid;
   bool all = true;
-  struct dirent *de;
-  while ((de = readdir (tasks)) != NULL)
+  dir_entries_start (&tasks, fd);
+  while ((tid = dir_entries_next (&tasks)) != NULL)
     {
       char path[300];
-      format (path, sizeof path, "%s/syscall", de->d_name);
-      if (de->d_name[0] != '.')
-        all &= read_syscall (dirfd (tasks), path, pid, ev) & read_task_uids (dirfd (tasks), de->d_name, first, ev);
+      format (path, sizeof path, "%s/syscall", tid);
+      if (tid[0] != '.')
+        all &= read_syscall (fd, path, pid, ev) & read_task_uids (fd, tid, first, ev);
     }
-  return all;
+  return all && errno == 0;
 }
 
 static int

@@ -233,27 +233,21 @@ static int
 read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
 {
   bool mounted;
-  int fd = mqueue_dir (&mounted, err);
-  _cleanup_dir_ DIR *d = fd < 0 ? NULL : fdopendir (fd);
-  if (d == NULL)
+  _cleanup_close_ int fd = mqueue_dir (&mounted, err);
+  struct dir_entries d;
+  const char *name;
+  if (fd >= 0)
+    dir_entries_start (&d, fd);
+  while (fd >= 0 && (name = dir_entries_next (&d)) != NULL)
     {
-      if (fd >= 0)
-        close (fd);
-      if (mounted)
-        umount2 ("/dev/mqueue", MNT_DETACH);
-      return fd < 0 ? -1 : nsipc_error_set (err, errno, "list POSIX queues");
-    }
-  struct dirent *de;
-  while ((de = readdir (d)) != NULL)
-    {
-      if (de->d_name[0] == '.')
+      if (name[0] == '.')
         continue;
       struct nsipc_ipc_object *o = inventory_append (inv);
       struct stat st;
-      o->name = xasprintf ("/%s", de->d_name);
+      o->name = xasprintf ("/%s", name);
       o->type = OBJECT_MQUEUE;
       o->id = -1;
-      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+      if (fstatat (fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         {
           o->mode = st.st_mode & 0777;
           o->uid = o->cuid = st.st_uid;
@@ -265,9 +259,10 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
           o->ino = st.st_ino;
         }
     }
+  int r = fd < 0 ? -1 : errno ? nsipc_error_set (err, errno, "list POSIX queues") : 0;
   if (mounted)
-    umount2 ("/dev/mqueue", MNT_DETACH); /* lazily: the open DIR does not hold it */
-  return 0;
+    umount2 ("/dev/mqueue", MNT_DETACH); /* lazily: the open fd does not hold it */
+  return r;
 }
 
 int

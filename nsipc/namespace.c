@@ -188,17 +188,6 @@ namespace_pin_new (int dirfd, const char *name, uint64_t *inode, nsipc_error *er
   return r;
 }
 
-static int
-check_ipc_ns (int fd, const char *what, nsipc_error *err)
-{
-  struct statfs fs;
-  if (fstatfs (fd, &fs) < 0)
-    return nsipc_error_set (err, errno, "statfs %s", what);
-  if (fs.f_type != NSFS_MAGIC || ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWIPC)
-    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
-  return 0;
-}
-
 /* Opens DIRFD/PATH (WHAT, in messages) only if it is an nsfs file: looked
    at through O_PATH first, so that a device or FIFO planted where a
    namespace is recorded is never opened for real (opening some devices
@@ -207,20 +196,26 @@ static int
 open_nsfs (int dirfd, const char *path, int flags, const char *what, nsipc_error *err)
 {
   _cleanup_close_ int look = openat (dirfd, path, O_PATH | O_CLOEXEC | flags);
-  struct stat st;
   struct statfs fs;
-  if (look < 0 || fstat (look, &st) < 0 || fstatfs (look, &fs) < 0)
+  if (look < 0 || fstatfs (look, &fs) < 0)
     return nsipc_error_set (err, errno, "open %s", what);
-  if (S_ISLNK (st.st_mode)) /* O_PATH | O_NOFOLLOW opens the link itself */
-    return nsipc_error_set (err, 0, "%s is a symlink; refusing to follow it", what);
   if (fs.f_type != NSFS_MAGIC)
-    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
+    {
+      struct stat st;                                     /* nsfs has no symlinks: asked only to say so */
+      if (fstat (look, &st) == 0 && S_ISLNK (st.st_mode)) /* O_PATH | O_NOFOLLOW opens the link itself */
+        return nsipc_error_set (err, 0, "%s is a symlink; refusing to follow it", what);
+      return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
+    }
   char again[32];
   state_fd_path (look, again);
   _cleanup_close_ int fd = open (again, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return nsipc_error_set (err, errno, "open %s", what);
-  return check_ipc_ns (fd, what, err) < 0 ? -1 : steal_fd (&fd);
+  /* The same file as LOOK (the link is to it, not to its path): nsfs.
+     Its type is asked only now, as O_PATH cannot ask. */
+  if (ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWIPC)
+    return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
+  return steal_fd (&fd);
 }
 
 int
@@ -350,19 +345,19 @@ add_thread_members (int proc, const char *pid, const uint64_t *only, size_t firs
   char path[64];
   format (path, sizeof path, "%s/task", pid);
   _cleanup_close_ int fd = openat (proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_dir_ DIR *tasks = fd < 0 ? NULL : fdopendir (fd);
-  if (tasks == NULL)
+  if (fd < 0)
     return;
-  fd = -1; /* the DIR has it */
-  struct dirent *de;
+  struct dir_entries tasks;
+  const char *tid;
   uint64_t inode;
-  while ((de = readdir (tasks)) != NULL)
+  dir_entries_start (&tasks, fd);
+  while ((tid = dir_entries_next (&tasks)) != NULL)
     {
-      if (de->d_name[0] < '0' || de->d_name[0] > '9' || strcmp (de->d_name, pid) == 0)
+      if (tid[0] < '0' || tid[0] > '9' || strcmp (tid, pid) == 0)
         continue;
-      format (path, sizeof path, "%s/task/%s", pid, de->d_name);
+      format (path, sizeof path, "%s/task/%s", pid, tid);
       if (ns_link_inode (proc, path, &inode) == 0)
-        add_member (only, inode, atoi (pid), atoi (de->d_name), first, members, n, cap);
+        add_member (only, inode, atoi (pid), atoi (tid), first, members, n, cap);
     }
 }
 

@@ -1130,7 +1130,7 @@ removal_start (char *p, const struct nsipc_removal *o, bool dry_run)
   char buf[24];
   p = dry_run ? mempcpy (p, "would remove ", 13) : mempcpy (p, "removed ", 8);
   p = mempcpy (p, policy_type_name (o->type), 3); /* "msg", "sem", "shm" */
-  p = mempcpy (p, " key 0x", 7); /* key_text's "0x%08x", without its copies */
+  p = mempcpy (p, " key 0x", 7);                  /* key_text's "0x%08x", without its copies */
   p = mempcpy (p, digits (buf, o->key, 16, 8), 8);
   p = mempcpy (p, " id ", 4);
   const char *id = digits (buf, (unsigned)o->id, 10, 1);

@@ -36,6 +36,29 @@ read_small_file (int dirfd, const char *path, char *buf, size_t len)
   return n;
 }
 
+void
+dir_entries_start (struct dir_entries *d, int fd)
+{
+  d->fd = fd;
+  d->len = d->at = 0;
+}
+
+const char *
+dir_entries_next (struct dir_entries *d)
+{
+  if (d->at == d->len)
+    {
+      ssize_t n = getdents64 (d->fd, (void *)d->buf, sizeof d->buf);
+      errno = n < 0 ? errno : 0;
+      if (n <= 0)
+        return NULL;
+      d->len = (size_t)n, d->at = 0;
+    }
+  const struct dirent64 *de = (const struct dirent64 *)(d->buf + d->at);
+  d->at += de->d_reclen;
+  return de->d_name;
+}
+
 const char *
 parse_u64 (const char *p, uint64_t *value)
 {

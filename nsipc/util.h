@@ -98,6 +98,21 @@ void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/* The entries of the directory FD (the caller's, left open), read with
+   getdents64 as they are needed: fdopendir makes an fstat and two fcntl
+   first, three of the ten calls audit makes in a namespace besides its
+   objects'. */
+struct dir_entries
+{
+  int fd;
+  size_t len, at;
+  char buf[4096] __attribute__ ((aligned (8)));
+};
+void dir_entries_start (struct dir_entries *d, int fd);
+/* The next entry's name ("." and ".." too), or NULL at the end (errno 0)
+   or on an error (errno says which). */
+const char *dir_entries_next (struct dir_entries *d);
+
 /* Opens PATH (relative to DIRFD) for reading, and only if it is a regular
    file: a FIFO, device or directory planted where a file is expected is
    an error, never a hang (O_NONBLOCK).  FOLLOW: a symlink may lead there
