@@ -532,7 +532,7 @@ object_fields (const struct nsipc_ipc_object *o, const char *label, const char *
   bool mq = o->type == OBJECT_MQUEUE;
 #define PUT(key, kind, n, s) put (ctx, &(const struct field){ FIELD (key), kind, n, s })
   PUT ("type", FIELD_PLAIN, (int64_t)strlen (type), type);
-  PUT ("key", mq ? FIELD_NULL : FIELD_PLAIN, 10, key);
+  PUT ("key", mq ? FIELD_NULL : FIELD_PLAIN, (int64_t)strlen (key), key);
   PUT ("id", mq ? FIELD_NULL : FIELD_INT, o->id, NULL);
   PUT ("mode", FIELD_PLAIN, (int64_t)strlen (mode), mode);
   PUT ("uid", FIELD_INT, o->uid, NULL);
