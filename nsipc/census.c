@@ -23,8 +23,9 @@
 static void *
 grow (void *p, size_t n, size_t size)
 {
-  /* Powers of two: amortised appends without a capacity field. */
-  if (n && (n & (n - 1)))
+  /* Room for 8, then twice as much at each power of two: amortised
+     appends without a capacity field. */
+  if (n && (n < 8 || (n & (n - 1))))
     return p;
   return xrealloc (p, (n ? 2 * n : 8) * size);
 }

@@ -25,11 +25,10 @@
 struct nsipc_ipc_object *
 inventory_append (struct nsipc_inventory *inv)
 {
-  /* Grow in powers of two. */
-  if ((inv->n & (inv->n - 1)) == 0)
-    {
-      inv->objects = xrealloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *inv->objects);
-    }
+  /* Room for 16 first, then twice as much each time it is full (at 1, 2,
+     4 and 8 it was cut down to twice the count, and grown again). */
+  if (inv->n == 0 || (inv->n >= 16 && (inv->n & (inv->n - 1)) == 0))
+    inv->objects = xrealloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *inv->objects);
   struct nsipc_ipc_object *o = &inv->objects[inv->n++];
   memset (o, 0, sizeof *o);
   return o;
