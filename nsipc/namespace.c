@@ -201,8 +201,10 @@ open_nsfs (int dirfd, const char *path, int flags, const char *what, nsipc_error
     return nsipc_error_set (err, errno, "open %s", what);
   if (fs.f_type != NSFS_MAGIC)
     {
-      struct stat st;                                     /* nsfs has no symlinks: asked only to say so */
-      if (fstat (look, &st) == 0 && S_ISLNK (st.st_mode)) /* O_PATH | O_NOFOLLOW opens the link itself */
+      /* nsfs has no symlinks: asked only to say so.  O_PATH | O_NOFOLLOW
+         opens the link itself. */
+      struct stat st;
+      if (fstat (look, &st) == 0 && S_ISLNK (st.st_mode))
         return nsipc_error_set (err, 0, "%s is a symlink; refusing to follow it", what);
       return nsipc_error_set (err, 0, "%s is not an IPC namespace", what);
     }

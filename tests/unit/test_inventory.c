@@ -2,6 +2,9 @@
    filled in here, then, as root, on objects made in a new IPC namespace
    of this test's own, which goes when the test exits. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -112,10 +115,58 @@ test_live (void)
   ok (inventory_stat (OBJECT_SHM, 0, &one) < 0 && inventory_gap (), "reading the gap: there is none");
 }
 
+/* dir_entries, which lists each namespace's queues, against readdir: 300
+   names of 60 bytes need several getdents64 buffers of 4096 bytes. */
+static void
+test_dir_entries (void)
+{
+  char dir[] = "/tmp/nsipc-test-dir.XXXXXX";
+  if (mkdtemp (dir) == NULL)
+    {
+      ok (false, "mkdtemp: %s", strerror (errno));
+      return;
+    }
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char name[64];
+  for (int i = 0; i < 300; i++)
+    {
+      snprintf (name, sizeof name, "%03d-%056d", i, i);
+      close (openat (fd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+    }
+  struct dir_entries d;
+  const char *entry;
+  bool seen[300] = { false }, strange = false;
+  int n = 0, dots = 0;
+  dir_entries_start (&d, fd);
+  while ((entry = dir_entries_next (&d)) != NULL)
+    {
+      int i = atoi (entry);
+      snprintf (name, sizeof name, "%03d-%056d", i, i);
+      if (strcmp (entry, ".") == 0 || strcmp (entry, "..") == 0)
+        dots++;
+      else if (i < 0 || i >= 300 || seen[i] || strcmp (entry, name) != 0)
+        strange = true;
+      else
+        seen[i] = true, n++;
+    }
+  ok (errno == 0, "the end: NULL, errno 0");
+  ok (n == 300 && dots == 2 && !strange, "each of 300 names once, and . and .. (%d)", n);
+  dir_entries_start (&d, -1);
+  ok (dir_entries_next (&d) == NULL && errno == EBADF, "a bad fd: NULL, errno EBADF");
+  for (int i = 0; i < 300; i++)
+    {
+      snprintf (name, sizeof name, "%03d-%056d", i, i);
+      unlinkat (fd, name, 0);
+    }
+  close (fd);
+  ok (rmdir (dir) == 0, "the directory removed");
+}
+
 int
 main (void)
 {
   test_records ();
   test_live ();
+  test_dir_entries ();
   return tap_done ();
 }
