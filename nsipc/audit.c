@@ -26,7 +26,6 @@ struct auditing
   const struct audit_options *args;
   const struct nsipc_scene *scene;
   struct limits_reader *limits;
-  bool done;
   json_t *out;      /* without --json */
   size_t n_objects; /* listed */
 };
@@ -65,7 +64,6 @@ audit_here (void *ctx, nsipc_error *err)
     output_audit_json_finish (text, a->ns, a->args->orphans && a->n_objects == 0);
   else
     a->out = output_namespace (a->ns, &limits, &inv, objects);
-  a->done = true;
   inventory_free (&inv);
   return 0;
 }
@@ -79,13 +77,13 @@ audit_ns (const struct nsipc_census *c, const struct nsipc_census_ns *ns, const 
 {
   struct nsipc_evidence ev;
   struct nsipc_scene s;
-  struct auditing a = { ns, args, &s, limits, false, NULL, 0 };
+  struct auditing a = { ns, args, &s, limits, NULL, 0 };
   census_scene (ns, base, &ev, &s);
-  census_visit (c, ns, audit_here, &a, err);
+  bool done = census_visit (c, ns, audit_here, &a, err) == 0;
   evidence_free (&ev);
   *out = a.out;
   *n_objects = a.n_objects;
-  return a.done;
+  return done;
 }
 
 /* --orphans: only where gc goes unasked, as it lists what gc removes. */

@@ -20,23 +20,13 @@
 #include "state.h"
 #include "util.h"
 
-static void *
-grow (void *p, size_t n, size_t size)
-{
-  /* Room for 8, then twice as much at each power of two: amortised
-     appends without a capacity field. */
-  if (n && (n < 8 || (n & (n - 1))))
-    return p;
-  return xrealloc (p, (n ? 2 * n : 8) * size);
-}
-
 static struct nsipc_census_ns *
 entry (struct nsipc_census *c, uint64_t inode)
 {
   for (size_t i = 0; i < c->n; i++)
     if (c->ns[i].inode == inode)
       return &c->ns[i];
-  c->ns = grow (c->ns, c->n, sizeof *c->ns);
+  c->ns = xgrow (c->ns, c->n, sizeof *c->ns);
   struct nsipc_census_ns *ns = &c->ns[c->n++];
   memset (ns, 0, sizeof *ns);
   ns->inode = inode;
@@ -62,8 +52,8 @@ scan_processes (struct nsipc_census *c)
       if (ns->path == NULL)
         ns->path = m[i].tid ? xasprintf ("/proc/%d/task/%d/ns/ipc", (int)m[i].pid, (int)m[i].tid)
                             : xasprintf ("/proc/%d/ns/ipc", (int)m[i].pid);
-      ns->pids = grow (ns->pids, ns->n_pids, sizeof *ns->pids);
-      ns->guests = grow (ns->guests, ns->n_pids, sizeof *ns->guests);
+      ns->pids = xgrow (ns->pids, ns->n_pids, sizeof *ns->pids);
+      ns->guests = xgrow (ns->guests, ns->n_pids, sizeof *ns->guests);
       ns->guests[ns->n_pids] = m[i].guest;
       ns->pids[ns->n_pids++] = m[i].pid;
     }
@@ -90,7 +80,7 @@ add_keep (struct nsipc_census_ns *ns, const struct nsipc_ledger_object *list, si
 {
   for (size_t i = 0; i < n; i++)
     {
-      ns->keep = grow (ns->keep, ns->n_keep, sizeof *ns->keep);
+      ns->keep = xgrow (ns->keep, ns->n_keep, sizeof *ns->keep);
       ns->keep[ns->n_keep] = list[i];
       ns->keep[ns->n_keep++].name = list[i].name ? xstrdup (list[i].name) : NULL;
     }
@@ -144,7 +134,7 @@ read_ledgers (struct nsipc_census *c, const char *state_dir, nsipc_error *err)
   for (size_t i = 0; i < (size_t)n_files; i++)
     {
       files[i][strlen (files[i]) - 5] = '\0'; /* the id: NAME of NAME.json */
-      c->ledgers = grow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
+      c->ledgers = xgrow (c->ledgers, c->n_ledgers, sizeof *c->ledgers);
       nsipc_error why;
       if (ledger_read (dirfd, files[i], &c->ledgers[c->n_ledgers], &why) == 0)
         c->n_ledgers++;
@@ -189,11 +179,11 @@ add_owner (struct nsipc_census_ns *ns, const char *id, const char *runtime, pid_
       o = &ns->owners[i];
   if (o == NULL)
     {
-      ns->owners = grow (ns->owners, ns->n_owners, sizeof *ns->owners);
+      ns->owners = xgrow (ns->owners, ns->n_owners, sizeof *ns->owners);
       o = &ns->owners[ns->n_owners++];
       *o = (struct nsipc_owner){ .container = id[0] ? xstrdup (id) : NULL, .runtime = runtime };
     }
-  o->pids = grow (o->pids, o->n_pids, sizeof *o->pids);
+  o->pids = xgrow (o->pids, o->n_pids, sizeof *o->pids);
   o->pids[o->n_pids++] = pid;
 }
 

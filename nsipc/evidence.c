@@ -128,14 +128,6 @@ evidence_parse_threads (const char *status)
   return line ? strtoul (line + 9, NULL, 10) : 0;
 }
 
-static void *
-grow (void *p, size_t n, size_t size)
-{
-  if (n && (n & (n - 1)))
-    return p;
-  return xrealloc (p, (n ? 2 * n : 16) * size);
-}
-
 /* UIDS, each counted once for the process whose entries begin at FIRST,
    however many of its ids or threads have it. */
 static void
@@ -148,7 +140,7 @@ add_uids (struct nsipc_evidence *ev, size_t first, const uid_t uids[4])
         seen = ev->uids[j].uid == uids[k];
       if (seen)
         continue;
-      ev->uids = grow (ev->uids, ev->n_uids, sizeof *ev->uids);
+      ev->uids = xgrow (ev->uids, ev->n_uids, sizeof *ev->uids);
       ev->uids[ev->n_uids++] = (struct nsipc_uid_count){ uids[k], 1 };
     }
 }
@@ -165,7 +157,7 @@ read_syscall (int dirfd, const char *path, pid_t pid, struct nsipc_evidence *ev)
     return errno == ENOENT;
   if (evidence_parse_syscall (text, &b.type, &b.id, &b.call))
     {
-      ev->blocked = grow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
+      ev->blocked = xgrow (ev->blocked, ev->n_blocked, sizeof *ev->blocked);
       ev->blocked[ev->n_blocked++] = b;
     }
   return true;

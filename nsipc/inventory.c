@@ -25,10 +25,7 @@
 struct nsipc_ipc_object *
 inventory_append (struct nsipc_inventory *inv)
 {
-  /* Room for 16 first, then twice as much each time it is full (at 1, 2,
-     4 and 8 it was cut down to twice the count, and grown again). */
-  if (inv->n == 0 || (inv->n >= 16 && (inv->n & (inv->n - 1)) == 0))
-    inv->objects = xrealloc (inv->objects, (inv->n ? inv->n * 2 : 16) * sizeof *inv->objects);
+  inv->objects = xgrow (inv->objects, inv->n, sizeof *inv->objects);
   struct nsipc_ipc_object *o = &inv->objects[inv->n++];
   memset (o, 0, sizeof *o);
   return o;
@@ -228,16 +225,14 @@ mqueue_dir (bool *mounted, nsipc_error *err)
   return fd >= 0 ? fd : nsipc_error_set (err, errno, "open /dev/mqueue");
 }
 
+/* The queues in FD, the mqueue filesystem's root, added to INV. */
 static int
-read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
+list_mqueues (struct nsipc_inventory *inv, int fd, nsipc_error *err)
 {
-  bool mounted;
-  _cleanup_close_ int fd = mqueue_dir (&mounted, err);
   struct dir_entries d;
   const char *name;
-  if (fd >= 0)
-    dir_entries_start (&d, fd);
-  while (fd >= 0 && (name = dir_entries_next (&d)) != NULL)
+  dir_entries_start (&d, fd);
+  while ((name = dir_entries_next (&d)) != NULL)
     {
       if (name[0] == '.')
         continue;
@@ -258,7 +253,15 @@ read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
           o->ino = st.st_ino;
         }
     }
-  int r = fd < 0 ? -1 : errno ? nsipc_error_set (err, errno, "list POSIX queues") : 0;
+  return errno ? nsipc_error_set (err, errno, "list POSIX queues") : 0;
+}
+
+static int
+read_mqueues (struct nsipc_inventory *inv, nsipc_error *err)
+{
+  bool mounted;
+  _cleanup_close_ int fd = mqueue_dir (&mounted, err);
+  int r = fd < 0 ? -1 : list_mqueues (inv, fd, err);
   if (mounted)
     umount2 ("/dev/mqueue", MNT_DETACH); /* lazily: the open fd does not hold it */
   return r;

@@ -715,8 +715,9 @@ output_audit_json_begin (struct output_audit_json *w, const struct nsipc_census_
   add (t, "{", 1);
   text_key (t, "inode", true, 3);
   add_int (t, (int64_t)ns->inode);
+  const char *kind = namespace_kind_name (ns->kind);
   text_key (t, "kind", false, 3);
-  add_string (t, namespace_kind_name (ns->kind), strlen (namespace_kind_name (ns->kind)));
+  add_string (t, kind, strlen (kind));
   text_key (t, "owners", false, 3);
   _cleanup_json_ json_t *owners = owners_json (ns); /* a few, and their names need jansson's checks */
   add_value (t, owners, 3, &(struct style){ 0 });

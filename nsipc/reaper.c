@@ -443,8 +443,7 @@ record (const struct nsipc_scene *s, struct nsipc_reap *out, struct nsipc_ipc_ob
       free (r.name);
       return;
     }
-  if ((n & (n - 1)) == 0) /* at powers of two: amortised growth */
-    out->removed = xrealloc (out->removed, (n ? 2 * n : 16) * sizeof *out->removed);
+  out->removed = xgrow (out->removed, n, sizeof *out->removed);
   out->removed[n] = r;
 }
 

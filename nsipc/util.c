@@ -208,6 +208,14 @@ xrealloc (void *p, size_t size)
   return q;
 }
 
+void *
+xgrow (void *p, size_t n, size_t size)
+{
+  if (n != 0 && (n < 16 || (n & (n - 1)) != 0))
+    return p;
+  return xrealloc (p, (n ? 2 * n : 16) * size);
+}
+
 char *
 xasprintf (const char *fmt, ...)
 {

@@ -96,6 +96,9 @@ void *xmalloc (size_t size);
 void *xcalloc (size_t n, size_t size);
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
+/* P, an array of N entries of SIZE bytes grown only by this, with room for
+   one more: 16 at first, twice as many each time they are full. */
+void *xgrow (void *p, size_t n, size_t size);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 /* The entries of the directory FD (the caller's, left open), read with
