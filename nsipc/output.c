@@ -119,21 +119,31 @@ u64_mark (void)
   return mark;
 }
 
-/* KEY as DESIGN.md §7 writes it, "0x%08x", in TEXT. */
+/* KEY as DESIGN.md §7 writes it, "0x%08x", at the end of BUF: KEY_TEXT
+   bytes and a NUL. */
+#define KEY_TEXT 10
 static const char *
-key_text (char text[16], uint32_t key)
+key_text (char buf[24], uint32_t key)
 {
-  char buf[24];
-  text[0] = '0', text[1] = 'x';
-  strcpy (text + 2, digits (buf, key, 16, 8));
-  return text;
+  char *d = buf + (digits (buf, key, 16, 8) - buf); /* in BUF: writable */
+  d[-2] = '0', d[-1] = 'x';
+  return d - 2;
+}
+
+/* MODE as DESIGN.md §7 writes it, "0%03o", at the end of BUF. */
+static const char *
+mode_text (char buf[24], unsigned mode)
+{
+  char *d = buf + (digits (buf, mode, 8, 3) - buf);
+  *--d = '0';
+  return d;
 }
 
 json_t *
 output_key (uint32_t key)
 {
-  char text[16];
-  return json_string_nocheck (key_text (text, key));
+  char buf[24];
+  return json_string_nocheck (key_text (buf, key));
 }
 
 json_t *
@@ -158,23 +168,51 @@ output_u64_value (json_t *j)
 
 /* JSON text written here, not by json_dumps: at 2000 objects jansson's
    writer took half of audit's time (2.3 us an object).  The same text as
-   json_dumps with JSON_INDENT (2) writes, output_u64's markers aside. */
+   json_dumps with JSON_INDENT (2) writes, output_u64's markers aside.
+
+   Two layers: put_* write at a cursor where room was made (they return
+   the cursor after what they wrote); add_* make room at the end of the
+   text, put, and move its end.  An object's fields are put through one
+   cursor: a length kept in memory must be read back after every byte
+   stored (a char store may alias it), a cursor in a register need not. */
 static void __attribute__ ((noinline)) grow (struct output_text *t, size_t n)
 {
   t->cap = 2 * (t->len + n + 1);
   t->s = xrealloc (t->s, t->cap);
 }
 
-/* Inline, no NUL kept: most appends are a few bytes of a known length,
-   which the compiler copies in place (it was a third of audit's
-   instructions as a call).  Room for a NUL stays after the text. */
-static inline void
-add (struct output_text *t, const char *s, size_t n)
+/* Where N more bytes go at the end of T's text, with room for them and a
+   NUL after them. */
+static inline char *
+room (struct output_text *t, size_t n)
 {
   if (t->len + n + 1 > t->cap)
     grow (t, n);
-  memcpy (t->s + t->len, s, n);
-  t->len += n;
+  return t->s + t->len;
+}
+
+/* As room, once T's text ends at P. */
+static inline char *
+room_at (struct output_text *t, char *p, size_t n)
+{
+  t->len = (size_t)(p - t->s);
+  return room (t, n);
+}
+
+/* Inline: most pieces are a few bytes of a known length, which the
+   compiler copies in place (it was a third of audit's instructions as a
+   call). */
+static inline char *
+put_bytes (char *p, const char *s, size_t n)
+{
+  memcpy (p, s, n);
+  return p + n;
+}
+
+static inline void
+add (struct output_text *t, const char *s, size_t n)
+{
+  t->len = (size_t)(put_bytes (room (t, n), s, n) - t->s);
 }
 
 #define add_literal(t, s) add (t, s, sizeof s - 1)
@@ -210,15 +248,18 @@ utf8_decode (const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 /* "\uXXXX" for CP, a pair of them (UTF-16 surrogates) past U+FFFF. */
-static void
-add_u_escape (struct output_text *t, uint32_t cp)
+static char *
+put_u_escape (char *p, uint32_t cp)
 {
-  char esc[16];
   if (cp > 0xffff)
-    format (esc, sizeof esc, "\\u%04X\\u%04X", 0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
-  else
-    format (esc, sizeof esc, "\\u%04X", cp);
-  add (t, esc, strlen (esc));
+    {
+      p = put_u_escape (p, 0xd800 + ((cp - 0x10000) >> 10));
+      cp = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    }
+  *p++ = '\\', *p++ = 'u';
+  for (int shift = 12; shift >= 0; shift -= 4)
+    *p++ = "0123456789ABCDEF"[cp >> shift & 0xf];
+  return p;
 }
 
 static bool
@@ -227,40 +268,53 @@ plain (unsigned char c, bool ascii)
   return c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !ascii);
 }
 
-/* Where the bytes from I on that JSON keeps as they are (plain) end.
-   Eight at a time while no byte of them is a control character, a quote,
-   a backslash or, with ASCII, past 0x7f (the bit tricks of "Bit Twiddling
-   Hacks", hasless and haszero): strings are most of what audit writes. */
+/* Whether the sixteen bytes at U are all plain: in a vector (GCC's vector
+   extension, SSE2 on x86-64), with no branch a byte. */
+typedef unsigned char bytes16 __attribute__ ((vector_size (16)));
+static inline bool
+plain16 (const unsigned char *u, bool ascii)
+{
+  bytes16 x, stop;
+  memcpy (&x, u, sizeof x);
+  stop = (bytes16)((x < 0x20) | (x == '"') | (x == '\\'));
+  if (ascii)
+    stop |= (bytes16)(x >= 0x80);
+  uint64_t half[2];
+  memcpy (half, &stop, sizeof half);
+  return (half[0] | half[1]) == 0;
+}
+
+/* Where the bytes from I on that JSON keeps as they are (plain) end:
+   sixteen at a time, and the last sixteen of S at once when they are what
+   is left (strings are most of what audit writes, and most are plain). */
 static size_t
 plain_run (const unsigned char *u, size_t i, size_t n, bool ascii)
 {
-  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-  for (; i + 8 <= n; i += 8)
-    {
-      uint64_t x, quote, backslash;
-      memcpy (&x, u + i, 8);
-      quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-      uint64_t stop = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-      if ((stop | (ascii ? x : 0)) & highs)
-        break;
-    }
+  while (i + 16 <= n && plain16 (u + i, ascii))
+    i += 16;
+  /* [i, n) is inside the last sixteen when they are all that is left. */
+  if (i + 16 > n && n >= 16 && plain16 (u + n - 16, ascii))
+    return n;
   while (i < n && plain (u[i], ascii))
     i++;
   return i;
 }
 
+/* The most put_quoted writes for N bytes: each byte escaped as \u00XX. */
+#define QUOTED_MAX(n) (6 * (size_t)(n) + 2)
+
 /* S quoted, escaped as jansson escapes: the quote, the backslash and the
    control characters, and with ASCII (JSON_ENSURE_ASCII) what is past
    U+007F; the rest as it is. */
-static void
-add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
+static char *
+put_quoted (char *p, const char *s, size_t n, bool ascii)
 {
   const unsigned char *u = (const unsigned char *)s;
-  add (t, "\"", 1);
+  *p++ = '"';
   for (size_t i = 0; i < n;)
     {
       size_t run = plain_run (u, i, n, ascii);
-      add (t, s + i, run - i);
+      p = put_bytes (p, s + i, run - i);
       if (run == n)
         break;
       /* Past U+007F (ASCII only), jansson's short escapes, else \u00XX. */
@@ -269,17 +323,21 @@ add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
       uint32_t cp;
       size_t len = u[run] >= 0x80 ? utf8_decode (u + run, n - run, &cp) : 0;
       if (len)
-        add_u_escape (t, cp);
+        p = put_u_escape (p, cp);
       else if (k)
-        {
-          add (t, "\\", 1);
-          add (t, &to[k - from], 1);
-        }
+        *p++ = '\\', *p++ = to[k - from];
       else
-        add_u_escape (t, u[run]);
+        p = put_u_escape (p, u[run]);
       i = run + (len ? len : 1);
     }
-  add (t, "\"", 1);
+  *p++ = '"';
+  return p;
+}
+
+static void
+add_string_as (struct output_text *t, const char *s, size_t n, bool ascii)
+{
+  t->len = (size_t)(put_quoted (room (t, QUOTED_MAX (n)), s, n, ascii) - t->s);
 }
 
 static void
@@ -288,26 +346,16 @@ add_string (struct output_text *t, const char *s, size_t n)
   add_string_as (t, s, n, false);
 }
 
-/* U in decimal, after a minus when NEGATIVE, written in place two digits
-   at a time: an object has eight numbers, and digits () and a copy of
-   them were a fifth of its text. */
-static void
-add_decimal (struct output_text *t, uint64_t u, bool negative)
+/* The most put_decimal writes: a minus and 20 digits. */
+#define DECIMAL_MAX 21
+
+/* U (10 or more) in decimal, two digits at a time: an object has eight
+   numbers, and digits () and a copy of them were a fifth of its text. */
+static char *__attribute__ ((noinline)) put_digits (char *p, uint64_t u)
 {
   static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                               "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                               "8081828384858687888990919293949596979899";
-  if (t->len + 22 > t->cap) /* a minus, 20 digits and the NUL */
-    grow (t, 21);
-  char *p = t->s + t->len;
-  *p = '-';
-  p += negative;
-  if (u < 10) /* most: ids, uids and pids of nobody are 0 */
-    {
-      *p = (char)('0' + u);
-      t->len = (size_t)(p + 1 - t->s);
-      return;
-    }
   size_t width = 1;
   for (uint64_t v = u; v >= 10; v /= 10)
     width++;
@@ -318,13 +366,38 @@ add_decimal (struct output_text *t, uint64_t u, bool negative)
     memcpy (d - 2, &pairs[2 * u], 2);
   else
     d[-1] = (char)('0' + u);
-  t->len = (size_t)(p + width - t->s);
+  return p + width;
+}
+
+/* U in decimal, after a minus when NEGATIVE.  Inline for the one digit of
+   most: ids, uids and pids of nobody are 0. */
+static inline char *
+put_decimal (char *p, uint64_t u, bool negative)
+{
+  *p = '-';
+  p += negative;
+  if (u >= 10)
+    return put_digits (p, u);
+  *p = (char)('0' + u);
+  return p + 1;
+}
+
+static inline char *
+put_int (char *p, int64_t x)
+{
+  return put_decimal (p, x < 0 ? -(uint64_t)x : (uint64_t)x, x < 0);
+}
+
+static void
+add_decimal (struct output_text *t, uint64_t u)
+{
+  t->len = (size_t)(put_decimal (room (t, DECIMAL_MAX), u, false) - t->s);
 }
 
 static void
 add_int (struct output_text *t, int64_t x)
 {
-  add_decimal (t, x < 0 ? -(uint64_t)x : (uint64_t)x, x < 0);
+  t->len = (size_t)(put_int (room (t, DECIMAL_MAX), x) - t->s);
 }
 
 static bool
@@ -524,17 +597,15 @@ static inline __attribute__ ((always_inline)) void
 object_fields (const struct nsipc_ipc_object *o, const char *label, const char *rule, const char *reason,
                void (*put) (void *ctx, const struct field *f), void *ctx)
 {
-  char mode[24], buf[24], key[16];
-  mode[0] = '0'; /* "0%03o" */
-  strcpy (mode + 1, digits (buf, o->mode, 8, 3));
-  key_text (key, o->key);
+  char mode_buf[24], key_buf[24];
+  const char *mode = mode_text (mode_buf, o->mode), *key = key_text (key_buf, o->key);
   const char *type = policy_type_name (o->type);
   bool mq = o->type == OBJECT_MQUEUE;
 #define PUT(key, kind, n, s) put (ctx, &(const struct field){ FIELD (key), kind, n, s })
   PUT ("type", FIELD_PLAIN, (int64_t)strlen (type), type);
-  PUT ("key", mq ? FIELD_NULL : FIELD_PLAIN, (int64_t)strlen (key), key);
+  PUT ("key", mq ? FIELD_NULL : FIELD_PLAIN, KEY_TEXT, key);
   PUT ("id", mq ? FIELD_NULL : FIELD_INT, o->id, NULL);
-  PUT ("mode", FIELD_PLAIN, (int64_t)strlen (mode), mode);
+  PUT ("mode", FIELD_PLAIN, mode_buf + 23 - mode, mode);
   PUT ("uid", FIELD_INT, o->uid, NULL);
   PUT ("gid", FIELD_INT, o->gid, NULL);
   PUT ("cuid", FIELD_INT, o->cuid, NULL);
@@ -600,42 +671,59 @@ output_object (const struct nsipc_ipc_object *o, const char *label, const char *
   return j;
 }
 
-/* An object written as text: its fields at OBJECT_FIELDS_DEPTH. */
+/* An object written as text: its fields at OBJECT_FIELDS_DEPTH, put
+   through a cursor (P) from where T's text ends. */
 struct text_object
 {
   struct output_text *t;
+  char *p;
   size_t n;
 };
+
+/* F's head, with room after it for VALUE_MAX bytes: where its value goes. */
+static inline __attribute__ ((always_inline)) char *
+put_head (struct text_object *w, const struct field *f, size_t value_max)
+{
+  bool first = w->n++ == 0;
+  char *p = room_at (w->t, w->p, f->head_len + value_max);
+  return put_bytes (p, f->head + first, f->head_len - first);
+}
 
 static inline __attribute__ ((always_inline)) void
 put_text (void *ctx, const struct field *f)
 {
   struct text_object *w = ctx;
-  bool first = w->n++ == 0;
-  add (w->t, f->head + first, f->head_len - first);
   switch (f->kind)
     {
     case FIELD_NULL:
-      add (w->t, "null", 4);
+      w->p = put_bytes (put_head (w, f, 4), "null", 4);
       break;
     case FIELD_INT:
-      add_int (w->t, f->n);
+      w->p = put_int (put_head (w, f, DECIMAL_MAX), f->n);
       break;
     case FIELD_BOOL:
-      add (w->t, f->n ? "true" : "false", f->n ? 4 : 5);
+      w->p = put_bytes (put_head (w, f, 5), f->n ? "true" : "false", f->n ? 4 : 5);
       break;
     case FIELD_PLAIN:
-      add (w->t, "\"", 1);
-      add (w->t, f->s, (size_t)f->n);
-      add (w->t, "\"", 1);
+      {
+        char *p = put_head (w, f, (size_t)f->n + 2);
+        *p++ = '"';
+        p = put_bytes (p, f->s, (size_t)f->n);
+        *p++ = '"';
+        w->p = p;
+      }
       break;
     case FIELD_STRING:
-      add_string (w->t, f->s, strlen (f->s));
+      {
+        size_t n = strlen (f->s);
+        w->p = put_quoted (put_head (w, f, QUOTED_MAX (n)), f->s, n, false);
+      }
       break;
     default:
       {
         _cleanup_json_ json_t *bytes = json_string_bytes (f->s);
-        add_string (w->t, json_string_value (bytes), json_string_length (bytes));
+        size_t n = json_string_length (bytes);
+        w->p = put_quoted (put_head (w, f, QUOTED_MAX (n)), json_string_value (bytes), n, false);
       }
     }
 }
@@ -670,11 +758,11 @@ text_usage (struct output_text *t, const struct nsipc_inventory *inv)
       text_key (t, policy_type_name (type), type == 0, 4);
       add (t, "{", 1);
       text_key (t, "count", true, 5);
-      add_decimal (t, u.count[type], false);
+      add_decimal (t, u.count[type]);
       for (size_t i = 0; i < u.n[type]; i++)
         {
           text_key (t, u.keys[type][i], false, 5);
-          add_decimal (t, u.values[type][i], false);
+          add_decimal (t, u.values[type][i]);
         }
       add_line (t, 4);
       add (t, "}", 1);
@@ -692,7 +780,7 @@ text_limits (struct output_text *t, const struct nsipc_limit_set *limits)
     if (limits->set[id])
       {
         text_key (t, nsipc_limits[id].field, first, 4);
-        add_decimal (t, limits->value[id], false);
+        add_decimal (t, limits->value[id]);
         first = false;
       }
   if (!first)
@@ -736,8 +824,9 @@ output_audit_json_object (struct output_audit_json *w, const struct nsipc_ipc_ob
   add (t, w->objects++ ? "," : "[", 1);
   add_line (t, OBJECT_FIELDS_DEPTH - 1);
   add (t, "{", 1);
-  struct text_object f = { t, 0 };
+  struct text_object f = { t, t->s + t->len, 0 };
   object_fields (o, label, rule, reason, put_text, &f);
+  t->len = (size_t)(f.p - t->s);
   add_line (t, OBJECT_FIELDS_DEPTH - 1);
   add (t, "}", 1);
 }
