@@ -23,10 +23,12 @@
 #    and prints its speed-up over the baseline and nsipc's cost over it,
 #    per namespace: what nsipc's own code costs.
 # 2. At K=50, 100, 200, 400, 1000 (namespaces added incrementally) it times
-#    nsipc audit alone, RUNS times back to back, and prints each median, the
-#    time per namespace audited and the marginal cost of each added
-#    namespace; the target is a cost per namespace at K=1000 within 1.2 times
-#    the one at K=100.
+#    nsipc audit RUNS times, alternating with the floor when there is one,
+#    and prints each median, the time per namespace audited and the marginal
+#    cost of each added namespace; the target is a cost per namespace at
+#    K=1000 within 1.2 times the one at K=100.  The floor's own ratio, from
+#    the same runs, tells what the kernel (more namespaces alive, longer
+#    lists) and the VM's changing speed between the K did to both.
 # Each run is timed with bash's $EPOCHREALTIME; the script reports medians.
 #
 # audit sees every IPC namespace on the host, not only the pins: the host's,
@@ -141,22 +143,30 @@ check_baseline() {
     fi
 }
 
-declare -A scale_med scale_audited
+declare -A scale_med scale_audited scale_floor
 for k in "${SCALE_KS[@]}"; do
     grow_to "$k" || exit 1
     check_audit || exit 1
 
-    # ---- audit alone at K (scaling) ---------------------------------------
-    times=()
+    # ---- audit at K (scaling), alternating with the floor ----------------
+    times=() f_times=()
     for ((i = 0; i < RUNS; i++)); do
         bench_time "${cmd_a[@]}" >/dev/null || { echo "audit_scale: nsipc audit failed (exit $?) at K=$k, run $i" >&2; exit 1; }
         times+=("$REPLY")
+        if ((${#floor[@]})); then
+            bench_time "${floor[@]}" "${pins[@]}" || { echo "audit_scale: floor_audit failed at K=$k, run $i" >&2; exit 1; }
+            f_times+=("$REPLY")
+        fi
     done
     scale_med[$k]=$(median "${times[@]}")
+    scale_floor[$k]=$( ((${#f_times[@]})) && median "${f_times[@]}" || echo 0)
     scale_audited[$k]=$audited
-    awk -v k="$k" -v m="${scale_med[$k]}" -v n="$audited" -v r="$RUNS" 'BEGIN {
-        printf "audit_scale: K=%d nsipc audit median %.2f ms, %.1f us per namespace (%d audited: %d pinned + %d others) [%d runs]\n",
+    awk -v k="$k" -v m="${scale_med[$k]}" -v f="${scale_floor[$k]}" -v n="$audited" -v r="$RUNS" 'BEGIN {
+        printf "audit_scale: K=%d nsipc audit median %.2f ms, %.1f us per namespace (%d audited: %d pinned + %d others) [%d runs]",
             k, m / 1000, m / n, n, k, n - k, r
+        if (f > 0)
+            printf "; floor %.1f us per pinned namespace", f / k
+        printf "\n"
     }'
 
     # ---- A/B at AB_K ---------------------------------------------------------
@@ -192,10 +202,13 @@ done
 # The cost per namespace audited at each K, and the marginal cost of one more
 # namespace between consecutive K. Linear growth keeps both flat.
 args=()
-for k in "${SCALE_KS[@]}"; do args+=("$k" "${scale_med[$k]}" "${scale_audited[$k]}"); done
+for k in "${SCALE_KS[@]}"; do args+=("$k" "${scale_med[$k]}" "${scale_audited[$k]}" "${scale_floor[$k]}"); done
 awk -v list="${args[*]}" -v first="$AB_K" 'BEGIN {
-    n = split(list, f, " ") / 3
-    for (i = 1; i <= n; i++) { k[i] = f[3 * i - 2]; t[i] = f[3 * i - 1]; a[i] = f[3 * i]; per[k[i]] = t[i] / a[i] }
+    n = split(list, f, " ") / 4
+    for (i = 1; i <= n; i++) {
+        k[i] = f[4 * i - 3]; t[i] = f[4 * i - 2]; a[i] = f[4 * i - 1]; fl[i] = f[4 * i]
+        per[k[i]] = t[i] / a[i]; fper[k[i]] = fl[i] / k[i]
+    }
     out = ""
     for (i = 2; i <= n; i++)
         out = out sprintf("%s%d->%d %.1f us", (i > 2 ? ", " : ""), k[i - 1], k[i], (t[i] - t[i - 1]) / (a[i] - a[i - 1]))
@@ -203,4 +216,7 @@ awk -v list="${args[*]}" -v first="$AB_K" 'BEGIN {
     ratio = per[k[n]] / per[first]
     printf "audit_scale: per namespace %.1f us at K=%d, %.1f us at K=%d; ratio %.2f (target <= 1.20) %s\n",
         per[first], first, per[k[n]], k[n], ratio, (ratio <= 1.2 ? "PASS" : "FAIL")
+    if (fper[first] > 0)
+        printf "audit_scale: the floor, same runs: per pinned namespace %.1f us at K=%d, %.1f us at K=%d; ratio %.2f (what the kernel and the VM do with more namespaces)\n",
+            fper[first], first, fper[k[n]], k[n], fper[k[n]] / fper[first]
 }'
