@@ -2,7 +2,6 @@
    read once per namespace, never once per object. */
 #include "evidence.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -125,7 +125,7 @@ u64_mark (void)
 static const char *
 key_text (char buf[24], uint32_t key)
 {
-  char *d = buf + (digits (buf, key, 16, 8) - buf); /* in BUF: writable */
+  char *d = digits (buf, key, 16, 8);
   d[-2] = '0', d[-1] = 'x';
   return d - 2;
 }
@@ -134,7 +134,7 @@ key_text (char buf[24], uint32_t key)
 static const char *
 mode_text (char buf[24], unsigned mode)
 {
-  char *d = buf + (digits (buf, mode, 8, 3) - buf);
+  char *d = digits (buf, mode, 8, 3);
   *--d = '0';
   return d;
 }

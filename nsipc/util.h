@@ -80,7 +80,7 @@ steal_fd (int *fd)
    digits end at BUF + 23): its first digit.  printf's machinery, for the
    thousands of numbers gc and audit write, was a tenth of their time;
    inline, so that a constant BASE divides by a constant. */
-static inline const char *
+static inline char *
 digits (char buf[24], uint64_t n, unsigned base, int width)
 {
   char *d = buf + 23;
