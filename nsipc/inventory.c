@@ -148,15 +148,17 @@ read_sysv (enum nsipc_object_type type, struct nsipc_inventory *inv, nsipc_error
 
 /* Releasing a detached mount waits for an RCU grace period, 60 us per
    namespace audited.  With keep_queue_mounts (the caller's own mount
-   namespace), the mqueue mounts are attached instead, each on a directory
-   of a tmpfs on /dev/mqueue, which goes with up to HELD_MAX of them in one
-   unmount.  Not stacked on one mountpoint: every lookup there would walk
-   the stack. */
+   namespace), the mqueue mounts are attached instead, stacked on one
+   directory of a tmpfs on /dev/mqueue, which goes with up to HELD_MAX of
+   them in one unmount.  They are attached through an fd of that directory,
+   so no path lookup walks the stack (attaching climbs it: 64 are fewer
+   steps than the directory each would need, 4 % of an audit of 100
+   namespaces). */
 #define HELD_MAX 64
 static struct
 {
   bool on;
-  int dir; /* the tmpfs, or -1 */
+  int dir; /* the directory in the tmpfs (O_PATH), or -1 */
   unsigned n;
 } holder = { false, -1, 0 };
 
@@ -164,6 +166,23 @@ void
 inventory_keep_queue_mounts (void)
 {
   holder.on = true;
+}
+
+/* A new tmpfs on /dev/mqueue, and its directory Q in holder.dir. */
+static bool
+new_holder (void)
+{
+  if (mount ("nsipc", "/dev/mqueue", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0700") < 0)
+    return false;
+  if (mkdir ("/dev/mqueue/q", 0700) == 0)
+    holder.dir = open ("/dev/mqueue/q", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (holder.dir < 0)
+    {
+      umount2 ("/dev/mqueue", MNT_DETACH);
+      return false;
+    }
+  holder.n = 0;
+  return true;
 }
 
 /* MNT attached in the holder; false when it cannot be (it is then released
@@ -177,17 +196,10 @@ hold (int mnt)
       close (holder.dir);
       holder.dir = -1;
     }
-  if (holder.dir < 0)
-    {
-      if (mount ("nsipc", "/dev/mqueue", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0700") < 0)
-        return holder.on = false; /* no /dev/mqueue: released one by one */
-      holder.dir = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      holder.n = 0;
-    }
-  char name[16];
-  format (name, sizeof name, "%u", holder.n++);
-  return holder.dir >= 0 && mkdirat (holder.dir, name, 0700) == 0
-         && move_mount (mnt, "", holder.dir, name, MOVE_MOUNT_F_EMPTY_PATH) == 0;
+  if (holder.dir < 0 && !new_holder ())
+    return holder.on = false; /* no /dev/mqueue: released one by one */
+  holder.n++;
+  return move_mount (mnt, "", holder.dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0;
 }
 
 /* A detached mqueue mount of the caller's IPC namespace (fsopen/fsmount):

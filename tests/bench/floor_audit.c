@@ -6,9 +6,10 @@
        every index, and each semaphore's GETPID, GETNCNT and GETZCNT (rule 4
        of §6 judges a set by them);
      - its POSIX queues: a detached mqueue mount of it (fsopen, fsmount),
-       attached on a directory of a tmpfs on /dev/mqueue in a mount
-       namespace of our own (releasing a detached mount waits for an RCU
-       grace period; the tmpfs goes with 64 of them at once), and listed;
+       attached through an fd of one directory of a tmpfs on /dev/mqueue,
+       stacked, in a mount namespace of our own (releasing a detached mount
+       waits for an RCU grace period; the tmpfs goes with 64 of them at
+       once), and listed;
      - its limits: msgctl, semctl and shmctl IPC_INFO, and the six sysctls
        with no *_INFO (kernel/shm_rmid_forced and five in fs/mqueue), read
        from a proc instance of our own, a new one every 16 namespaces (each
@@ -36,6 +37,7 @@
 #define FSCONFIG_CMD_CREATE 6
 #define FSMOUNT_CLOEXEC 0x00000001
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
 
 static void
@@ -84,12 +86,11 @@ sysv (void)
 }
 
 static void
-queues (int holder, unsigned n)
+queues (int holder)
 {
-  char name[16], buf[4096];
+  char buf[4096];
   int mnt = new_mount ("mqueue");
-  snprintf (name, sizeof name, "%u", n);
-  if (mkdirat (holder, name, 0700) < 0 || syscall (SYS_move_mount, mnt, "", holder, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+  if (syscall (SYS_move_mount, mnt, "", holder, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     fail ("attach the mqueue mount");
   int dir = openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   while (dir >= 0 && syscall (SYS_getdents64, dir, buf, sizeof buf) > 0)
@@ -134,7 +135,8 @@ main (int argc, char **argv)
           if (holder >= 0 && (close (holder) < 0 || umount2 ("/dev/mqueue", MNT_DETACH) < 0))
             fail ("release the mqueue mounts");
           if (mount ("floor", "/dev/mqueue", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0700") < 0
-              || (holder = open ("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+              || mkdir ("/dev/mqueue/q", 0700) < 0
+              || (holder = open ("/dev/mqueue/q", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
             fail ("a tmpfs on /dev/mqueue");
         }
       if (n % 16 == 0)
@@ -149,7 +151,7 @@ main (int argc, char **argv)
         fail (argv[i]);
       close (ns);
       sysv ();
-      queues (holder, n % 64);
+      queues (holder);
       limits (sys);
       if (setns (home, CLONE_NEWIPC) < 0)
         fail ("back home");
