@@ -147,6 +147,27 @@ shm 0x601"
   assert_equal "$(comm -13 <(echo "$got") <(sort <<<"$want"))" ""
 }
 
+@test "audit lists each namespace's POSIX queues, past the 64 mqueue mounts one holder keeps" {
+  # audit keeps each namespace's mqueue mount stacked on one directory of a
+  # tmpfs, a new tmpfs every 64 namespaces (nsipc/inventory.c). 70
+  # namespaces, each with one queue of its own name and mode.
+  local i pin mode want=""
+  for ((i = 0; i < 70; i++)); do
+    pin=$BATS_TEST_TMPDIR/pin$i
+    mode=$((i % 2 ? 600 : 640))
+    touch "$pin"
+    unshare --ipc="$pin" true
+    # One small message each: root's RLIMIT_MSGQUEUE counts all 70 queues.
+    nsenter --ipc="$pin" sh -c 'echo 1 >/proc/sys/fs/mqueue/msg_default; echo 128 >/proc/sys/fs/mqueue/msgsize_default'
+    IPC_MODE=$mode nsenter --ipc="$pin" "$IPC_TOOL" mq-create "/q$i"
+    want+="$(stat -c %i "$pin") /q$i 0$mode"$'\n'
+  done
+  run "$NSIPC" audit --json
+  assert_success
+  got=$(jq -r '.namespaces[] | .inode as $i | .objects[] | select(.type == "mqueue") | "\($i) \(.name) \(.mode)"' <<<"$output" | sort)
+  assert_equal "$got" "$(sort <<<"${want%$'\n'}")"
+}
+
 @test "audit: table, --orphans and --prometheus" {
   make_pod
   run "$NSIPC" audit --min-idle 0
