@@ -158,8 +158,8 @@ shm 0x601"
     touch "$pin"
     unshare --ipc="$pin" true
     # One small message each: root's RLIMIT_MSGQUEUE counts all 70 queues.
-    nsenter --ipc="$pin" sh -c 'echo 1 >/proc/sys/fs/mqueue/msg_default; echo 128 >/proc/sys/fs/mqueue/msgsize_default'
-    IPC_MODE=$mode nsenter --ipc="$pin" "$IPC_TOOL" mq-create "/q$i"
+    IPC_MODE=$mode nsenter --ipc="$pin" sh -c 'echo 1 >/proc/sys/fs/mqueue/msg_default
+      echo 128 >/proc/sys/fs/mqueue/msgsize_default; exec "$0" mq-create "$1"' "$IPC_TOOL" "/q$i"
     want+="$(stat -c %i "$pin") /q$i 0$mode"$'\n'
   done
   run "$NSIPC" audit --json
